@@ -1,0 +1,172 @@
+import { buildConfig, ConfigError, loadConfig } from '../../stacks/config';
+
+const ROOT = '/project';
+
+/** The problems of a configuration that must fail, or a failed test if it does not. */
+function problemsOf(build: () => unknown): readonly string[] {
+  try {
+    build();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('environments', () => {
+  it.each(['local', 'dev', 'prod'])('the %s defaults are valid', (name) => {
+    expect(buildConfig(name, {}, ROOT).environment).toBe(name);
+  });
+
+  it('local is the default environment', () => {
+    expect(loadConfig({}, ROOT).environment).toBe('local');
+  });
+
+  it('CDKTF_ENV selects the environment', () => {
+    expect(loadConfig({ CDKTF_ENV: 'prod' }, ROOT).environment).toBe('prod');
+  });
+
+  it('dev uses a single NAT gateway and prod one per zone over three zones', () => {
+    const dev = buildConfig('dev', {}, ROOT);
+    const prod = buildConfig('prod', {}, ROOT);
+    expect([dev.network.natMode, dev.network.availabilityZones.length]).toEqual(['single', 2]);
+    expect([prod.network.natMode, prod.network.availabilityZones.length]).toEqual(['per-az', 3]);
+  });
+
+  it('local points DynamoDB at the embedded endpoint, works offline and sets no tags', () => {
+    const local = loadConfig({ DYNAMODB_PORT: '8123' }, ROOT);
+    expect(local.aws).toEqual({ endpoints: { dynamodb: 'http://127.0.0.1:8123' }, offline: true });
+    expect(local.tags).toEqual({});
+  });
+
+  it('local state lives under state/<environment> of the project', () => {
+    expect(loadConfig({ CDKTF_ENV: 'dev' }, ROOT).backend).toEqual({ kind: 'local', directory: '/project/state/dev' });
+  });
+});
+
+describe('overrides from environment variables', () => {
+  it('zones, CIDR, NAT mode and interface endpoints are read from CDKTF_* variables', () => {
+    const config = loadConfig(
+      { CDKTF_ENV: 'dev', CDKTF_AZS: 'eu-west-1b, eu-west-1c', CDKTF_VPC_CIDR: '10.9.0.0/20', CDKTF_NAT_MODE: 'none', CDKTF_INTERFACE_ENDPOINTS: 'ecr.api,logs' },
+      ROOT,
+    );
+    expect(config.network).toEqual({
+      availabilityZones: ['eu-west-1b', 'eu-west-1c'],
+      cidrBlock: '10.9.0.0/20',
+      natMode: 'none',
+      interfaceEndpoints: ['ecr.api', 'logs'],
+    });
+  });
+
+  it('CDKTF_INTERFACE_ENDPOINTS=none turns the interface endpoints off', () => {
+    expect(loadConfig({ CDKTF_ENV: 'prod', CDKTF_INTERFACE_ENDPOINTS: 'none' }, ROOT).network.interfaceEndpoints).toEqual([]);
+  });
+
+  it('a state bucket switches the backend to S3 in the deployment region with the project as key prefix', () => {
+    const config = loadConfig({ CDKTF_ENV: 'prod', CDKTF_STATE_BUCKET: 'acme-tf-state' }, ROOT);
+    expect(config.backend).toEqual({ kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'bookmarks' });
+  });
+
+  it('the state region and key prefix can be set apart from the deployment', () => {
+    const config = loadConfig(
+      { CDKTF_ENV: 'dev', CDKTF_STATE_BUCKET: 'acme-tf-state', CDKTF_STATE_REGION: 'us-east-2', CDKTF_STATE_KEY_PREFIX: 'team-a' },
+      ROOT,
+    );
+    expect(config.backend).toEqual({ kind: 's3', bucket: 'acme-tf-state', region: 'us-east-2', keyPrefix: 'team-a' });
+  });
+
+  it('a project name renames the Project tag', () => {
+    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_PROJECT: 'shop' }, ROOT).tags.Project).toBe('shop');
+  });
+});
+
+describe('validation', () => {
+  it('an unknown environment names the variable, the value and the choices', () => {
+    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'staging' }, ROOT))).toEqual([
+      'CDKTF_ENV: unknown environment "staging"; use one of local, dev, prod',
+    ]);
+  });
+
+  it.each([
+    ['10.0.0.0/33', 'network.cidrBlock: "10.0.0.0/33" is not an IPv4 CIDR block with zero host bits; use one like 10.0.0.0/16'],
+    ['10.0.1.0/16', 'network.cidrBlock: "10.0.1.0/16" is not an IPv4 CIDR block with zero host bits; use one like 10.0.0.0/16'],
+    ['300.0.0.0/16', 'network.cidrBlock: "300.0.0.0/16" is not an IPv4 CIDR block with zero host bits; use one like 10.0.0.0/16'],
+    ['vpc', 'network.cidrBlock: "vpc" is not an IPv4 CIDR block with zero host bits; use one like 10.0.0.0/16'],
+    ['10.0.0.0/8', 'network.cidrBlock: "10.0.0.0/8" has prefix /8; AWS VPCs take /16 to /24 here, e.g. 10.0.0.0/16'],
+    ['10.0.0.0/26', 'network.cidrBlock: "10.0.0.0/26" has prefix /26; AWS VPCs take /16 to /24 here, e.g. 10.0.0.0/16'],
+  ])('the CIDR %s is refused', (cidrBlock, message) => {
+    expect(problemsOf(() => buildConfig('dev', { network: { cidrBlock } }, ROOT))).toEqual([message]);
+  });
+
+  it('zero zones are refused with an example of the region', () => {
+    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: [] } }, ROOT))).toEqual([
+      'network.availabilityZones: none listed; list at least one zone of eu-west-1, e.g. eu-west-1a,eu-west-1b',
+    ]);
+  });
+
+  it('a zone listed twice is refused', () => {
+    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: ['eu-west-1a', 'eu-west-1a'] } }, ROOT))).toEqual([
+      'network.availabilityZones: "eu-west-1a" is listed more than once; list each zone once',
+    ]);
+  });
+
+  it('a zone of another region is refused', () => {
+    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: ['eu-west-1a', 'us-east-1b'] } }, ROOT))).toEqual([
+      'network.availabilityZones[1]: "us-east-1b" is not a zone of region eu-west-1; use e.g. eu-west-1a',
+    ]);
+  });
+
+  it('more zones than the subnet layout holds are refused', () => {
+    const zones = 'abcdefghi'.split('').map((l) => `eu-west-1${l}`);
+    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: zones } }, ROOT))).toEqual([
+      'network.availabilityZones: 9 zones listed; at most 8 fit the subnet layout',
+    ]);
+  });
+
+  it('an unknown NAT mode is refused', () => {
+    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_NAT_MODE: 'double' }, ROOT))).toEqual([
+      'network.natMode: "double" is not a NAT mode; use one of none, single, per-az',
+    ]);
+  });
+
+  it('an unknown interface endpoint is refused', () => {
+    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_INTERFACE_ENDPOINTS: 'ecr.api,sqs' }, ROOT))).toEqual([
+      'network.interfaceEndpoints: "sqs" is not supported; use any of ecr.api, ecr.dkr, logs, secretsmanager, ssm',
+    ]);
+  });
+
+  it('a malformed region is refused', () => {
+    expect(problemsOf(() => buildConfig('dev', { region: 'europe', network: { availabilityZones: ['europea'] } }, ROOT))).toContain(
+      'region: "europe" is not an AWS region name; use one like eu-west-1',
+    );
+  });
+
+  it('a malformed project prefix is refused', () => {
+    expect(problemsOf(() => loadConfig({ CDKTF_PROJECT: 'My_Project' }, ROOT))).toEqual([
+      'project: "My_Project" is not a valid name prefix; use 2-16 lower-case letters, digits or hyphens, starting with a letter',
+    ]);
+  });
+
+  it('a malformed state bucket name is refused', () => {
+    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_STATE_BUCKET: 'Bad_Bucket' }, ROOT))).toEqual([
+      'backend.bucket: "Bad_Bucket" is not a valid S3 bucket name; use 3-63 lower-case letters, digits, dots or hyphens',
+    ]);
+  });
+
+  it('a relative local state directory is refused', () => {
+    expect(problemsOf(() => buildConfig('dev', { backend: { kind: 'local', directory: 'state' } }, ROOT))).toEqual([
+      'backend.directory: "state" is relative; give an absolute directory for local state',
+    ]);
+  });
+
+  it('every problem is reported at once, not just the first', () => {
+    const problems = problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x', CDKTF_AZS: 'none', CDKTF_NAT_MODE: 'two' }, ROOT));
+    expect(problems).toHaveLength(3);
+  });
+
+  it('the error message lists every problem on its own line', () => {
+    expect(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x' }, ROOT)).toThrow(
+      'Invalid configuration:\n  - network.cidrBlock: "x" is not an IPv4 CIDR block',
+    );
+  });
+});

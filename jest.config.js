@@ -1,0 +1,18 @@
+/**
+ * Two layers: `unit` (pure functions, constructs, stacks: no processes) and `integration`
+ * (real terraform, the embedded DynamoDB, HTTP and the browser). `npm test` runs both.
+ */
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const common = {
+  transform,
+  testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
+  modulePathIgnorePatterns: ['<rootDir>/cdktf.out', '<rootDir>/.build', '<rootDir>/dist'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/__tests__/**/*.int.test.ts'], slowTestThreshold: 60 },
+  ],
+};

@@ -1,0 +1,67 @@
+/** What every stack shares: the AWS provider, the state backend and default tags. */
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { AppConfig, BackendSettings } from './config';
+
+/** The three stacks of the app; their ids are also their directory names under cdktf.out/stacks. */
+export type StackId = 'network' | 'data' | 'service';
+
+/** Props every stack takes. */
+export interface BaseStackProps {
+  /** The validated configuration of the environment being synthesized. */
+  readonly config: AppConfig;
+}
+
+/** A TerraformStack with our provider and backend; subclasses only compose constructs and outputs. */
+export abstract class BaseStack extends TerraformStack {
+  protected readonly config: AppConfig;
+
+  constructor(scope: Construct, id: StackId, props: BaseStackProps) {
+    super(scope, id);
+    this.config = props.config;
+    const { aws, region, tags } = props.config;
+
+    new AwsProvider(this, 'aws', {
+      region,
+      defaultTags: Object.keys(tags).length > 0 ? [{ tags: { ...tags } }] : undefined,
+      endpoints: Object.keys(aws.endpoints).length > 0 ? [{ ...aws.endpoints }] : undefined,
+      ...(aws.offline ? OFFLINE_PROVIDER : {}),
+    });
+    configureBackend(this, id, props.config.environment, props.config.backend);
+  }
+}
+
+/**
+ * Fixed fake credentials and no AWS lookups: for the embedded DynamoDB and for offline plans.
+ * Real deployments never use these; credentials come from the usual AWS chain.
+ */
+const OFFLINE_PROVIDER = {
+  accessKey: 'offline',
+  secretKey: 'offline',
+  skipCredentialsValidation: true,
+  skipRequestingAccountId: true,
+  skipMetadataApiCheck: 'true',
+  skipRegionValidation: true,
+} as const;
+
+/** The S3 key of one stack's state: every stack gets its own. */
+export function stateKey(keyPrefix: string, environment: string, stackId: StackId): string {
+  return `${keyPrefix}/${environment}/${stackId}.tfstate`;
+}
+
+function configureBackend(stack: TerraformStack, id: StackId, environment: string, backend: BackendSettings): void {
+  if (backend.kind === 'local') {
+    new LocalBackend(stack, { path: path.join(backend.directory, `${id}.tfstate`) });
+    return;
+  }
+  new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: stateKey(backend.keyPrefix, environment, id),
+    region: backend.region,
+    encrypt: true,
+  });
+  // S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+}

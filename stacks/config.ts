@@ -1,0 +1,276 @@
+/**
+ * Typed environments and their validation. This is the only module that reads environment
+ * variables; main.ts calls `loadConfig` once and passes the result down.
+ */
+import * as path from 'node:path';
+import { parseCidr } from './constructs/cidr';
+
+export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod'] as const;
+/** A named set of defaults; `CDKTF_ENV` chooses one. */
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+export const NAT_MODES = ['none', 'single', 'per-az'] as const;
+/**
+ * How private subnets reach the internet: `none` (only VPC endpoints), `single` (one NAT gateway
+ * for all zones: cheaper, but a zone outage cuts egress) or `per-az` (one per zone: resilient).
+ */
+export type NatMode = (typeof NAT_MODES)[number];
+
+export const INTERFACE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'] as const;
+/** Interface endpoints that let tasks in private subnets pull images and ship logs without a NAT. */
+export type InterfaceEndpointName = (typeof INTERFACE_ENDPOINTS)[number];
+
+/** The VPC layout. */
+export interface NetworkSettings {
+  /** IPv4 block of the VPC, /16 to /24. */
+  readonly cidrBlock: string;
+  /** Zones to spread subnets over, named explicitly so that a plan needs no API lookup. */
+  readonly availabilityZones: readonly string[];
+  readonly natMode: NatMode;
+  readonly interfaceEndpoints: readonly InterfaceEndpointName[];
+}
+
+/** Where Terraform keeps each stack's state. */
+export type BackendSettings =
+  | {
+      readonly kind: 'local';
+      /** Absolute directory holding `<stack>.tfstate`. */
+      readonly directory: string;
+    }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      /** Key prefix; each stack's key is `<prefix>/<environment>/<stack>.tfstate`. */
+      readonly keyPrefix: string;
+    };
+
+/** How the AWS provider reaches AWS. */
+export interface AwsAccessSettings {
+  /** Per-service endpoint overrides, e.g. `{ dynamodb: 'http://127.0.0.1:8000' }` for the embedded DynamoDB. */
+  readonly endpoints: Readonly<Record<string, string>>;
+  /** Use fixed fake credentials and skip every AWS lookup (embedded DynamoDB, offline plans). */
+  readonly offline: boolean;
+}
+
+/** Everything the stacks need to know about one deployment. */
+export interface AppConfig {
+  /** Short lower-case prefix of every physical name. */
+  readonly project: string;
+  readonly environment: EnvironmentName;
+  readonly region: string;
+  readonly network: NetworkSettings;
+  readonly backend: BackendSettings;
+  /** Applied to every taggable resource through the provider's `default_tags`. */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly aws: AwsAccessSettings;
+}
+
+/** A setting that failed validation; synth stops and prints every one of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Values every environment shares unless it says otherwise. */
+const DEFAULT_PROJECT = 'bookmarks';
+const DEFAULT_LOCAL_DYNAMODB_PORT = 8000;
+
+/** Partial settings that override an environment's defaults (from variables or from tests). */
+export interface ConfigOverrides {
+  readonly project?: string;
+  readonly region?: string;
+  readonly network?: Partial<NetworkSettings>;
+  readonly backend?: BackendSettings;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly aws?: Partial<AwsAccessSettings>;
+}
+
+/** The defaults of one environment; `root` is the project directory that holds local state. */
+export function environmentDefaults(name: EnvironmentName, root: string): AppConfig {
+  const localBackend: BackendSettings = { kind: 'local', directory: path.join(root, 'state', name) };
+  const tags = (environment: string) => ({ Project: DEFAULT_PROJECT, Environment: environment, ManagedBy: 'cdktf' });
+  switch (name) {
+    case 'local':
+      return {
+        project: DEFAULT_PROJECT,
+        environment: 'local',
+        region: 'us-east-1',
+        network: { cidrBlock: '10.20.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'], natMode: 'none', interfaceEndpoints: [] },
+        backend: localBackend,
+        // The embedded DynamoDB does not store tags, so tags would show as drift on every plan.
+        tags: {},
+        aws: { endpoints: { dynamodb: `http://127.0.0.1:${DEFAULT_LOCAL_DYNAMODB_PORT}` }, offline: true },
+      };
+    case 'dev':
+      return {
+        project: DEFAULT_PROJECT,
+        environment: 'dev',
+        region: 'eu-west-1',
+        // One NAT gateway (~32 USD/month) instead of one per zone: dev tolerates a zone outage.
+        network: { cidrBlock: '10.30.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natMode: 'single', interfaceEndpoints: [] },
+        backend: localBackend,
+        tags: tags('dev'),
+        aws: { endpoints: {}, offline: false },
+      };
+    case 'prod':
+      return {
+        project: DEFAULT_PROJECT,
+        environment: 'prod',
+        region: 'eu-west-1',
+        network: {
+          cidrBlock: '10.40.0.0/16',
+          availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+          natMode: 'per-az',
+          // Image pulls and logs stay inside the VPC: cheaper than NAT data processing, and private.
+          interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'],
+        },
+        backend: localBackend,
+        tags: tags('prod'),
+        aws: { endpoints: {}, offline: false },
+      };
+  }
+}
+
+/** Builds and validates the configuration of a named environment with optional overrides. */
+export function buildConfig(name: string, overrides: ConfigOverrides = {}, root = process.cwd()): AppConfig {
+  if (!isEnvironmentName(name)) {
+    throw new ConfigError([`CDKTF_ENV: unknown environment "${name}"; use one of ${ENVIRONMENT_NAMES.join(', ')}`]);
+  }
+  const defaults = environmentDefaults(name, root);
+  const project = overrides.project ?? defaults.project;
+  const config: AppConfig = {
+    ...defaults,
+    project,
+    region: overrides.region ?? defaults.region,
+    network: { ...defaults.network, ...overrides.network },
+    backend: overrides.backend ?? defaults.backend,
+    tags: overrides.tags ?? (project === defaults.project ? defaults.tags : retag(defaults.tags, project)),
+    aws: { ...defaults.aws, ...overrides.aws },
+  };
+  const problems = validateConfig(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function retag(tags: Readonly<Record<string, string>>, project: string): Record<string, string> {
+  return 'Project' in tags ? { ...tags, Project: project } : { ...tags };
+}
+
+/** Environment variables that `loadConfig` reads, with what each one sets. */
+export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
+  CDKTF_ENV: 'environment: local (default), dev or prod',
+  CDKTF_PROJECT: 'prefix of every physical name (default bookmarks)',
+  CDKTF_REGION: 'AWS region (the zones must belong to it)',
+  CDKTF_AZS: 'comma-separated availability zones, e.g. eu-west-1a,eu-west-1b',
+  CDKTF_VPC_CIDR: 'VPC CIDR block, /16 to /24',
+  CDKTF_NAT_MODE: 'none, single or per-az',
+  CDKTF_INTERFACE_ENDPOINTS: 'comma-separated interface endpoints (ecr.api, ecr.dkr, logs, secretsmanager, ssm) or "none"',
+  CDKTF_STATE_BUCKET: 'S3 bucket for Terraform state; unset keeps state in local files under state/',
+  CDKTF_STATE_REGION: 'region of the state bucket (default: the deployment region)',
+  CDKTF_STATE_KEY_PREFIX: 'prefix of the state keys (default: the project name)',
+  DYNAMODB_PORT: 'local only: port of the embedded DynamoDB (default 8000)',
+};
+
+/** Reads the environment selected by `CDKTF_ENV` (default `local`) and the overrides in `env`. */
+export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
+  const name = env.CDKTF_ENV?.trim() || 'local';
+  const list = (value: string | undefined) =>
+    value === undefined ? undefined : value.trim() === 'none' ? [] : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const region = env.CDKTF_REGION?.trim() || undefined;
+  const project = env.CDKTF_PROJECT?.trim() || undefined;
+
+  const network: Partial<NetworkSettings> = {};
+  const azs = list(env.CDKTF_AZS);
+  if (azs) Object.assign(network, { availabilityZones: azs });
+  if (env.CDKTF_VPC_CIDR) Object.assign(network, { cidrBlock: env.CDKTF_VPC_CIDR.trim() });
+  if (env.CDKTF_NAT_MODE) Object.assign(network, { natMode: env.CDKTF_NAT_MODE.trim() });
+  const endpoints = list(env.CDKTF_INTERFACE_ENDPOINTS);
+  if (endpoints) Object.assign(network, { interfaceEndpoints: endpoints });
+
+  const bucket = env.CDKTF_STATE_BUCKET?.trim();
+  const defaults = isEnvironmentName(name) ? environmentDefaults(name, root) : undefined;
+  const backend: BackendSettings | undefined = bucket
+    ? {
+        kind: 's3',
+        bucket,
+        region: env.CDKTF_STATE_REGION?.trim() || region || defaults?.region || '',
+        keyPrefix: env.CDKTF_STATE_KEY_PREFIX?.trim() || project || DEFAULT_PROJECT,
+      }
+    : undefined;
+
+  const aws: Partial<AwsAccessSettings> =
+    name === 'local' && env.DYNAMODB_PORT ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } } : {};
+
+  return buildConfig(name, { project, region, network, backend, aws }, root);
+}
+
+function isEnvironmentName(name: string): name is EnvironmentName {
+  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+}
+
+/** Every problem with a configuration, each naming the setting, the bad value and the fix. */
+export function validateConfig(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const { network, region } = config;
+
+  if (!/^[a-z][a-z0-9-]{1,15}$/.test(config.project)) {
+    problems.push(`project: "${config.project}" is not a valid name prefix; use 2-16 lower-case letters, digits or hyphens, starting with a letter`);
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    problems.push(`region: "${region}" is not an AWS region name; use one like eu-west-1`);
+  }
+
+  const cidr = parseCidr(network.cidrBlock);
+  if (!cidr) {
+    problems.push(`network.cidrBlock: "${network.cidrBlock}" is not an IPv4 CIDR block with zero host bits; use one like 10.0.0.0/16`);
+  } else if (cidr.prefix < 16 || cidr.prefix > 24) {
+    problems.push(`network.cidrBlock: "${network.cidrBlock}" has prefix /${cidr.prefix}; AWS VPCs take /16 to /24 here, e.g. 10.0.0.0/16`);
+  }
+
+  const azs = network.availabilityZones;
+  if (azs.length === 0) {
+    problems.push(`network.availabilityZones: none listed; list at least one zone of ${region}, e.g. ${region}a,${region}b`);
+  }
+  if (azs.length > MAX_AVAILABILITY_ZONES) {
+    problems.push(`network.availabilityZones: ${azs.length} zones listed; at most ${MAX_AVAILABILITY_ZONES} fit the subnet layout`);
+  }
+  azs.forEach((az, i) => {
+    if (azs.indexOf(az) !== i) {
+      problems.push(`network.availabilityZones: "${az}" is listed more than once; list each zone once`);
+    } else if (!new RegExp(`^${escapeRegExp(region)}[a-z]$`).test(az)) {
+      problems.push(`network.availabilityZones[${i}]: "${az}" is not a zone of region ${region}; use e.g. ${region}a`);
+    }
+  });
+
+  if (!(NAT_MODES as readonly string[]).includes(network.natMode)) {
+    problems.push(`network.natMode: "${network.natMode}" is not a NAT mode; use one of ${NAT_MODES.join(', ')}`);
+  }
+  network.interfaceEndpoints.forEach((name) => {
+    if (!(INTERFACE_ENDPOINTS as readonly string[]).includes(name)) {
+      problems.push(`network.interfaceEndpoints: "${name}" is not supported; use any of ${INTERFACE_ENDPOINTS.join(', ')}`);
+    }
+  });
+
+  if (config.backend.kind === 's3') {
+    const { bucket, region: stateRegion } = config.backend;
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+      problems.push(`backend.bucket: "${bucket}" is not a valid S3 bucket name; use 3-63 lower-case letters, digits, dots or hyphens`);
+    }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(stateRegion)) {
+      problems.push(`backend.region: "${stateRegion}" is not an AWS region name; set CDKTF_STATE_REGION, e.g. eu-west-1`);
+    }
+  } else if (!path.isAbsolute(config.backend.directory)) {
+    problems.push(`backend.directory: "${config.backend.directory}" is relative; give an absolute directory for local state`);
+  }
+  return problems;
+}
+
+/** Subnets are carved as /prefix+4 blocks: public in the first half, private in the second. */
+export const MAX_AVAILABILITY_ZONES = 8;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,184 @@
+/** A VPC over several availability zones with its subnets, routing, egress and endpoints. */
+import { Construct } from 'constructs';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { layoutSubnets } from './subnet-layout';
+
+/** Egress of the private subnets; see `NetworkProps.natMode`. */
+export type NetworkNatMode = 'none' | 'single' | 'per-az';
+
+/** Props of {@link Network}. */
+export interface NetworkProps {
+  /** Prefix of the `Name` tags, e.g. `bookmarks-dev`. */
+  readonly name: string;
+  /** Region of the VPC, used to name endpoint services (`com.amazonaws.<region>.dynamodb`). */
+  readonly region: string;
+  /** IPv4 block of the VPC. */
+  readonly cidrBlock: string;
+  /** One public and one private subnet is created in each zone, in this order. */
+  readonly availabilityZones: readonly string[];
+  /**
+   * `single` puts one NAT gateway in the first zone; `per-az` one in every zone, each private
+   * subnet routing to the NAT of its own zone.
+   * @default 'none' - private subnets reach AWS only through the VPC endpoints
+   */
+  readonly natMode?: NetworkNatMode;
+  /**
+   * Gateway endpoints, attached to the private route tables. They cost nothing and keep traffic
+   * to these services off the NAT gateways.
+   * @default ['dynamodb', 's3']
+   */
+  readonly gatewayEndpoints?: readonly ('dynamodb' | 's3')[];
+  /**
+   * Interface endpoints (e.g. `ecr.api`, `ecr.dkr`, `logs`) in the private subnets, with private DNS.
+   * @default [] - none; tasks pull images through a NAT gateway or from public subnets
+   */
+  readonly interfaceEndpoints?: readonly string[];
+}
+
+/** A VPC with public and private subnets per zone, internet gateway, NAT and VPC endpoints. */
+export class Network extends Construct {
+  /** Id of the VPC. */
+  readonly vpcId: string;
+  /** IPv4 block of the VPC. */
+  readonly cidrBlock: string;
+  /** The zones, in the order of the subnet lists. */
+  readonly availabilityZones: readonly string[];
+  /** Public subnets (internet gateway route), one per zone: for load balancers and NAT gateways. */
+  readonly publicSubnetIds: string[];
+  /** Private subnets, one per zone: for tasks. */
+  readonly privateSubnetIds: string[];
+  /** Route tables of the private subnets, one per zone. */
+  readonly privateRouteTableIds: string[];
+  /** Security group of the interface endpoints (HTTPS from inside the VPC), if any endpoints exist. */
+  readonly endpointSecurityGroupId?: string;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const natMode = props.natMode ?? 'none';
+    const gatewayEndpoints = props.gatewayEndpoints ?? ['dynamodb', 's3'];
+    const interfaceEndpoints = props.interfaceEndpoints ?? [];
+    if (props.availabilityZones.length === 0) {
+      throw new Error('Network: availabilityZones is empty; list at least one zone, e.g. ["eu-west-1a"]');
+    }
+    const layout = layoutSubnets(props.cidrBlock, props.availabilityZones);
+    const name = (suffix: string) => ({ Name: `${props.name}-${suffix}` });
+
+    const vpc = new Vpc(this, 'vpc', {
+      cidrBlock: props.cidrBlock,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: name('vpc'),
+    });
+    // Strip the default group of its allow-all rules so nothing can use it by accident.
+    new DefaultSecurityGroup(this, 'default-sg', { vpcId: vpc.id, tags: name('default-deny') });
+
+    const igw = new InternetGateway(this, 'igw', { vpcId: vpc.id, tags: name('igw') });
+    const publicRoutes = new RouteTable(this, 'public-rt', { vpcId: vpc.id, tags: name('public') });
+    new Route(this, 'public-default', {
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      gatewayId: igw.id,
+    });
+
+    // Construct ids are keyed by zone name, never by position, so reordering zones replaces nothing.
+    const zones = layout.map((zone) => {
+      const az = zone.availabilityZone;
+      const publicSubnet = new Subnet(this, `public-${az}`, {
+        vpcId: vpc.id,
+        availabilityZone: az,
+        cidrBlock: zone.publicCidr,
+        // Nothing gets a public IP implicitly; a service that needs one asks for it explicitly.
+        mapPublicIpOnLaunch: false,
+        tags: { ...name(`public-${az}`), Tier: 'public' },
+      });
+      new RouteTableAssociation(this, `public-${az}-rta`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id });
+
+      const privateSubnet = new Subnet(this, `private-${az}`, {
+        vpcId: vpc.id,
+        availabilityZone: az,
+        cidrBlock: zone.privateCidr,
+        mapPublicIpOnLaunch: false,
+        tags: { ...name(`private-${az}`), Tier: 'private' },
+      });
+      const privateRoutes = new RouteTable(this, `private-${az}-rt`, { vpcId: vpc.id, tags: name(`private-${az}`) });
+      new RouteTableAssociation(this, `private-${az}-rta`, { subnetId: privateSubnet.id, routeTableId: privateRoutes.id });
+      return { az, publicSubnet, privateSubnet, privateRoutes };
+    });
+
+    const natZones = natMode === 'per-az' ? zones : natMode === 'single' ? zones.slice(0, 1) : [];
+    const natByZone = new Map(
+      natZones.map(({ az, publicSubnet }) => {
+        const eip = new Eip(this, `nat-${az}-eip`, { domain: 'vpc', tags: name(`nat-${az}`) });
+        const nat = new NatGateway(this, `nat-${az}`, {
+          allocationId: eip.id,
+          subnetId: publicSubnet.id,
+          tags: name(`nat-${az}`),
+          dependsOn: [igw],
+        });
+        return [az, nat] as const;
+      }),
+    );
+    for (const { az, privateRoutes } of zones) {
+      // per-az: the NAT of the subnet's own zone; single: the only one.
+      const nat = natByZone.get(az) ?? [...natByZone.values()][0];
+      if (!nat) continue;
+      new Route(this, `private-${az}-default`, {
+        routeTableId: privateRoutes.id,
+        destinationCidrBlock: '0.0.0.0/0',
+        natGatewayId: nat.id,
+      });
+    }
+
+    const privateRouteTableIds = zones.map((z) => z.privateRoutes.id);
+    for (const service of gatewayEndpoints) {
+      new VpcEndpoint(this, `${service}-endpoint`, {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: 'Gateway',
+        routeTableIds: privateRouteTableIds,
+        tags: name(service),
+      });
+    }
+
+    if (interfaceEndpoints.length > 0) {
+      const endpointSg = new SecurityGroup(this, 'endpoints-sg', {
+        name: `${props.name}-endpoints`,
+        description: 'HTTPS from inside the VPC to interface endpoints',
+        vpcId: vpc.id,
+        ingress: [
+          { description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [props.cidrBlock] },
+        ],
+        tags: name('endpoints'),
+      });
+      this.endpointSecurityGroupId = endpointSg.id;
+      for (const service of interfaceEndpoints) {
+        new VpcEndpoint(this, `${service.replace(/\./g, '-')}-endpoint`, {
+          vpcId: vpc.id,
+          serviceName: `com.amazonaws.${props.region}.${service}`,
+          vpcEndpointType: 'Interface',
+          privateDnsEnabled: true,
+          subnetIds: zones.map((z) => z.privateSubnet.id),
+          securityGroupIds: [endpointSg.id],
+          tags: name(service),
+        });
+      }
+    }
+
+    this.vpcId = vpc.id;
+    this.cidrBlock = props.cidrBlock;
+    this.availabilityZones = [...props.availabilityZones];
+    this.publicSubnetIds = zones.map((z) => z.publicSubnet.id);
+    this.privateSubnetIds = zones.map((z) => z.privateSubnet.id);
+    this.privateRouteTableIds = privateRouteTableIds;
+  }
+}

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, 'dist');
+// `--outdir <dir>` lets tests build into a temporary folder instead of service/dist.
+const outdirFlag = process.argv.indexOf('--outdir');
+const dist = outdirFlag > 0 ? path.resolve(process.argv[outdirFlag + 1]) : path.join(here, 'dist');
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
@@ -26,5 +28,5 @@ await cp(path.join(here, 'public'), path.join(dist, 'public'), { recursive: true
 
 const { size } = await stat(path.join(dist, 'server.js'));
 if (process.argv.includes('--report')) {
-  console.log(`service/dist/server.js: ${(size / 1024 / 1024).toFixed(2)} MiB`);
+  console.log(`${path.relative(process.cwd(), path.join(dist, 'server.js'))}: ${(size / 1024 / 1024).toFixed(2)} MiB`);
 }

@@ -30,3 +30,13 @@ describe('toHttpError', () => {
     expect(toHttpError(Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 })).status).toBe(413);
   });
 });
+
+describe('isTransientDynamoError', () => {
+  test('recognizes a refused connection the SDK re-wrapped into a plain message', () => {
+    expect(isTransientDynamoError(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:8000'))).toBe(true);
+  });
+
+  test('does not treat an arbitrary message mentioning a code as transient', () => {
+    expect(isTransientDynamoError(new Error('user typed ECONNREFUSED in a note'))).toBe(false);
+  });
+});

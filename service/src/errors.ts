@@ -73,6 +73,13 @@ export function isTransientDynamoError(err: unknown): boolean {
   const e = err as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: unknown; cause?: unknown };
   if (typeof e.name === 'string' && TRANSIENT_NAMES.has(e.name)) return true;
   if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return true;
+  // The SDK's retry layer re-wraps errors that are not `instanceof Error` (e.g. from another realm,
+  // as under jest) into "AWS SDK error wrapper for Error: connect ECONNREFUSED ...", dropping `code`.
+  const message = (err as { message?: unknown }).message;
+  if (typeof message === 'string' && /^AWS SDK error wrapper for /.test(message)) {
+    const code = /\b(E[A-Z_]+|UND_ERR_[A-Z_]+)\b/.exec(message)?.[1];
+    if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
+  }
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 500) return true;
   if (e.$retryable !== undefined && e.$retryable !== null) return true;

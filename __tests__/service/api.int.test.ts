@@ -38,7 +38,7 @@ async function collect(path: string, limit: number): Promise<{ items: Record<str
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res = await request(t.app).get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+    const res: request.Response = await request(t.app).get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     items.push(...res.body.items);
     cursor = res.body.nextCursor;

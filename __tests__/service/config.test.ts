@@ -46,7 +46,7 @@ describe('loadConfig', () => {
   });
 
   test('rejects a non-numeric PORT naming the variable and the value', () => {
-    expect(problemsOf({ ...minimal, PORT: 'eighty' })).toEqual(['PORT must be an integer from 1 to 65535, got "eighty"']);
+    expect(problemsOf({ ...minimal, PORT: 'eighty' })).toEqual(['PORT must be an integer from 0 to 65535, got "eighty"']);
   });
 
   test('rejects a DYNAMODB_ENDPOINT that is not an http(s) URL', () => {

@@ -133,7 +133,7 @@ export function loadConfig(env: Env): ServiceConfig {
     return v;
   };
 
-  const port = integer('PORT', 1, 65535);
+  const port = integer('PORT', 0, 65535); // 0 picks a free port (tests); the log line says which
   const region = required('AWS_REGION');
   if (region !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     problems.push(`AWS_REGION must look like eu-central-1, got "${region}"`);

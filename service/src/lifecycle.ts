@@ -32,6 +32,13 @@ export async function listen(
   let draining: Promise<boolean> | undefined;
   const isShuttingDown = (): boolean => shuttingDown;
   const server = http.createServer(handler(isShuttingDown));
+  // A keep-alive connection busy when shutdown began becomes idle once its response ends; close it
+  // then, or server.close() would wait for the client to hang up (or for the deadline).
+  server.on('request', (_req, res: http.ServerResponse) => {
+    res.once('finish', () => {
+      if (shuttingDown) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeoutMs;
   server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
   server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;

@@ -1,0 +1,154 @@
+/**
+ * The bundled artifact (what the image runs) started with plain `node` outside the project: size,
+ * cold start, standalone serving, config errors, and graceful shutdown on SIGTERM.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startDynalite, type TestDynalite } from '../support/dynalite';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { buildServiceBundle, runBundleToExit, startBundledService, type BundledService } from '../support/service-bundle';
+import { startSlowProxy, type SlowProxy } from '../support/service-slow-proxy';
+
+jest.setTimeout(60_000);
+
+const MAX_BUNDLE_BYTES = 3 * 1024 * 1024;
+/** Target is 300 ms; the bound is looser so a busy 2-core CI machine does not flake. */
+const MAX_COLD_START_MS = 1500;
+
+let bundleDir: string;
+let dynamo: TestDynalite;
+let tables: SeededTables;
+const running: BundledService[] = [];
+const proxies: SlowProxy[] = [];
+
+function serviceEnv(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    DYNAMODB_ENDPOINT: endpoint,
+    CATEGORY_TABLE: tables.names.category,
+    RESOURCE_TABLE: tables.names.resource,
+    BOOKMARK_TABLE: tables.names.bookmark,
+    ...extra,
+  };
+}
+
+async function start(env: Record<string, string>): Promise<BundledService> {
+  const service = await startBundledService(bundleDir, env);
+  running.push(service);
+  return service;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+beforeAll(async () => {
+  [bundleDir, dynamo] = await Promise.all([buildServiceBundle(), startDynalite()]);
+  tables = await createSeededTables(dynamo.endpoint);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((s) => s.stop()));
+  await Promise.all(proxies.map((p) => p.stop()));
+  await dynamo?.stop();
+  if (bundleDir) fs.rmSync(bundleDir, { recursive: true, force: true });
+});
+
+describe('the bundle', () => {
+  test('is one JavaScript file under 3 MiB', () => {
+    const size = fs.statSync(path.join(bundleDir, 'server.js')).size;
+    console.info(`service bundle: ${(size / 1024 / 1024).toFixed(2)} MiB`);
+    expect(size).toBeLessThan(MAX_BUNDLE_BYTES);
+  });
+
+  test('has no node_modules within reach, so it runs standalone', () => {
+    const ancestors = bundleDir.split(path.sep).map((_, i, parts) => parts.slice(0, i + 1).join(path.sep) || path.sep);
+    expect(ancestors.filter((dir) => fs.existsSync(path.join(dir, 'node_modules')))).toEqual([]);
+  });
+
+  test(`answers /health within ${MAX_COLD_START_MS} ms of spawning node`, async () => {
+    const service = await start(serviceEnv(dynamo.endpoint));
+    console.info(`service cold start to first /health 200: ${service.coldStartMs.toFixed(0)} ms`);
+    expect(service.coldStartMs).toBeLessThan(MAX_COLD_START_MS);
+  });
+
+  test('serves the CSV categories from DynamoDB', async () => {
+    const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint)));
+    const body = (await (await fetch(`${service.url}/api/categories`)).json()) as { items: { id: string }[] };
+    expect(body.items.map((c) => c.id).sort()).toEqual(seedItems(tables, 'Category').map((c) => String(c.id)).sort());
+  });
+
+  test('serves the web page from its own public/ folder', async () => {
+    const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint)));
+    const res = await fetch(`${service.url}/app.js`);
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+  });
+
+  test('exits with code 2 naming each missing variable', async () => {
+    const { code, stderr } = await runBundleToExit(bundleDir, { AWS_REGION: LOCAL_REGION });
+    expect([code, stderr.includes('CATEGORY_TABLE is required'), stderr.includes('BOOKMARK_TABLE is required')]).toEqual([2, true, true]);
+  });
+});
+
+describe('SIGTERM during a slow request', () => {
+  let proxy: SlowProxy;
+  let service: BundledService;
+  let response: { status: number; items: number };
+  let refusedAfterSigterm: boolean;
+  let exitCode: number | null;
+
+  beforeAll(async () => {
+    // Given a service whose DynamoDB takes 1.5 s per call, with a request in flight
+    proxy = await startSlowProxy(dynamo.endpoint, 0);
+    proxies.push(proxy);
+    service = await start(serviceEnv(proxy.endpoint, { DYNAMODB_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000' }));
+    proxy.delayMs = 1500;
+    const inFlight = fetch(`${service.url}/api/categories`).then(async (r) => ({
+      status: r.status,
+      items: ((await r.json()) as { items: unknown[] }).items.length,
+    }));
+    await waitFor(() => proxy.received > 0);
+    // When SIGTERM arrives
+    service.child.kill('SIGTERM');
+    await waitFor(() => service.stdout().includes('shutting down'));
+    refusedAfterSigterm = await fetch(`${service.url}/health`).then(
+      () => false,
+      (err: { cause?: { code?: string } }) => err.cause?.code === 'ECONNREFUSED',
+    );
+    response = await inFlight;
+    exitCode = await service.exited;
+  });
+
+  test('the in-flight request completes with 200 and its data', () => {
+    expect(response).toEqual({ status: 200, items: seedItems(tables, 'Category').length });
+  });
+
+  test('new connections are refused once shutdown has begun', () => {
+    expect(refusedAfterSigterm).toBe(true);
+  });
+
+  test('the process exits with code 0 after draining', () => {
+    expect(exitCode).toBe(0);
+  });
+});
+
+describe('SIGTERM with a request that outlives SHUTDOWN_TIMEOUT_MS', () => {
+  test('the process exits at the deadline with code 1', async () => {
+    const proxy = await startSlowProxy(dynamo.endpoint, 5000);
+    proxies.push(proxy);
+    const service = await start(serviceEnv(proxy.endpoint, { DYNAMODB_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '300' }));
+    const inFlight = fetch(`${service.url}/api/categories`).catch(() => undefined);
+    await waitFor(() => proxy.received > 0);
+    const sent = Date.now();
+    service.child.kill('SIGTERM');
+    const code = await service.exited;
+    await inFlight;
+    expect([code, Date.now() - sent < 2000]).toEqual([1, true]);
+  });
+});

@@ -1,12 +1,16 @@
 /** Composition root: load the environment once, build network → data → service, synthesize. */
 import { App } from 'cdktf';
 import { loadConfig } from './stacks/config';
+import { DataStack } from './stacks/data-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { loadSeedData } from './stacks/seed';
 
 // cdktf runs the app from the project directory, which also holds local state (state/<env>/).
 const config = loadConfig(process.env, process.cwd());
 const app = new App();
 
 new NetworkStack(app, 'network', { config });
+// Every CSV problem is thrown here, before any stack is synthesized.
+new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
 
 app.synth();

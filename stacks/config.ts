@@ -53,6 +53,30 @@ export interface AwsAccessSettings {
   readonly offline: boolean;
 }
 
+/** The DynamoDB tables of the `data` stack and how they are seeded. */
+export interface DataSettings {
+  /** Absolute directory of the table definitions (`*.table.json`) and their CSV files. */
+  readonly directory: string;
+  /** Continuous backups with 35 days of point-in-time restore (the embedded DynamoDB lacks it). */
+  readonly pointInTimeRecovery: boolean;
+  /** Encryption at rest with the AWS managed KMS key `aws/dynamodb` instead of an AWS owned key. */
+  readonly serverSideEncryption: boolean;
+  /** DynamoDB refuses DeleteTable while this is on. */
+  readonly deletionProtection: boolean;
+  /** Terraform refuses any plan that destroys a table (`lifecycle.prevent_destroy`). */
+  readonly preventDestroy: boolean;
+  /**
+   * Tables with more rows than this are seeded by one batch-writing step per table instead of one
+   * Terraform resource per row (see docs/seeding.md).
+   */
+  readonly batchSeedingThresholdRows: number;
+  /**
+   * Shell command that writes one table's items in batches (`scripts/seed-table.ts`); Terraform
+   * runs it from the stack directory, so paths are absolute.
+   */
+  readonly batchWriterCommand: string;
+}
+
 /** Everything the stacks need to know about one deployment. */
 export interface AppConfig {
   /** Short lower-case prefix of every physical name. */
@@ -64,6 +88,7 @@ export interface AppConfig {
   /** Applied to every taggable resource through the provider's `default_tags`. */
   readonly tags: Readonly<Record<string, string>>;
   readonly aws: AwsAccessSettings;
+  readonly data: DataSettings;
 }
 
 /** A setting that failed validation; synth stops and prints every one of them. */
@@ -77,6 +102,8 @@ export class ConfigError extends Error {
 /** Values every environment shares unless it says otherwise. */
 const DEFAULT_PROJECT = 'bookmarks';
 const DEFAULT_LOCAL_DYNAMODB_PORT = 8000;
+/** Beyond ~1000 item resources a plan takes minutes and state grows to megabytes. */
+const DEFAULT_BATCH_SEEDING_THRESHOLD_ROWS = 1000;
 
 /** Partial settings that override an environment's defaults (from variables or from tests). */
 export interface ConfigOverrides {
@@ -86,12 +113,23 @@ export interface ConfigOverrides {
   readonly backend?: BackendSettings;
   readonly tags?: Readonly<Record<string, string>>;
   readonly aws?: Partial<AwsAccessSettings>;
+  readonly data?: Partial<DataSettings>;
 }
 
 /** The defaults of one environment; `root` is the project directory that holds local state. */
 export function environmentDefaults(name: EnvironmentName, root: string): AppConfig {
   const localBackend: BackendSettings = { kind: 'local', directory: path.join(root, 'state', name) };
   const tags = (environment: string) => ({ Project: DEFAULT_PROJECT, Environment: environment, ManagedBy: 'cdktf' });
+  // Stateful tables are protected wherever they hold real data; local is disposable.
+  const protectedData: DataSettings = {
+    directory: path.join(root, 'data'),
+    pointInTimeRecovery: true,
+    serverSideEncryption: true,
+    deletionProtection: true,
+    preventDestroy: true,
+    batchSeedingThresholdRows: DEFAULT_BATCH_SEEDING_THRESHOLD_ROWS,
+    batchWriterCommand: `node "${path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')}" "${path.join(root, 'scripts', 'seed-table.ts')}"`,
+  };
   switch (name) {
     case 'local':
       return {
@@ -103,6 +141,8 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         // The embedded DynamoDB does not store tags, so tags would show as drift on every plan.
         tags: {},
         aws: { endpoints: { dynamodb: `http://127.0.0.1:${DEFAULT_LOCAL_DYNAMODB_PORT}` }, offline: true },
+        // The embedded DynamoDB has no backups or KMS and cannot protect tables; it fails or drifts on each.
+        data: { ...protectedData, pointInTimeRecovery: false, serverSideEncryption: false, deletionProtection: false, preventDestroy: false },
       };
     case 'dev':
       return {
@@ -114,6 +154,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         backend: localBackend,
         tags: tags('dev'),
         aws: { endpoints: {}, offline: false },
+        data: protectedData,
       };
     case 'prod':
       return {
@@ -130,6 +171,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         backend: localBackend,
         tags: tags('prod'),
         aws: { endpoints: {}, offline: false },
+        data: protectedData,
       };
   }
 }
@@ -149,6 +191,7 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
     backend: overrides.backend ?? defaults.backend,
     tags: overrides.tags ?? (project === defaults.project ? defaults.tags : retag(defaults.tags, project)),
     aws: { ...defaults.aws, ...overrides.aws },
+    data: { ...defaults.data, ...overrides.data },
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -172,6 +215,8 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_STATE_REGION: 'region of the state bucket (default: the deployment region)',
   CDKTF_STATE_KEY_PREFIX: 'prefix of the state keys (default: the project name)',
   DYNAMODB_PORT: 'local only: port of the embedded DynamoDB (default 8000)',
+  CDKTF_DATA_DIR: 'directory of the table definitions and CSV files (default data/ of the project)',
+  CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
 };
 
 /** Reads the environment selected by `CDKTF_ENV` (default `local`) and the overrides in `env`. */
@@ -204,7 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   const aws: Partial<AwsAccessSettings> =
     name === 'local' && env.DYNAMODB_PORT ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } } : {};
 
-  return buildConfig(name, { project, region, network, backend, aws }, root);
+  const data: Partial<DataSettings> = {};
+  if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
+  if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
+
+  return buildConfig(name, { project, region, network, backend, aws, data }, root);
 }
 
 function isEnvironmentName(name: string): name is EnvironmentName {
@@ -264,6 +313,25 @@ export function validateConfig(config: AppConfig): string[] {
     }
   } else if (!path.isAbsolute(config.backend.directory)) {
     problems.push(`backend.directory: "${config.backend.directory}" is relative; give an absolute directory for local state`);
+  }
+  problems.push(...validateDataSettings(config));
+  return problems;
+}
+
+function validateDataSettings(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const { data } = config;
+  if (!path.isAbsolute(data.directory)) {
+    problems.push(`data.directory: "${data.directory}" is relative; give an absolute directory of table definitions and CSV files`);
+  }
+  if (!Number.isInteger(data.batchSeedingThresholdRows) || data.batchSeedingThresholdRows < 0) {
+    problems.push(`data.batchSeedingThresholdRows: ${data.batchSeedingThresholdRows} is not a whole number of rows; set CDKTF_SEED_BATCH_THRESHOLD to e.g. 1000`);
+  }
+  if (config.environment === 'local') {
+    const unsupported = (['pointInTimeRecovery', 'serverSideEncryption', 'deletionProtection'] as const).filter((k) => data[k]);
+    for (const key of unsupported) {
+      problems.push(`data.${key}: the embedded DynamoDB of the local environment does not support it; turn it off for local`);
+    }
   }
   return problems;
 }

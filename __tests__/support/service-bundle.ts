@@ -31,8 +31,14 @@ export interface BundledService {
   stop(): Promise<number | null>;
 }
 
-/** Starts `node server.js` from `bundleDir` with exactly `env` (plus PATH) and waits for /health. */
+/**
+ * Starts `node server.js` from `bundleDir` with exactly `env` (plus PATH) and waits for /health.
+ * The port is read from the service's info-level "listening" log line, so LOG_LEVEL must allow info.
+ */
 export async function startBundledService(bundleDir: string, env: Record<string, string>, timeoutMs = 10_000): Promise<BundledService> {
+  if (env.LOG_LEVEL !== undefined && !['info', 'debug', 'trace'].includes(env.LOG_LEVEL)) {
+    throw new Error(`startBundledService needs LOG_LEVEL info or lower to read the port, got ${env.LOG_LEVEL}`);
+  }
   const started = performance.now();
   const child = spawn(process.execPath, ['server.js'], {
     cwd: bundleDir,

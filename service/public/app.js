@@ -1,5 +1,5 @@
 // The catalogue page: plain ES module, no framework, no build step. All data is written with
-// textContent (never innerHTML), so nothing from the tables can inject markup.
+// textContent, never parsed as markup, so nothing from the tables can inject HTML.
 const PAGE_SIZE = 100;
 
 const els = {

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { AppConfig, BackendSettings } from './config';
+import { checkPolicy, policyInput, type PolicyContext } from './policy/engine';
+import { formatReport } from './policy/report';
 
 /** The three stacks of the app; their ids are also their directory names under cdktf.out/stacks. */
 export type StackId = 'network' | 'data' | 'service';
@@ -30,6 +32,18 @@ export abstract class BaseStack extends TerraformStack {
       ...(aws.offline ? OFFLINE_PROVIDER : {}),
     });
     configureBackend(this, id, props.config.environment, props.config.backend);
+    // Synth fails with a report when the stack breaks a policy rule (docs/security.md).
+    this.node.addValidation({
+      validate: () => {
+        const result = checkPolicy(policyInput(this), this.policyContext());
+        return result.findings.length > 0 ? [formatReport(result)] : [];
+      },
+    });
+  }
+
+  /** What the policy rules know beyond the JSON; a stack whose configuration allows public tasks says so here. */
+  protected policyContext(): PolicyContext {
+    return { stackId: this.node.id, environment: this.config.environment };
   }
 }
 
@@ -56,12 +70,13 @@ function configureBackend(stack: TerraformStack, id: StackId, environment: strin
     new LocalBackend(stack, { path: path.join(backend.directory, `${id}.tfstate`) });
     return;
   }
-  new S3Backend(stack, {
+  const s3 = new S3Backend(stack, {
     bucket: backend.bucket,
     key: stateKey(backend.keyPrefix, environment, id),
     region: backend.region,
     encrypt: true,
   });
   // S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.
-  stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  // Set on the backend itself (not the stack) so the policy check, which reads elements, sees it.
+  s3.addOverride('use_lockfile', true);
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { checkPolicy, type PolicyContext, type TfJson } from '../../stacks/policy/engine';
 import { looksSecret, RULES } from '../../stacks/policy/rules';
 
@@ -453,5 +455,13 @@ describe('TF001 state backend', () => {
 
   it('has nothing to say about a local backend', () => {
     expect(run('TF001', { terraform: { backend: { local: { path: 'x.tfstate' } } } })).toEqual([]);
+  });
+});
+
+describe('docs/security.md', () => {
+  it('has a row for every rule with its mirrors, check and fix', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '../../docs/security.md'), 'utf8');
+    const row = (r: (typeof RULES)[number]) => [r.id, r.mirrors, r.title, r.fix].map((cell) => cell.replace(/\|/g, '\\|')).join(' | ');
+    expect(RULES.filter((r) => !doc.includes(`| ${row(r)} |`)).map((r) => r.id)).toEqual([]);
   });
 });

@@ -645,7 +645,7 @@ const isWildcardAction = (action: string) => action === '*' || /^[A-Za-z0-9-]+:\
 const iamRules: Rule[] = [
   {
     id: 'IAM001',
-    mirrors: 'checkov CKV_AWS_62, CKV_AWS_63, CKV_AWS_286-289; tfsec aws-iam-no-policy-wildcards',
+    mirrors: 'checkov CKV_AWS_62, CKV_AWS_63; tfsec aws-iam-no-policy-wildcards',
     title: 'Allow statements name their actions: no `*`, no `service:*`, no NotAction',
     fix: 'list the exact actions the caller uses (e.g. dynamodb:GetItem, dynamodb:Query)',
     resourceTypes: IAM_TYPES,

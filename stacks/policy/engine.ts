@@ -165,8 +165,8 @@ export function checkPolicy(json: TfJson, context: PolicyContext, rules: readonl
 
 /** A suppression naming a rule that does not exist hides nothing and is most likely a typo. */
 function unknownSuppressions(doc: PolicyDocument, known: ReadonlySet<string>): Finding[] {
-  const all = [...Object.entries(doc.json.resource ?? {})].flatMap(([type, byId]) =>
-    Object.entries(byId).map(([id, attributes]) => toElement('resource', type, id, attributes)),
+  const all = (['resource', 'data'] as const).flatMap((mode) =>
+    Object.entries(doc.json[mode] ?? {}).flatMap(([type, byId]) => Object.entries(byId).map(([id, attributes]) => toElement(mode, type, id, attributes))),
   );
   return all.flatMap((element) =>
     Object.keys(suppressionsOf(element))

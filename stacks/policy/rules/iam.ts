@@ -1,0 +1,160 @@
+/** IAM rules: named actions, named resources, readable policies. */
+import type { PolicyDocument, Rule, TfAttributes, TfElement } from '../engine';
+import { blocks, isObject, strings } from './attributes';
+
+/** A statement reduced to what the rules read. */
+interface Statement {
+  readonly effect: string;
+  readonly actions: string[];
+  readonly notActions: string[];
+  readonly resources: string[];
+  readonly notResources: string[];
+}
+
+/** One permissions policy, with its statements or undefined when they cannot be read. */
+interface PolicySource {
+  readonly element: TfElement;
+  readonly label: string;
+  readonly statements?: Statement[];
+}
+
+/**
+ * Actions that support no resource-level permission, so `Resource: "*"` is their only form:
+ * ECR's login token, ECS Exec's session channels, listing log groups (ECS Exec logging) and
+ * the X-Ray daemon's calls.
+ */
+export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set([
+  'ecr:GetAuthorizationToken',
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+  'logs:DescribeLogGroups',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'xray:GetSamplingStatisticSummaries',
+]);
+
+function fromJsonStatement(s: TfAttributes): Statement {
+  return {
+    effect: String(s.Effect ?? 'Allow'),
+    actions: strings(s.Action),
+    notActions: strings(s.NotAction),
+    resources: strings(s.Resource),
+    notResources: strings(s.NotResource),
+  };
+}
+
+function fromDocumentStatement(s: TfAttributes): Statement {
+  return {
+    effect: String(s.effect ?? 'Allow'),
+    actions: strings(s.actions),
+    notActions: strings(s.not_actions),
+    resources: strings(s.resources),
+    notResources: strings(s.not_resources),
+  };
+}
+
+/** Statements of a policy JSON string; undefined when it is not literal JSON. */
+function parsePolicy(policy: string): Statement[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(policy);
+    if (!isObject(parsed)) return undefined;
+    return blocks(parsed.Statement).map(fromJsonStatement);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every permissions policy of the stack: policy documents (data sources) and the JSON of role
+ * policies, managed policies and inline role policies. A policy that refers to a policy document
+ * is left to the document. Trust policies (`assume_role_policy`) grant no permissions and are skipped.
+ */
+function policySources(doc: PolicyDocument): PolicySource[] {
+  const sources: PolicySource[] = doc.dataSources('aws_iam_policy_document').map((element) => ({
+    element,
+    label: 'policy document',
+    statements: [
+      ...blocks(element.attributes.statement).map(fromDocumentStatement),
+      ...[...strings(element.attributes.source_policy_documents), ...strings(element.attributes.override_policy_documents)]
+        .filter((p) => doc.referenced(p) === undefined)
+        .flatMap((p) => parsePolicy(p) ?? []),
+    ],
+  }));
+  const fromString = (element: TfElement, label: string, policy: unknown): PolicySource[] => {
+    if (doc.referenced(policy)?.type === 'aws_iam_policy_document') return [];
+    return [{ element, label, statements: typeof policy === 'string' ? parsePolicy(policy) : undefined }];
+  };
+  for (const element of doc.resources('aws_iam_role_policy', 'aws_iam_policy')) {
+    sources.push(...fromString(element, 'policy', element.attributes.policy));
+  }
+  for (const role of doc.resources('aws_iam_role')) {
+    for (const inline of blocks(role.attributes.inline_policy)) {
+      if (inline.policy !== undefined) sources.push(...fromString(role, `inline policy "${String(inline.name ?? '?')}"`, inline.policy));
+    }
+  }
+  return sources;
+}
+
+const IAM_TYPES = ['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_role'];
+const isWildcardAction = (action: string) => action === '*' || /^[A-Za-z0-9-]+:\*$/.test(action);
+
+/** The IAM rules. */
+export const iamRules: readonly Rule[] = [
+  {
+    id: 'IAM001',
+    mirrors: 'checkov CKV_AWS_62, CKV_AWS_63; tfsec aws-iam-no-policy-wildcards',
+    title: 'Allow statements name their actions: no `*`, no `service:*`, no NotAction',
+    fix: 'list the exact actions the caller uses (e.g. dynamodb:GetItem, dynamodb:Query)',
+    resourceTypes: IAM_TYPES,
+    dataTypes: ['aws_iam_policy_document'],
+    check: (doc) =>
+      policySources(doc).flatMap(({ element, label, statements = [] }) =>
+        statements
+          .filter((s) => s.effect === 'Allow')
+          .flatMap((s) => {
+            const wild = s.actions.filter(isWildcardAction);
+            const messages = wild.length > 0 ? [`${label} allows ${wild.join(', ')}`] : [];
+            if (s.notActions.length > 0) messages.push(`${label} allows everything except ${s.notActions.join(', ')} (NotAction)`);
+            return messages.map((message) => ({ element, message }));
+          }),
+      ),
+  },
+  {
+    id: 'IAM002',
+    mirrors: 'checkov CKV_AWS_355, CKV_AWS_290; tfsec aws-iam-no-policy-wildcards',
+    title: 'Allow statements name their resources; `*` only for actions AWS offers no resource for',
+    fix: 'use the ARN (a `${...arn}` reference is fine); `*` is allowed only for the actions listed in docs/security.md',
+    resourceTypes: IAM_TYPES,
+    dataTypes: ['aws_iam_policy_document'],
+    check: (doc) =>
+      policySources(doc).flatMap(({ element, label, statements = [] }) =>
+        statements
+          .filter((s) => s.effect === 'Allow')
+          .flatMap((s) => {
+            const messages: string[] = [];
+            if (s.resources.includes('*')) {
+              const scoped = [...s.actions, ...s.notActions.map((a) => `NotAction ${a}`)].filter((a) => !RESOURCELESS_ACTIONS.has(a));
+              if (scoped.length > 0) messages.push(`${label} grants ${scoped.join(', ')} on every resource (*)`);
+            }
+            if (s.notResources.length > 0) messages.push(`${label} grants on every resource except ${s.notResources.join(', ')} (NotResource)`);
+            return messages.map((message) => ({ element, message }));
+          }),
+      ),
+  },
+  {
+    id: 'IAM003',
+    mirrors: 'own',
+    title: 'Every permissions policy is literal JSON or a policy document the checker can read',
+    fix: 'render policies with JSON.stringify (tokens inside strings are fine) or data.aws_iam_policy_document, not Fn.jsonencode',
+    resourceTypes: IAM_TYPES,
+    dataTypes: ['aws_iam_policy_document'],
+    check: (doc) =>
+      policySources(doc)
+        .filter((s) => s.statements === undefined)
+        .map(({ element, label }) => ({ element, message: `${label} is not literal JSON: IAM001/IAM002 could not check it` })),
+  },
+];

@@ -1,0 +1,78 @@
+/** Load balancer rules: header hygiene, HTTPS, TLS policy, health checks, deletion protection. */
+import type { Rule, TfElement } from '../engine';
+import { block, blocks, inProd, isTrue, perResource, text } from './attributes';
+
+/** Load balancer resource types (aws_alb is the older alias). */
+export const LB = ['aws_lb', 'aws_alb'];
+/** Listener resource types. */
+export const LISTENER = ['aws_lb_listener', 'aws_alb_listener'];
+const TARGET_GROUP = ['aws_lb_target_group', 'aws_alb_target_group'];
+/** TLS 1.2+ policies with forward secrecy only (the provider default, ELBSecurityPolicy-2016-08, allows TLS 1.0). */
+const MODERN_TLS_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
+
+const isApplicationLb = (lb: TfElement) => (lb.attributes.load_balancer_type ?? 'application') === 'application';
+const listenerProtocol = (listener: TfElement) => String(listener.attributes.protocol ?? 'HTTP').toUpperCase();
+
+/** The load balancer rules. */
+export const loadBalancerRules: readonly Rule[] = [
+  perResource({
+    id: 'ALB001',
+    mirrors: 'checkov CKV_AWS_131; tfsec aws-elb-drop-invalid-headers',
+    title: 'Application load balancers drop invalid HTTP headers',
+    fix: 'set dropInvalidHeaderFields: true on the load balancer',
+    resourceTypes: LB,
+    test: (lb) =>
+      !isApplicationLb(lb) || isTrue(lb.attributes.drop_invalid_header_fields) ? undefined : 'invalid headers are passed to targets (request smuggling)',
+  }),
+  {
+    id: 'ALB002',
+    mirrors: 'checkov CKV2_AWS_20; tfsec aws-elb-http-not-used',
+    title: 'When a load balancer has an HTTPS listener, every HTTP listener redirects to HTTPS',
+    fix: "give the HTTP listener a default action { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }",
+    resourceTypes: LISTENER,
+    check(doc) {
+      const listeners = doc.resources(...LISTENER);
+      const withHttps = new Set(listeners.filter((l) => listenerProtocol(l) === 'HTTPS').map((l) => String(l.attributes.load_balancer_arn)));
+      return listeners
+        .filter((l) => listenerProtocol(l) === 'HTTP' && withHttps.has(String(l.attributes.load_balancer_arn)))
+        .filter((l) => !blocks(l.attributes.default_action).some((a) => a.type === 'redirect' && block(a.redirect)?.protocol === 'HTTPS'))
+        .map((element) => ({ element, message: `HTTP listener on port ${element.attributes.port} serves plain HTTP beside HTTPS` }));
+    },
+  },
+  perResource({
+    id: 'ALB003',
+    mirrors: 'checkov CKV_AWS_150',
+    title: 'Load balancers in prod have deletion protection',
+    fix: 'set enableDeletionProtection: true on the load balancer in prod',
+    resourceTypes: LB,
+    appliesTo: inProd,
+    test: (lb) => (isTrue(lb.attributes.enable_deletion_protection) ? undefined : 'deletion protection is off in prod'),
+  }),
+  perResource({
+    id: 'ALB004',
+    mirrors: 'checkov CKV_AWS_103; tfsec aws-elb-use-secure-tls-policy',
+    title: 'HTTPS listeners use a TLS 1.2+ security policy',
+    fix: "set sslPolicy to e.g. 'ELBSecurityPolicy-TLS13-1-2-2021-06'",
+    resourceTypes: LISTENER,
+    test: (l) => {
+      if (listenerProtocol(l) !== 'HTTPS') return undefined;
+      const policy = l.attributes.ssl_policy;
+      if (typeof policy !== 'string') return 'no ssl_policy: the provider default still accepts TLS 1.0';
+      return MODERN_TLS_POLICY.test(policy) ? undefined : `ssl_policy ${policy} accepts TLS older than 1.2`;
+    },
+  }),
+  perResource({
+    id: 'ALB005',
+    mirrors: 'checkov CKV_AWS_261',
+    title: 'HTTP target groups check the health of their targets on a path',
+    fix: "set healthCheck: { enabled: true, path: '/health', matcher: '200' } on the target group",
+    resourceTypes: TARGET_GROUP,
+    test: (tg) => {
+      if (tg.attributes.target_type === 'lambda') return undefined;
+      const check = block(tg.attributes.health_check);
+      if (check?.enabled === false || check?.enabled === 'false') return 'health checks are disabled';
+      const http = ['HTTP', 'HTTPS'].includes(String(tg.attributes.protocol ?? 'HTTP').toUpperCase());
+      return http && !text(check?.path) ? 'no health check path: a target that cannot serve the app still counts as healthy' : undefined;
+    },
+  }),
+];

@@ -3,14 +3,17 @@ import { App } from 'cdktf';
 import { loadConfig } from './stacks/config';
 import { DataStack } from './stacks/data-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { ServiceStack } from './stacks/service-stack';
 import { loadSeedData } from './stacks/seed';
 
 // cdktf runs the app from the project directory, which also holds local state (state/<env>/).
 const config = loadConfig(process.env, process.cwd());
 const app = new App();
 
-new NetworkStack(app, 'network', { config });
+const networkStack = new NetworkStack(app, 'network', { config });
 // Every CSV problem is thrown here, before any stack is synthesized.
-new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
+const dataStack = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
+// Network ids and table names/ARNs cross as references: cdktf turns them into outputs and remote state.
+new ServiceStack(app, 'service', { config, network: networkStack.network, tables: dataStack.tables });
 
 app.synth();

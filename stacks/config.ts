@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { parseCidr } from './constructs/cidr';
+import { mergeServiceSettings, parseImageSetting, serviceDefaults, ServiceOverrides, ServiceSettings, validateServiceSettings } from './service-settings';
 
 export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod'] as const;
 /** A named set of defaults; `CDKTF_ENV` chooses one. */
@@ -89,6 +90,8 @@ export interface AppConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly aws: AwsAccessSettings;
   readonly data: DataSettings;
+  /** The ECS service, its image and load balancer (stacks/service-settings.ts). */
+  readonly service: ServiceSettings;
 }
 
 /** A setting that failed validation; synth stops and prints every one of them. */
@@ -114,6 +117,7 @@ export interface ConfigOverrides {
   readonly tags?: Readonly<Record<string, string>>;
   readonly aws?: Partial<AwsAccessSettings>;
   readonly data?: Partial<DataSettings>;
+  readonly service?: ServiceOverrides;
 }
 
 /** The defaults of one environment; `root` is the project directory that holds local state. */
@@ -143,6 +147,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         aws: { endpoints: { dynamodb: `http://127.0.0.1:${DEFAULT_LOCAL_DYNAMODB_PORT}` }, offline: true },
         // The embedded DynamoDB has no backups or KMS and cannot protect tables; it fails or drifts on each.
         data: { ...protectedData, pointInTimeRecovery: false, serverSideEncryption: false, deletionProtection: false, preventDestroy: false },
+        service: serviceDefaults('local', root),
       };
     case 'dev':
       return {
@@ -155,6 +160,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         tags: tags('dev'),
         aws: { endpoints: {}, offline: false },
         data: protectedData,
+        service: serviceDefaults(name, root),
       };
     case 'prod':
       return {
@@ -172,6 +178,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         tags: tags('prod'),
         aws: { endpoints: {}, offline: false },
         data: protectedData,
+        service: serviceDefaults(name, root),
       };
   }
 }
@@ -192,6 +199,7 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
     tags: overrides.tags ?? (project === defaults.project ? defaults.tags : retag(defaults.tags, project)),
     aws: { ...defaults.aws, ...overrides.aws },
     data: { ...defaults.data, ...overrides.data },
+    service: mergeServiceSettings(defaults.service, overrides.service),
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -218,6 +226,75 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_DATA_DIR: 'directory of the table definitions and CSV files (default data/ of the project)',
   CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
 };
+
+/** Variables that override the service settings; see docs/service-stack.md. */
+export const SERVICE_VARIABLES: Readonly<Record<string, string>> = {
+  CDKTF_IMAGE: '"build" (docker build of service/, pushed to ECR) or "registry:<image>" (run a ready image, no Docker)',
+  CDKTF_CPU_ARCHITECTURE: 'X86_64 or ARM64: the task platform and the image build platform',
+  CDKTF_TASK_CPU: 'task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384',
+  CDKTF_TASK_MEMORY: 'task memory in MiB, a valid Fargate pair with the CPU',
+  CDKTF_DESIRED_COUNT: 'tasks at the first deployment',
+  CDKTF_MIN_TASKS: 'autoscaling minimum',
+  CDKTF_MAX_TASKS: 'autoscaling maximum',
+  CDKTF_SPOT: 'true: every task on FARGATE_SPOT; false: every task on-demand',
+  CDKTF_ECS_EXEC: 'true: ECS Exec on (it needs a writable root filesystem, so this also turns that off)',
+  CDKTF_TASK_SUBNETS: 'private (default) or public (tasks get public IPs; for VPCs without NAT)',
+  CDKTF_CERTIFICATE_ARN: 'ACM certificate: HTTPS on 443, HTTP redirects to it',
+  CDKTF_ALB_INTERNAL: 'true: internal load balancer in the private subnets',
+  CDKTF_ALB_INGRESS_CIDRS: 'comma-separated client CIDRs allowed on the listener ports (default 0.0.0.0/0)',
+  CDKTF_HEALTH_CHECK_CODES: 'health-check success codes, e.g. 200 or 200,401',
+  CDKTF_LOG_LEVEL: 'LOG_LEVEL of the service',
+  CDKTF_BASIC_AUTH_USER_ARN: 'Secrets Manager or SSM ARN injected as BASIC_AUTH_USER',
+  CDKTF_BASIC_AUTH_PASSWORD_ARN: 'Secrets Manager or SSM ARN injected as BASIC_AUTH_PASSWORD',
+};
+
+/** The service overrides in `env`; malformed values are left for validation to report, booleans fail here. */
+function serviceOverridesFromEnv(env: NodeJS.ProcessEnv, root: string): ServiceOverrides {
+  const read = (key: string) => env[key]?.trim() || undefined;
+  const num = (key: string) => (read(key) === undefined ? undefined : Number(read(key)));
+  const bool = (key: string): boolean | undefined => {
+    const value = read(key);
+    if (value === undefined) return undefined;
+    if (value === 'true' || value === 'false') return value === 'true';
+    throw new ConfigError([`${key}: "${value}" is not a boolean; use true or false`]);
+  };
+  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+  const image = read('CDKTF_IMAGE');
+  const imageSetting = image === undefined ? undefined : parseImageSetting(image, root);
+  if (image !== undefined && !imageSetting) {
+    throw new ConfigError([`CDKTF_IMAGE: "${image}" is not an image source; use build or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable`]);
+  }
+  const exec = bool('CDKTF_ECS_EXEC');
+  const certificateArn = read('CDKTF_CERTIFICATE_ARN');
+  const cidrs = read('CDKTF_ALB_INGRESS_CIDRS');
+  const secrets: Record<string, string> = {};
+  for (const name of ['BASIC_AUTH_USER', 'BASIC_AUTH_PASSWORD']) {
+    const arn = read(`CDKTF_${name}_ARN`);
+    if (arn) secrets[name] = arn;
+  }
+  const subnets = read('CDKTF_TASK_SUBNETS');
+  return defined({
+    image: imageSetting,
+    cpuArchitecture: read('CDKTF_CPU_ARCHITECTURE') as ServiceSettings['cpuArchitecture'] | undefined,
+    cpu: num('CDKTF_TASK_CPU'),
+    memoryMiB: num('CDKTF_TASK_MEMORY'),
+    desiredCount: num('CDKTF_DESIRED_COUNT'),
+    spot: bool('CDKTF_SPOT'),
+    enableExecuteCommand: exec,
+    taskSubnets: subnets as ServiceSettings['taskSubnets'] | undefined,
+    secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
+    container: defined({ logLevel: read('CDKTF_LOG_LEVEL'), readonlyRootFilesystem: exec ? false : undefined }),
+    autoScaling: defined({ minCapacity: num('CDKTF_MIN_TASKS'), maxCapacity: num('CDKTF_MAX_TASKS') }),
+    loadBalancer: defined({
+      protocol: certificateArn ? ('HTTPS' as const) : undefined,
+      certificateArn,
+      internal: bool('CDKTF_ALB_INTERNAL'),
+      ingressCidrs: cidrs?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
+      healthCheckSuccessCodes: read('CDKTF_HEALTH_CHECK_CODES'),
+    }),
+  });
+}
 
 /** Reads the environment selected by `CDKTF_ENV` (default `local`) and the overrides in `env`. */
 export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
@@ -253,7 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
   if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
 
-  return buildConfig(name, { project, region, network, backend, aws, data }, root);
+  return buildConfig(name, { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root) }, root);
 }
 
 function isEnvironmentName(name: string): name is EnvironmentName {
@@ -315,6 +392,7 @@ export function validateConfig(config: AppConfig): string[] {
     problems.push(`backend.directory: "${config.backend.directory}" is relative; give an absolute directory for local state`);
   }
   problems.push(...validateDataSettings(config));
+  problems.push(...validateServiceSettings(config.service, network));
   return problems;
 }
 

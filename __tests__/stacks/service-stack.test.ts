@@ -1,0 +1,169 @@
+import { App, Testing } from 'cdktf';
+import { SERVICE_ENV_VARS } from '../../service/src/config';
+import { buildConfig, ConfigOverrides } from '../../stacks/config';
+import { ServiceStack } from '../../stacks/service-stack';
+import { byPath, parse, ref, SynthJson } from '../support/synth';
+import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
+
+const REGISTRY: ConfigOverrides = { service: { image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } } };
+const build = (): ConfigOverrides => ({ service: { image: { kind: 'build', contextDirectory: serviceLikeContext(), dockerfile: 'Dockerfile' } } });
+const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+
+function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables = fakeTables()): ServiceStack {
+  const config = buildConfig(env, overrides, '/project');
+  return new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables });
+}
+function synthService(env: string, overrides?: ConfigOverrides): SynthJson {
+  return parse(Testing.synth(serviceStack(env, overrides)));
+}
+function containerOf(json: SynthJson): { environment: { name: string; value: string }[]; secrets: unknown[]; image: string } {
+  return JSON.parse(byPath(json, 'app/task').props.container_definitions as string)[0];
+}
+function statements(json: SynthJson, path: string): unknown[] {
+  return JSON.parse(byPath(json, path).props.policy as string).Statement;
+}
+
+describe('service container environment', () => {
+  it('sets only variables the service reads, and every required one', () => {
+    const names = containerOf(synthService('dev')).environment.map((v) => v.name);
+    const known = SERVICE_ENV_VARS.map((v) => v.name);
+    expect(names.filter((n) => !known.includes(n))).toEqual([]);
+    expect(SERVICE_ENV_VARS.filter((v) => v.required).map((v) => v.name).filter((n) => !names.includes(n))).toEqual([]);
+  });
+
+  it('passes the table names, index names, region, port, log level and drain deadline', () => {
+    expect(containerOf(synthService('dev')).environment).toEqual([
+      { name: 'AWS_REGION', value: 'eu-west-1' },
+      { name: 'BOOKMARK_RESOURCE_INDEX', value: 'byResource' },
+      { name: 'BOOKMARK_TABLE', value: 't-bookmark' },
+      { name: 'CATEGORY_TABLE', value: 't-category' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'PORT', value: '8080' },
+      { name: 'RESOURCE_CATEGORY_INDEX', value: 'byCategory' },
+      { name: 'RESOURCE_TABLE', value: 't-resource' },
+      { name: 'SHUTDOWN_TIMEOUT_MS', value: '20000' },
+    ]);
+  });
+
+  it('injects basic auth credentials as secrets by ARN, never as plain values', () => {
+    const user = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf:user::';
+    const password = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf:password::';
+    const json = synthService('dev', { service: { ...REGISTRY.service, secrets: { BASIC_AUTH_USER: user, BASIC_AUTH_PASSWORD: password } } });
+    expect(containerOf(json).secrets).toEqual([
+      { name: 'BASIC_AUTH_PASSWORD', valueFrom: password },
+      { name: 'BASIC_AUTH_USER', valueFrom: user },
+    ]);
+    expect(JSON.stringify(containerOf(json).environment)).not.toContain('BASIC_AUTH');
+  });
+});
+
+describe('service IAM', () => {
+  it('the task role may only read the three tables and their indexes', () => {
+    const t = fakeTables();
+    expect(statements(synthService('dev'), 'app/task-policy')).toEqual([
+      {
+        Sid: 'ReadTables',
+        Effect: 'Allow',
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+        Resource: [t.category.tableArn, t.resource.tableArn, ...t.resource.indexArns, t.bookmark.tableArn, ...t.bookmark.indexArns],
+      },
+    ]);
+  });
+
+  it('the execution role may pull from the repository and write the service logs only', () => {
+    const json = synthService('dev', build());
+    expect(statements(json, 'app/execution-policy')).toEqual([
+      { Sid: 'EcrAuthorizationToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
+      {
+        Sid: 'EcrPullImage',
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        Resource: [ref(byPath(json, 'image/repository'), 'arn')],
+      },
+      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${ref(byPath(json, 'app/logs'), 'arn')}:*`] },
+    ]);
+  });
+});
+
+describe('image sources in the stack', () => {
+  it('build mode runs the pushed image by digest', () => {
+    const json = synthService('dev', build());
+    expect(containerOf(json).image).toBe(`${ref(byPath(json, 'image/repository'), 'repository_url')}@${ref(byPath(json, 'image/push'), 'sha256_digest')}`);
+  });
+
+  it('build mode builds for the task architecture from one setting', () => {
+    const json = synthService('dev', { service: { ...build().service, cpuArchitecture: 'ARM64', spot: false } });
+    expect([byPath(json, 'image/build').props.platform, (byPath(json, 'app/task').props.runtime_platform as { cpu_architecture: string }).cpu_architecture]).toEqual([
+      'linux/arm64',
+      'ARM64',
+    ]);
+  });
+
+  it('registry mode has no Docker provider and no AWS data sources', () => {
+    const json = synthService('dev');
+    expect(Object.keys(json.provider ?? {})).toEqual(['aws']);
+    expect(json.data).toBeUndefined();
+  });
+});
+
+describe('service placement', () => {
+  it('puts the load balancer in the public subnets and the tasks in the private ones without public IPs', () => {
+    const json = synthService('dev');
+    expect(byPath(json, 'alb/load-balancer').props.subnets).toEqual(FAKE_NETWORK.publicSubnetIds);
+    expect(byPath(json, 'app/service').props.network_configuration).toMatchObject({ subnets: FAKE_NETWORK.privateSubnetIds, assign_public_ip: false });
+  });
+
+  it('public mode puts the tasks in the public subnets with public IPs', () => {
+    const json = synthService('dev', { service: { ...REGISTRY.service, taskSubnets: 'public' } });
+    expect(byPath(json, 'app/service').props.network_configuration).toMatchObject({ subnets: FAKE_NETWORK.publicSubnetIds, assign_public_ip: true });
+  });
+
+  it('an internal load balancer sits in the private subnets', () => {
+    const json = synthService('dev', { service: { ...REGISTRY.service, loadBalancer: { internal: true } } });
+    expect(byPath(json, 'alb/load-balancer').props).toMatchObject({ internal: true, subnets: FAKE_NETWORK.privateSubnetIds });
+  });
+
+  it('prod turns on load balancer deletion protection', () => {
+    expect(byPath(synthService('prod'), 'alb/load-balancer').props.enable_deletion_protection).toBe(true);
+  });
+});
+
+describe('service outputs', () => {
+  it('expose the URL, ALB DNS name, cluster, service and repository', () => {
+    const json = synthService('dev');
+    const lb = byPath(json, 'alb/load-balancer');
+    expect(json.output).toMatchObject({
+      service_url: { value: `http://${ref(lb, 'dns_name')}` },
+      alb_dns_name: { value: ref(lb, 'dns_name') },
+      cluster_name: { value: ref(byPath(json, 'app/cluster'), 'name') },
+      service_name: { value: ref(byPath(json, 'app/service'), 'name') },
+      ecr_repository_url: { value: ref(byPath(json, 'image/repository'), 'repository_url') },
+    });
+  });
+
+  it('the URL is https when a certificate is configured', () => {
+    const json = synthService('dev', { service: { ...REGISTRY.service, loadBalancer: { protocol: 'HTTPS', certificateArn: CERT } } });
+    expect(json.output?.service_url.value).toBe(`https://${ref(byPath(json, 'alb/load-balancer'), 'dns_name')}`);
+  });
+});
+
+describe('service stack checks', () => {
+  it.each(['local', 'dev', 'prod'])('the %s service stack passes the policy check', (env) => {
+    expect(() => Testing.synth(serviceStack(env, env === 'local' ? {} : REGISTRY), true)).not.toThrow();
+  });
+
+  it('with ECS Exec on, the writable root filesystem it needs passes the policy check', () => {
+    const stack = serviceStack('dev', { service: { ...REGISTRY.service, enableExecuteCommand: true, container: { readonlyRootFilesystem: false } } });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+
+  it('without ECS Exec, a writable root filesystem fails the policy check', () => {
+    const stack = serviceStack('dev', { service: { ...REGISTRY.service, container: { readonlyRootFilesystem: false } } });
+    expect(() => Testing.synth(stack, true)).toThrow('ECS004');
+  });
+
+  it('refuses a resource table without the byCategory index', () => {
+    const tables = { ...fakeTables(), resource: fakeTable('t-resource', ['other']) };
+    expect(() => serviceStack('dev', REGISTRY, tables)).toThrow('ServiceStack: tables.resource has no index "byCategory" (it has other)');
+  });
+});

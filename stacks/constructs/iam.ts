@@ -1,0 +1,140 @@
+/**
+ * Typed IAM policy statements and the one function that renders them to policy JSON. Every policy
+ * of the service stack goes through `policyDocument`, which refuses wildcard actions.
+ */
+import { Token } from 'cdktf';
+
+/** One statement of an IAM policy. */
+export interface PolicyStatement {
+  /** Statement id: letters and digits only. */
+  readonly sid: string;
+  /** @default 'Allow' */
+  readonly effect?: 'Allow' | 'Deny';
+  /** Fully named actions, e.g. `dynamodb:GetItem`; wildcards are refused. */
+  readonly actions: readonly string[];
+  /** ARNs; `*` only where the action supports no resource-level permission. */
+  readonly resources: readonly string[];
+  /** IAM condition block, e.g. `{ StringEquals: { 'aws:SourceAccount': '123456789012' } }`. */
+  readonly conditions?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** A trust policy statement: who may assume a role. */
+export interface TrustStatement {
+  readonly sid: string;
+  /** Service principal, e.g. `ecs-tasks.amazonaws.com`. */
+  readonly service: string;
+}
+
+/** Renders permission statements to IAM policy JSON (`Version` 2012-10-17). */
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  if (statements.length === 0) throw new Error('policyDocument: no statements; an IAM policy needs at least one');
+  for (const statement of statements) {
+    const wildcard = statement.actions.find((action) => action.includes('*'));
+    if (wildcard) {
+      throw new Error(`policyDocument: statement ${statement.sid} has the wildcard action "${wildcard}"; name each action`);
+    }
+    if (!/^[A-Za-z0-9]+$/.test(statement.sid)) {
+      throw new Error(`policyDocument: sid "${statement.sid}" may hold only letters and digits`);
+    }
+    if (statement.actions.length === 0 || statement.resources.length === 0) {
+      throw new Error(`policyDocument: statement ${statement.sid} needs at least one action and one resource`);
+    }
+  }
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? 'Allow',
+      Action: [...s.actions],
+      Resource: [...s.resources],
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
+/** Renders a trust policy letting AWS services assume a role. */
+export function trustPolicyDocument(statements: readonly TrustStatement[]): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({ Sid: s.sid, Effect: 'Allow', Principal: { Service: s.service }, Action: 'sts:AssumeRole' })),
+  });
+}
+
+/** The DynamoDB actions a reader needs: items by key, by index and by scan; nothing that writes. */
+export const DYNAMODB_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'] as const;
+
+/** Anything with a table ARN and the ARNs of its indexes. */
+export interface ReadableTableArns {
+  readonly tableArn: string;
+  readonly indexArns: readonly string[];
+}
+
+/** Read-only access to exactly these tables and their indexes. */
+export function dynamodbReadStatement(tables: readonly ReadableTableArns[]): PolicyStatement {
+  return {
+    sid: 'ReadTables',
+    actions: DYNAMODB_READ_ACTIONS,
+    resources: tables.flatMap((table) => [table.tableArn, ...table.indexArns]),
+  };
+}
+
+/** Pulling images from one ECR repository; the token action has no resource-level permission. */
+export function ecrPullStatements(repositoryArn: string): PolicyStatement[] {
+  return [
+    { sid: 'EcrAuthorizationToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+    {
+      sid: 'EcrPullImage',
+      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      resources: [repositoryArn],
+    },
+  ];
+}
+
+/** Writing log events into the streams of one log group. */
+export function logWriteStatement(logGroupArn: string): PolicyStatement {
+  // Log streams are resources below the group: `<group arn>:log-stream:<name>`, hence the `:*`.
+  return { sid: 'WriteLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`${logGroupArn}:*`] };
+}
+
+/** ECS Exec's SSM session channels; AWS supports no resource narrower than `*` for them. */
+export function ecsExecStatement(): PolicyStatement {
+  return {
+    sid: 'EcsExecChannels',
+    actions: ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+    resources: ['*'],
+  };
+}
+
+/** Where a container secret comes from. */
+export type SecretSource = 'secretsmanager' | 'ssm';
+
+/** The service holding a secret `valueFrom` ARN, or undefined when it is neither Secrets Manager nor SSM. */
+export function secretSource(valueFrom: string): SecretSource | undefined {
+  if (/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+/.test(valueFrom)) return 'secretsmanager';
+  if (/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+/.test(valueFrom)) return 'ssm';
+  return undefined;
+}
+
+/**
+ * Reading the secrets that ECS injects at task start. A Secrets Manager `valueFrom` may name a
+ * JSON key and version after the secret ARN (`<arn>:<key>:<stage>:<version>`); the policy needs the
+ * secret's own ARN. A token (an ARN known only at apply) is taken as a Secrets Manager secret ARN.
+ */
+export function secretReadStatements(valueFroms: readonly string[]): PolicyStatement[] {
+  const secrets = new Set<string>();
+  const parameters = new Set<string>();
+  for (const valueFrom of valueFroms) {
+    if (Token.isUnresolved(valueFrom)) {
+      secrets.add(valueFrom);
+      continue;
+    }
+    const source = secretSource(valueFrom);
+    if (source === 'secretsmanager') secrets.add(valueFrom.split(':').slice(0, 7).join(':'));
+    else if (source === 'ssm') parameters.add(valueFrom);
+    else throw new Error(`secretReadStatements: "${valueFrom}" is neither a Secrets Manager secret ARN nor an SSM parameter ARN`);
+  }
+  const statements: PolicyStatement[] = [];
+  if (secrets.size > 0) statements.push({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...secrets] });
+  if (parameters.size > 0) statements.push({ sid: 'ReadParameters', actions: ['ssm:GetParameters'], resources: [...parameters] });
+  return statements;
+}

@@ -1,11 +1,10 @@
 import { TerraformOutput, Testing } from 'cdktf';
-import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ContainerImage, ContainerImageProps } from '../../stacks/constructs/container-image';
 import { hashBuildContext } from '../../stacks/constructs/context-hash';
 import { byPath, parse, ref, resources } from '../support/synth';
-import { serviceLikeContext } from '../support/service-fixtures';
+import { serviceLikeContext, writeTree } from '../support/service-fixtures';
 
 function synthImage(props: Partial<ContainerImageProps> & Pick<ContainerImageProps, 'source'>) {
   let image: ContainerImage | undefined;
@@ -118,7 +117,7 @@ describe('ContainerImage build source', () => {
   });
 
   it('refuses a context without a Dockerfile', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'empty-'));
+    const empty = writeTree({ 'README.md': 'no Dockerfile here' });
     expect(() => synthImage({ source: buildSource(empty) })).toThrow(`ContainerImage: ${path.join(empty, 'Dockerfile')} does not exist`);
   });
 });

@@ -26,9 +26,13 @@ export const FAKE_NETWORK: ServiceNetwork = {
   privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
 };
 
+/** Every fixture directory of a test file lives here and goes after the file's tests. */
+const FIXTURE_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'service-fixtures-'));
+afterAll(() => fs.rmSync(FIXTURE_ROOT, { recursive: true, force: true }));
+
 /** Writes `files` (relative path → content) into a new temporary directory and returns it. */
 export function writeTree(files: Readonly<Record<string, string>>, prefix = 'context-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(FIXTURE_ROOT, prefix));
   for (const [relative, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, relative)), { recursive: true });
     fs.writeFileSync(path.join(dir, relative), content);

@@ -1,0 +1,71 @@
+/**
+ * Real Terraform on the synthesized service stack in registry-image mode: no Docker provider and
+ * no AWS lookups, so it initialises from the mirrored AWS provider alone and validates offline.
+ */
+import { App, Testing } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildConfig } from '../../stacks/config';
+import { DataStack } from '../../stacks/data-stack';
+import { NetworkStack } from '../../stacks/network-stack';
+import { loadSeedData } from '../../stacks/seed';
+import { ServiceStack } from '../../stacks/service-stack';
+import { init, requireTerraform, terraform } from '../support/terraform';
+
+jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, '../..');
+const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'service-state-'));
+afterAll(() => fs.rmSync(stateRoot, { recursive: true, force: true }));
+
+/** Synthesizes the app with all three stacks and copies the service stack into its own directory. */
+function synthesizeService(environment: 'dev' | 'prod', certificateArn?: string): string {
+  const config = buildConfig(
+    environment,
+    {
+      backend: { kind: 'local', directory: path.join(stateRoot, environment) },
+      aws: { offline: true },
+      service: {
+        image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' },
+        ...(certificateArn ? { loadBalancer: { protocol: 'HTTPS', certificateArn } } : {}),
+      },
+    },
+    ROOT,
+  );
+  const app = Testing.app() as App;
+  const network = new NetworkStack(app, 'network', { config });
+  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
+  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  app.synth();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `service-${environment}-`));
+  fs.copyFileSync(path.join(app.outdir, 'stacks', 'service', 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+  return dir;
+}
+
+beforeAll(() => {
+  requireTerraform();
+});
+
+describe.each([
+  ['dev', undefined],
+  ['prod', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'],
+] as const)('the %s service stack in registry mode', (environment, certificateArn) => {
+  let dir: string;
+  beforeAll(() => {
+    dir = synthesizeService(environment, certificateArn);
+    init(dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('needs no Docker provider', () => {
+    const lock = fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8');
+    expect([lock.includes('hashicorp/aws'), lock.includes('docker')]).toEqual([true, false]);
+  });
+
+  it('passes terraform validate', () => {
+    const result = terraform(dir, ['validate', '-json'], false);
+    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Every stack of the app, in every environment and service variant, synthesizes with zero policy
+ * findings. The app is built as main.ts builds it and synthesized with validations on, as
+ * `cdktf synth` does, so a finding fails the test with the policy report as its message.
+ */
+import { App } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildConfig, ConfigOverrides } from '../../stacks/config';
+import { DataStack } from '../../stacks/data-stack';
+import { NetworkStack } from '../../stacks/network-stack';
+import { loadSeedData } from '../../stacks/seed';
+import { ServiceStack } from '../../stacks/service-stack';
+import { DEMO_IMAGE } from '../../stacks/service-settings';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0d8f2a7e-1b2c-4d5e-8f90-123456789abc';
+const S3_STATE = { kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'bookmarks' } as const;
+
+/** main.ts's composition, with the app's output in a temporary directory. */
+function synthApp(env: string, overrides: ConfigOverrides): void {
+  const config = buildConfig(env, overrides, ROOT);
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')), stackTraces: false });
+  const networkStack = new NetworkStack(app, 'network', { config });
+  const dataStack = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
+  new ServiceStack(app, 'service', { config, network: networkStack.network, tables: dataStack.tables });
+  try {
+    app.synth();
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
+}
+
+const VARIANTS: Record<string, ConfigOverrides> = {
+  'defaults': {},
+  'a registry image': { service: { image: { kind: 'registry', reference: DEMO_IMAGE } } },
+  'an image built from service/': { service: { image: { kind: 'build', contextDirectory: path.join(ROOT, 'service'), dockerfile: 'Dockerfile' } } },
+  'HTTPS with a certificate': { service: { loadBalancer: { protocol: 'HTTPS', certificateArn: CERTIFICATE } } },
+  'an S3 state backend': { backend: S3_STATE },
+  'an internal load balancer': { service: { loadBalancer: { internal: true } } },
+  'tasks in public subnets and no NAT': { network: { natMode: 'none' }, service: { taskSubnets: 'public' } },
+};
+
+describe.each(['local', 'dev', 'prod'])('%s', (env) => {
+  it.each(Object.keys(VARIANTS))('synthesizes network, data and service with %s and no policy findings', (variant) => {
+    expect(() => synthApp(env, VARIANTS[variant])).not.toThrow();
+  });
+});
+
+describe('a configuration that breaks a rule', () => {
+  it('fails synth of the real app with the finding in the report', () => {
+    const unprotected: ConfigOverrides = { service: { loadBalancer: { deletionProtection: false } } };
+    expect(() => synthApp('prod', unprotected)).toThrow(/ALB003 aws_lb\.\S+ \(alb\/[\w-]+\)[\s\S]*deletion protection is off in prod/);
+  });
+});

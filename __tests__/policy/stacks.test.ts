@@ -39,6 +39,7 @@ const VARIANTS: Record<string, ConfigOverrides> = {
   'HTTPS with a certificate': { service: { loadBalancer: { protocol: 'HTTPS', certificateArn: CERTIFICATE } } },
   'an S3 state backend': { backend: S3_STATE },
   'an internal load balancer': { service: { loadBalancer: { internal: true } } },
+  'ECS Exec (writable root, suppressed with a reason)': { service: { enableExecuteCommand: true, container: { readonlyRootFilesystem: false } } },
   'tasks in public subnets and no NAT': { network: { natMode: 'none' }, service: { taskSubnets: 'public' } },
 };
 

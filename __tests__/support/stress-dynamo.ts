@@ -23,6 +23,10 @@ export interface DynamoProcess {
   readonly running: boolean;
   /** Kills the process (SIGKILL by default: a crash, not a clean stop) and waits for its exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGSTOP: the port still accepts connections but nothing answers (a hung DynamoDB). */
+  freeze(): void;
+  /** SIGCONT after {@link freeze}. */
+  thaw(): void;
   /** Starts it again on the same port with the same data; resolves once it listens. */
   restart(): Promise<void>;
   /** Kills it and removes its data folder. Safe to call twice. */
@@ -72,6 +76,7 @@ export async function startDynamoProcess(timeoutMs = 15_000): Promise<DynamoProc
     if (proc === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     killGroup(proc, signal);
+    if (signal !== 'SIGKILL') killGroup(proc, 'SIGCONT'); // a frozen process only acts on SIGTERM once resumed
     await exited;
   };
 
@@ -83,6 +88,12 @@ export async function startDynamoProcess(timeoutMs = 15_000): Promise<DynamoProc
       return child !== undefined && child.exitCode === null && child.signalCode === null;
     },
     kill,
+    freeze: () => {
+      if (child !== undefined) killGroup(child, 'SIGSTOP');
+    },
+    thaw: () => {
+      if (child !== undefined) killGroup(child, 'SIGCONT');
+    },
     restart: launch,
     dispose: async () => {
       await kill('SIGKILL');

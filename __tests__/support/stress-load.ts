@@ -42,6 +42,8 @@ export interface RequestRecord {
   readonly endedAt: number;
   /** Absent when the socket failed before a complete response arrived. */
   readonly status?: number;
+  /** Response headers; empty when there was no response. */
+  readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
   /** e.g. `ECONNREFUSED`, `ECONNRESET` */
   readonly errorCode?: string;
@@ -100,15 +102,23 @@ function send(agent: http.Agent, baseUrl: string, p: string, requestId: string, 
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ path: p, requestId, startedAt, endedAt: performance.now(), status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          path: p,
+          requestId,
+          startedAt,
+          endedAt: performance.now(),
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       res.on('error', (err: NodeJS.ErrnoException) =>
-        resolve({ path: p, requestId, startedAt, endedAt: performance.now(), body: '', errorCode: err.code ?? err.message }),
+        resolve({ path: p, requestId, startedAt, endedAt: performance.now(), headers: {}, body: '', errorCode: err.code ?? err.message }),
       );
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })));
     req.on('error', (err: NodeJS.ErrnoException) =>
-      resolve({ path: p, requestId, startedAt, endedAt: performance.now(), body: '', errorCode: err.code ?? err.message }),
+      resolve({ path: p, requestId, startedAt, endedAt: performance.now(), headers: {}, body: '', errorCode: err.code ?? err.message }),
     );
   });
 }

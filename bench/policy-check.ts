@@ -1,0 +1,71 @@
+/**
+ * Synth-time cost of the policy check: synthesizes the whole app (network, data, service) with
+ * and without stack validations, with every seed row as its own Terraform resource (the worst
+ * case for the check), and times the check alone. CLI: `tsx bench/policy-check.ts [rows...]`.
+ */
+import { App, TerraformStack } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildConfig } from '../stacks/config';
+import { DataStack } from '../stacks/data-stack';
+import { NetworkStack } from '../stacks/network-stack';
+import { checkPolicy, policyInput } from '../stacks/policy/engine';
+import { loadSeedData } from '../stacks/seed';
+import { ServiceStack } from '../stacks/service-stack';
+import { generateSeedData } from './generate-data';
+
+const ROOT = path.resolve(__dirname, '..');
+const RUNS = 5;
+
+function buildApp(dataDir: string, rows: number, skipValidation: boolean) {
+  const config = buildConfig('prod', { data: { directory: dataDir, batchSeedingThresholdRows: rows } }, ROOT);
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policy-')), skipValidation, stackTraces: false });
+  const network = new NetworkStack(app, 'network', { config });
+  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
+  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  return app;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+const rowCounts = process.argv.slice(2).map(Number);
+for (const rows of rowCounts.length > 0 ? rowCounts : [100, 1000, 5000]) {
+  const dataDir = generateSeedData(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policy-data-')), rows);
+  const synth = (skip: boolean) =>
+    median(
+      Array.from({ length: RUNS }, () => {
+        const app = buildApp(dataDir, rows, skip);
+        const ms = time(() => app.synth());
+        fs.rmSync(app.outdir, { recursive: true, force: true });
+        return ms;
+      }),
+    );
+  const without = synth(true);
+  const withChecks = synth(false);
+  const app = buildApp(dataDir, rows, true);
+  app.synth();
+  const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
+  const check = median(
+    Array.from({ length: RUNS }, () =>
+      time(() => stacks.forEach((s) => checkPolicy(policyInput(s), { stackId: s.node.id, environment: 'prod' }))),
+    ),
+  );
+  // What checking the full `toTerraform()` would cost instead of the resolved subset.
+  const full = median(Array.from({ length: RUNS }, () => time(() => stacks.forEach((s) => checkPolicy(s.toTerraform(), { stackId: s.node.id, environment: 'prod' })))));
+  fs.rmSync(app.outdir, { recursive: true, force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(
+    `${rows} rows: synth ${without.toFixed(0)} ms without checks, ${withChecks.toFixed(0)} ms with (+${(withChecks - without).toFixed(0)} ms); ` +
+      `the checks of all three stacks alone ${check.toFixed(1)} ms (${full.toFixed(1)} ms on the full JSON)`,
+  );
+}

@@ -1,0 +1,47 @@
+/** Tests: wall time of the unit and construct layer (median of repeats) and of the whole `npm test`. */
+import * as path from 'node:path';
+import type { SectionContext } from './lib/context';
+import { runProcess, type RunResult } from './lib/processes';
+import { median, round } from './lib/stats';
+
+const UNIT_TIMEOUT_MS = 120_000;
+
+/** Runs the tests section; the whole suite gets whatever time the deadline leaves. */
+export async function measureTests(ctx: SectionContext): Promise<void> {
+  const { root, options, results, deadline } = ctx;
+  const env = { ...ctx.env, CI: 'true', FORCE_COLOR: '0' };
+  const failures = (runs: RunResult[]) => runs.filter((r) => r.code !== 0).length;
+
+  const unit: RunResult[] = [];
+  for (let i = 0; i < options.testRepeats; i++) {
+    deadline.require(15_000, 'unit tests');
+    const run = await runProcess(process.execPath, [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', 'unit'], {
+      cwd: root,
+      env,
+      timeoutMs: deadline.limit(UNIT_TIMEOUT_MS),
+    });
+    if (run.timedOut) throw new Error('the unit layer did not finish within its time limit');
+    unit.push(run);
+    ctx.log(`unit tests #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code})`);
+  }
+  results.set('tests.unit_ms', round(median(unit.map((r) => r.ms))), {
+    samples: unit.map((r) => round(r.ms)),
+    note: `jest --selectProjects unit, median of ${unit.length}${failures(unit) > 0 ? `; ${failures(unit)} run(s) had failing tests` : ''}`,
+  });
+
+  const all: RunResult[] = [];
+  for (let i = 0; i < options.fullTestRepeats; i++) {
+    deadline.require(60_000, 'the whole npm test');
+    const run = await runProcess('npm', ['test'], { cwd: root, env, timeoutMs: deadline.remainingMs() });
+    if (run.timedOut) {
+      results.skip('tests.all_ms', `npm test was stopped at the run deadline after ${Math.round(run.ms / 1000)} s`);
+      return;
+    }
+    all.push(run);
+    ctx.log(`npm test #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code})`);
+  }
+  results.set('tests.all_ms', round(median(all.map((r) => r.ms))), {
+    samples: all.map((r) => round(r.ms)),
+    note: `npm test (unit + integration: real terraform, dynalite, HTTP, browser)${failures(all) > 0 ? `; exit ${all.map((r) => r.code).join(', ')}: some tests failed` : ''}`,
+  });
+}

@@ -1,0 +1,37 @@
+// autocannon ships no type declarations; this covers the part of its API the API benchmark uses.
+declare module 'autocannon' {
+  interface AutocannonOptions {
+    url: string;
+    connections?: number;
+    /** Seconds. */
+    duration?: number;
+    pipelining?: number;
+    /** Seconds before a request counts as a timeout. */
+    timeout?: number;
+  }
+
+  /** Latency in milliseconds (autocannon's percentile keys, among others). */
+  interface Histogram {
+    average: number;
+    mean: number;
+    p50: number;
+    p90: number;
+    p99: number;
+    max: number;
+    total: number;
+  }
+
+  interface AutocannonResult {
+    /** Seconds actually elapsed. */
+    duration: number;
+    latency: Histogram;
+    requests: Histogram;
+    errors: number;
+    timeouts: number;
+    non2xx: number;
+    '2xx': number;
+  }
+
+  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  export = autocannon;
+}

@@ -7,7 +7,7 @@
  * SEED_CONTENT_HASH (optional: refuse to write if the CSV changed since the plan), and the usual
  * AWS_REGION / AWS_ENDPOINT_URL_DYNAMODB / credentials.
  */
-import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { chunk, contentHash, loadSeedData, toDynamoDbJson, type SeedItem } from '../stacks/seed';
 
 /** BatchWriteItem accepts at most 25 put requests. */
@@ -24,8 +24,13 @@ export interface WriteItemsOptions {
   readonly backoffMs?: (attempt: number) => number;
 }
 
+/** The one DynamoDB call the writer makes (a DynamoDBClient, or a stub in tests). */
+export interface BatchWriteClient {
+  send(command: BatchWriteItemCommand): Promise<BatchWriteItemCommandOutput>;
+}
+
 /** Puts `items` into `tableName` in batches of 25, retrying UnprocessedItems; resolves to the count written. */
-export async function writeItems(client: DynamoDBClient, tableName: string, items: readonly SeedItem[], options: WriteItemsOptions = {}): Promise<number> {
+export async function writeItems(client: BatchWriteClient, tableName: string, items: readonly SeedItem[], options: WriteItemsOptions = {}): Promise<number> {
   const backoff = options.backoffMs ?? ((attempt: number) => Math.min(50 * 2 ** attempt, 5000));
   const batches = chunk(items, BATCH_SIZE);
   let next = 0;

@@ -32,10 +32,15 @@ export async function listen(
   let draining: Promise<boolean> | undefined;
   const isShuttingDown = (): boolean => shuttingDown;
   const server = http.createServer(handler(isShuttingDown));
+  // Responses not yet sent; at shutdown they switch to `Connection: close` (see shutdown below).
+  const pending = new Set<http.ServerResponse>();
   // A keep-alive connection busy when shutdown began becomes idle once its response ends; close it
   // then, or server.close() would wait for the client to hang up (or for the deadline).
   server.on('request', (_req, res: http.ServerResponse) => {
+    pending.add(res);
+    res.once('close', () => pending.delete(res));
     res.once('finish', () => {
+      pending.delete(res);
       if (shuttingDown) setImmediate(() => server.closeIdleConnections());
     });
   });
@@ -54,7 +59,11 @@ export async function listen(
   const shutdown = (reason: string): Promise<boolean> => {
     if (draining !== undefined) return draining;
     shuttingDown = true;
-    logger.info({ reason, deadlineMs: shutdownTimeoutMs }, 'shutting down: draining in-flight requests');
+    // In-flight responses must announce `Connection: close`: one that says keep-alive and is then
+    // closed invites the client (or the ALB) to send its next request into a reset, which the ALB
+    // turns into a 502. Told to close, the client opens a new connection elsewhere instead.
+    for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
+    logger.info({ reason, deadlineMs: shutdownTimeoutMs, inFlight: pending.size }, 'shutting down: draining in-flight requests');
     draining = new Promise<boolean>((resolve) => {
       const deadline = setTimeout(() => {
         logger.warn({ deadlineMs: shutdownTimeoutMs }, 'shutdown deadline reached; closing remaining connections');

@@ -1,7 +1,8 @@
 /**
  * `npm run stress` (issue 7): load, fault, rolling stop, bad input and malformed CSV against the
- * bundled service and the real app, on loopback. Reuses the unit project's transform and setup;
- * jest.config.js does not match `*.stress.test.ts`, so `npm test` never runs these.
+ * bundled service and the real app, on loopback. Reuses the unit project's transform and setup.
+ * Suites are named `*.stress.ts`, not `*.stress.test.ts`: jest.config.js matches every `*.test.ts`
+ * under __tests__/, and these must run only here, one at a time.
  */
 const { projects } = require('./jest.config.js');
 
@@ -10,7 +11,7 @@ const { displayName: _name, testMatch: _match, testPathIgnorePatterns: _ignore, 
 module.exports = {
   ...common,
   displayName: 'stress',
-  testMatch: ['<rootDir>/__tests__/stress/**/*.stress.test.ts'],
+  testMatch: ['<rootDir>/__tests__/stress/**/*.stress.ts'],
   // Each suite bounds its own work; this only stops a wedged one.
   testTimeout: 120_000,
   slowTestThreshold: 120,

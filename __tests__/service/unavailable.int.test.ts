@@ -9,6 +9,7 @@ jest.setTimeout(30_000);
 
 const TIMEOUT_MS = 300;
 let dynamo: TestDynalite;
+let dynamoStopped = false;
 let stopped: TestApp;
 let hole: BlackHole;
 let hanging: TestApp;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   stopped = createTestApp({ endpoint: dynamo.endpoint, names, dynamoDbTimeoutMs: TIMEOUT_MS });
   await request(stopped.app).get('/api/categories').expect(200);
   await dynamo.stop();
+  dynamoStopped = true;
   // and one whose DynamoDB accepts connections but never answers
   hole = await startBlackHole();
   hanging = createTestApp({ endpoint: hole.endpoint, names, dynamoDbTimeoutMs: TIMEOUT_MS });
@@ -29,6 +31,8 @@ afterAll(async () => {
   stopped?.db.destroy();
   hanging?.db.destroy();
   await hole?.stop();
+  // If set-up failed before stopping it, a listening dynalite would keep jest from exiting.
+  if (!dynamoStopped) await dynamo?.stop();
 });
 
 describe('DynamoDB stopped', () => {

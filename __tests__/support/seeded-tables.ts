@@ -3,7 +3,7 @@
  * (CreateTable + BatchWrite): the fast path for service tests, no Terraform involved.
  */
 import * as path from 'node:path';
-import { CreateTableCommand, DynamoDBClient, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, type AttributeDefinition } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chunk, loadSeedData, type KeyAttribute, type SeedTable } from '../../stacks/seed';
 import type { TableNames } from '../../service/src/config';
@@ -54,6 +54,8 @@ export async function createSeededTables(endpoint: string, prefix = 'test'): Pro
             : {}),
         }),
       );
+      // dynalite reports a new table CREATING for a moment, and writes to it fail until it is ACTIVE.
+      await waitUntilActive(client, physical(definition.name));
       for (const batch of chunk(items, 25)) {
         const writes = batch.map((item) => ({ PutRequest: { Item: item as Record<string, unknown> } }));
         let pending: Record<string, typeof writes> | undefined = { [physical(definition.name)]: writes };
@@ -76,6 +78,17 @@ export async function createSeededTables(endpoint: string, prefix = 'test'): Pro
     },
     seed,
   };
+}
+
+async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const indexesActive = (Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+    if (Table?.TableStatus === 'ACTIVE' && indexesActive) return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 /** The CSV items of one logical table, as plain JSON values (sets become sorted arrays). */

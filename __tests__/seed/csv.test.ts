@@ -71,6 +71,14 @@ describe('parseCsvItems', () => {
     expect(parse(',T,1,true,,').problems).toEqual(['data/book.csv:2: key column "id" is empty']);
   });
 
+  test('rejects a key the API could never read back: control characters or over 128 characters', () => {
+    const long = 'b'.repeat(129);
+    expect(parse(`"b\u0001",T,1,true,,\n${long},T,1,true,,`).problems).toEqual([
+      'data/book.csv:2: key column "id" must be 1-128 characters without control characters, got "b\\u0001"',
+      `data/book.csv:3: key column "id" must be 1-128 characters without control characters, got "${long}"`,
+    ]);
+  });
+
   test('rejects a duplicate key and names the first occurrence', () => {
     expect(parse('b1,A,1,true,,\nb1,B,2,true,,').problems).toEqual(['data/book.csv:3: duplicate key id="b1", first on line 2']);
   });

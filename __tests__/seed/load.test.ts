@@ -54,6 +54,20 @@ describe('loadSeedData', () => {
     expect(byId(a)).toEqual(byId(b));
   });
 
+  test('a table with a broken row does not also fail every reference into it', () => {
+    // Given an author file whose quote is never closed, and posts that reference its authors
+    const dir = tempDataDir({
+      'author.table.json': AUTHOR_DEF,
+      'author.csv': 'id,name\na1,Ann\na2,"Bob\n',
+      'post.table.json': POST_DEF,
+      'post.csv': 'id,authorId,rating\np1,a1,4\np2,a2,5\n',
+    });
+    // Then only the broken file is reported
+    const problems = problemsOf(dir);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${path.basename(dir)}/author\\.csv:3: `));
+  });
+
   test('reports a CSV without a table definition', () => {
     const dir = tempDataDir({ 'author.table.json': AUTHOR_DEF, 'author.csv': 'id,name\na1,Ann\n', 'orphan.csv': 'x\n1\n' });
     expect(problemsOf(dir)).toEqual([`${path.basename(dir)}/orphan.csv:1: no table definition; add orphan.table.json with "csv": "orphan.csv"`]);

@@ -59,7 +59,11 @@ export function parseCsvItems(text: string, definition: TableDefinition, file: s
     });
     const missing = keyNames.filter((k) => item[k] === undefined && row.cells[columns.findIndex((c) => c.name === k)] === '');
     for (const k of missing) problems.push(`${at}: key column "${k}" is empty`);
-    if (missing.length > 0 || !sound) continue;
+    const unreachable = keyNames.filter((k) => typeof item[k] === 'string' && !isReachableKey(item[k] as string));
+    for (const k of unreachable) {
+      problems.push(`${at}: key column "${k}" must be 1-${MAX_KEY_LENGTH} characters without control characters, got ${JSON.stringify(item[k])}`);
+    }
+    if (missing.length > 0 || unreachable.length > 0 || !sound) continue;
     const key = JSON.stringify(keyNames.map((k) => item[k]));
     const first = keyLines.get(key);
     if (first !== undefined) {
@@ -71,6 +75,17 @@ export function parseCsvItems(text: string, definition: TableDefinition, file: s
     lines.push(row.line);
   }
   return { items, lines, problems };
+}
+
+/**
+ * The API refuses ids longer than 128 characters or with control characters (service/src/params.ts),
+ * so a seeded item with such a key could never be read back: refuse it at synth instead.
+ */
+export const MAX_KEY_LENGTH = 128;
+
+function isReachableKey(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return value.length <= MAX_KEY_LENGTH && !/[\u0000-\u001f\u007f]/.test(value);
 }
 
 function readRows(text: string, file: string, problems: string[]): Row[] {

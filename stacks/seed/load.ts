@@ -72,11 +72,11 @@ export function loadSeedData(dataDir: string, options: LoadSeedDataOptions = {})
     }
   }
 
-  const tables: (SeedTable & { lines: number[] })[] = [];
+  const tables: LoadedTable[] = [];
   for (const definition of definitions) {
     const parsed = parseCsvItems(fs.readFileSync(path.join(dataDir, definition.csv), 'utf8'), definition, show(definition.csv));
     problems.push(...parsed.problems);
-    tables.push({ definition, items: parsed.items, lines: parsed.lines });
+    tables.push({ definition, items: parsed.items, lines: parsed.lines, complete: parsed.problems.length === 0 });
   }
   problems.push(...checkReferences(tables, show));
 
@@ -86,7 +86,10 @@ export function loadSeedData(dataDir: string, options: LoadSeedDataOptions = {})
     .sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1));
 }
 
-function checkReferences(tables: readonly (SeedTable & { lines: number[] })[], show: (f: string) => string): string[] {
+/** A parsed table with the CSV line of each item, and whether every row of it was readable. */
+type LoadedTable = SeedTable & { readonly lines: number[]; readonly complete: boolean };
+
+function checkReferences(tables: readonly LoadedTable[], show: (f: string) => string): string[] {
   const problems: string[] = [];
   const byName = new Map(tables.map((t) => [t.definition.name, t]));
   for (const table of tables) {
@@ -98,6 +101,9 @@ function checkReferences(tables: readonly (SeedTable & { lines: number[] })[], s
         problems.push(`${show(table.definition.csv.replace(/\.csv$/, DEFINITION_SUFFIX))}: column "${column.name}" references ${column.references}, which is not a defined table column`);
         continue;
       }
+      // A table with broken rows has already been reported; checking references into its partial
+      // item set would add one false problem per reference (a broken quote would report every row).
+      if (!target.complete) continue;
       const known = new Set(target.items.map((item: SeedItem) => item[targetColumn]));
       table.items.forEach((item, i) => {
         const value = item[column.name];

@@ -67,6 +67,8 @@ export function tsxCli(root: string): string {
 /** An embedded DynamoDB in a child process. */
 export interface DynaliteWorker {
   readonly endpoint: string;
+  /** Leader of its process group (tsx and the node it runs). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -84,7 +86,7 @@ export async function startDynaliteWorker(ctx: SectionContext): Promise<Dynalite
     const line = proc.output().stdout.split('\n').find((l) => l.startsWith('{'));
     if (line) {
       const { endpoint } = JSON.parse(line) as { endpoint: string };
-      return { endpoint, stop: async () => void (await proc.stop()) };
+      return { endpoint, pid: proc.child.pid ?? -1, stop: async () => void (await proc.stop()) };
     }
     if (proc.child.exitCode !== null || Date.now() > deadline) {
       await proc.stop(0);

@@ -3,6 +3,7 @@
  * still alive is killed on exit, on SIGINT/SIGTERM and on a timeout, so a run leaves nothing behind.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 
 /** Process groups (leader pids) started by this process and not yet reaped. */
@@ -146,4 +147,28 @@ export async function freePort(): Promise<number> {
 /** The last `lines` lines of a process's output, for error messages. */
 export function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (CLK_TCK); 100 on Linux unless configured otherwise. */
+const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * CPU time (user + system) used so far by the live processes of process group `pgid`, from /proc;
+ * undefined where /proc is missing. Reaped children are not included, so measure long-lived groups.
+ */
+export function groupCpuMs(pgid: number): number | undefined {
+  if (!fs.existsSync('/proc/self/stat')) return undefined;
+  let ticks = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the parenthesised command: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return (ticks / CLOCK_TICKS_PER_S) * 1000;
 }

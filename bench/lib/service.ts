@@ -8,6 +8,8 @@ export interface RunningService {
   readonly url: string;
   /** Milliseconds from spawn to the first 200 from /health. */
   readonly coldStartMs: number;
+  /** The node process (leader of its own process group). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -44,5 +46,5 @@ export async function startService(bundleDir: string, env: Readonly<Record<strin
     await new Promise((r) => setTimeout(r, 2));
   }
   const coldStartMs = performance.now() - started;
-  return { url: `http://127.0.0.1:${port}`, coldStartMs, stop: async () => void (await proc.stop()) };
+  return { url: `http://127.0.0.1:${port}`, coldStartMs, pid: proc.child.pid ?? -1, stop: async () => void (await proc.stop()) };
 }

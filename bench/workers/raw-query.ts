@@ -31,6 +31,8 @@ export interface RawQueryResult {
   readonly seconds: number;
   /** Successful queries per second. */
   readonly rps: number;
+  /** CPU time (user + system) of this process during the measured window. */
+  readonly cpuMs: number;
   readonly latenciesMs: { readonly p50: number; readonly p99: number };
 }
 
@@ -73,7 +75,11 @@ async function main(): Promise<void> {
       }
     }
   };
+  let cpuAtWarm = process.cpuUsage();
+  const warmTimer = setTimeout(() => (cpuAtWarm = process.cpuUsage()), job.warmupMs);
   await Promise.all(Array.from({ length: job.connections }, worker));
+  const cpu = process.cpuUsage(cpuAtWarm);
+  clearTimeout(warmTimer);
   client.destroy();
 
   if (latencies.length === 0) throw new Error(`no query succeeded in ${job.durationMs} ms (${errors} errors)`);
@@ -83,6 +89,7 @@ async function main(): Promise<void> {
     errors,
     seconds,
     rps: latencies.length / seconds,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     latenciesMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -11,6 +11,8 @@ const common = {
 };
 
 module.exports = {
+  // Jest's default on a 2-core machine is one worker; the suites are independent, so use both cores.
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/__tests__/**/*.int.test.ts'], slowTestThreshold: 60 },

@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import * as path from 'node:path';
-import { createSeededTables, LOCAL_CREDENTIALS, LOCAL_REGION, type SeededTables } from '../__tests__/support/seeded-tables';
+import { createSeededTables, LOCAL_CREDENTIALS, LOCAL_REGION, serviceEnv, type SeededTables } from '../__tests__/support/seeded-tables';
 import { DEFAULT_LIMIT } from '../service/src/params';
 import { bundleWorker } from './lib/bundle';
 import { startDynaliteWorker, type DynaliteWorker, type SectionContext } from './lib/context';
@@ -69,15 +69,7 @@ export async function measureApi(ctx: SectionContext, bundleDir: string): Promis
     const tables = await createSeededTables(dynamo.endpoint, 'bench');
     const category = busiestCategory(tables);
     service = await startService(bundleDir, {
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      CATEGORY_TABLE: tables.names.category,
-      RESOURCE_TABLE: tables.names.resource,
-      BOOKMARK_TABLE: tables.names.bookmark,
-      RESOURCE_CATEGORY_INDEX: tables.names.resourceCategoryIndex,
-      BOOKMARK_RESOURCE_INDEX: tables.names.bookmarkResourceIndex,
+      ...serviceEnv(dynamo.endpoint, tables.names),
       LOG_LEVEL: 'info',
     });
     const resourcesUrl = `${service.url}/api/resources?category=${encodeURIComponent(category)}`;

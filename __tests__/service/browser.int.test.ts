@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createSeededTables, seedItems } from '../support/seeded-tables';
+import { createSeededTables, seedItems, serviceEnv } from '../support/seeded-tables';
 import { launchChromium } from '../support/service-browser';
 import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
 
@@ -35,15 +35,7 @@ beforeAll(async () => {
   [categories, resources, bookmarks] = ['Category', 'Resource', 'Bookmark'].map((t) => seedItems(tables, t));
   // The category with the most resources, so the filter has something to narrow.
   chosen = [...categories].sort((a, b) => resourcesOf(b).length - resourcesOf(a).length)[0];
-  service = await startBundledService(bundleDir, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    CATEGORY_TABLE: tables.names.category,
-    RESOURCE_TABLE: tables.names.resource,
-    BOOKMARK_TABLE: tables.names.bookmark,
-  });
+  service = await startBundledService(bundleDir, serviceEnv(dynamo.endpoint, tables.names));
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
 });
 

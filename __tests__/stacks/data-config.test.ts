@@ -1,16 +1,8 @@
-import { buildConfig, ConfigError, loadConfig } from '../../stacks/config';
+import { buildConfig, loadConfig } from '../../stacks/config';
+import { configProblems } from '../support/config';
 
 const ROOT = '/project';
 
-function problemsOf(build: () => unknown): readonly string[] {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('data settings', () => {
   test.each(['dev', 'prod'])('%s protects tables with backups, KMS encryption, deletion protection and prevent_destroy', (env) => {
@@ -31,13 +23,13 @@ describe('data settings', () => {
   });
 
   test('rejects a threshold that is not a whole number', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_SEED_BATCH_THRESHOLD: 'lots' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_SEED_BATCH_THRESHOLD: 'lots' }, ROOT))).toEqual([
       'data.batchSeedingThresholdRows: NaN is not a whole number of rows; set CDKTF_SEED_BATCH_THRESHOLD to e.g. 1000',
     ]);
   });
 
   test('rejects point-in-time recovery in local, which the embedded DynamoDB lacks', () => {
-    expect(problemsOf(() => buildConfig('local', { data: { pointInTimeRecovery: true } }, ROOT))).toEqual([
+    expect(configProblems(() => buildConfig('local', { data: { pointInTimeRecovery: true } }, ROOT))).toEqual([
       'data.pointInTimeRecovery: the embedded DynamoDB of the local environment does not support it; turn it off for local',
     ]);
   });

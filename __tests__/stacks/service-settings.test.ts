@@ -1,17 +1,9 @@
-import { buildConfig, ConfigError, ConfigOverrides, loadConfig } from '../../stacks/config';
+import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/config';
+import { configProblems } from '../support/config';
 import { mergeServiceSettings, parseImageSetting, privateEgressWarning, serviceDefaults } from '../../stacks/service-settings';
 
 const ROOT = '/project';
 
-function problemsOf(build: () => unknown): readonly string[] {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('service defaults per environment', () => {
   it.each(['local', 'dev', 'prod'])('%s is valid', (name) => {
@@ -82,7 +74,7 @@ describe('invalid service settings', () => {
   ];
 
   it.each(table)('%s is refused with its fix', (_name, overrides, message) => {
-    expect(problemsOf(() => buildConfig('dev', overrides, ROOT))).toEqual([expect.stringContaining(message)]);
+    expect(configProblems(() => buildConfig('dev', overrides, ROOT))).toEqual([expect.stringContaining(message)]);
   });
 });
 
@@ -99,7 +91,7 @@ describe('service variables', () => {
   });
 
   it('a malformed CDKTF_IMAGE is refused with the accepted forms', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_IMAGE: 'nginx' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_IMAGE: 'nginx' }, ROOT))).toEqual([
       'CDKTF_IMAGE: "nginx" is not an image source; use build or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable',
     ]);
   });
@@ -120,7 +112,7 @@ describe('service variables', () => {
   });
 
   it('a boolean variable that is not true or false is refused', () => {
-    expect(problemsOf(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_SPOT: 'yes' }, ROOT))).toEqual(['CDKTF_SPOT: "yes" is not a boolean; use true or false']);
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_SPOT: 'yes' }, ROOT))).toEqual(['CDKTF_SPOT: "yes" is not a boolean; use true or false']);
   });
 
   it('basic auth credentials are taken as secret ARNs', () => {

@@ -6,10 +6,10 @@
  */
 import * as fs from 'node:fs';
 import { generateBadInput, outcomeClass, sendRaw, type BadInputCase, type RawResponse } from '../support/bad-input';
-import { createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
 import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
-import { reportStress, stressServiceEnv } from '../support/stress-load';
+import { reportStress } from '../support/stress-load';
 
 jest.setTimeout(180_000);
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
   // Given the bundled service with basic auth on, on a seeded DynamoDB
   [bundleDir, dynamo] = await Promise.all([buildServiceBundle(), startDynamoProcess()]);
   tables = await createSeededTables(dynamo.endpoint, 'stress');
-  service = await startBundledService(bundleDir, stressServiceEnv(dynamo.endpoint, tables.names, { BASIC_AUTH_USER: USER, BASIC_AUTH_PASSWORD: PASSWORD }));
+  service = await startBundledService(bundleDir, serviceEnv(dynamo.endpoint, tables.names, { BASIC_AUTH_USER: USER, BASIC_AUTH_PASSWORD: PASSWORD }));
   pid = service.child.pid;
   logLinesBefore = service.stdout().split('\n').length;
   cases = generateBadInput({

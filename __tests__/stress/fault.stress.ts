@@ -6,10 +6,10 @@
  * must serve 200s again by itself.
  */
 import * as fs from 'node:fs';
-import { createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
 import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
-import { closedLoop, quantile, reportStress, round1, stressServiceEnv, type RequestRecord } from '../support/stress-load';
+import { closedLoop, quantile, reportStress, round1, type RequestRecord } from '../support/stress-load';
 
 jest.setTimeout(120_000);
 
@@ -110,7 +110,7 @@ beforeAll(async () => {
   // Given the bundled service with its default DynamoDB timeout, on a seeded dynalite process
   [bundleDir, dynamo] = await Promise.all([buildServiceBundle(), startDynamoProcess()]);
   tables = await createSeededTables(dynamo.endpoint, 'stress');
-  service = await startBundledService(bundleDir, stressServiceEnv(dynamo.endpoint, tables.names, { DYNAMODB_TIMEOUT_MS: String(DYNAMODB_TIMEOUT_MS) }));
+  service = await startBundledService(bundleDir, serviceEnv(dynamo.endpoint, tables.names, { DYNAMODB_TIMEOUT_MS: String(DYNAMODB_TIMEOUT_MS) }));
   // When DynamoDB is killed mid-load and restarted, then hangs mid-load and resumes
   outages.set('killed', await outage('killed'));
   outages.set('hung', await outage('hung'));

@@ -5,10 +5,10 @@
  * machine's cores are shared.
  */
 import * as fs from 'node:fs';
-import { createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
 import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
-import { reportStress, secondsFromEnv, stressServiceEnv } from '../support/stress-load';
+import { reportStress, secondsFromEnv } from '../support/stress-load';
 
 const SECONDS = secondsFromEnv('STRESS_LOAD_SECONDS', 20);
 const CONNECTIONS = 50;
@@ -59,7 +59,7 @@ beforeAll(async () => {
   // Given the bundled service on a seeded embedded DynamoDB in its own process
   [bundleDir, dynamo] = await Promise.all([buildServiceBundle(), startDynamoProcess()]);
   tables = await createSeededTables(dynamo.endpoint, 'stress');
-  service = await startBundledService(bundleDir, stressServiceEnv(dynamo.endpoint, tables.names));
+  service = await startBundledService(bundleDir, serviceEnv(dynamo.endpoint, tables.names));
   const paths = loadPaths();
   // When 50 connections hammer every endpoint for the whole duration
   result = await autocannon({

@@ -5,11 +5,11 @@
  * SIGTERM must be refused at the socket, never half-answered or answered with an error.
  */
 import * as fs from 'node:fs';
-import { createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
 import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
 import { startSlowProxy, type SlowProxy } from '../support/service-slow-proxy';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
-import { closedLoop, reportStress, round1, stressServiceEnv, type RequestRecord } from '../support/stress-load';
+import { closedLoop, reportStress, round1, type RequestRecord } from '../support/stress-load';
 
 jest.setTimeout(90_000);
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   proxy = await startSlowProxy(dynamo.endpoint, DYNAMODB_DELAY_MS);
   service = await startBundledService(
     bundleDir,
-    stressServiceEnv(proxy.endpoint, tables.names, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }),
+    serviceEnv(proxy.endpoint, tables.names, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }),
   );
   const category = String(seedItems(tables, 'Category')[0].id);
   const resource = String(seedItems(tables, 'Resource')[0].id);

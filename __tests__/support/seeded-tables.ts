@@ -22,6 +22,25 @@ export interface SeededTables {
   readonly seed: ReadonlyMap<string, SeedTable>;
 }
 
+/**
+ * The environment of the service against seeded tables on `endpoint`: region, static local
+ * credentials, endpoint and table names; `extra` adds or overrides variables.
+ */
+export function serviceEnv(endpoint: string, names: TableNames, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    DYNAMODB_ENDPOINT: endpoint,
+    CATEGORY_TABLE: names.category,
+    RESOURCE_TABLE: names.resource,
+    BOOKMARK_TABLE: names.bookmark,
+    RESOURCE_CATEGORY_INDEX: names.resourceCategoryIndex,
+    BOOKMARK_RESOURCE_INDEX: names.bookmarkResourceIndex,
+    ...extra,
+  };
+}
+
 /** Creates Category, Resource and Bookmark under `prefix` on `endpoint` and writes every CSV row. */
 export async function createSeededTables(endpoint: string, prefix = 'test'): Promise<SeededTables> {
   const seed = new Map(loadSeedData(DATA_DIR).map((t) => [t.definition.name, t] as const));

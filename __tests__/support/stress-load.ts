@@ -5,26 +5,11 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { TableNames } from '../../service/src/config';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './seeded-tables';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Where the measured figures go for the lead to quote (test-output/ is gitignored). */
 export const STRESS_RESULTS_FILE = path.join(ROOT, 'test-output', 'stress-results.json');
 
-/** The service's environment for a stress run against `endpoint` (everything else at its default). */
-export function stressServiceEnv(endpoint: string, names: TableNames, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    DYNAMODB_ENDPOINT: endpoint,
-    CATEGORY_TABLE: names.category,
-    RESOURCE_TABLE: names.resource,
-    BOOKMARK_TABLE: names.bookmark,
-    ...extra,
-  };
-}
 
 /** A whole number of seconds from `name` in the environment, else `fallback` (lets a developer shorten a run). */
 export function secondsFromEnv(name: string, fallback: number): number {

@@ -68,7 +68,7 @@ export interface DataSettings {
   readonly preventDestroy: boolean;
   /**
    * Tables with more rows than this are seeded by one batch-writing step per table instead of one
-   * Terraform resource per row (see docs/seeding.md).
+   * Terraform resource per row (see the README ("The data stack")).
    */
   readonly batchSeedingThresholdRows: number;
   /**
@@ -227,7 +227,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
 };
 
-/** Variables that override the service settings; see docs/service-stack.md. */
+/** Variables that override the service settings; see the README ("The service stack"). */
 export const SERVICE_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_IMAGE: '"build" (docker build of service/, pushed to ECR) or "registry:<image>" (run a ready image, no Docker)',
   CDKTF_CPU_ARCHITECTURE: 'X86_64 or ARM64: the task platform and the image build platform',

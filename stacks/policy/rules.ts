@@ -1,7 +1,7 @@
 /**
  * The policy rules: pure checks of a stack's synthesized Terraform JSON, one file per concern
  * under rules/. Each rule names the checkov / tfsec / AWS Security Hub check it mirrors;
- * docs/security.md lists them all.
+ * the README ("Policy checks") lists them all.
  */
 import type { Rule } from './engine';
 import { dynamodbRules } from './rules/dynamodb';
@@ -17,7 +17,7 @@ import { vpcRules } from './rules/vpc';
 export { looksSecret } from './rules/ecs';
 export { RESOURCELESS_ACTIONS } from './rules/iam';
 
-/** Every rule, in the order of docs/security.md. */
+/** Every rule, in the order of the README ("Policy checks"). */
 export const RULES: readonly Rule[] = [
   ...dynamodbRules,
   ...ecrRules,

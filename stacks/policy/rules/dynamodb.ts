@@ -4,7 +4,7 @@ import { block, isTrue, outsideLocal, perResource } from './attributes';
 
 const TABLE = ['aws_dynamodb_table'];
 
-/** The DynamoDB rules, in docs/security.md order. */
+/** The DynamoDB rules, in the README ("Policy checks") order. */
 export const dynamodbRules: readonly Rule[] = [
   perResource({
     id: 'DDB001',

@@ -104,6 +104,8 @@ describe('SIGTERM during a slow request', () => {
     // When SIGTERM arrives
     service.child.kill('SIGTERM');
     await waitFor(() => service.stdout().includes('shutting down'));
+    // And a second signal arrives during the drain (Ctrl-C on top of a supervisor's SIGTERM)
+    service.child.kill('SIGINT');
     refusedAfterSigterm = await fetch(`${service.url}/health`).then(
       () => false,
       (err: { cause?: { code?: string } }) => err.cause?.code === 'ECONNREFUSED',
@@ -122,6 +124,18 @@ describe('SIGTERM during a slow request', () => {
 
   test('the process exits with code 0 after draining', () => {
     expect(exitCode).toBe(0);
+  });
+
+  test('a second signal during the drain starts no second shutdown', () => {
+    const messages = service
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages.filter((m) => m === 'stopped' || m.startsWith('shutting down'))).toEqual([
+      'shutting down: draining in-flight requests',
+      'stopped',
+    ]);
   });
 });
 

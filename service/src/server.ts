@@ -39,7 +39,11 @@ async function main(): Promise<void> {
     'listening',
   );
 
+  // One shutdown, whatever arrives: a terminal's Ctrl-C and a supervisor's SIGTERM often come together.
+  let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
     void running.shutdown(signal).then((drained) => {
       db.destroy();
       logger.info({ drained }, 'stopped');

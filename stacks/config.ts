@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { parseCidr } from './constructs/cidr';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from './constructs/log-retention';
 import { mergeServiceSettings, parseImageSetting, serviceDefaults, ServiceOverrides, ServiceSettings, validateServiceSettings } from './service-settings';
 
 export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod'] as const;
@@ -29,6 +30,8 @@ export interface NetworkSettings {
   readonly availabilityZones: readonly string[];
   readonly natMode: NatMode;
   readonly interfaceEndpoints: readonly InterfaceEndpointName[];
+  /** Days to keep VPC flow logs in CloudWatch Logs; 0 records none. */
+  readonly flowLogRetentionDays: number;
 }
 
 /** Where Terraform keeps each stack's state. */
@@ -140,7 +143,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         project: DEFAULT_PROJECT,
         environment: 'local',
         region: 'us-east-1',
-        network: { cidrBlock: '10.20.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'], natMode: 'none', interfaceEndpoints: [] },
+        network: { cidrBlock: '10.20.0.0/16', availabilityZones: ['us-east-1a', 'us-east-1b'], natMode: 'none', interfaceEndpoints: [], flowLogRetentionDays: 0 },
         backend: localBackend,
         // The embedded DynamoDB does not store tags, so tags would show as drift on every plan.
         tags: {},
@@ -155,7 +158,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         environment: 'dev',
         region: 'eu-west-1',
         // One NAT gateway (~32 USD/month) instead of one per zone: dev tolerates a zone outage.
-        network: { cidrBlock: '10.30.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natMode: 'single', interfaceEndpoints: [] },
+        network: { cidrBlock: '10.30.0.0/16', availabilityZones: ['eu-west-1a', 'eu-west-1b'], natMode: 'single', interfaceEndpoints: [], flowLogRetentionDays: 0 },
         backend: localBackend,
         tags: tags('dev'),
         aws: { endpoints: {}, offline: false },
@@ -173,6 +176,8 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
           natMode: 'per-az',
           // Image pulls and logs stay inside the VPC: cheaper than NAT data processing, and private.
           interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'],
+          // Traffic records for incident response; CloudWatch ingestion is billed per GB.
+          flowLogRetentionDays: 90,
         },
         backend: localBackend,
         tags: tags('prod'),
@@ -219,6 +224,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_VPC_CIDR: 'VPC CIDR block, /16 to /24',
   CDKTF_NAT_MODE: 'none, single or per-az',
   CDKTF_INTERFACE_ENDPOINTS: 'comma-separated interface endpoints (ecr.api, ecr.dkr, logs, secretsmanager, ssm) or "none"',
+  CDKTF_FLOW_LOG_DAYS: 'days to keep VPC flow logs (a CloudWatch retention period), or 0 for none',
   CDKTF_STATE_BUCKET: 'S3 bucket for Terraform state; unset keeps state in local files under state/',
   CDKTF_STATE_REGION: 'region of the state bucket (default: the deployment region)',
   CDKTF_STATE_KEY_PREFIX: 'prefix of the state keys (default: the project name)',
@@ -311,6 +317,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   if (env.CDKTF_NAT_MODE) Object.assign(network, { natMode: env.CDKTF_NAT_MODE.trim() });
   const endpoints = list(env.CDKTF_INTERFACE_ENDPOINTS);
   if (endpoints) Object.assign(network, { interfaceEndpoints: endpoints });
+  const flowLogDays = env.CDKTF_FLOW_LOG_DAYS?.trim();
+  // Text that is not a whole number stays text, so the validation message shows what was typed.
+  if (flowLogDays) Object.assign(network, { flowLogRetentionDays: /^\d+$/.test(flowLogDays) ? Number(flowLogDays) : flowLogDays });
 
   const bucket = env.CDKTF_STATE_BUCKET?.trim();
   const defaults = isEnvironmentName(name) ? environmentDefaults(name, root) : undefined;
@@ -379,6 +388,12 @@ export function validateConfig(config: AppConfig): string[] {
       problems.push(`network.interfaceEndpoints: "${name}" is not supported; use any of ${INTERFACE_ENDPOINTS.join(', ')}`);
     }
   });
+
+  if (network.flowLogRetentionDays !== 0 && !isLogRetentionDays(network.flowLogRetentionDays)) {
+    problems.push(
+      `network.flowLogRetentionDays: ${JSON.stringify(network.flowLogRetentionDays)} is not a CloudWatch retention period; use 0 (no flow logs) or one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    );
+  }
 
   if (config.backend.kind === 's3') {
     const { bucket, region: stateRegion } = config.backend;

@@ -21,6 +21,7 @@ export class NetworkStack extends BaseStack {
       availabilityZones: network.availabilityZones,
       natMode: network.natMode,
       interfaceEndpoints: network.interfaceEndpoints,
+      flowLogs: network.flowLogRetentionDays > 0 ? { retentionDays: network.flowLogRetentionDays } : undefined,
     });
 
     new TerraformOutput(this, 'vpc_id', { value: this.network.vpcId, description: 'VPC id' });

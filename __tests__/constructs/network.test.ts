@@ -136,3 +136,47 @@ describe('Network endpoints', () => {
     expect(resources(json, 'aws_vpc_endpoint')).toHaveLength(5);
   });
 });
+
+describe('Network flow logs', () => {
+  it('records no flow logs by default', () => {
+    expect(resources(synthNetwork(), 'aws_flow_log')).toHaveLength(0);
+  });
+
+  it('records all traffic of the VPC into a log group with the given retention', () => {
+    const json = synthNetwork({ flowLogs: { retentionDays: 90 } });
+    const group = byPath(json, 'vpc/flow-logs');
+    expect(group.props).toMatchObject({ name: '/vpc/test-dev/flow-logs', retention_in_days: 90 });
+    expect(byPath(json, 'vpc/flow-log').props).toMatchObject({
+      vpc_id: ref(resources(json, 'aws_vpc')[0]),
+      traffic_type: 'ALL',
+      log_destination_type: 'cloud-watch-logs',
+      log_destination: ref(group, 'arn'),
+      iam_role_arn: ref(byPath(json, 'vpc/flow-logs-role'), 'arn'),
+      max_aggregation_interval: 60,
+    });
+  });
+
+  it('lets only VPC Flow Logs assume the delivery role, which may write only to its log group', () => {
+    const json = synthNetwork({ flowLogs: { retentionDays: 30 } });
+    const trust = JSON.parse(byPath(json, 'vpc/flow-logs-role').props.assume_role_policy as string);
+    expect(trust.Statement).toEqual([
+      { Sid: 'VpcFlowLogs', Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    const policy = JSON.parse(byPath(json, 'vpc/flow-logs-policy').props.policy as string);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'WriteFlowLogGroup',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: [`${ref(byPath(json, 'vpc/flow-logs'), 'arn')}:*`],
+      },
+      { Sid: 'FindLogGroup', Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: ['*'] },
+    ]);
+  });
+
+  it('refuses a retention CloudWatch does not accept, with the accepted values', () => {
+    expect(() => synthNetwork({ flowLogs: { retentionDays: 45 } })).toThrow(
+      'Network: flowLogs.retentionDays 45 is not a CloudWatch retention; use one of 1, 3, 5, 7, 14, 30, 60, 90',
+    );
+  });
+});

@@ -206,6 +206,12 @@ const CASES: Record<string, Case> = {
     compliant: network(),
   },
   VPC003: { violation: 'a VPC whose default security group is not adopted', violating: network({ defaultSg: null }), compliant: network() },
+  VPC004: {
+    violation: 'a prod VPC without a flow log',
+    violating: network(),
+    compliant: { resource: { ...network().resource, aws_flow_log: { f: { vpc_id: '${aws_vpc.vpc.id}', traffic_type: 'ALL' } } } },
+    context: { environment: 'prod' },
+  },
   TF001: {
     violation: 'an S3 backend without locking',
     violating: { terraform: { backend: { s3: { bucket: 'b', key: 'k', encrypt: true } } } },
@@ -434,6 +440,19 @@ describe('IAM policies', () => {
 
   it('does not read a trust policy as a grant, so it may be any expression', () => {
     expect(run('IAM003', res({ aws_iam_role: { r: { assume_role_policy: '${jsonencode({})}' } } }))).toEqual([]);
+  });
+});
+
+describe('VPC004 flow logs', () => {
+  it('does not ask for flow logs outside prod', () => {
+    expect(run('VPC004', network(), { environment: 'dev' })).toEqual([]);
+  });
+
+  it('does not count a flow log of another VPC', () => {
+    const doc = { resource: { ...network().resource, aws_vpc: { vpc: {}, other: {} }, aws_flow_log: { f: { vpc_id: '${aws_vpc.other.id}' } } } };
+    expect(run('VPC004', doc, { environment: 'prod' })).toEqual([
+      'aws_vpc.vpc: no flow log: there is no record of who talked to what when an incident needs one',
+    ]);
   });
 });
 

@@ -24,6 +24,10 @@ describe('environments', () => {
     expect([prod.network.natMode, prod.network.availabilityZones.length]).toEqual(['per-az', 3]);
   });
 
+  it('only prod records VPC flow logs, for 90 days', () => {
+    expect(['local', 'dev', 'prod'].map((env) => buildConfig(env, {}, ROOT).network.flowLogRetentionDays)).toEqual([0, 0, 90]);
+  });
+
   it('local points DynamoDB at the embedded endpoint, works offline and sets no tags', () => {
     const local = loadConfig({ DYNAMODB_PORT: '8123' }, ROOT);
     expect(local.aws).toEqual({ endpoints: { dynamodb: 'http://127.0.0.1:8123' }, offline: true });
@@ -46,7 +50,15 @@ describe('overrides from environment variables', () => {
       cidrBlock: '10.9.0.0/20',
       natMode: 'none',
       interfaceEndpoints: ['ecr.api', 'logs'],
+      flowLogRetentionDays: 0,
     });
+  });
+
+  it('CDKTF_FLOW_LOG_DAYS sets the flow-log retention, and 0 turns flow logs off', () => {
+    expect([
+      loadConfig({ CDKTF_ENV: 'dev', CDKTF_FLOW_LOG_DAYS: '30' }, ROOT).network.flowLogRetentionDays,
+      loadConfig({ CDKTF_ENV: 'prod', CDKTF_FLOW_LOG_DAYS: '0' }, ROOT).network.flowLogRetentionDays,
+    ]).toEqual([30, 0]);
   });
 
   it('CDKTF_INTERFACE_ENDPOINTS=none turns the interface endpoints off', () => {
@@ -123,6 +135,15 @@ describe('validation', () => {
   it('an unknown interface endpoint is refused', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_INTERFACE_ENDPOINTS: 'ecr.api,sqs' }, ROOT))).toEqual([
       'network.interfaceEndpoints: "sqs" is not supported; use any of ecr.api, ecr.dkr, logs, secretsmanager, ssm',
+    ]);
+  });
+
+  it.each([
+    ['45', '45'],
+    ['ninety', '"ninety"'],
+  ])('a flow-log retention of %s days is refused with the accepted values', (value, shown) => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_FLOW_LOG_DAYS: value }, ROOT))).toEqual([
+      `network.flowLogRetentionDays: ${shown} is not a CloudWatch retention period; use 0 (no flow logs) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653`,
     ]);
   });
 

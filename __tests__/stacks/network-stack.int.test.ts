@@ -57,6 +57,9 @@ describe.each([
       aws_route: 1 + zones,
     });
     expect(natMode).toBe(buildConfig(environment).network.natMode);
+    // prod records VPC flow logs: the flow log, its log group, role and role policy.
+    const flowLogTypes = ['aws_flow_log', 'aws_cloudwatch_log_group', 'aws_iam_role', 'aws_iam_role_policy'];
+    expect(flowLogTypes.map((type) => countByType(changes)[type] ?? 0)).toEqual(environment === 'prod' ? [1, 1, 1, 1] : [0, 0, 0, 0]);
   });
 });
 

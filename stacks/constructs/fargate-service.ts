@@ -22,6 +22,7 @@ import {
 } from './fargate-rules';
 import { ecsExecStatement, logWriteStatement, policyDocument, PolicyStatement, secretReadStatements, secretSource, trustPolicyDocument } from './iam';
 import type { LoadBalancer } from './load-balancer';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from './log-retention';
 import { suppressPolicy } from '../policy/suppress';
 
 /** The image a task runs, and what its execution role needs to pull it. */
@@ -125,7 +126,6 @@ export interface FargateServiceProps {
 export const CONTAINER_NAME = 'app';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 /** An ECS Fargate service in its own cluster, registered with a load balancer's target group. */
 export class FargateService extends Construct {
@@ -397,7 +397,7 @@ export function fargateOptionProblems(options: FargateOptions): string[] {
   if (!Number.isInteger(options.stopTimeoutSeconds) || options.stopTimeoutSeconds < 2 || options.stopTimeoutSeconds > 120) {
     problems.push(`stopTimeoutSeconds ${options.stopTimeoutSeconds} is out of range; Fargate allows 2 to 120`);
   }
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(options.logRetentionDays)) {
+  if (!isLogRetentionDays(options.logRetentionDays)) {
     problems.push(`logRetentionDays ${options.logRetentionDays} is not a CloudWatch retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`);
   }
   if (!Number.isInteger(options.desiredCount) || options.desiredCount < 0) {

@@ -1,7 +1,11 @@
 /** A VPC over several availability zones with its subnets, routing, egress and endpoints. */
 import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
@@ -11,10 +15,23 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { policyDocument, trustPolicyDocument } from './iam';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from './log-retention';
 import { layoutSubnets } from './subnet-layout';
 
 /** Egress of the private subnets; see `NetworkProps.natMode`. */
 export type NetworkNatMode = 'none' | 'single' | 'per-az';
+
+/** VPC flow logs delivered to a CloudWatch log group of their own. */
+export interface FlowLogsProps {
+  /** Days CloudWatch Logs keeps the records; one of the retention periods it accepts. */
+  readonly retentionDays: number;
+  /**
+   * Which traffic to record.
+   * @default 'ALL'
+   */
+  readonly trafficType?: 'ALL' | 'ACCEPT' | 'REJECT';
+}
 
 /** Props of {@link Network}. */
 export interface NetworkProps {
@@ -43,6 +60,12 @@ export interface NetworkProps {
    * @default [] - none; tasks pull images through a NAT gateway or from public subnets
    */
   readonly interfaceEndpoints?: readonly string[];
+  /**
+   * Record the VPC's traffic (every ENI, 1-minute aggregation) in a log group written by a role that
+   * may write only there.
+   * @default - no flow logs
+   */
+  readonly flowLogs?: FlowLogsProps;
 }
 
 /** A VPC with public and private subnets per zone, internet gateway, NAT and VPC endpoints. */
@@ -69,6 +92,9 @@ export class Network extends Construct {
     const interfaceEndpoints = props.interfaceEndpoints ?? [];
     if (props.availabilityZones.length === 0) {
       throw new Error('Network: availabilityZones is empty; list at least one zone, e.g. ["eu-west-1a"]');
+    }
+    if (props.flowLogs && !isLogRetentionDays(props.flowLogs.retentionDays)) {
+      throw new Error(`Network: flowLogs.retentionDays ${props.flowLogs.retentionDays} is not a CloudWatch retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`);
     }
     const layout = layoutSubnets(props.cidrBlock, props.availabilityZones);
     const name = (suffix: string) => ({ Name: `${props.name}-${suffix}` });
@@ -174,11 +200,48 @@ export class Network extends Construct {
       }
     }
 
+    if (props.flowLogs) this.addFlowLogs(vpc, props.name, props.flowLogs);
+
     this.vpcId = vpc.id;
     this.cidrBlock = props.cidrBlock;
     this.availabilityZones = [...props.availabilityZones];
     this.publicSubnetIds = zones.map((z) => z.publicSubnet.id);
     this.privateSubnetIds = zones.map((z) => z.privateSubnet.id);
     this.privateRouteTableIds = privateRouteTableIds;
+  }
+
+  private addFlowLogs(vpc: Vpc, name: string, props: FlowLogsProps): void {
+    const logGroup = new CloudwatchLogGroup(this, 'flow-logs', {
+      name: `/vpc/${name}/flow-logs`,
+      retentionInDays: props.retentionDays,
+      tags: { Name: `${name}-flow-logs` },
+    });
+    const role = new IamRole(this, 'flow-logs-role', {
+      name: `${name}-vpc-flow-logs`,
+      description: 'Lets VPC Flow Logs deliver records to the flow-log group',
+      assumeRolePolicy: trustPolicyDocument([{ sid: 'VpcFlowLogs', service: 'vpc-flow-logs.amazonaws.com' }]),
+    });
+    new IamRolePolicy(this, 'flow-logs-policy', {
+      name: 'deliver-flow-logs',
+      role: role.id,
+      policy: policyDocument([
+        {
+          sid: 'WriteFlowLogGroup',
+          actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+          resources: [`${logGroup.arn}:*`],
+        },
+        // Delivery checks that the group exists; DescribeLogGroups has no resource-level permission.
+        { sid: 'FindLogGroup', actions: ['logs:DescribeLogGroups'], resources: ['*'] },
+      ]),
+    });
+    new FlowLog(this, 'flow-log', {
+      vpcId: vpc.id,
+      trafficType: props.trafficType ?? 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+      tags: { Name: `${name}-flow-log` },
+    });
   }
 }

@@ -1,6 +1,6 @@
-/** VPC rules: no implicit public IPs, a DynamoDB gateway endpoint, a closed default security group. */
+/** VPC rules: no implicit public IPs, a DynamoDB gateway endpoint, a closed default security group, flow logs in prod. */
 import type { Rule } from '../engine';
-import { blocks, isTrue, perResource } from './attributes';
+import { blocks, inProd, isTrue, perResource } from './attributes';
 
 /** The VPC rules. */
 export const vpcRules: readonly Rule[] = [
@@ -50,4 +50,17 @@ export const vpcRules: readonly Rule[] = [
       return [...unadopted, ...withRules];
     },
   },
+  perResource({
+    id: 'VPC004',
+    mirrors: 'checkov CKV2_AWS_11; Security Hub EC2.6',
+    title: 'Every VPC in prod records its traffic in flow logs',
+    fix: 'set CDKTF_FLOW_LOG_DAYS (config network.flowLogRetentionDays) to a retention period; Network then adds the flow log, its log group and role',
+    resourceTypes: ['aws_vpc'],
+    alsoReads: ['aws_flow_log'],
+    appliesTo: inProd,
+    test: (vpc, doc) =>
+      doc.resources('aws_flow_log').some((f) => doc.referenced(f.attributes.vpc_id)?.address === vpc.address)
+        ? undefined
+        : 'no flow log: there is no record of who talked to what when an incident needs one',
+  }),
 ];

@@ -37,23 +37,18 @@ export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set([
   'xray:GetSamplingStatisticSummaries',
 ]);
 
-function fromJsonStatement(s: TfAttributes): Statement {
-  return {
-    effect: String(s.Effect ?? 'Allow'),
-    actions: strings(s.Action),
-    notActions: strings(s.NotAction),
-    resources: strings(s.Resource),
-    notResources: strings(s.NotResource),
-  };
-}
+/** Where each field of a statement lives: in IAM JSON (`Action`) or in a policy document block (`actions`). */
+type StatementKeys = Readonly<Record<keyof Statement, string>>;
+const JSON_KEYS: StatementKeys = { effect: 'Effect', actions: 'Action', notActions: 'NotAction', resources: 'Resource', notResources: 'NotResource' };
+const DOCUMENT_KEYS: StatementKeys = { effect: 'effect', actions: 'actions', notActions: 'not_actions', resources: 'resources', notResources: 'not_resources' };
 
-function fromDocumentStatement(s: TfAttributes): Statement {
+function toStatement(s: TfAttributes, keys: StatementKeys): Statement {
   return {
-    effect: String(s.effect ?? 'Allow'),
-    actions: strings(s.actions),
-    notActions: strings(s.not_actions),
-    resources: strings(s.resources),
-    notResources: strings(s.not_resources),
+    effect: String(s[keys.effect] ?? 'Allow'),
+    actions: strings(s[keys.actions]),
+    notActions: strings(s[keys.notActions]),
+    resources: strings(s[keys.resources]),
+    notResources: strings(s[keys.notResources]),
   };
 }
 
@@ -62,7 +57,7 @@ function parsePolicy(policy: string): Statement[] | undefined {
   try {
     const parsed: unknown = JSON.parse(policy);
     if (!isObject(parsed)) return undefined;
-    return blocks(parsed.Statement).map(fromJsonStatement);
+    return blocks(parsed.Statement).map((statement) => toStatement(statement, JSON_KEYS));
   } catch {
     return undefined;
   }
@@ -78,7 +73,7 @@ function policySources(doc: PolicyDocument): PolicySource[] {
     element,
     label: 'policy document',
     statements: [
-      ...blocks(element.attributes.statement).map(fromDocumentStatement),
+      ...blocks(element.attributes.statement).map((statement) => toStatement(statement, DOCUMENT_KEYS)),
       ...[...strings(element.attributes.source_policy_documents), ...strings(element.attributes.override_policy_documents)]
         .filter((p) => doc.referenced(p) === undefined)
         .flatMap((p) => parsePolicy(p) ?? []),

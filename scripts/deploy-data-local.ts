@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
+import { runAsScript } from './run-as-script';
 
 /** Options of {@link deployDataLocal}. */
 export interface DeployDataLocalOptions {
@@ -66,9 +67,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runAsScript(module, main);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { runAsScript } from './run-as-script';
 
 /** Where the embedded DynamoDB keeps its data, relative to the project root. */
 export const DEFAULT_DYNAMODB_DIR = path.join('.local', 'dynamodb');
@@ -87,9 +88,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runAsScript(module, main);

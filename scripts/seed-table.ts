@@ -9,6 +9,7 @@
  */
 import { BatchWriteItemCommand, DynamoDBClient, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { chunk, contentHash, loadSeedData, toDynamoDbJson, type SeedItem } from '../stacks/seed';
+import { runAsScript } from './run-as-script';
 
 /** BatchWriteItem accepts at most 25 put requests. */
 const BATCH_SIZE = 25;
@@ -75,9 +76,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
-}
+runAsScript(module, main);

@@ -1,0 +1,97 @@
+/**
+ * The diagram of the really synthesized app: the app command of cdktf.json runs into a temporary
+ * CDKTF_OUTDIR, and every stack and every cross-stack reference found in its files must be in the DOT.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readStacks, synthesizeApp } from '../../scripts/diagram';
+import { quote, stackCluster, toDot } from '../../scripts/lib/diagram-dot';
+import { buildModel } from '../../scripts/lib/diagram-model';
+
+const ROOT = path.resolve(__dirname, '../..');
+const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
+
+/** The environment without our settings, plus the given ones. */
+function environment(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CDKTF_') && !name.startsWith('BASIC_AUTH_')));
+  return { ...env, ...settings };
+}
+
+/** Every `data.terraform_remote_state.<block>.outputs.<output>` in a stack's file, read as plain text. */
+function readsOf(file: string): { producer: string; output: string }[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const reads = [...text.matchAll(/data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1].replace(REMOTE_STATE_PREFIX, '')}\u0000${m[2]}`);
+  return [...new Set(reads)].map((key) => {
+    const [producer, output] = key.split('\u0000');
+    return { producer, output };
+  });
+}
+
+/** The DOT edge statements into a consumer's anchor whose tail lies in the producer's stack. */
+function crossStackEdges(dot: string, producer: string, consumer: string): string[] {
+  return dot.split('\n').filter((line) => {
+    const m = line.match(/^\s*"((?:[^"\\]|\\.)*)" -> "((?:[^"\\]|\\.)*)" \[/);
+    return m !== null && (m[1] === producer || m[1].startsWith(`${producer}/`)) && m[2] === consumer;
+  });
+}
+
+describe.each([
+  ['the default environment', {}],
+  ['CDKTF_ENV=dev', { CDKTF_ENV: 'dev' }],
+])('diagram of the synthesized app in %s', (_name, settings: Record<string, string>) => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-app-'));
+  let dot = '';
+  let stackIds: string[] = [];
+
+  beforeAll(() => {
+    synthesizeApp(ROOT, outdir, environment(settings));
+    stackIds = Object.keys((JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks).sort();
+    dot = toDot(buildModel(readStacks(outdir)));
+  });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  it('draws every stack of the manifest as a cluster', () => {
+    expect(stackIds.filter((id) => !dot.includes(`subgraph ${quote(stackCluster(id))} {`))).toEqual([]);
+    expect(stackIds.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('draws every cross-stack reference as an edge from its producer to its consumer that names the output', () => {
+    // Given every output each stack reads from another, found in the files independently of the model
+    const references = stackIds.flatMap((consumer) => readsOf(path.join(outdir, 'stacks', consumer, 'cdk.tf.json')).map((read) => ({ consumer, ...read })));
+    // Then each one has an edge from the producer's stack into the consumer's whose tooltip names it
+    const missing = references.filter(({ consumer, producer, output }) => !crossStackEdges(dot, producer, consumer).some((edge) => edge.includes(output)));
+    expect(missing).toEqual([]);
+    expect(references.length).toBeGreaterThan(0);
+  });
+
+  it('labels each ECS service’s incoming load-balancer edge with its container port', () => {
+    // Given the container port of every load_balancer block in the synthesized JSON
+    const stacks = readStacks(outdir);
+    const attachments = Object.entries(stacks).flatMap(([stack, json]) =>
+      Object.entries(json.resource?.aws_ecs_service ?? {}).flatMap(([id, props]) =>
+        (Array.isArray(props.load_balancer) ? props.load_balancer : [props.load_balancer]).map((lb: { container_port?: number }) => ({ node: `${stack}/aws_ecs_service.${id}`, port: lb?.container_port })),
+      ),
+    );
+    // Then an edge into that service shows the port
+    const unlabelled = attachments.filter(({ node, port }) => !dot.split('\n').some((line) => line.includes(`-> ${quote(node)} [`) && line.includes(`:${port}`)));
+    expect([attachments.length > 0, unlabelled]).toEqual([true, []]);
+  });
+});
+
+describe('npm run diagram', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-cli-'));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  it('synthesizes the app and writes an SVG that shows every stack', () => {
+    // When the script runs as npm would run it, with --synth into a temporary directory
+    const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const output = path.join(outdir, 'architecture.svg');
+    execFileSync(process.execPath, [tsx, 'scripts/diagram.ts', '--synth', '--input', path.join(outdir, 'app'), '--output', output], { cwd: ROOT, env: environment({}), encoding: 'utf8' });
+    // Then the SVG names each stack of the manifest
+    const svg = fs.readFileSync(output, 'utf8');
+    const stacks = Object.keys((JSON.parse(fs.readFileSync(path.join(outdir, 'app', 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks);
+    expect([svg.includes('</svg>'), stacks.filter((id) => !svg.includes(`${id} stack`))]).toEqual([true, []]);
+  });
+});

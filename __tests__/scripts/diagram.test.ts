@@ -1,0 +1,66 @@
+/** The `npm run diagram` command line: its options and how it reads a cdktf.out directory. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseDiagramArgs, readStacks } from '../../scripts/diagram';
+
+/** A cdktf.out-like directory with the given files (relative path → content). */
+function outdir(files: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-'));
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const make = (files: Record<string, unknown>) => {
+  const dir = outdir(files);
+  dirs.push(dir);
+  return dir;
+};
+
+describe('command line', () => {
+  it('reads cdktf.out and writes docs/images/architecture.svg by default', () => {
+    expect(parseDiagramArgs([], '/project')).toEqual({ input: '/project/cdktf.out', output: '/project/docs/images/architecture.svg', synth: false });
+  });
+
+  it('resolves --input, --output and --dot against the working directory', () => {
+    expect(parseDiagramArgs(['--input', 'out', '--output', 'a.svg', '--dot', 'a.dot', '--synth'], '/p')).toEqual({ input: '/p/out', output: '/p/a.svg', dot: '/p/a.dot', synth: true });
+  });
+
+  it('refuses an unknown option with the usage', () => {
+    expect(() => parseDiagramArgs(['--out', 'x.svg'], '/p')).toThrow(/Unknown option '--out'[\s\S]*usage: npm run diagram -- \[options\]/);
+  });
+});
+
+describe('reading a synthesized app', () => {
+  const stack = { resource: { aws_vpc: { vpc: { cidr_block: '10.0.0.0/16' } } } };
+
+  it('reads every stacks/<id>/cdk.tf.json when there is no manifest', () => {
+    expect(Object.keys(readStacks(make({ 'stacks/network/cdk.tf.json': stack, 'stacks/data/cdk.tf.json': {} })))).toEqual(['data', 'network']);
+  });
+
+  it('reads only the stacks the manifest names, so a stack left from an older synth is not drawn', () => {
+    // Given a wordpress stack from an earlier synth that the current manifest no longer lists
+    const dir = make({
+      'manifest.json': { stacks: { network: { synthesizedStackPath: 'stacks/network/cdk.tf.json' } } },
+      'stacks/network/cdk.tf.json': stack,
+      'stacks/wordpress/cdk.tf.json': stack,
+    });
+    // Then only network is read
+    expect(Object.keys(readStacks(dir))).toEqual(['network']);
+  });
+
+  it('says how to synthesize when the directory holds no stack', () => {
+    const dir = make({});
+    expect(() => readStacks(dir)).toThrow(`${path.join(dir, 'stacks')}: no synthesized stack (stacks/<id>/cdk.tf.json); run npx cdktf synth first, or npm run diagram -- --synth`);
+  });
+
+  it('names the file of a stack that is not valid JSON', () => {
+    const dir = make({ 'stacks/network/cdk.tf.json': '{"resource": ' });
+    expect(() => readStacks(dir)).toThrow(new RegExp(`^${path.join(dir, 'stacks/network/cdk.tf.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.*\\); re-synthesize`));
+  });
+});

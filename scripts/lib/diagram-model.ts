@@ -244,6 +244,7 @@ function wrap(prefix: string, items: readonly string[], perLine = 4): string[] {
   return lines;
 }
 
+/** VPCs, their subnets grouped per tier, and the NAT gateways as one node. */
 function networkNodes(index: StackIndex): DiagramNode[] {
   const nodes: DiagramNode[] = [];
   const vpcs = index.ofType('aws_vpc');
@@ -317,6 +318,7 @@ function listenerSummary(index: StackIndex, listener: TfResource): string {
   return rules > 0 ? `${head}, ${count(rules, 'rule')}` : head;
 }
 
+/** Load balancers with their scheme and listeners. */
 function loadBalancerNodes(index: StackIndex): DiagramNode[] {
   return index.ofType('aws_lb').map((lb) => {
     const type = literal(lb.props.load_balancer_type) ?? 'application';
@@ -334,6 +336,7 @@ function loadBalancerNodes(index: StackIndex): DiagramNode[] {
   });
 }
 
+/** Route 53 zones, private when attached to a VPC, with their records counted. */
 function zoneNodes(index: StackIndex): DiagramNode[] {
   return index.ofType('aws_route53_zone').map((zone) => ({
     id: `${index.id}/${zone.address}`,
@@ -365,6 +368,7 @@ function containers(taskDefinition: TfResource | undefined): { name: string; por
   }));
 }
 
+/** ECS clusters and their services (drawn inside the cluster), with task size, capacity and containers. */
 function computeNodes(index: StackIndex): DiagramNode[] {
   const nodes: DiagramNode[] = [];
   for (const cluster of index.ofType('aws_ecs_cluster')) {
@@ -406,6 +410,7 @@ function computeNodes(index: StackIndex): DiagramNode[] {
   return nodes;
 }
 
+/** Tables, file systems, databases and the simple one-resource kinds. */
 function dataNodes(index: StackIndex): DiagramNode[] {
   const nodes: DiagramNode[] = [];
   for (const table of index.ofType('aws_dynamodb_table')) {
@@ -600,6 +605,7 @@ function outputLabel(index: StackIndex, output: string): string {
   return target ? `${target.path}${refs[0].attribute ? `.${refs[0].attribute}` : ''}` : output;
 }
 
+/** Every output a stack reads from another by remote state, sorted by consumer, producer and output. */
 function crossStackReferences(indexes: ReadonlyMap<string, StackIndex>, nodeOf: (stack: string, address: string) => string | undefined): CrossStackReference[] {
   const stackIds = new Set(indexes.keys());
   const references: CrossStackReference[] = [];

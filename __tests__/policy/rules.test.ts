@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkPolicy, type PolicyContext, type TfJson } from '../../stacks/policy/engine';
 import { looksSecret, RULES } from '../../stacks/policy/rules';
+import { STORAGE_CASES } from '../support/policy-cases-storage';
 
 /** Given a document, when one rule runs, then these are its findings' messages. */
 function run(ruleId: string, json: TfJson, context: Partial<PolicyContext> = {}): string[] {
@@ -217,6 +218,7 @@ const CASES: Record<string, Case> = {
     violating: { terraform: { backend: { s3: { bucket: 'b', key: 'k', encrypt: true } } } },
     compliant: { terraform: { backend: { s3: { bucket: 'b', key: 'k', encrypt: true, use_lockfile: true } } } },
   },
+  ...STORAGE_CASES,
 };
 
 describe('rule catalogue', () => {

@@ -7,9 +7,11 @@ import type { Rule } from './engine';
 import { dynamodbRules } from './rules/dynamodb';
 import { ecrRules } from './rules/ecr';
 import { ecsRules } from './rules/ecs';
+import { efsRules } from './rules/efs';
 import { iamRules } from './rules/iam';
 import { loadBalancerRules } from './rules/load-balancer';
 import { logRules } from './rules/logs';
+import { rdsRules } from './rules/rds';
 import { securityGroupRules } from './rules/security-group';
 import { stateRules } from './rules/state';
 import { vpcRules } from './rules/vpc';
@@ -24,6 +26,8 @@ export const RULES: readonly Rule[] = [
   ...loadBalancerRules,
   ...securityGroupRules,
   ...ecsRules,
+  ...efsRules,
+  ...rdsRules,
   ...logRules,
   ...iamRules,
   ...vpcRules,

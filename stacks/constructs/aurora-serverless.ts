@@ -1,0 +1,316 @@
+/**
+ * An Aurora MySQL Serverless v2 cluster: provisioned engine mode with `db.serverless` instances,
+ * encrypted storage, a subnet group, a security group for MySQL, and a master password that RDS
+ * generates and keeps in Secrets Manager (it never enters the Terraform state).
+ */
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { allowClient, ClientSecurityGroup, clientNameProblem } from './client-access';
+import type { PolicyStatement } from './iam';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from './log-retention';
+
+/** The MySQL port the cluster listens on. */
+export const MYSQL_PORT = 3306;
+
+/**
+ * Aurora MySQL 3.08 (MySQL 8.0 compatible): the first release that scales Serverless v2 down to
+ * 0 ACU (auto-pause).
+ */
+export const DEFAULT_AURORA_MYSQL_VERSION = '8.0.mysql_aurora.3.08.2';
+
+/** The logs Aurora MySQL can export to CloudWatch Logs. */
+export type AuroraMysqlLogType = 'audit' | 'error' | 'general' | 'slowquery';
+const LOG_TYPES: readonly AuroraMysqlLogType[] = ['audit', 'error', 'general', 'slowquery'];
+
+/** Props of {@link AuroraServerless}. */
+export interface AuroraServerlessProps {
+  /** Cluster identifier (instances are `<name>-1`, ...), also naming the subnet and security groups. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Private subnets in at least two zones, for the DB subnet group. */
+  readonly subnetIds: readonly string[];
+  /** Schema created with the cluster, e.g. `wordpress`. */
+  readonly databaseName: string;
+  /** @default 'admin' */
+  readonly masterUsername?: string;
+  /** @default DEFAULT_AURORA_MYSQL_VERSION */
+  readonly engineVersion?: string;
+  /**
+   * Lowest capacity in Aurora capacity units (1 ACU ≈ 2 GiB of memory), in steps of 0.5. 0 pauses
+   * the cluster when idle (needs Aurora MySQL 3.08 or later; the first query after a pause waits ~15 s).
+   * @default 0.5
+   */
+  readonly minCapacityAcu?: number;
+  /** Highest capacity in ACU, 1 to 256 in steps of 0.5. @default 2 */
+  readonly maxCapacityAcu?: number;
+  /** Idle seconds before a cluster with `minCapacityAcu` 0 pauses (300 to 86400). @default 300 */
+  readonly secondsUntilAutoPause?: number;
+  /** `db.serverless` instances: the first is the writer, the others readers in other zones. @default 1 */
+  readonly instanceCount?: number;
+  /** Days of automated backups (point-in-time restore), 1 to 35. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Daily backup window in UTC, `hh24:mi-hh24:mi`. @default - chosen by RDS */
+  readonly preferredBackupWindow?: string;
+  /**
+   * RDS refuses to delete the cluster while this is on.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Take a snapshot when the cluster is deleted.
+   * @default true
+   */
+  readonly finalSnapshot?: boolean;
+  /**
+   * Name of that snapshot. It is fixed rather than time-stamped so that plans stay stable; delete
+   * or rename the old snapshot before deleting a re-created cluster of the same name.
+   * @default `${name}-final`
+   */
+  readonly finalSnapshotIdentifier?: string;
+  /**
+   * Terraform's `prevent_destroy` on the cluster.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+  /**
+   * Logs exported to CloudWatch Logs; their log groups are created here with `logRetentionDays`
+   * (RDS would otherwise create them with no expiry).
+   * @default []
+   */
+  readonly cloudwatchLogsExports?: readonly AuroraMysqlLogType[];
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /**
+   * Customer managed KMS key for the storage.
+   * @default - the AWS managed key `aws/rds`
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Security groups admitted to MySQL; more can be added with {@link AuroraServerless.allowFrom}.
+   * @default []
+   */
+  readonly clients?: readonly ClientSecurityGroup[];
+}
+
+/** Keys of the JSON secret RDS manages for the master user. */
+export type MasterSecretKey = 'username' | 'password';
+
+/** An Aurora MySQL Serverless v2 cluster with its instances, subnet group and security group. */
+export class AuroraServerless extends Construct {
+  /** Writer endpoint (DNS name, without the port). */
+  readonly endpoint: string;
+  /** Reader endpoint: spreads reads over the reader instances (the writer when there are none). */
+  readonly readerEndpoint: string;
+  readonly port = MYSQL_PORT;
+  readonly databaseName: string;
+  readonly clusterIdentifier: string;
+  readonly clusterArn: string;
+  /** ARN of the RDS-managed secret holding `username` and `password`. */
+  readonly masterUserSecretArn: string;
+  readonly securityGroupId: string;
+  /** The underlying cluster, for outputs and dependencies. */
+  readonly cluster: RdsCluster;
+  private readonly name: string;
+  private readonly clientNames = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: AuroraServerlessProps) {
+    super(scope, id);
+    const masterUsername = props.masterUsername ?? 'admin';
+    const engineVersion = props.engineVersion ?? DEFAULT_AURORA_MYSQL_VERSION;
+    const minCapacityAcu = props.minCapacityAcu ?? 0.5;
+    const maxCapacityAcu = props.maxCapacityAcu ?? 2;
+    const instanceCount = props.instanceCount ?? 1;
+    const backupRetentionDays = props.backupRetentionDays ?? 7;
+    const deletionProtection = props.deletionProtection ?? true;
+    const finalSnapshot = props.finalSnapshot ?? true;
+    const finalSnapshotIdentifier = props.finalSnapshotIdentifier ?? `${props.name}-final`;
+    const preventDestroy = props.preventDestroy ?? true;
+    const logExports = props.cloudwatchLogsExports ?? [];
+    const logRetentionDays = props.logRetentionDays ?? 30;
+    validate(props, {
+      masterUsername,
+      minCapacityAcu,
+      maxCapacityAcu,
+      instanceCount,
+      backupRetentionDays,
+      finalSnapshot,
+      finalSnapshotIdentifier,
+      logExports,
+      logRetentionDays,
+    });
+    this.name = props.name;
+
+    const subnetGroup = new DbSubnetGroup(this, 'subnets', {
+      name: props.name,
+      description: `Aurora ${props.name}: private subnets`,
+      subnetIds: [...props.subnetIds],
+    });
+    const sg = new SecurityGroup(this, 'sg', {
+      name: `${props.name}-db`,
+      description: `Aurora ${props.name}: MySQL from its clients only`,
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-db` },
+    });
+    // Created before the cluster so that they carry a retention; RDS would create them without one.
+    const logGroups = logExports.map(
+      (type) => new CloudwatchLogGroup(this, `logs-${type}`, { name: `/aws/rds/cluster/${props.name}/${type}`, retentionInDays: logRetentionDays }),
+    );
+
+    this.cluster = new RdsCluster(this, 'cluster', {
+      clusterIdentifier: props.name,
+      engine: 'aurora-mysql',
+      // Serverless v2 is the provisioned engine mode with db.serverless instances; the `serverless`
+      // mode is v1, which reached its end of life in 2025.
+      engineMode: 'provisioned',
+      engineVersion,
+      serverlessv2ScalingConfiguration: {
+        minCapacity: minCapacityAcu,
+        maxCapacity: maxCapacityAcu,
+        secondsUntilAutoPause: minCapacityAcu === 0 ? (props.secondsUntilAutoPause ?? 300) : undefined,
+      },
+      databaseName: props.databaseName,
+      masterUsername,
+      // RDS generates the password and keeps it in Secrets Manager (rotated every 7 days by default).
+      manageMasterUserPassword: true,
+      port: MYSQL_PORT,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [sg.id],
+      storageEncrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      backupRetentionPeriod: backupRetentionDays,
+      preferredBackupWindow: props.preferredBackupWindow,
+      copyTagsToSnapshot: true,
+      deletionProtection,
+      skipFinalSnapshot: !finalSnapshot,
+      finalSnapshotIdentifier: finalSnapshot ? finalSnapshotIdentifier : undefined,
+      enabledCloudwatchLogsExports: logExports.length > 0 ? [...logExports] : undefined,
+      lifecycle: preventDestroy ? { preventDestroy: true } : undefined,
+      dependsOn: logGroups.length > 0 ? logGroups : undefined,
+    });
+
+    for (let n = 1; n <= instanceCount; n++) {
+      // Instances are interchangeable and numbered like RDS numbers them; adding one adds the next number.
+      new RdsClusterInstance(this, `instance-${n}`, {
+        identifier: `${props.name}-${n}`,
+        clusterIdentifier: this.cluster.id,
+        instanceClass: 'db.serverless',
+        engine: this.cluster.engine,
+        engineVersion: this.cluster.engineVersion,
+        dbSubnetGroupName: subnetGroup.name,
+        publiclyAccessible: false,
+        autoMinorVersionUpgrade: true,
+        promotionTier: n === 1 ? 0 : 1,
+      });
+    }
+
+    this.endpoint = this.cluster.endpoint;
+    this.readerEndpoint = this.cluster.readerEndpoint;
+    this.databaseName = props.databaseName;
+    this.clusterIdentifier = this.cluster.clusterIdentifier;
+    this.clusterArn = this.cluster.arn;
+    this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
+    this.securityGroupId = sg.id;
+
+    for (const client of props.clients ?? []) this.allowFrom(client);
+  }
+
+  /** Admits a security group to MySQL (and, unless `addEgress` is false, lets it send MySQL here). */
+  allowFrom(client: ClientSecurityGroup): void {
+    const problem = clientNameProblem(client.name, this.clientNames);
+    if (problem) throw new Error(`AuroraServerless ${this.name}: clients: ${problem}`);
+    this.clientNames.add(client.name);
+    allowClient(this, { securityGroupId: this.securityGroupId, port: MYSQL_PORT, protocol: 'MySQL', serverName: `Aurora ${this.name}` }, client);
+  }
+
+  /** ECS `valueFrom` of one key of the master secret: `<arn>:<key>::` (current version). */
+  secretValueFrom(key: MasterSecretKey): string {
+    return `${this.masterUserSecretArn}:${key}::`;
+  }
+
+  /** ECS `valueFrom` of the master user name. */
+  get usernameValueFrom(): string {
+    return this.secretValueFrom('username');
+  }
+
+  /** ECS `valueFrom` of the master password. */
+  get passwordValueFrom(): string {
+    return this.secretValueFrom('password');
+  }
+
+  /**
+   * Reading the master secret, for the execution role of tasks that get it as ECS secrets. The
+   * secret is encrypted with the AWS managed key, which needs no `kms:Decrypt` grant.
+   */
+  secretReadStatement(sid = 'ReadDatabaseSecret'): PolicyStatement {
+    return { sid, actions: ['secretsmanager:GetSecretValue'], resources: [this.masterUserSecretArn] };
+  }
+}
+
+interface ResolvedOptions {
+  readonly masterUsername: string;
+  readonly minCapacityAcu: number;
+  readonly maxCapacityAcu: number;
+  readonly instanceCount: number;
+  readonly backupRetentionDays: number;
+  readonly finalSnapshot: boolean;
+  readonly finalSnapshotIdentifier: string;
+  readonly logExports: readonly string[];
+  readonly logRetentionDays: number;
+}
+
+/** Whether `value` is a multiple of 0.5 within [low, high]. */
+function isHalfStep(value: number, low: number, high: number): boolean {
+  return Number.isFinite(value) && value >= low && value <= high && Number.isInteger(value * 2);
+}
+
+/** Every reason these Aurora settings would fail at deploy time, each with its fix; empty when valid. */
+export function auroraOptionProblems(props: AuroraServerlessProps, o: ResolvedOptions): string[] {
+  const problems: string[] = [];
+  const identifier = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+  if (!identifier.test(props.name) || props.name.length > 50) {
+    problems.push(`name "${props.name}" is not a cluster identifier; use up to 50 lower-case letters, digits and single hyphens, starting with a letter`);
+  }
+  if (props.subnetIds.length < 2) problems.push(`subnetIds has ${props.subnetIds.length} subnet(s); a DB subnet group needs subnets in at least two zones`);
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(props.databaseName)) {
+    problems.push(`databaseName "${props.databaseName}" is not a MySQL schema name; use up to 64 letters, digits and underscores, starting with a letter`);
+  }
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(o.masterUsername) || ['rdsadmin', 'root'].includes(o.masterUsername.toLowerCase())) {
+    problems.push(`masterUsername "${o.masterUsername}" is not allowed; use up to 16 letters, digits and underscores (not root or rdsadmin), e.g. admin`);
+  }
+  if (!isHalfStep(o.minCapacityAcu, 0, 256)) problems.push(`minCapacityAcu ${o.minCapacityAcu} is invalid; use 0 to 256 in steps of 0.5, e.g. 0.5`);
+  if (!isHalfStep(o.maxCapacityAcu, 1, 256)) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is invalid; use 1 to 256 in steps of 0.5, e.g. 2`);
+  if (o.maxCapacityAcu < o.minCapacityAcu) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is below minCapacityAcu ${o.minCapacityAcu}; raise maxCapacityAcu`);
+  const pause = props.secondsUntilAutoPause;
+  if (pause !== undefined) {
+    if (o.minCapacityAcu !== 0) problems.push(`secondsUntilAutoPause is set but minCapacityAcu is ${o.minCapacityAcu}; only a minimum of 0 pauses, so set minCapacityAcu 0 or drop it`);
+    if (!Number.isInteger(pause) || pause < 300 || pause > 86400) problems.push(`secondsUntilAutoPause ${pause} is out of range; use 300 to 86400`);
+  }
+  if (!Number.isInteger(o.instanceCount) || o.instanceCount < 1 || o.instanceCount > 16) {
+    problems.push(`instanceCount ${o.instanceCount} is invalid; use 1 (a writer) to 16 (a writer and 15 readers)`);
+  }
+  if (!Number.isInteger(o.backupRetentionDays) || o.backupRetentionDays < 1 || o.backupRetentionDays > 35) {
+    problems.push(`backupRetentionDays ${o.backupRetentionDays} is out of range; Aurora keeps 1 to 35 days`);
+  }
+  if (props.preferredBackupWindow !== undefined && !/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(props.preferredBackupWindow)) {
+    problems.push(`preferredBackupWindow "${props.preferredBackupWindow}" is not hh24:mi-hh24:mi in UTC; use e.g. 02:00-03:00`);
+  }
+  if (o.finalSnapshot && (!identifier.test(o.finalSnapshotIdentifier) || o.finalSnapshotIdentifier.length > 255)) {
+    problems.push(`finalSnapshotIdentifier "${o.finalSnapshotIdentifier}" is not a snapshot identifier; use lower-case letters, digits and single hyphens, starting with a letter`);
+  }
+  const unknownLogs = o.logExports.filter((type) => !(LOG_TYPES as readonly string[]).includes(type));
+  if (unknownLogs.length > 0) problems.push(`cloudwatchLogsExports: ${unknownLogs.join(', ')} not an Aurora MySQL log; use ${LOG_TYPES.join(', ')}`);
+  if (new Set(o.logExports).size !== o.logExports.length) problems.push('cloudwatchLogsExports names a log twice; list each once');
+  if (!isLogRetentionDays(o.logRetentionDays)) {
+    problems.push(`logRetentionDays ${o.logRetentionDays} is not a CloudWatch retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  return problems;
+}
+
+function validate(props: AuroraServerlessProps, options: ResolvedOptions): void {
+  const problems = auroraOptionProblems(props, options);
+  if (problems.length > 0) throw new Error(`AuroraServerless ${props.name}: ${problems.join('; ')}`);
+}

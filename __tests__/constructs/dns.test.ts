@@ -14,13 +14,13 @@ describe('PrivateHostedZone', () => {
   );
 
   it('is attached to the VPC, which makes it private', () => {
-    expect(byPath(json, 'names/zone').props).toMatchObject({ name: 'dev.bookmarks.internal', vpc: [{ vpc_id: 'vpc-1' }] });
+    expect(byPath(json, 'names/hosted-zone').props).toMatchObject({ name: 'dev.bookmarks.internal', vpc: [{ vpc_id: 'vpc-1' }] });
   });
 
   it('holds <label>.<zone> as an alias of the load balancer, following its health', () => {
     expect(byPath(json, 'names/internal/record').props).toEqual(
       expect.objectContaining({
-        zone_id: ref(byPath(json, 'names/zone'), 'zone_id'),
+        zone_id: ref(byPath(json, 'names/hosted-zone'), 'zone_id'),
         name: 'internal.dev.bookmarks.internal',
         type: 'A',
         alias: { name: TARGET.dnsName, zone_id: TARGET.zoneId, evaluate_target_health: true },

@@ -35,7 +35,7 @@ export class PrivateHostedZone extends Construct {
     super(scope, id);
     const problem = dnsNameProblem(props.zoneName);
     if (problem) throw new Error(`PrivateHostedZone: zoneName ${problem}`);
-    const zone = new Route53Zone(this, 'zone', {
+    const zone = new Route53Zone(this, 'hosted-zone', {
       name: props.zoneName,
       comment: props.comment ?? `Private names of ${props.zoneName}`,
       // A vpc block makes the zone private: it resolves only inside that VPC.

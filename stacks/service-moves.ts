@@ -1,9 +1,11 @@
 /**
  * Upgrade in place from the one-service layout (commit 3967a9f, one `FargateService` construct
  * `app` with its own cluster): each resource it deployed gets a `moved` block to its construct
- * in the several-services layout, so a plan after the upgrade destroys none of them.
+ * in the several-services layout, and keeps the name it had, so a plan after the upgrade destroys
+ * and replaces none of them.
  */
 import { TerraformResource, TerraformStack } from 'cdktf';
+import { loadBalancerName, NamingContext, serviceName } from './naming';
 import { DEFAULT_SERVICE_NAME } from './service-settings';
 
 /** Where the default service's constructs live now, relative to the stack. */
@@ -39,13 +41,38 @@ export const ONE_SERVICE_LAYOUT: Readonly<Record<string, string>> = {
 };
 
 /**
- * Adds a `moved` block from each old address whose new construct exists in the stack. A block whose
- * old address is not in the state (a fresh deployment) is a no-op for Terraform.
+ * Names the one-service layout gave outright, where the several-services layout uses a name prefix
+ * (create-before-destroy) or another name: construct path → name. Keeping them avoids a replacement
+ * that would cut traffic: a new target group takes the listener, and a new load balancer group
+ * loses the old tasks, a minute before the service's new tasks are healthy.
  */
-export function moveFromOneServiceLayout(stack: TerraformStack): string[] {
+export function oneServiceNames(context: NamingContext): Readonly<Record<string, string>> {
+  return {
+    [`alb/${DEFAULT_SERVICE_NAME}-targets`]: loadBalancerName(context, 'external'),
+    'alb/sg': `${loadBalancerName(context, 'external')}-alb`,
+    [`${SERVICE}/ecs/sg`]: `${serviceName(context, DEFAULT_SERVICE_NAME)}-tasks`,
+    [`${SERVICE}/ecs/scaling/requests-alb`]: 'requests-target-tracking',
+  };
+}
+
+/**
+ * When the stack runs the default service, adopts what the one-service layout deployed: a `moved`
+ * block from each old address whose new construct exists (a no-op for Terraform when that address
+ * is not in the state), and the old names where they differ. Returns the moved addresses.
+ */
+export function adoptOneServiceLayout(stack: TerraformStack, context: NamingContext): string[] {
   const byPath = new Map<string, TerraformResource>();
   for (const construct of stack.node.findAll()) {
     if (TerraformResource.isTerraformResource(construct)) byPath.set(construct.node.path.split('/').slice(1).join('/'), construct);
+  }
+  if (!stack.node.tryFindChild('services')?.node.tryFindChild(DEFAULT_SERVICE_NAME)) return [];
+  for (const [path, name] of Object.entries(oneServiceNames(context))) {
+    const resource = byPath.get(path);
+    if (!resource) continue;
+    // A fixed name cannot exist twice, so these are replaced destroy-first, as they were before.
+    resource.addOverride('name', name);
+    resource.addOverride('name_prefix', undefined);
+    resource.addOverride('lifecycle', undefined);
   }
   const moved: string[] = [];
   for (const [from, path] of Object.entries(ONE_SERVICE_LAYOUT)) {

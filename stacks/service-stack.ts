@@ -15,7 +15,7 @@ import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
 import { FargateTaskDefinition } from './constructs/task-definition';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './naming';
 import type { PolicyContext } from './policy/engine';
-import { moveFromOneServiceLayout } from './service-moves';
+import { adoptOneServiceLayout } from './service-moves';
 import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './service-settings';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
@@ -115,7 +115,7 @@ export class ServiceStack extends BaseStack {
       }
     }
     this.services = deployed;
-    moveFromOneServiceLayout(this);
+    adoptOneServiceLayout(this, this.config);
     this.addOutputs(settings.services);
   }
 

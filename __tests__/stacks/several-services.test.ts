@@ -136,6 +136,11 @@ describe('the three-service topology', () => {
     expect(resources(json, 'aws_iam_role_policy').filter((p) => String(p.props.policy).includes('dynamodb:')).map((p) => p.path)).toEqual(['services/product/task/task-policy']);
   });
 
+  it('names every target group and security group by prefix, replaced create-before-destroy', () => {
+    const named = [...resources(json, 'aws_lb_target_group'), ...resources(json, 'aws_security_group')];
+    expect([named.length, named.filter((r) => r.props.name !== undefined || typeof r.props.name_prefix !== 'string' || !(r.props.lifecycle as { create_before_destroy?: boolean })?.create_before_destroy)]).toEqual([9, []]);
+  });
+
   it('gives each service roles of its own', () => {
     const roles = resources(json, 'aws_ecs_task_definition').flatMap((t) => [t.props.task_role_arn, t.props.execution_role_arn]);
     expect(new Set(roles).size).toBe(6);

@@ -1,8 +1,8 @@
 /**
  * Upgrade in place from the one-service layout (3967a9f): every address it deployed stays, or is
- * moved to its new construct; stateful resources keep their physical names, so a plan after the
- * upgrade destroys none of them. Only target groups and security groups (now named by prefix) and
- * the request-count policy (renamed) are replaced, each create-before-destroy or harmless.
+ * moved to its new construct, and keeps its physical name, so a plan after the upgrade destroys
+ * and replaces none of them. The target group and security groups keep their fixed names instead
+ * of the prefixes new services get: replacing them would cut traffic for about a minute.
  */
 import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
@@ -82,21 +82,27 @@ describe.each(['local', 'dev', 'prod'])('upgrading the default %s service stack 
     );
   });
 
-  it('replaces only the target group and the security groups, named by prefix, create-before-destroy', () => {
-    const prefixed = old
-      .map((a) => now(json, a) as string)
-      .filter((a) => attributes(json, a).name_prefix !== undefined)
-      .map((a) => [a.split('.')[0], attributes(json, a).lifecycle]);
-    expect(prefixed.sort()).toEqual([
-      ['aws_lb_target_group', { create_before_destroy: true }],
-      ['aws_security_group', { create_before_destroy: true }],
-      ['aws_security_group', { create_before_destroy: true }],
+  it('keeps the fixed names of the target group, the security groups and the request policy, so none is replaced', () => {
+    const named = (type: string) =>
+      old
+        .filter((a) => a.startsWith(`${type}.`))
+        .map((a) => attributes(json, now(json, a) as string))
+        .map((r) => [r.name, r.name_prefix, r.lifecycle]);
+    expect([named('aws_lb_target_group'), named('aws_security_group').sort(), named('aws_appautoscaling_policy').map(([name]) => name).sort()]).toEqual([
+      [[`bookmarks-${env}`, undefined, undefined]],
+      [
+        [`bookmarks-${env}-alb`, undefined, undefined],
+        [`bookmarks-${env}-service-tasks`, undefined, undefined],
+      ],
+      ['cpu-target-tracking', 'memory-target-tracking', 'requests-target-tracking'],
     ]);
   });
 
-  it('renames one scaling policy: requests per target is now tracked per load balancer', () => {
-    const requests = now(json, old.find((a) => a.includes('scale-on-requests')) as string) as string;
-    expect(attributes(json, requests).name).toBe('requests-alb-target-tracking');
+  it('keeps the descriptions of the security groups, which cannot change in place', () => {
+    const descriptions = old.filter((a) => a.startsWith('aws_security_group.')).map((a) => attributes(json, now(json, a) as string).description);
+    expect(descriptions.sort()).toEqual(
+      [`Load balancer bookmarks-${env}: listener ports from clients, the target port to tasks`, `Tasks of bookmarks-${env}-service: the container port from the load balancer only`].sort(),
+    );
   });
 });
 

@@ -128,7 +128,7 @@ export class FargateService extends Construct {
 
     const sg = new SecurityGroup(this, 'sg', {
       namePrefix: `${props.name}-tasks-`,
-      description: `Tasks of ${props.name}: the container ports from their load balancers only`,
+      description: `Tasks of ${props.name}: the container port from the load balancer only`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-tasks` },
       lifecycle: { createBeforeDestroy: true },

@@ -201,7 +201,7 @@ export class LoadBalancer extends Construct {
     // A name prefix lets a changed group be created before the old one goes (no name clash).
     const sg = new SecurityGroup(this, 'sg', {
       namePrefix: `${props.name}-alb-`,
-      description: `Load balancer ${props.name}: listener ports from clients, target ports to tasks`,
+      description: `Load balancer ${props.name}: listener ports from clients, the target port to tasks`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-alb` },
       lifecycle: { createBeforeDestroy: true },

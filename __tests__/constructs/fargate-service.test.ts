@@ -98,6 +98,21 @@ describe('FargateService security group', () => {
   });
 });
 
+describe('FargateService allowTo any security group', () => {
+  it('reaches a file system on NFS through its group, named after its construct', () => {
+    const json = synthService({
+      build: (service, { external }) => {
+        const fileSystem = new Construct(external.node.scope as Construct, 'files');
+        service.allowTo({ securityGroupId: 'sg-efs', node: fileSystem.node }, 2049, 'shared uploads');
+      },
+    });
+    expect([byPath(json, 'app/to-files-2049').props, byPath(json, 'app/to-files-2049-in').props]).toEqual([
+      expect.objectContaining({ security_group_id: ref(byPath(json, 'app/sg')), from_port: 2049, referenced_security_group_id: 'sg-efs', description: 'Port 2049 of files: shared uploads' }),
+      expect.objectContaining({ security_group_id: 'sg-efs', from_port: 2049, referenced_security_group_id: ref(byPath(json, 'app/sg')) }),
+    ]);
+  });
+});
+
 describe('FargateService service', () => {
   it('runs in the shared cluster, in the given subnets without public IPs by default', () => {
     const json = synthService();

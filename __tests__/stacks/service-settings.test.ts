@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/config';
 import { configProblems } from '../support/config';
 import { mergeService, parseImageSetting, privateEgressWarning, serviceDefaults, ServiceSettings } from '../../stacks/service-settings';
@@ -208,5 +210,12 @@ describe('merging and warnings', () => {
     expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: [] })).toMatch(/"service" run in private subnets.*cannot pull images/);
     expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'] })).toBeUndefined();
     expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'single', interfaceEndpoints: [] })).toBeUndefined();
+  });
+});
+
+describe('module structure', () => {
+  it('service-settings.ts does not import config.ts, which imports it: no import circle', () => {
+    const source = fs.readFileSync(path.join(__dirname, '../../stacks/service-settings.ts'), 'utf8');
+    expect(source.match(/from '\.\/config'/g)).toBeNull();
   });
 });

@@ -134,6 +134,21 @@ describe('service placement', () => {
   });
 });
 
+describe('service scaling', () => {
+  it('the default service scales on CPU, memory and requests per target', () => {
+    expect(resources(synthService('dev'), 'aws_appautoscaling_policy').map((p) => p.props.name).sort()).toEqual([
+      'cpu-target-tracking',
+      'memory-target-tracking',
+      'requests-target-tracking',
+    ]);
+  });
+
+  it('a default service without scaling has no Application Auto Scaling resources and a fixed count', () => {
+    const json = synthService('dev', withService({ scaling: null }));
+    expect([resources(json, 'aws_appautoscaling_target'), resources(json, 'aws_appautoscaling_policy'), byPath(json, 'services/service/ecs/service').props.lifecycle]).toEqual([[], [], undefined]);
+  });
+});
+
 describe('service outputs', () => {
   it('expose the URL, ALB DNS name, cluster, service and repository', () => {
     const json = synthService('dev');

@@ -2,16 +2,23 @@
  * An ECS Fargate service: runs a task definition in a shared cluster, registered with one or more
  * load balancer target groups, behind a security group that admits only its load balancers.
  */
-import { Construct } from 'constructs';
+import { Construct, Node } from 'constructs';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { FargateCluster } from './cluster';
 import { CapacityProviderShare, capacityStrategyProblems, resolveCapacityStrategy } from './fargate-rules';
-import type { LoadBalancer, LoadBalancerTarget } from './load-balancer';
+import type { LoadBalancerTarget } from './load-balancer';
 import { ScalingOptions, scalingProblems, ServiceScaling } from './service-scaling';
 import type { FargateTaskDefinition } from './task-definition';
+
+/** Anything behind its own security group that tasks may call: `LoadBalancer`, a file system, a database. */
+export interface SecurityGroupPeer {
+  readonly securityGroupId: string;
+  /** Its construct node; the id names the rules. */
+  readonly node: Node;
+}
 
 /** A target group the service registers one container port with. */
 export interface ServiceTarget {
@@ -201,19 +208,22 @@ export class FargateService extends Construct {
     this.targets = registrations.map((r) => r.target);
   }
 
-  /** Lets the tasks call a load balancer's listener port (ingress on its group, egress on the tasks'). */
-  allowTo(lb: LoadBalancer, port: number, description: string): void {
-    const id = `to-${lb.node.id}-${port}`;
+  /**
+   * Lets the tasks call a port of something behind a security group: a load balancer's listener,
+   * a file system (2049), a database. Egress on the tasks' group, ingress on the peer's.
+   */
+  allowTo(peer: SecurityGroupPeer, port: number, description: string): void {
+    const id = `to-${peer.node.id}-${port}`;
     new VpcSecurityGroupEgressRule(this, id, {
       securityGroupId: this.securityGroupId,
-      description: `Port ${port} of the load balancer ${lb.name}: ${description}`,
+      description: `Port ${port} of ${peer.node.id}: ${description}`,
       ipProtocol: 'tcp',
       fromPort: port,
       toPort: port,
-      referencedSecurityGroupId: lb.securityGroupId,
+      referencedSecurityGroupId: peer.securityGroupId,
     });
     new VpcSecurityGroupIngressRule(this, `${id}-in`, {
-      securityGroupId: lb.securityGroupId,
+      securityGroupId: peer.securityGroupId,
       description: `Port ${port} from the tasks of ${this.node.id}: ${description}`,
       ipProtocol: 'tcp',
       fromPort: port,

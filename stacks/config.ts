@@ -10,13 +10,13 @@ import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from './environ
 import {
   mergeServiceStackSettings,
   parseImageSetting,
-  parseServicesDocument,
   serviceDefaults,
   ServiceOverrides,
   ServiceStackOverrides,
   ServiceStackSettings,
   validateServiceStackSettings,
 } from './service-settings';
+import { parseServicesDocument } from './services-file';
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 

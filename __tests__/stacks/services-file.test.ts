@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig } from '../../stacks/config';
-import { parseServicesDocument, serviceDefaults } from '../../stacks/service-settings';
+import { serviceDefaults } from '../../stacks/service-settings';
+import { parseServicesDocument } from '../../stacks/services-file';
 import { configProblems } from '../support/config';
 import { writeTree } from '../support/service-fixtures';
 

@@ -1,6 +1,6 @@
 /** Composition root: load the environment once, build network → data → service, synthesize. */
-import { App } from 'cdktf';
-import { loadConfig } from './stacks/config';
+import { Annotations, App } from 'cdktf';
+import { configWarnings, loadConfig } from './stacks/config';
 import { DataStack } from './stacks/data-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ServiceStack } from './stacks/service-stack';
@@ -15,6 +15,10 @@ const app = new App();
 const networkStack = new NetworkStack(app, 'network', { config });
 const dataStack = new DataStack(app, 'data', { config, seed });
 // Network ids and table names/ARNs cross as references: cdktf turns them into outputs and remote state.
-new ServiceStack(app, 'service', { config, network: networkStack.network, tables: dataStack.tables });
+const serviceStack = new ServiceStack(app, 'service', { config, network: networkStack.network, tables: dataStack.tables });
+// cdktf prints each stack's annotations; every stack keeps its state where the backend says.
+for (const stack of [networkStack, dataStack, serviceStack]) {
+  for (const warning of configWarnings(config)) Annotations.of(stack).addWarning(warning);
+}
 
 app.synth();

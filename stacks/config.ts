@@ -2,14 +2,23 @@
  * Typed environments and their validation. This is the only module that reads environment
  * variables; main.ts calls `loadConfig` once and passes the result down.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCidr } from './constructs/cidr';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from './constructs/log-retention';
-import { mergeServiceSettings, parseImageSetting, serviceDefaults, ServiceOverrides, ServiceSettings, validateServiceSettings } from './service-settings';
+import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from './environments';
+import {
+  mergeServiceStackSettings,
+  parseImageSetting,
+  serviceDefaults,
+  ServiceOverrides,
+  ServiceStackOverrides,
+  ServiceStackSettings,
+  validateServiceStackSettings,
+} from './service-settings';
+import { parseServicesDocument } from './services-file';
 
-export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod'] as const;
-/** A named set of defaults; `CDKTF_ENV` chooses one. */
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+export { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 
 export const NAT_MODES = ['none', 'single', 'per-az'] as const;
 /**
@@ -93,8 +102,8 @@ export interface AppConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly aws: AwsAccessSettings;
   readonly data: DataSettings;
-  /** The ECS service, its image and load balancer (stacks/service-settings.ts). */
-  readonly service: ServiceSettings;
+  /** The ECS services, their images, load balancers and DNS names (stacks/service-settings.ts). */
+  readonly service: ServiceStackSettings;
 }
 
 /** A setting that failed validation; synth stops and prints every one of them. */
@@ -120,7 +129,7 @@ export interface ConfigOverrides {
   readonly tags?: Readonly<Record<string, string>>;
   readonly aws?: Partial<AwsAccessSettings>;
   readonly data?: Partial<DataSettings>;
-  readonly service?: ServiceOverrides;
+  readonly service?: ServiceStackOverrides;
 }
 
 /** The defaults of one environment; `root` is the project directory that holds local state. */
@@ -204,7 +213,7 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
     tags: overrides.tags ?? (project === defaults.project ? defaults.tags : retag(defaults.tags, project)),
     aws: { ...defaults.aws, ...overrides.aws },
     data: { ...defaults.data, ...overrides.data },
-    service: mergeServiceSettings(defaults.service, overrides.service),
+    service: mergeServiceStackSettings(defaults.service, overrides.service),
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -231,11 +240,19 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   DYNAMODB_PORT: 'local only: port of the embedded DynamoDB (default 8000)',
   CDKTF_DATA_DIR: 'directory of the table definitions and CSV files (default data/ of the project)',
   CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
+  CDKTF_SERVICES_FILE: 'JSON file (relative to the project) listing the services: { "services": [...] }; see docs/examples/three-services.json',
+  CDKTF_ALB_INGRESS_CIDRS: 'comma-separated client CIDRs allowed on the external listener ports (default 0.0.0.0/0)',
+  CDKTF_PRIVATE_ZONE: 'private hosted zone of the internal names (default <env>.<project>.internal)',
+  CDKTF_PUBLIC_ZONE_ID: 'public hosted zone id: the external load balancer gets CDKTF_PUBLIC_RECORD_NAME in it, with a DNS-validated certificate',
+  CDKTF_PUBLIC_RECORD_NAME: 'public name of the external load balancer, e.g. shop.example.com (needs CDKTF_PUBLIC_ZONE_ID)',
 };
 
-/** Variables that override the service settings; see the README ("The service stack"). */
+/**
+ * Variables that override the default service (the catalog API); a services file replaces that
+ * service, so these cannot be combined with `CDKTF_SERVICES_FILE`.
+ */
 export const SERVICE_VARIABLES: Readonly<Record<string, string>> = {
-  CDKTF_IMAGE: '"build" (docker build of service/, pushed to ECR) or "registry:<image>" (run a ready image, no Docker)',
+  CDKTF_IMAGE: '"build" (docker build of service/, pushed to ECR), "build:<directory>" or "registry:<image>" (run a ready image, no Docker)',
   CDKTF_CPU_ARCHITECTURE: 'X86_64 or ARM64: the task platform and the image build platform',
   CDKTF_TASK_CPU: 'task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384',
   CDKTF_TASK_MEMORY: 'task memory in MiB, a valid Fargate pair with the CPU',
@@ -246,60 +263,106 @@ export const SERVICE_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_ECS_EXEC: 'true: ECS Exec on (it needs a writable root filesystem, so this also turns that off)',
   CDKTF_TASK_SUBNETS: 'private (default) or public (tasks get public IPs; for VPCs without NAT)',
   CDKTF_CERTIFICATE_ARN: 'ACM certificate: HTTPS on 443, HTTP redirects to it',
-  CDKTF_ALB_INTERNAL: 'true: internal load balancer in the private subnets',
-  CDKTF_ALB_INGRESS_CIDRS: 'comma-separated client CIDRs allowed on the listener ports (default 0.0.0.0/0)',
+  CDKTF_ALB_INTERNAL: 'true: the service is internal only, behind the internal load balancer in the private subnets',
   CDKTF_HEALTH_CHECK_CODES: 'health-check success codes, e.g. 200 or 200,401',
   CDKTF_LOG_LEVEL: 'LOG_LEVEL of the service',
   CDKTF_BASIC_AUTH_USER_ARN: 'Secrets Manager or SSM ARN injected as BASIC_AUTH_USER',
   CDKTF_BASIC_AUTH_PASSWORD_ARN: 'Secrets Manager or SSM ARN injected as BASIC_AUTH_PASSWORD',
 };
 
-/** The service overrides in `env`; malformed values are left for validation to report, booleans fail here. */
-function serviceOverridesFromEnv(env: NodeJS.ProcessEnv, root: string): ServiceOverrides {
+/** Reads one variable at a time: trimmed, empty as unset; booleans that are neither true nor false fail at once. */
+function variableReader(env: NodeJS.ProcessEnv) {
   const read = (key: string) => env[key]?.trim() || undefined;
-  const num = (key: string) => (read(key) === undefined ? undefined : Number(read(key)));
-  const bool = (key: string): boolean | undefined => {
-    const value = read(key);
-    if (value === undefined) return undefined;
-    if (value === 'true' || value === 'false') return value === 'true';
-    throw new ConfigError([`${key}: "${value}" is not a boolean; use true or false`]);
+  return {
+    read,
+    num: (key: string) => (read(key) === undefined ? undefined : Number(read(key))),
+    bool: (key: string): boolean | undefined => {
+      const value = read(key);
+      if (value === undefined) return undefined;
+      if (value === 'true' || value === 'false') return value === 'true';
+      throw new ConfigError([`${key}: "${value}" is not a boolean; use true or false`]);
+    },
   };
-  const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
 
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** The default service's overrides in `env`; malformed values are left for validation to report. */
+function defaultServiceFromEnv(env: NodeJS.ProcessEnv, root: string): ServiceOverrides {
+  const { read, num, bool } = variableReader(env);
   const image = read('CDKTF_IMAGE');
   const imageSetting = image === undefined ? undefined : parseImageSetting(image, root);
   if (image !== undefined && !imageSetting) {
-    throw new ConfigError([`CDKTF_IMAGE: "${image}" is not an image source; use build or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable`]);
+    throw new ConfigError([`CDKTF_IMAGE: "${image}" is not an image source; use build, build:<directory> or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable`]);
   }
   const exec = bool('CDKTF_ECS_EXEC');
   const certificateArn = read('CDKTF_CERTIFICATE_ARN');
-  const cidrs = read('CDKTF_ALB_INGRESS_CIDRS');
+  const internal = bool('CDKTF_ALB_INTERNAL');
+  if (internal && certificateArn) {
+    throw new ConfigError(['CDKTF_CERTIFICATE_ARN: the internal load balancer serves HTTP only; unset it, or CDKTF_ALB_INTERNAL']);
+  }
   const secrets: Record<string, string> = {};
   for (const name of ['BASIC_AUTH_USER', 'BASIC_AUTH_PASSWORD']) {
     const arn = read(`CDKTF_${name}_ARN`);
     if (arn) secrets[name] = arn;
   }
-  const subnets = read('CDKTF_TASK_SUBNETS');
+  const minTasks = num('CDKTF_MIN_TASKS');
+  const maxTasks = num('CDKTF_MAX_TASKS');
   return defined({
     image: imageSetting,
-    cpuArchitecture: read('CDKTF_CPU_ARCHITECTURE') as ServiceSettings['cpuArchitecture'] | undefined,
+    cpuArchitecture: read('CDKTF_CPU_ARCHITECTURE') as ServiceOverrides['cpuArchitecture'],
     cpu: num('CDKTF_TASK_CPU'),
     memoryMiB: num('CDKTF_TASK_MEMORY'),
     desiredCount: num('CDKTF_DESIRED_COUNT'),
     spot: bool('CDKTF_SPOT'),
     enableExecuteCommand: exec,
-    taskSubnets: subnets as ServiceSettings['taskSubnets'] | undefined,
+    subnets: read('CDKTF_TASK_SUBNETS') as ServiceOverrides['subnets'],
     secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
     container: defined({ logLevel: read('CDKTF_LOG_LEVEL'), readonlyRootFilesystem: exec ? false : undefined }),
-    autoScaling: defined({ minCapacity: num('CDKTF_MIN_TASKS'), maxCapacity: num('CDKTF_MAX_TASKS') }),
-    loadBalancer: defined({
-      protocol: certificateArn ? ('HTTPS' as const) : undefined,
-      certificateArn,
-      internal: bool('CDKTF_ALB_INTERNAL'),
-      ingressCidrs: cidrs?.split(',').map((c) => c.trim()).filter((c) => c !== ''),
-      healthCheckSuccessCodes: read('CDKTF_HEALTH_CHECK_CODES'),
-    }),
+    scaling: minTasks === undefined && maxTasks === undefined ? undefined : defined({ minTasks, maxTasks }),
+    healthCheck: defined({ codes: read('CDKTF_HEALTH_CHECK_CODES') }),
+    // An internal-only service leaves the internet-facing load balancer out.
+    ...(internal ? { internal: { port: 80 }, external: null } : {}),
+    ...(certificateArn ? { external: { port: 443, certificateArn } } : {}),
   });
+}
+
+/** The service stack overrides in `env`, with the services of `CDKTF_SERVICES_FILE` when it is set. */
+function serviceOverridesFromEnv(env: NodeJS.ProcessEnv, root: string, defaults: AppConfig | undefined): ServiceStackOverrides {
+  const { read } = variableReader(env);
+  const cidrs = read('CDKTF_ALB_INGRESS_CIDRS');
+  const stack: ServiceStackOverrides = defined({
+    loadBalancers: cidrs === undefined ? undefined : { ingressCidrs: cidrs.split(',').map((c) => c.trim()).filter((c) => c !== '') },
+    dns: defined({ privateZoneName: read('CDKTF_PRIVATE_ZONE'), publicZoneId: read('CDKTF_PUBLIC_ZONE_ID'), publicRecordName: read('CDKTF_PUBLIC_RECORD_NAME') }),
+  });
+  const file = read('CDKTF_SERVICES_FILE');
+  if (file === undefined) return { ...stack, defaultService: defaultServiceFromEnv(env, root) };
+
+  const clashing = Object.keys(SERVICE_VARIABLES).filter((key) => read(key) !== undefined);
+  if (clashing.length > 0) {
+    throw new ConfigError(clashing.map((key) => `${key}: sets the default service, which CDKTF_SERVICES_FILE (${file}) replaces; set the field in that file instead, or unset ${key}`));
+  }
+  const base = defaults?.service.services[0];
+  if (!base) return stack; // An unknown environment is reported by buildConfig.
+  return { ...stack, ...readServicesFile(path.resolve(root, file), file, base, root) };
+}
+
+/** Reads and parses a services file; every problem names the file and the JSON path or line. */
+function readServicesFile(file: string, shown: string, base: AppConfig['service']['services'][number], root: string): ServiceStackOverrides {
+  if (!fs.existsSync(file)) throw new ConfigError([`CDKTF_SERVICES_FILE: ${file} does not exist; give the path of a JSON file (relative to ${root}), e.g. docs/examples/three-services.json`]);
+  const text = fs.readFileSync(file, 'utf8');
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const where = position ? ` at line ${text.slice(0, Number(position[1])).split('\n').length}` : '';
+    throw new ConfigError([`${shown}: not valid JSON${where} (${message}); fix the syntax`]);
+  }
+  const { services, problems } = parseServicesDocument(document, shown, base, root);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { services, servicesSource: shown };
 }
 
 /** Reads the environment selected by `CDKTF_ENV` (default `local`) and the overrides in `env`. */
@@ -339,11 +402,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
   if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
 
-  return buildConfig(name, { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root) }, root);
-}
-
-function isEnvironmentName(name: string): name is EnvironmentName {
-  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+  return buildConfig(name, { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root, defaults) }, root);
 }
 
 /** Every problem with a configuration, each naming the setting, the bad value and the fix. */
@@ -407,7 +466,7 @@ export function validateConfig(config: AppConfig): string[] {
     problems.push(`backend.directory: "${config.backend.directory}" is relative; give an absolute directory for local state`);
   }
   problems.push(...validateDataSettings(config));
-  problems.push(...validateServiceSettings(config.service, network));
+  problems.push(...validateServiceStackSettings(config.service, network));
   return problems;
 }
 
@@ -434,4 +493,16 @@ export const MAX_AVAILABILITY_ZONES = 8;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** What synth warns about in a valid configuration: today, shared environments whose state lives in local files. */
+export function configWarnings(config: AppConfig): string[] {
+  const warnings: string[] = [];
+  if (config.backend.kind === 'local' && (config.environment === 'dev' || config.environment === 'prod')) {
+    warnings.push(
+      `${config.environment} keeps its Terraform state in local files (${config.backend.directory}): nobody else can deploy it and a lost disk loses it; ` +
+        'set CDKTF_STATE_BUCKET=<bucket> (optionally CDKTF_STATE_REGION and CDKTF_STATE_KEY_PREFIX) to keep it in S3, encrypted and locked',
+    );
+  }
+  return warnings;
 }

@@ -16,3 +16,31 @@ export function physicalName(context: NamingContext, ...parts: string[]): string
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-');
 }
+
+/** The cluster all services of the `service` stack share: `<project>-<env>-service`, its name since the one-service layout. */
+export function clusterName(context: NamingContext): string {
+  return physicalName(context, 'service');
+}
+
+/**
+ * One service's ECS service, task family, roles, log group and repository: `<project>-<env>-<service>`.
+ * The default service is named `service`, so it keeps the names of the one-service layout.
+ */
+export function serviceName(context: NamingContext, service: string): string {
+  return physicalName(context, service);
+}
+
+/** The internet-facing load balancer keeps `<project>-<env>`; the internal one is `<project>-<env>-internal`. */
+export function loadBalancerName(context: NamingContext, scheme: 'external' | 'internal'): string {
+  return scheme === 'external' ? physicalName(context) : physicalName(context, 'internal');
+}
+
+/** The private hosted zone when none is configured: `<env>.<project>.internal` (`.internal` is reserved for private use). */
+export function privateZoneName(context: NamingContext): string {
+  return `${context.environment}.${context.project}.internal`.toLowerCase();
+}
+
+/** `PRODUCT_URL` for the service `product`: the variable a consumer reads a service's internal URL from. */
+export function serviceUrlVariable(service: string): string {
+  return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+}

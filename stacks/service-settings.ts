@@ -1,23 +1,27 @@
 /**
- * Typed settings of the `service` stack, their per-environment defaults and their validation.
- * config.ts composes them into AppConfig and is the only place that reads variables for them.
+ * Typed settings of the `service` stack: a list of services with their load balancers, DNS and
+ * repositories, the per-environment defaults, the services file, and their validation.
+ * config.ts composes them into AppConfig and is the only place that reads variables or files for them.
  */
 import * as path from 'node:path';
-import type { EnvironmentName, NatMode } from './config';
+import { keepImagesProblem } from './constructs/container-image';
+import { dnsNameProblem } from './constructs/dns';
 import { CapacityProviderShare, CpuArchitecture } from './constructs/fargate-rules';
-import { fargateOptionProblems } from './constructs/fargate-service';
-import { parseCidr } from './constructs/cidr';
-import { successCodesProblem } from './constructs/load-balancer';
+import { serviceOptionProblems } from './constructs/fargate-service';
+import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, portProblem, successCodesProblem } from './constructs/load-balancer';
+import type { NetworkNatMode } from './constructs/network';
+import { scalingProblems } from './constructs/service-scaling';
+import { containerProblems, taskOptionProblems } from './constructs/task-definition';
+import type { EnvironmentName } from './environments';
+import { serviceUrlVariable } from './naming';
 
-/** `build` builds service/ with Docker and pushes it to ECR; `registry` runs a ready image. */
+/** `build` builds a directory with Docker and pushes it to ECR; `registry` runs a ready image. */
 export type ImageSettings =
   | { readonly kind: 'build'; readonly contextDirectory: string; readonly dockerfile: string }
   | { readonly kind: 'registry'; readonly reference: string };
 
-/** The one container of the task. */
+/** How a service's container is hardened and, for the catalog API, how it drains and logs. */
 export interface ContainerSettings {
-  /** Port the app listens on (the service reads `PORT`). */
-  readonly port: number;
   /** `uid[:gid]` to run as; unset keeps the image's USER. */
   readonly user?: string;
   readonly readonlyRootFilesystem: boolean;
@@ -25,39 +29,102 @@ export interface ContainerSettings {
   readonly writablePaths: readonly string[];
   /** Seconds from SIGTERM to SIGKILL. */
   readonly stopTimeoutSeconds: number;
-  /** The app's drain deadline (`SHUTDOWN_TIMEOUT_MS`); below the stop timeout. */
+  /** The catalog API's drain deadline (`SHUTDOWN_TIMEOUT_MS`); below the stop timeout. */
   readonly shutdownTimeoutMs: number;
-  /** `LOG_LEVEL` of the app. */
+  /** The catalog API's `LOG_LEVEL`. */
   readonly logLevel: string;
 }
 
-/** The application load balancer. */
-export interface LoadBalancerSettings {
-  /** Reachable only inside the VPC (placed in the private subnets). */
-  readonly internal: boolean;
-  /** HTTPS needs `certificateArn`; port 80 then redirects to 443. */
-  readonly protocol: 'HTTP' | 'HTTPS';
+/** A listener port of the internet-facing load balancer; HTTPS with a certificate. */
+export interface ExternalExposure {
+  readonly port: number;
+  /** ACM certificate: the port serves HTTPS and port 80 redirects to it. */
   readonly certificateArn?: string;
-  /** Client networks allowed on the listener ports. */
-  readonly ingressCidrs: readonly string[];
-  readonly deletionProtection: boolean;
-  readonly healthCheckPath: string;
-  /** e.g. `200`, or `200,401` for an app behind basic auth. */
-  readonly healthCheckSuccessCodes: string;
-  readonly deregistrationDelaySeconds: number;
 }
 
-/** Target tracking on CPU, memory and ALB requests per target. */
-export interface AutoScalingSettings {
-  readonly minCapacity: number;
-  readonly maxCapacity: number;
-  readonly targetCpuPercent: number;
-  readonly targetMemoryPercent: number;
-  /** Requests per target per minute; unset turns the request-count policy off. */
+/** A listener port of the internal load balancer. */
+export interface InternalExposure {
+  readonly port: number;
+}
+
+/** What the load balancer's health check asks for. */
+export interface HealthCheckSettings {
+  readonly path: string;
+  /** e.g. `200`, or `200,401` for an app behind basic auth. */
+  readonly codes: string;
+}
+
+/** Target tracking on CPU, memory and requests per target. */
+export interface ScalingSettings {
+  readonly minTasks: number;
+  readonly maxTasks: number;
+  readonly cpuPercent: number;
+  readonly memoryPercent: number;
+  /** Requests per target per minute on each of the service's target groups; unset: no request policy. */
   readonly requestsPerTarget?: number;
 }
 
-/** The ECR repository. */
+/** One Fargate service. */
+export interface ServiceSettings {
+  /** Lower-case name: `<project>-<env>-<name>` for its AWS resources, `<NAME>_URL` for its consumers. */
+  readonly name: string;
+  readonly image: ImageSettings;
+  /**
+   * Runs the catalog API of service/: gets the table variables (`CATEGORY_TABLE`, ...) and read
+   * access to the three tables.
+   */
+  readonly catalog: boolean;
+  readonly containerPort: number;
+  /** Served by the internet-facing load balancer. */
+  readonly external?: ExternalExposure;
+  /** Served by the internal load balancer (private subnets), named `internal.<zone>`. */
+  readonly internal?: InternalExposure;
+  /** Task CPU architecture and, in build mode, the image platform. */
+  readonly cpuArchitecture: CpuArchitecture;
+  /** CPU units (1024 = 1 vCPU); with `memoryMiB` one of Fargate's task sizes. */
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly container: ContainerSettings;
+  /** Plain variables; they win over the catalog API's own. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** Variable name → Secrets Manager or SSM ARN. */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly healthCheck: HealthCheckSettings;
+  readonly desiredCount: number;
+  /** Unset: a fixed `desiredCount`, no scaling resources. */
+  readonly scaling?: ScalingSettings;
+  readonly minHealthyPercent: number;
+  readonly maxPercent: number;
+  readonly healthCheckGracePeriodSeconds: number;
+  /** `private` (egress through NAT or endpoints) or `public` with a public IP, for VPCs without NAT. */
+  readonly subnets: 'private' | 'public';
+  readonly enableExecuteCommand: boolean;
+  /** All tasks on FARGATE_SPOT; exclusive with `capacityProviderStrategy`. */
+  readonly spot: boolean;
+  readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
+  /** Internal services this one calls: its tasks may reach their ports, and get `<NAME>_URL`. */
+  readonly consumes: readonly string[];
+}
+
+/** The two load balancers. */
+export interface LoadBalancerSettings {
+  /** Client networks allowed on the internet-facing load balancer's listener ports. */
+  readonly ingressCidrs: readonly string[];
+  readonly deletionProtection: boolean;
+  readonly deregistrationDelaySeconds: number;
+}
+
+/** Route 53 names of the load balancers. */
+export interface DnsSettings {
+  /** Private hosted zone on the VPC, created when some service is internal. @default `<env>.<project>.internal` */
+  readonly privateZoneName?: string;
+  /** A public hosted zone id: the external load balancer gets `publicRecordName` in it, with an ACM certificate. */
+  readonly publicZoneId?: string;
+  /** e.g. `shop.example.com`; needs `publicZoneId`. */
+  readonly publicRecordName?: string;
+}
+
+/** The ECR repositories. */
 export interface RepositorySettings {
   /** Images kept by the lifecycle policy. */
   readonly keepImages: number;
@@ -66,38 +133,37 @@ export interface RepositorySettings {
 }
 
 /** Everything the `service` stack needs to know. */
-export interface ServiceSettings {
-  readonly image: ImageSettings;
-  /** Task CPU architecture and, in build mode, the image platform. */
-  readonly cpuArchitecture: CpuArchitecture;
-  /** CPU units (1024 = 1 vCPU); with `memoryMiB` one of Fargate's task sizes. */
-  readonly cpu: number;
-  readonly memoryMiB: number;
-  readonly container: ContainerSettings;
-  /** Variable name → Secrets Manager or SSM ARN, e.g. BASIC_AUTH_USER / BASIC_AUTH_PASSWORD. */
-  readonly secrets: Readonly<Record<string, string>>;
-  readonly desiredCount: number;
-  readonly minHealthyPercent: number;
-  readonly maxPercent: number;
-  readonly healthCheckGracePeriodSeconds: number;
-  /** `private` (default; egress through NAT or endpoints) or `public` with a public IP, for VPCs without NAT. */
-  readonly taskSubnets: 'private' | 'public';
-  readonly enableExecuteCommand: boolean;
-  /** All tasks on FARGATE_SPOT; exclusive with `capacityProviderStrategy`. */
-  readonly spot: boolean;
-  readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
-  readonly loadBalancer: LoadBalancerSettings;
-  readonly autoScaling: AutoScalingSettings;
+export interface ServiceStackSettings {
+  readonly services: readonly ServiceSettings[];
+  /** Where `services` came from, as problems name it: `service.services` or the services file. */
+  readonly servicesSource: string;
+  readonly loadBalancers: LoadBalancerSettings;
+  readonly dns: DnsSettings;
   readonly logRetentionDays: number;
   readonly containerInsights: 'enabled' | 'enhanced' | 'disabled';
   readonly repository: RepositorySettings;
 }
 
-/** Partial service settings, nested blocks partial too. */
-export interface ServiceOverrides extends Partial<Omit<ServiceSettings, 'container' | 'loadBalancer' | 'autoScaling' | 'repository'>> {
+/** Partial settings of one service, nested blocks partial too; `null` removes an optional block. */
+export interface ServiceOverrides extends Partial<Omit<ServiceSettings, 'container' | 'healthCheck' | 'scaling' | 'external' | 'internal'>> {
   readonly container?: Partial<ContainerSettings>;
-  readonly loadBalancer?: Partial<LoadBalancerSettings>;
-  readonly autoScaling?: Partial<AutoScalingSettings>;
+  readonly healthCheck?: Partial<HealthCheckSettings>;
+  readonly scaling?: Partial<ScalingSettings> | null;
+  readonly external?: ExternalExposure | null;
+  readonly internal?: InternalExposure | null;
+}
+
+/** Partial service stack settings. */
+export interface ServiceStackOverrides {
+  /** Replaces the default list (a services file), with the source problems name. */
+  readonly services?: readonly ServiceSettings[];
+  readonly servicesSource?: string;
+  /** Applied to the default service (the `CDKTF_*` service variables); only without `services`. */
+  readonly defaultService?: ServiceOverrides;
+  readonly loadBalancers?: Partial<LoadBalancerSettings>;
+  readonly dns?: Partial<DnsSettings>;
+  readonly logRetentionDays?: number;
+  readonly containerInsights?: ServiceStackSettings['containerInsights'];
   readonly repository?: Partial<RepositorySettings>;
 }
 
@@ -110,21 +176,24 @@ export const DEMO_IMAGE = 'nginxinc/nginx-unprivileged:stable-alpine';
 export const RESOURCE_CATEGORY_INDEX = 'byCategory';
 export const BOOKMARK_RESOURCE_INDEX = 'byResource';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** The default list's one service; the name keeps every physical name of the one-service layout. */
+export const DEFAULT_SERVICE_NAME = 'service';
 
-/** The image source of `CDKTF_IMAGE`: `build`, or `registry:<reference>`; undefined when malformed. */
+/** An image source: `build` (service/), `build:<directory>` (relative to the project) or `registry:<reference>`; undefined when malformed. */
 export function parseImageSetting(value: string, root: string): ImageSettings | undefined {
-  if (value === 'build') return buildImage(root);
+  if (value === 'build') return buildImage(path.join(root, 'service'));
+  const build = /^build:(.+)$/.exec(value);
+  if (build) return buildImage(path.resolve(root, build[1].trim()));
   const match = /^registry:(.+)$/.exec(value);
   return match ? { kind: 'registry', reference: match[1].trim() } : undefined;
 }
 
-function buildImage(root: string): ImageSettings {
-  return { kind: 'build', contextDirectory: path.join(root, 'service'), dockerfile: 'Dockerfile' };
+function buildImage(contextDirectory: string): ImageSettings {
+  return { kind: 'build', contextDirectory, dockerfile: 'Dockerfile' };
 }
 
-/** The app container: port 8080, uid 1000 (`node`), read-only root, 20 s drain inside a 30 s stop. */
+/** The app container: uid 1000 (`node`), read-only root, 20 s drain inside a 30 s stop. */
 const APP_CONTAINER: ContainerSettings = {
-  port: 8080,
   user: '1000',
   readonlyRootFilesystem: true,
   writablePaths: [],
@@ -133,33 +202,37 @@ const APP_CONTAINER: ContainerSettings = {
   logLevel: 'info',
 };
 
-/** The service defaults of one environment; `root` is the project directory holding service/. */
-export function serviceDefaults(name: EnvironmentName, root: string): ServiceSettings {
-  const dev: ServiceSettings = {
-    image: buildImage(root),
+/** The service stack defaults of one environment; `root` is the project directory holding service/. */
+export function serviceDefaults(name: EnvironmentName, root: string): ServiceStackSettings {
+  const api: ServiceSettings = {
+    name: DEFAULT_SERVICE_NAME,
+    image: buildImage(path.join(root, 'service')),
+    catalog: true,
+    containerPort: 8080,
+    external: { port: 80 },
     cpuArchitecture: 'X86_64',
     cpu: 256,
     memoryMiB: 512,
     container: APP_CONTAINER,
+    environment: {},
     secrets: {},
+    healthCheck: { path: '/health', codes: '200' },
     desiredCount: 1,
+    scaling: { minTasks: 1, maxTasks: 3, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 },
     minHealthyPercent: 100,
     maxPercent: 200,
     healthCheckGracePeriodSeconds: 60,
-    taskSubnets: 'private',
+    subnets: 'private',
     enableExecuteCommand: false,
     // Spot is up to 70 % cheaper; an interrupted dev task is replaced within a minute or two.
     spot: true,
-    loadBalancer: {
-      internal: false,
-      protocol: 'HTTP',
-      ingressCidrs: ['0.0.0.0/0'],
-      deletionProtection: false,
-      healthCheckPath: '/health',
-      healthCheckSuccessCodes: '200',
-      deregistrationDelaySeconds: 30,
-    },
-    autoScaling: { minCapacity: 1, maxCapacity: 3, targetCpuPercent: 70, targetMemoryPercent: 80, requestsPerTarget: 1000 },
+    consumes: [],
+  };
+  const dev: ServiceStackSettings = {
+    services: [api],
+    servicesSource: 'service.services',
+    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30 },
+    dns: {},
     logRetentionDays: 14,
     containerInsights: 'enabled',
     repository: { keepImages: 10, forceDelete: true },
@@ -170,13 +243,18 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSet
       // no Docker and no AWS lookups.
       return {
         ...dev,
-        image: { kind: 'registry', reference: DEMO_IMAGE },
-        container: { ...APP_CONTAINER, user: '101', writablePaths: ['/tmp'] },
-        spot: false,
-        // The local network has no NAT gateway: tasks need public IPs to pull the image.
-        taskSubnets: 'public',
-        loadBalancer: { ...dev.loadBalancer, healthCheckPath: '/' },
-        autoScaling: { ...dev.autoScaling, maxCapacity: 2 },
+        services: [
+          {
+            ...api,
+            image: { kind: 'registry', reference: DEMO_IMAGE },
+            container: { ...APP_CONTAINER, user: '101', writablePaths: ['/tmp'] },
+            spot: false,
+            // The local network has no NAT gateway: tasks need public IPs to pull the image.
+            subnets: 'public',
+            healthCheck: { ...api.healthCheck, path: '/' },
+            scaling: { ...(api.scaling as ScalingSettings), maxTasks: 2 },
+          },
+        ],
         logRetentionDays: 7,
         repository: { keepImages: 5, forceDelete: true },
       };
@@ -185,37 +263,59 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSet
     case 'prod':
       return {
         ...dev,
-        cpu: 512,
-        memoryMiB: 1024,
-        desiredCount: 2,
-        spot: false,
-        // Two on-demand tasks always run; beyond them, one Spot task per on-demand task.
-        capacityProviderStrategy: [
-          { capacityProvider: 'FARGATE', base: 2, weight: 1 },
-          { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+        services: [
+          {
+            ...api,
+            cpu: 512,
+            memoryMiB: 1024,
+            desiredCount: 2,
+            spot: false,
+            // Two on-demand tasks always run; beyond them, one Spot task per on-demand task.
+            capacityProviderStrategy: [
+              { capacityProvider: 'FARGATE', base: 2, weight: 1 },
+              { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+            ],
+            scaling: { ...(api.scaling as ScalingSettings), minTasks: 2, maxTasks: 10 },
+          },
         ],
-        loadBalancer: { ...dev.loadBalancer, deletionProtection: true },
-        autoScaling: { ...dev.autoScaling, minCapacity: 2, maxCapacity: 10 },
+        loadBalancers: { ...dev.loadBalancers, deletionProtection: true },
         logRetentionDays: 90,
         repository: { keepImages: 30, forceDelete: false },
       };
   }
 }
 
-/** Applies overrides to defaults, block by block. */
-export function mergeServiceSettings(defaults: ServiceSettings, overrides: ServiceOverrides = {}): ServiceSettings {
+/** Applies overrides to one service, block by block. */
+export function mergeService(defaults: ServiceSettings, overrides: ServiceOverrides = {}): ServiceSettings {
   // An explicit strategy or spot flag replaces the other, so that `spot: true` alone means all Spot.
   const strategy =
     overrides.capacityProviderStrategy !== undefined ? overrides.capacityProviderStrategy : overrides.spot !== undefined ? undefined : defaults.capacityProviderStrategy;
   const spot = overrides.spot ?? (overrides.capacityProviderStrategy !== undefined ? false : defaults.spot);
+  const block = <T>(base: T | undefined, override: Partial<T> | null | undefined, fallback: T): T | undefined =>
+    override === null ? undefined : override === undefined ? base : { ...(base ?? fallback), ...override };
   return {
     ...defaults,
     ...overrides,
     spot,
     capacityProviderStrategy: strategy,
     container: { ...defaults.container, ...overrides.container },
-    loadBalancer: { ...defaults.loadBalancer, ...overrides.loadBalancer },
-    autoScaling: { ...defaults.autoScaling, ...overrides.autoScaling },
+    healthCheck: { ...defaults.healthCheck, ...overrides.healthCheck },
+    scaling: block(defaults.scaling, overrides.scaling, { minTasks: 1, maxTasks: 1, cpuPercent: 70, memoryPercent: 80 }),
+    external: overrides.external === null ? undefined : (overrides.external ?? defaults.external),
+    internal: overrides.internal === null ? undefined : (overrides.internal ?? defaults.internal),
+  };
+}
+
+/** Applies overrides to the stack settings: a given list replaces the default one, else the default service is overridden. */
+export function mergeServiceStackSettings(defaults: ServiceStackSettings, overrides: ServiceStackOverrides = {}): ServiceStackSettings {
+  return {
+    ...defaults,
+    services: overrides.services ?? defaults.services.map((s) => mergeService(s, overrides.defaultService)),
+    servicesSource: overrides.services ? (overrides.servicesSource ?? 'service.services') : defaults.servicesSource,
+    loadBalancers: { ...defaults.loadBalancers, ...overrides.loadBalancers },
+    dns: { ...defaults.dns, ...overrides.dns },
+    logRetentionDays: overrides.logRetentionDays ?? defaults.logRetentionDays,
+    containerInsights: overrides.containerInsights ?? defaults.containerInsights,
     repository: { ...defaults.repository, ...overrides.repository },
   };
 }
@@ -223,47 +323,104 @@ export function mergeServiceSettings(defaults: ServiceSettings, overrides: Servi
 /** What the service validation needs to know about the rest of the configuration. */
 export interface ServiceValidationContext {
   readonly availabilityZones: readonly string[];
-  readonly natMode: NatMode;
+  readonly natMode: NetworkNatMode;
   readonly interfaceEndpoints: readonly string[];
 }
 
-/** Every problem with the service settings, each prefixed `service.` and naming the fix. */
-export function validateServiceSettings(settings: ServiceSettings, context: ServiceValidationContext): string[] {
+/** Every problem with the service stack settings, each naming its path (`service.services[0].cpu`, or the file's) and the fix. */
+export function validateServiceStackSettings(settings: ServiceStackSettings, context: ServiceValidationContext): string[] {
   const problems: string[] = [];
-  const { container, loadBalancer: lb, image } = settings;
+  const { services } = settings;
+  const at = (i: number) => (settings.servicesSource === 'service.services' ? `service.services[${i}]` : `${settings.servicesSource}: services[${i}]`);
+  if (services.length === 0) problems.push(`${settings.servicesSource}: no service; list at least one`);
+  services.forEach((service, i) => problems.push(...serviceProblems(service, services).map((p) => `${at(i)}.${p}`)));
+  problems.push(...sharedPortProblems(services, at));
 
-  problems.push(
-    ...fargateOptionProblems({
-      cpu: settings.cpu,
-      memoryMiB: settings.memoryMiB,
-      cpuArchitecture: settings.cpuArchitecture,
-      spot: settings.spot,
-      capacityProviderStrategy: settings.capacityProviderStrategy,
-      secrets: settings.secrets,
-      readonlyRootFilesystem: container.readonlyRootFilesystem,
-      stopTimeoutSeconds: container.stopTimeoutSeconds,
-      logRetentionDays: settings.logRetentionDays,
-      desiredCount: settings.desiredCount,
-      minHealthyPercent: settings.minHealthyPercent,
-      maxPercent: settings.maxPercent,
-      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
-      enableExecuteCommand: settings.enableExecuteCommand,
-      autoScaling: settings.autoScaling,
-    }),
-  );
+  const lb = settings.loadBalancers;
+  if (lb.ingressCidrs.length === 0) problems.push('service.loadBalancers.ingressCidrs is empty; list the client networks, e.g. 0.0.0.0/0');
+  for (const cidr of lb.ingressCidrs) {
+    const problem = ingressCidrProblem(cidr);
+    if (problem) problems.push(`service.loadBalancers.ingressCidrs: ${problem}`);
+  }
+  const delay = deregistrationDelayProblem(lb.deregistrationDelaySeconds);
+  if (delay) problems.push(`service.loadBalancers.${delay}`);
+  // Zero zones is the network's own problem; one zone is enough for it but not for a load balancer.
+  if (context.availabilityZones.length === 1) {
+    problems.push(`service.network.availabilityZones lists one zone; the service's load balancer needs at least two, e.g. ${context.availabilityZones[0]},<another zone>`);
+  }
 
+  const { dns } = settings;
+  const zone = dns.privateZoneName === undefined ? undefined : dnsNameProblem(dns.privateZoneName);
+  if (zone) problems.push(`service.dns.privateZoneName: ${zone}; set CDKTF_PRIVATE_ZONE`);
+  if ((dns.publicZoneId === undefined) !== (dns.publicRecordName === undefined)) {
+    problems.push('service.dns: publicZoneId and publicRecordName go together; set both CDKTF_PUBLIC_ZONE_ID and CDKTF_PUBLIC_RECORD_NAME, or neither');
+  }
+  if (dns.publicZoneId !== undefined && !/^Z[A-Z0-9]{1,31}$/.test(dns.publicZoneId)) {
+    problems.push(`service.dns.publicZoneId "${dns.publicZoneId}" is not a hosted zone id; use one like Z0123456789ABCDEFGHIJ`);
+  }
+  if (dns.publicRecordName !== undefined) {
+    const record = dnsNameProblem(dns.publicRecordName);
+    if (record) problems.push(`service.dns.publicRecordName: ${record}`);
+    if (!services.some((s) => s.external)) problems.push('service.dns.publicRecordName names the external load balancer, but no service is external; expose one with "external"');
+    if (services.some((s) => s.external?.certificateArn)) {
+      problems.push('service.dns.publicRecordName brings its own DNS-validated certificate; remove external.certificateArn from the services');
+    }
+  }
+  const keep = keepImagesProblem(settings.repository.keepImages);
+  if (keep) problems.push(`service.repository.${keep}`);
+  return problems;
+}
+
+/** The problems of one service, each starting with its field. */
+function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings[]): string[] {
+  const problems: string[] = [];
+  const { container, image } = service;
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(service.name)) {
+    problems.push(`name "${service.name}" is not a service name; use 1-20 lower-case letters, digits or hyphens, starting with a letter`);
+  } else if (all.filter((s) => s.name === service.name).length > 1) {
+    problems.push(`name "${service.name}" is used twice; give each service its own name`);
+  }
   if (image.kind === 'registry' && image.reference === '') {
-    problems.push('image: the registry reference is empty; set CDKTF_IMAGE=registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable');
+    problems.push('image: the registry reference is empty; use registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable');
   }
   if (image.kind === 'build' && !path.isAbsolute(image.contextDirectory)) {
     problems.push(`image.contextDirectory: "${image.contextDirectory}" is relative; give an absolute directory`);
   }
-  if (!Number.isInteger(container.port) || container.port < 1 || container.port > 65535) {
-    problems.push(`container.port ${container.port} is not a TCP port; use 1 to 65535, e.g. 8080`);
+  const port = portProblem(service.containerPort);
+  if (port) problems.push(`containerPort: ${port}`);
+  if (!service.external && !service.internal) problems.push('exposes nothing; give "external", "internal" or both');
+  for (const [key, exposure] of [['external', service.external], ['internal', service.internal]] as const) {
+    const problem = exposure && portProblem(exposure.port);
+    if (problem) problems.push(`${key}.port: ${problem}`);
   }
-  if (container.user !== undefined && /^(0|root)(:|$)/.test(container.user)) {
-    problems.push(`container.user "${container.user}" is root; run as an unprivileged uid such as 1000, or unset it to keep the image's USER`);
+  const certificate = service.external?.certificateArn;
+  if (certificate !== undefined) {
+    const problem = certificateArnProblem(certificate);
+    if (problem) problems.push(`external.certificateArn: ${problem}`);
+    if (service.external?.port === 80) problems.push('external.port 80 with a certificate leaves no port for the HTTP redirect; use 443');
   }
+  problems.push(
+    ...taskOptionProblems({ cpu: service.cpu, memoryMiB: service.memoryMiB, cpuArchitecture: service.cpuArchitecture, logRetentionDays: 1 }),
+    ...serviceOptionProblems({
+      desiredCount: service.desiredCount,
+      minHealthyPercent: service.minHealthyPercent,
+      maxPercent: service.maxPercent,
+      healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
+      spot: service.spot,
+      capacityProviderStrategy: service.capacityProviderStrategy,
+      cpuArchitecture: service.cpuArchitecture,
+    }),
+    ...containerProblems({
+      environment: service.environment,
+      secrets: service.secrets,
+      user: service.container.user,
+      readonlyRootFilesystem: service.container.readonlyRootFilesystem,
+      writablePaths: service.container.writablePaths,
+      stopTimeoutSeconds: service.container.stopTimeoutSeconds,
+      enableExecuteCommand: service.enableExecuteCommand,
+    }).map((p) => p.replace(/^(user|stopTimeoutSeconds|writablePaths)\b/, 'container.$1')),
+  );
+  if (service.scaling) problems.push(...scalingProblems(service.scaling, service.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));
   if (!(container.shutdownTimeoutMs > 0) || container.shutdownTimeoutMs >= container.stopTimeoutSeconds * 1000) {
     problems.push(
       `container.shutdownTimeoutMs ${container.shutdownTimeoutMs} must be above 0 and below the stop timeout of ${container.stopTimeoutSeconds * 1000} ms, or ECS kills requests mid-drain; e.g. 20000 with a 30 s stop timeout`,
@@ -272,50 +429,57 @@ export function validateServiceSettings(settings: ServiceSettings, context: Serv
   if (!(LOG_LEVELS as readonly string[]).includes(container.logLevel)) {
     problems.push(`container.logLevel "${container.logLevel}" is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
   }
+  const codes = successCodesProblem(service.healthCheck.codes);
+  if (codes) problems.push(`healthCheck.codes: ${codes}`);
+  const healthPath = healthCheckPathProblem(service.healthCheck.path);
+  if (healthPath) problems.push(`healthCheck.path: ${healthPath}`);
+  if (service.subnets !== 'private' && service.subnets !== 'public') problems.push(`subnets "${service.subnets}" is unknown; use private or public`);
+  service.consumes.forEach((name, j) => {
+    const target = all.find((s) => s.name === name);
+    if (name === service.name) problems.push(`consumes[${j}]: "${name}" is the service itself; list the services it calls`);
+    else if (!target) problems.push(`consumes[${j}]: "${name}" is not a service here; use one of ${all.map((s) => s.name).filter((n) => n !== service.name).join(', ') || 'none'}`);
+    else if (!target.internal) problems.push(`consumes[${j}]: "${name}" is not internal, so it has no internal URL; give it "internal": { "port": ... }`);
+    const variable = serviceUrlVariable(name);
+    if (variable in service.environment || variable in service.secrets) problems.push(`consumes[${j}]: ${variable} is also set in environment or secrets; remove it there`);
+  });
+  return problems;
+}
 
-  if (lb.protocol === 'HTTPS' && !lb.certificateArn) {
-    problems.push('loadBalancer.protocol is HTTPS but no certificate is set; set CDKTF_CERTIFICATE_ARN to an ACM certificate ARN of the region');
+/** Two services on one listener port of the same load balancer would need rules, which the settings do not offer. */
+function sharedPortProblems(services: readonly ServiceSettings[], at: (i: number) => string): string[] {
+  const problems: string[] = [];
+  for (const scheme of ['external', 'internal'] as const) {
+    const seen = new Map<number, number>();
+    services.forEach((service, i) => {
+      const port = service[scheme]?.port;
+      if (port === undefined) return;
+      const first = seen.get(port);
+      if (first !== undefined) problems.push(`${at(i)}.${scheme}.port ${port} is taken by "${services[first].name}" on the ${scheme} load balancer; give each service its own port`);
+      else seen.set(port, i);
+    });
   }
-  if (lb.protocol === 'HTTP' && lb.certificateArn) {
-    problems.push('loadBalancer.certificateArn is set but protocol is HTTP; set protocol HTTPS to use it, or remove the certificate');
+  const external = services.map((s, i) => ({ s, i })).filter(({ s }) => s.external);
+  const https = external.filter(({ s }) => s.external?.certificateArn);
+  if (https.length > 0 && https.length < external.length) {
+    for (const { s, i } of external.filter(({ s }) => !s.external?.certificateArn)) {
+      problems.push(`${at(i)}.external: "${s.name}" serves plain HTTP beside HTTPS services on the external load balancer; give it a certificateArn too (port 80 only redirects)`);
+    }
   }
-  if (lb.protocol !== 'HTTP' && lb.protocol !== 'HTTPS') {
-    problems.push(`loadBalancer.protocol "${lb.protocol}" is unknown; use HTTP or HTTPS`);
+  for (const { s, i } of https) {
+    if (external.some(({ s: other }) => other.external?.port === 80 && other !== s)) {
+      problems.push(`${at(i)}.external: port 80 redirects to HTTPS, so no service may use it; pick another port`);
+    }
   }
-  if (lb.certificateArn && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(lb.certificateArn)) {
-    problems.push(`loadBalancer.certificateArn "${lb.certificateArn}" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`);
-  }
-  if (lb.ingressCidrs.length === 0) problems.push('loadBalancer.ingressCidrs is empty; list the client networks, e.g. 0.0.0.0/0');
-  for (const cidr of lb.ingressCidrs) {
-    if (!parseCidr(cidr)) problems.push(`loadBalancer.ingressCidrs: "${cidr}" is not an IPv4 CIDR block; use one like 203.0.113.0/24`);
-  }
-  const codes = successCodesProblem(lb.healthCheckSuccessCodes);
-  if (codes) problems.push(`loadBalancer.${codes}`);
-  if (!lb.healthCheckPath.startsWith('/')) problems.push(`loadBalancer.healthCheckPath "${lb.healthCheckPath}" must start with "/", e.g. /health`);
-  if (!Number.isInteger(lb.deregistrationDelaySeconds) || lb.deregistrationDelaySeconds < 0 || lb.deregistrationDelaySeconds > 3600) {
-    problems.push(`loadBalancer.deregistrationDelaySeconds ${lb.deregistrationDelaySeconds} is out of range; use 0 to 3600, e.g. 30`);
-  }
-  // Zero zones is the network's own problem; one zone is enough for it but not for a load balancer.
-  if (context.availabilityZones.length === 1) {
-    problems.push(`network.availabilityZones lists one zone; the service's load balancer needs at least two, e.g. ${context.availabilityZones[0]},<another zone>`);
-  }
-
-  if (settings.taskSubnets !== 'private' && settings.taskSubnets !== 'public') {
-    problems.push(`taskSubnets "${settings.taskSubnets}" is unknown; use private or public`);
-  }
-  if (!Number.isInteger(settings.repository.keepImages) || settings.repository.keepImages < 1 || settings.repository.keepImages > 1000) {
-    problems.push(`repository.keepImages ${settings.repository.keepImages} is out of range; keep 1 to 1000 images`);
-  }
-  return problems.map((problem) => `service.${problem}`);
+  return problems;
 }
 
 /**
- * Why tasks in private subnets could not reach ECR and CloudWatch Logs in this network, or
- * undefined when they can: without NAT they need the ecr.api, ecr.dkr and logs endpoints.
+ * Why tasks of a service in private subnets could not reach ECR and CloudWatch Logs in this
+ * network, or undefined when they can: without NAT they need the ecr.api, ecr.dkr and logs endpoints.
  */
-export function privateEgressWarning(settings: ServiceSettings, context: ServiceValidationContext): string | undefined {
+export function privateEgressWarning(service: ServiceSettings, context: ServiceValidationContext): string | undefined {
   const endpoints = ['ecr.api', 'ecr.dkr', 'logs'];
-  if (settings.taskSubnets !== 'private' || context.natMode !== 'none') return undefined;
+  if (service.subnets !== 'private' || context.natMode !== 'none') return undefined;
   if (endpoints.every((e) => context.interfaceEndpoints.includes(e))) return undefined;
-  return 'tasks run in private subnets, but the network has no NAT gateway and lacks the ecr.api, ecr.dkr and logs endpoints, so they cannot pull images or write logs; set CDKTF_TASK_SUBNETS=public, a NAT mode, or those endpoints';
+  return `the tasks of "${service.name}" run in private subnets, but the network has no NAT gateway and lacks the ecr.api, ecr.dkr and logs endpoints, so they cannot pull images or write logs; set CDKTF_TASK_SUBNETS=public (or "subnets": "public"), a NAT mode, or those endpoints`;
 }

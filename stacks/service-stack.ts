@@ -1,14 +1,22 @@
-/** The `service` stack: the API image in ECR, run on ECS Fargate behind an application load balancer. */
+/**
+ * The `service` stack: the configured Fargate services in one cluster, behind an internet-facing
+ * and/or an internal load balancer, with Route 53 names for both (the DualAlbFargateService pattern).
+ */
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BaseStack, BaseStackProps } from './base-stack';
+import { DnsValidatedCertificate } from './constructs/certificate';
+import { FargateCluster } from './constructs/cluster';
 import { ContainerImage } from './constructs/container-image';
+import { AliasRecord, PrivateHostedZone } from './constructs/dns';
 import { FargateService } from './constructs/fargate-service';
 import { dynamodbReadStatement } from './constructs/iam';
-import { LoadBalancer } from './constructs/load-balancer';
-import { physicalName } from './naming';
+import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
+import { FargateTaskDefinition } from './constructs/task-definition';
+import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './naming';
 import type { PolicyContext } from './policy/engine';
-import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX } from './service-settings';
+import { adoptOneServiceLayout } from './service-moves';
+import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './service-settings';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
 export interface ReadableTable {
@@ -19,7 +27,7 @@ export interface ReadableTable {
   readonly indexArns: readonly string[];
 }
 
-/** The subnets and VPC the service runs in; the network stack's `Network` satisfies it. */
+/** The subnets and VPC the services run in; the network stack's `Network` satisfies it. */
 export interface ServiceNetwork {
   readonly vpcId: string;
   readonly publicSubnetIds: readonly string[];
@@ -32,98 +40,220 @@ export interface ServiceStackProps extends BaseStackProps {
   readonly tables: { readonly category: ReadableTable; readonly resource: ReadableTable; readonly bookmark: ReadableTable };
 }
 
-/** ECR repository and image, load balancer, and the Fargate service reading the three tables. */
-export class ServiceStack extends BaseStack {
+/** The pieces of one configured service. */
+export interface DeployedService {
   readonly image: ContainerImage;
-  readonly loadBalancer: LoadBalancer;
+  readonly task: FargateTaskDefinition;
   readonly service: FargateService;
+  /** Its target groups: on the external load balancer, the internal one, or both. */
+  readonly targets: { readonly external?: LoadBalancerTarget; readonly internal?: LoadBalancerTarget };
+}
+
+/** The one container of each configured service. */
+export const CONTAINER_NAME = 'app';
+
+/** A shared cluster, the load balancers the services need, their DNS names, and each service. */
+export class ServiceStack extends BaseStack {
+  readonly cluster: FargateCluster;
+  /** Internet-facing; only when some service is external. */
+  readonly externalLoadBalancer?: LoadBalancer;
+  /** In the private subnets; only when some service is internal. */
+  readonly internalLoadBalancer?: LoadBalancer;
+  /** Private names of the load balancers; only with an internal load balancer. */
+  readonly zone?: PrivateHostedZone;
+  /** Each configured service by name. */
+  readonly services: ReadonlyMap<string, DeployedService>;
 
   constructor(scope: Construct, id: 'service', props: ServiceStackProps) {
     super(scope, id, props);
-    const { region } = this.config;
     const settings = this.config.service;
     const { network, tables } = props;
     requireIndex(tables.resource, 'resource', RESOURCE_CATEGORY_INDEX);
     requireIndex(tables.bookmark, 'bookmark', BOOKMARK_RESOURCE_INDEX);
-    const egress = privateEgressWarning(settings, this.config.network);
-    if (egress) Annotations.of(this).addWarning(`ServiceStack: ${egress}`);
+    for (const service of settings.services) {
+      const egress = privateEgressWarning(service, this.config.network);
+      if (egress) Annotations.of(this).addWarning(`ServiceStack: ${egress}`);
+    }
 
-    this.image = new ContainerImage(this, 'image', {
-      repositoryName: physicalName(this.config, 'service'),
-      source: settings.image,
-      cpuArchitecture: settings.cpuArchitecture,
+    this.cluster = new FargateCluster(this, 'cluster', { name: clusterName(this.config), containerInsights: settings.containerInsights });
+    const lbSettings = settings.loadBalancers;
+    if (settings.services.some((s) => s.external)) {
+      this.externalLoadBalancer = new LoadBalancer(this, 'alb', {
+        name: loadBalancerName(this.config, 'external'),
+        vpcId: network.vpcId,
+        subnetIds: network.publicSubnetIds,
+        ingressCidrs: lbSettings.ingressCidrs,
+        deletionProtection: lbSettings.deletionProtection,
+      });
+    }
+    if (settings.services.some((s) => s.internal)) {
+      this.internalLoadBalancer = new LoadBalancer(this, 'internal-alb', {
+        name: loadBalancerName(this.config, 'internal'),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        internal: true,
+        deletionProtection: lbSettings.deletionProtection,
+      });
+      this.zone = new PrivateHostedZone(this, 'zone', { zoneName: settings.dns.privateZoneName ?? privateZoneName(this.config), vpcId: network.vpcId });
+      this.zone.addAlias('internal', this.internalLoadBalancer);
+      if (this.externalLoadBalancer) this.zone.addAlias('external', this.externalLoadBalancer);
+    }
+    const publicCertificateArn = this.addPublicName();
+
+    const servicesScope = new Construct(this, 'services');
+    const deployed = new Map<string, DeployedService>();
+    for (const service of settings.services) {
+      deployed.set(service.name, this.addService(new Construct(servicesScope, service.name), service, props, publicCertificateArn));
+    }
+    // Each consumer may reach exactly the internal listener ports of the services it calls.
+    for (const service of settings.services) {
+      for (const consumed of service.consumes) {
+        const port = settings.services.find((s) => s.name === consumed)?.internal?.port;
+        if (this.internalLoadBalancer && port !== undefined) {
+          deployed.get(service.name)?.service.allowTo(this.internalLoadBalancer, port, `${service.name} calls ${consumed}`);
+        }
+      }
+    }
+    this.services = deployed;
+    adoptOneServiceLayout(this, this.config);
+    this.addOutputs(settings.services);
+  }
+
+  /** The consumer's URL of an internal service: `http://internal.<zone>[:port]`. */
+  internalUrl(service: ServiceSettings): string | undefined {
+    if (!service.internal || !this.zone) return undefined;
+    return `http://internal.${this.zone.zoneName}${service.internal.port === 80 ? '' : `:${service.internal.port}`}`;
+  }
+
+  /** The public record name of the external load balancer with its DNS-validated certificate, if configured. */
+  private addPublicName(): string | undefined {
+    const { publicZoneId, publicRecordName } = this.config.service.dns;
+    if (!this.externalLoadBalancer || publicZoneId === undefined || publicRecordName === undefined) return undefined;
+    new AliasRecord(this, 'public-name', { zoneId: publicZoneId, name: publicRecordName, target: this.externalLoadBalancer });
+    return new DnsValidatedCertificate(this, 'public-certificate', { domainName: publicRecordName, zoneId: publicZoneId }).certificateArn;
+  }
+
+  private addService(scope: Construct, service: ServiceSettings, props: ServiceStackProps, publicCertificateArn?: string): DeployedService {
+    const { region } = this.config;
+    const settings = this.config.service;
+    const name = serviceName(this.config, service.name);
+    const image = new ContainerImage(scope, 'image', {
+      repositoryName: name,
+      source: service.image,
+      cpuArchitecture: service.cpuArchitecture,
       keepImages: settings.repository.keepImages,
       forceDelete: settings.repository.forceDelete,
     });
-
-    const lb = settings.loadBalancer;
-    this.loadBalancer = new LoadBalancer(this, 'alb', {
-      name: physicalName(this.config),
-      vpcId: network.vpcId,
-      subnetIds: lb.internal ? network.privateSubnetIds : network.publicSubnetIds,
-      internal: lb.internal,
-      ingressCidrs: lb.ingressCidrs,
-      certificateArn: lb.protocol === 'HTTPS' ? lb.certificateArn : undefined,
-      deletionProtection: lb.deletionProtection,
-      targetPort: settings.container.port,
-      healthCheck: { path: lb.healthCheckPath, successCodes: lb.healthCheckSuccessCodes },
-      deregistrationDelaySeconds: lb.deregistrationDelaySeconds,
-    });
-
-    const { container } = settings;
-    this.service = new FargateService(this, 'app', {
-      name: physicalName(this.config, 'service'),
+    const task = new FargateTaskDefinition(scope, 'task', {
+      family: name,
       region,
-      vpcId: network.vpcId,
-      subnetIds: settings.taskSubnets === 'public' ? network.publicSubnetIds : network.privateSubnetIds,
-      assignPublicIp: settings.taskSubnets === 'public',
-      loadBalancer: this.loadBalancer,
-      image: this.image,
-      cpu: settings.cpu,
-      memoryMiB: settings.memoryMiB,
-      cpuArchitecture: settings.cpuArchitecture,
-      containerPort: container.port,
-      // Exactly the variables service/src/config.ts reads.
-      environment: {
-        PORT: String(container.port),
-        AWS_REGION: region,
-        CATEGORY_TABLE: tables.category.tableName,
-        RESOURCE_TABLE: tables.resource.tableName,
-        BOOKMARK_TABLE: tables.bookmark.tableName,
-        RESOURCE_CATEGORY_INDEX,
-        BOOKMARK_RESOURCE_INDEX,
-        LOG_LEVEL: container.logLevel,
-        SHUTDOWN_TIMEOUT_MS: String(container.shutdownTimeoutMs),
-      },
-      secrets: settings.secrets,
+      cpu: service.cpu,
+      memoryMiB: service.memoryMiB,
+      cpuArchitecture: service.cpuArchitecture,
+      logRetentionDays: settings.logRetentionDays,
+      enableExecuteCommand: service.enableExecuteCommand,
+    });
+    const consumed = Object.fromEntries(
+      service.consumes.flatMap((other) => {
+        const url = this.internalUrl(settings.services.find((s) => s.name === other) as ServiceSettings);
+        return url ? [[serviceUrlVariable(other), url]] : [];
+      }),
+    );
+    const { container } = service;
+    task.addContainer(CONTAINER_NAME, {
+      image,
+      ports: [{ containerPort: service.containerPort }],
+      environment: { ...(service.catalog ? this.catalogEnvironment(service, props) : {}), ...consumed, ...service.environment },
+      secrets: service.secrets,
       user: container.user,
       readonlyRootFilesystem: container.readonlyRootFilesystem,
       writablePaths: container.writablePaths,
       stopTimeoutSeconds: container.stopTimeoutSeconds,
-      logRetentionDays: settings.logRetentionDays,
-      taskPolicyStatements: [dynamodbReadStatement([tables.category, tables.resource, tables.bookmark])],
-      containerInsights: settings.containerInsights,
-      desiredCount: settings.desiredCount,
-      minHealthyPercent: settings.minHealthyPercent,
-      maxPercent: settings.maxPercent,
-      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
-      enableExecuteCommand: settings.enableExecuteCommand,
-      spot: settings.spot,
-      capacityProviderStrategy: settings.capacityProviderStrategy,
-      autoScaling: settings.autoScaling,
     });
+    if (service.catalog) task.addToTaskPolicy(dynamodbReadStatement([props.tables.category, props.tables.resource, props.tables.bookmark]));
 
-    new TerraformOutput(this, 'service_url', { value: this.loadBalancer.url, description: 'URL of the service' });
-    new TerraformOutput(this, 'alb_dns_name', { value: this.loadBalancer.dnsName, description: 'DNS name of the load balancer' });
-    new TerraformOutput(this, 'cluster_name', { value: this.service.clusterName, description: 'ECS cluster' });
-    new TerraformOutput(this, 'service_name', { value: this.service.serviceName, description: 'ECS service' });
-    new TerraformOutput(this, 'ecr_repository_url', { value: this.image.repositoryUrl, description: 'ECR repository of the service image' });
-    new TerraformOutput(this, 'image_uri', { value: this.image.imageUri, description: 'Image the task runs (by digest when built)' });
+    const target = (lb: LoadBalancer | undefined, port: number, certificateArn?: string) =>
+      lb?.addTargets(service.name, {
+        port,
+        certificateArn,
+        targetPort: service.containerPort,
+        healthCheck: { path: service.healthCheck.path, successCodes: service.healthCheck.codes },
+        deregistrationDelaySeconds: settings.loadBalancers.deregistrationDelaySeconds,
+      });
+    // With a public name, external services serve HTTPS with its certificate (port 80 then redirects).
+    const external = service.external
+      ? publicCertificateArn
+        ? target(this.externalLoadBalancer, service.external.port === 80 ? 443 : service.external.port, publicCertificateArn)
+        : target(this.externalLoadBalancer, service.external.port, service.external.certificateArn)
+      : undefined;
+    const internal = service.internal ? target(this.internalLoadBalancer, service.internal.port) : undefined;
+    const network = props.network;
+    const fargate = new FargateService(scope, 'ecs', {
+      name,
+      cluster: this.cluster,
+      taskDefinition: task,
+      vpcId: network.vpcId,
+      subnetIds: service.subnets === 'public' ? network.publicSubnetIds : network.privateSubnetIds,
+      assignPublicIp: service.subnets === 'public',
+      targets: [external, internal].flatMap((t) => (t ? [{ target: t, containerName: CONTAINER_NAME }] : [])),
+      desiredCount: service.desiredCount,
+      minHealthyPercent: service.minHealthyPercent,
+      maxPercent: service.maxPercent,
+      healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
+      spot: service.spot,
+      capacityProviderStrategy: service.capacityProviderStrategy,
+    });
+    if (service.scaling) {
+      fargate.autoScaleTaskCount({
+        minTasks: service.scaling.minTasks,
+        maxTasks: service.scaling.maxTasks,
+        cpuPercent: service.scaling.cpuPercent,
+        memoryPercent: service.scaling.memoryPercent,
+        requestsPerTarget: service.scaling.requestsPerTarget,
+      });
+    }
+    return { image, task, service: fargate, targets: { external, internal } };
   }
 
-  /** Public task IPs are a configured choice here (`taskSubnets: public`), not an accident. */
+  /** Exactly the variables service/src/config.ts reads, for a service running the catalog API. */
+  private catalogEnvironment(service: ServiceSettings, props: ServiceStackProps): Record<string, string> {
+    const { tables } = props;
+    return {
+      PORT: String(service.containerPort),
+      AWS_REGION: this.config.region,
+      CATEGORY_TABLE: tables.category.tableName,
+      RESOURCE_TABLE: tables.resource.tableName,
+      BOOKMARK_TABLE: tables.bookmark.tableName,
+      RESOURCE_CATEGORY_INDEX,
+      BOOKMARK_RESOURCE_INDEX,
+      LOG_LEVEL: service.container.logLevel,
+      SHUTDOWN_TIMEOUT_MS: String(service.container.shutdownTimeoutMs),
+    };
+  }
+
+  private addOutputs(services: readonly ServiceSettings[]): void {
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    output('cluster_name', this.cluster.clusterName, 'ECS cluster of every service');
+    if (this.externalLoadBalancer) output('alb_dns_name', this.externalLoadBalancer.dnsName, 'DNS name of the internet-facing load balancer');
+    if (this.internalLoadBalancer) output('internal_alb_dns_name', this.internalLoadBalancer.dnsName, 'DNS name of the internal load balancer');
+    if (this.zone) output('private_zone_name', this.zone.zoneName, 'Private hosted zone of internal.<zone> and external.<zone>');
+    services.forEach((settings, i) => {
+      const deployed = this.services.get(settings.name) as DeployedService;
+      const url = deployed.targets.external?.url ?? this.internalUrl(settings) ?? '';
+      // The first service keeps the output names of the one-service layout; with several, each also has its own.
+      const names = [...(i === 0 ? [''] : []), ...(services.length > 1 ? [`${settings.name}_`] : [])];
+      for (const prefix of names) {
+        output(`${prefix}service_url`, url, `URL of ${settings.name}`);
+        output(`${prefix}service_name`, deployed.service.serviceName, `ECS service of ${settings.name}`);
+        output(`${prefix}ecr_repository_url`, deployed.image.repositoryUrl, `ECR repository of ${settings.name}`);
+        output(`${prefix}image_uri`, deployed.image.imageUri, `Image ${settings.name} runs (by digest when built)`);
+      }
+    });
+  }
+
+  /** Public task IPs are a configured choice here (`subnets: public`), not an accident. */
   protected policyContext(): PolicyContext {
-    return { ...super.policyContext(), allowPublicTaskIp: this.config.service.taskSubnets === 'public' };
+    return { ...super.policyContext(), allowPublicTaskIp: this.config.service.services.some((s) => s.subnets === 'public') };
   }
 }
 

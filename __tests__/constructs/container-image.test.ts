@@ -122,6 +122,17 @@ describe('ContainerImage build source', () => {
   });
 });
 
+describe('one Docker provider per stack', () => {
+  it('two built images share the stack\'s one Docker provider and ECR token', () => {
+    const json = parse(
+      Testing.synthScope((scope) => {
+        for (const name of ['a', 'b']) new ContainerImage(scope, name, { repositoryName: name, cpuArchitecture: 'X86_64', source: buildSource() });
+      }),
+    );
+    expect([json.provider?.docker?.length, Object.keys(json.data?.aws_ecr_authorization_token ?? {}).length, resources(json, 'docker_image').length]).toEqual([1, 1, 2]);
+  });
+});
+
 describe('ContainerImage registry source', () => {
   it('runs the reference as given', () => {
     expect(synthImage({ source: REGISTRY }).json.output?.image_uri.value).toBe('public.ecr.aws/nginx/nginx:stable');

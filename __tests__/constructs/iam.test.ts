@@ -1,5 +1,10 @@
+import { App, TerraformStack, Testing } from 'cdktf';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import {
   dynamodbReadStatement,
+  efsClientStatement,
+  mergeStatements,
+  secretArnOf,
   ecrPullStatements,
   ecsExecStatement,
   logWriteStatement,
@@ -92,5 +97,75 @@ describe('secret statements', () => {
 
   it('refuse a value that is not a secret ARN', () => {
     expect(() => secretReadStatements(['hunter2'])).toThrow('"hunter2" is neither a Secrets Manager secret ARN nor an SSM parameter ARN');
+  });
+});
+
+describe('secrets known only at apply', () => {
+  // Each read of `.arn` is a new token, so the test reads it once.
+  const arn = new SecretsmanagerSecret(new TerraformStack(Testing.app() as App, 'stack'), 'db', { name: 'db' }).arn;
+
+  it.each([
+    ['the bare token', arn],
+    ['a JSON key', `${arn}:password::`],
+    ['a JSON key and a version stage', `${arn}:password:AWSCURRENT:`],
+  ])('%s resolves to the secret ARN token', (_name, valueFrom) => {
+    expect(secretArnOf(valueFrom)).toBe(arn);
+  });
+
+  it('are granted by the secret ARN, not the key-suffixed string', () => {
+    expect(secretReadStatements([`${arn}:password::`, `${arn}:username::`])).toEqual([
+      { sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arn] },
+    ]);
+  });
+
+  it('refuse a token that is not the start of the value', () => {
+    expect(() => secretReadStatements([`prefix-${arn}`])).toThrow('is neither a Secrets Manager secret ARN nor an SSM parameter ARN');
+  });
+});
+
+describe('mergeStatements', () => {
+  const repoA = 'arn:aws:ecr:eu-west-1:123456789012:repository/a';
+  const repoB = 'arn:aws:ecr:eu-west-1:123456789012:repository/b';
+
+  it('joins the resources of statements that share a sid and grant the same actions', () => {
+    expect(mergeStatements([...ecrPullStatements(repoA), ...ecrPullStatements(repoB)])).toEqual([
+      { sid: 'EcrAuthorizationToken', actions: ['ecr:GetAuthorizationToken'], resources: ['*'] },
+      { sid: 'EcrPullImage', actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'], resources: [repoA, repoB] },
+    ]);
+  });
+
+  it('numbers a sid reused for another grant, so no grant is lost and no id repeats', () => {
+    const merged = mergeStatements([
+      { sid: 'Read', actions: ['dynamodb:GetItem'], resources: [TABLE] },
+      { sid: 'Read', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::b/*'] },
+      { sid: 'Read', actions: ['dynamodb:GetItem'], resources: [`${TABLE}2`] },
+    ]);
+    expect(merged.map((s) => [s.sid, s.resources])).toEqual([
+      ['Read', [TABLE, `${TABLE}2`]],
+      ['Read2', ['arn:aws:s3:::b/*']],
+    ]);
+  });
+
+  it('renders a policy that IAM accepts: no duplicate Sid', () => {
+    const sids = JSON.parse(policyDocument(mergeStatements([...ecrPullStatements(repoA), ...ecrPullStatements(repoB)]))).Statement.map((s: { Sid: string }) => s.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+  });
+});
+
+describe('EFS client statements', () => {
+  const fs = 'arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-1';
+
+  it('read-only mounting grants ClientMount alone', () => {
+    expect(efsClientStatement(fs, { write: false }).actions).toEqual(['elasticfilesystem:ClientMount']);
+  });
+
+  it('read-write mounting through an access point adds ClientWrite and the access point condition', () => {
+    const ap = 'arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-1';
+    expect(efsClientStatement(fs, { write: true, accessPointArn: ap })).toEqual({
+      sid: 'MountFileSystemReadWrite',
+      actions: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'],
+      resources: [fs],
+      conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': ap } },
+    });
   });
 });

@@ -94,6 +94,44 @@ const network = (overrides: { endpoint?: Record<string, unknown>; defaultSg?: Re
     },
   });
 
+/** An internal ALB whose group admits the given CIDR on its listener port. */
+const internalAlb = (cidr: string) =>
+  res({
+    aws_security_group: { alb: { description: 'Clients in the VPC to the internal load balancer', vpc_id: 'vpc-1' } },
+    aws_vpc_security_group_ingress_rule: {
+      http: { security_group_id: '${aws_security_group.alb.id}', ip_protocol: 'tcp', from_port: 80, to_port: 80, cidr_ipv4: cidr, description: 'HTTP' },
+    },
+    aws_lb: { alb: { internal: true, security_groups: ['${aws_security_group.alb.id}'] } },
+  });
+
+/** Two listener rules on one listener with these priorities. */
+const listenerRules = (first?: number, second?: number) =>
+  res({
+    aws_lb_listener_rule: {
+      a: { listener_arn: '${aws_lb_listener.http.arn}', priority: first, action: forward, condition: [{ path_pattern: { values: ['/a/*'] } }] },
+      b: { listener_arn: '${aws_lb_listener.http.arn}', priority: second, action: forward, condition: [{ path_pattern: { values: ['/b/*'] } }] },
+    },
+  });
+
+/** Two task definitions with these task roles (each with its own execution role). */
+const tasksWithRoles = (first: string, second: string) =>
+  res({
+    aws_ecs_task_definition: {
+      a: { family: 'a', container_definitions: json([goodContainer]), task_role_arn: first, execution_role_arn: '${aws_iam_role.a-exec.arn}' },
+      b: { family: 'b', container_definitions: json([goodContainer]), task_role_arn: second, execution_role_arn: '${aws_iam_role.b-exec.arn}' },
+    },
+  });
+
+/** An alias of an internal ALB in a zone with or without a vpc block. */
+const internalAlias = (privateZone: boolean) =>
+  res({
+    aws_lb: { internal: { internal: true } },
+    aws_route53_zone: { z: { name: 'svc.internal', ...(privateZone ? { vpc: [{ vpc_id: 'vpc-1' }] } : {}) } },
+    aws_route53_record: {
+      r: { zone_id: '${aws_route53_zone.z.zone_id}', name: 'internal.svc.internal', type: 'A', alias: { name: '${aws_lb.internal.dns_name}', zone_id: '${aws_lb.internal.zone_id}' } },
+    },
+  });
+
 // ------------------------------------------------------------------------------------------------
 // Every rule: one fixture that breaks it, one that complies.
 
@@ -137,7 +175,15 @@ const CASES: Record<string, Case> = {
     violating: res({ aws_lb_target_group: { tg: { port: 8080, protocol: 'HTTP' } } }),
     compliant: res({ aws_lb_target_group: { tg: { port: 8080, protocol: 'HTTP', health_check: { enabled: true, path: '/health' } } } }),
   },
+  ALB006: { violation: 'two listener rules with one priority', violating: listenerRules(10, 10), compliant: listenerRules(10, 20) },
   SG001: { violation: 'a load balancer group open on a port it does not listen on', violating: albStack({ openPort: 22 }), compliant: albStack() },
+  SG003: { violation: 'an internal load balancer open to the internet', violating: internalAlb('0.0.0.0/0'), compliant: internalAlb('10.0.0.0/16') },
+  IAM004: {
+    violation: 'two task definitions sharing a task role',
+    violating: tasksWithRoles('${aws_iam_role.shared.arn}', '${aws_iam_role.shared.arn}'),
+    compliant: tasksWithRoles('${aws_iam_role.a.arn}', '${aws_iam_role.b.arn}'),
+  },
+  DNS001: { violation: 'an internal load balancer named in a public zone', violating: internalAlias(false), compliant: internalAlias(true) },
   SG002: {
     violation: 'an inline ingress rule without a description',
     violating: res({ aws_security_group: { sg: { description: 'Tasks', ingress: [{ protocol: 'tcp', from_port: 8080, to_port: 8080, security_groups: ['sg-1'] }] } } }),
@@ -442,6 +488,45 @@ describe('IAM policies', () => {
 
   it('does not read a trust policy as a grant, so it may be any expression', () => {
     expect(run('IAM003', res({ aws_iam_role: { r: { assume_role_policy: '${jsonencode({})}' } } }))).toEqual([]);
+  });
+});
+
+describe('ALB006 listener rule priorities', () => {
+  it('rejects a rule without a priority', () => {
+    expect(run('ALB006', listenerRules(10, undefined))).toEqual([
+      'aws_lb_listener_rule.b: no priority: AWS appends the rule after the others, so the order of rules depends on the order of creation',
+    ]);
+  });
+
+  it('accepts one priority on two different listeners', () => {
+    const doc = listenerRules(10, 10);
+    (doc.resource?.aws_lb_listener_rule.b as Record<string, unknown>).listener_arn = '${aws_lb_listener.other.arn}';
+    expect(run('ALB006', doc)).toEqual([]);
+  });
+});
+
+describe('IAM004 roles per task', () => {
+  it('rejects a task whose task role is its execution role', () => {
+    const doc = res({ aws_ecs_task_definition: { t: { family: 't', task_role_arn: '${aws_iam_role.r.arn}', execution_role_arn: '${aws_iam_role.r.arn}' } } });
+    expect(run('IAM004', doc)).toEqual([
+      'aws_ecs_task_definition.t: the task role is also the execution role: the application gets what ECS needs to start it',
+    ]);
+  });
+});
+
+describe('DNS001 internal names', () => {
+  it('rejects an internal load balancer named in a zone outside the stack (a public zone id)', () => {
+    const doc = internalAlias(true);
+    (doc.resource?.aws_route53_record.r as Record<string, unknown>).zone_id = 'Z0123456789';
+    expect(run('DNS001', doc)).toEqual([
+      'aws_route53_record.r: names the internal load balancer aws_lb.internal in the zone Z0123456789, which is not a private zone of this stack',
+    ]);
+  });
+
+  it('has nothing to say about an internet-facing load balancer in a public zone', () => {
+    const doc = internalAlias(false);
+    (doc.resource?.aws_lb.internal as Record<string, unknown>).internal = false;
+    expect(run('DNS001', doc)).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { App } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides } from '../../stacks/config';
+import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';
@@ -32,26 +32,36 @@ function synthApp(env: string, overrides: ConfigOverrides): void {
   }
 }
 
-const VARIANTS: Record<string, ConfigOverrides> = {
-  'defaults': {},
-  'a registry image': { service: { image: { kind: 'registry', reference: DEMO_IMAGE } } },
-  'an image built from service/': { service: { image: { kind: 'build', contextDirectory: path.join(ROOT, 'service'), dockerfile: 'Dockerfile' } } },
-  'HTTPS with a certificate': { service: { loadBalancer: { protocol: 'HTTPS', certificateArn: CERTIFICATE } } },
-  'an S3 state backend': { backend: S3_STATE },
-  'an internal load balancer': { service: { loadBalancer: { internal: true } } },
-  'ECS Exec (writable root, suppressed with a reason)': { service: { enableExecuteCommand: true, container: { readonlyRootFilesystem: false } } },
-  'tasks in public subnets and no NAT': { network: { natMode: 'none' }, service: { taskSubnets: 'public' } },
+/** The three services of docs/examples/three-services.json, as loadConfig reads them for `env`. */
+const threeServices = (env: string): ConfigOverrides => {
+  const { service } = loadConfig({ CDKTF_ENV: env, CDKTF_SERVICES_FILE: 'docs/examples/three-services.json' }, ROOT);
+  return { service: { services: service.services, servicesSource: service.servicesSource } };
+};
+
+const VARIANTS: Record<string, (env: string) => ConfigOverrides> = {
+  'defaults': () => ({}),
+  'a registry image': () => ({ service: { defaultService: { image: { kind: 'registry', reference: DEMO_IMAGE } } } }),
+  'an image built from service/': () => ({ service: { defaultService: { image: { kind: 'build', contextDirectory: path.join(ROOT, 'service'), dockerfile: 'Dockerfile' } } } }),
+  'HTTPS with a certificate': () => ({ service: { defaultService: { external: { port: 443, certificateArn: CERTIFICATE } } } }),
+  'an S3 state backend': () => ({ backend: S3_STATE }),
+  'an internal-only service': () => ({ service: { defaultService: { internal: { port: 80 }, external: null } } }),
+  'ECS Exec (writable root, suppressed with a reason)': () => ({ service: { defaultService: { enableExecuteCommand: true, container: { readonlyRootFilesystem: false } } } }),
+  'tasks in public subnets and no NAT': () => ({ network: { natMode: 'none' }, service: { defaultService: { subnets: 'public' } } }),
+  'the three-service file': threeServices,
+  'the three-service file with a public name and certificate': (env) => ({
+    service: { ...threeServices(env).service, dns: { publicZoneId: 'Z0123456789ABCDEFGHIJ', publicRecordName: 'shop.example.com' } },
+  }),
 };
 
 describe.each(['local', 'dev', 'prod'])('%s', (env) => {
   it.each(Object.keys(VARIANTS))('synthesizes network, data and service with %s and no policy findings', (variant) => {
-    expect(() => synthApp(env, VARIANTS[variant])).not.toThrow();
+    expect(() => synthApp(env, VARIANTS[variant](env))).not.toThrow();
   });
 });
 
 describe('a configuration that breaks a rule', () => {
   it('fails synth of the real app with the finding in the report', () => {
-    const unprotected: ConfigOverrides = { service: { loadBalancer: { deletionProtection: false } } };
+    const unprotected: ConfigOverrides = { service: { loadBalancers: { deletionProtection: false } } };
     expect(() => synthApp('prod', unprotected)).toThrow(/ALB003 aws_lb\.\S+ \(alb\/[\w-]+\)[\s\S]*deletion protection is off in prod/);
   });
 });

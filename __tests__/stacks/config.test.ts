@@ -1,4 +1,4 @@
-import { buildConfig, loadConfig } from '../../stacks/config';
+import { buildConfig, configWarnings, loadConfig } from '../../stacks/config';
 import { configProblems } from '../support/config';
 
 const ROOT = '/project';
@@ -180,5 +180,16 @@ describe('validation', () => {
     expect(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x' }, ROOT)).toThrow(
       'Invalid configuration:\n  - network.cidrBlock: "x" is not an IPv4 CIDR block',
     );
+  });
+});
+
+describe('warnings', () => {
+  it.each(['dev', 'prod'])('%s on local state files is told how to keep state in S3', (env) => {
+    expect(configWarnings(buildConfig(env, {}, ROOT))).toEqual([expect.stringMatching(new RegExp(`^${env} keeps its Terraform state in local files \\(/project/state/${env}\\).*set CDKTF_STATE_BUCKET=<bucket>`))]);
+  });
+
+  it('local on local state files, and dev on S3, are not warned', () => {
+    const s3 = { kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'b' } as const;
+    expect([configWarnings(buildConfig('local', {}, ROOT)), configWarnings(buildConfig('dev', { backend: s3 }, ROOT))]).toEqual([[], []]);
   });
 });

@@ -18,7 +18,7 @@ type Stacks = Record<'network' | 'data' | 'service', SynthJson>;
 
 /** Synthesizes the whole app as main.ts composes it and returns each stack's JSON. */
 function synthApp(backend: BackendSettings): Stacks {
-  const config = buildConfig('dev', { backend, service: { image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } } }, ROOT);
+  const config = buildConfig('dev', { backend, service: { defaultService: { image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } } } }, ROOT);
   const app = Testing.app() as App;
   const network = new NetworkStack(app, 'network', { config });
   const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
@@ -98,7 +98,7 @@ describe('cross-stack links', () => {
   const data = (value: unknown) => String(value).includes('terraform_remote_state.cross-stack-reference-input-data.outputs.');
 
   it('the target group and security groups live in the network stack VPC', () => {
-    const ids = [byPath(stacks.service, 'alb/targets'), byPath(stacks.service, 'alb/sg'), byPath(stacks.service, 'app/sg')].map((r) => r.props.vpc_id);
+    const ids = [byPath(stacks.service, 'alb/service-targets'), byPath(stacks.service, 'alb/sg'), byPath(stacks.service, 'services/service/ecs/sg')].map((r) => r.props.vpc_id);
     expect(ids.every(network)).toBe(true);
   });
 
@@ -108,18 +108,18 @@ describe('cross-stack links', () => {
   });
 
   it('the tasks run in the network stack private subnets', () => {
-    const subnets = (byPath(stacks.service, 'app/service').props.network_configuration as { subnets: string[] }).subnets;
+    const subnets = (byPath(stacks.service, 'services/service/ecs/service').props.network_configuration as { subnets: string[] }).subnets;
     expect([subnets.length, subnets.every(network), subnets.every((s) => s.includes('private'))]).toEqual([2, true, true]);
   });
 
   it('the table names come from the data stack', () => {
-    const env = JSON.parse(byPath(stacks.service, 'app/task').props.container_definitions as string)[0].environment as { name: string; value: string }[];
+    const env = JSON.parse(byPath(stacks.service, 'services/service/task/definition').props.container_definitions as string)[0].environment as { name: string; value: string }[];
     const tables = env.filter((v) => v.name.endsWith('_TABLE'));
     expect([tables.length, tables.every((v) => data(v.value))]).toEqual([3, true]);
   });
 
   it('the task role policy names the data stack table and index ARNs', () => {
-    const resources = JSON.parse(byPath(stacks.service, 'app/task-policy').props.policy as string).Statement[0].Resource as string[];
+    const resources = JSON.parse(byPath(stacks.service, 'services/service/task/task-policy').props.policy as string).Statement[0].Resource as string[];
     expect([resources.length, resources.every(data), resources.filter((r) => r.endsWith('/index/byCategory') || r.endsWith('/index/byResource')).length]).toEqual([
       5,
       true,

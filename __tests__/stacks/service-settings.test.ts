@@ -1,17 +1,20 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/config';
 import { configProblems } from '../support/config';
-import { mergeServiceSettings, parseImageSetting, privateEgressWarning, serviceDefaults } from '../../stacks/service-settings';
+import { mergeService, parseImageSetting, privateEgressWarning, serviceDefaults, ServiceSettings } from '../../stacks/service-settings';
 
 const ROOT = '/project';
-
+const defaultService = (name: string, overrides: ConfigOverrides = {}): ServiceSettings => buildConfig(name, overrides, ROOT).service.services[0];
 
 describe('service defaults per environment', () => {
-  it.each(['local', 'dev', 'prod'])('%s is valid', (name) => {
-    expect(buildConfig(name, {}, ROOT).service).toBeDefined();
+  it.each(['local', 'dev', 'prod'])('%s is valid and lists one service, the catalog API, external only', (name) => {
+    const { services } = buildConfig(name, {}, ROOT).service;
+    expect(services.map((s) => [s.name, s.catalog, s.external, s.internal, s.consumes])).toEqual([['service', true, { port: 80 }, undefined, []]]);
   });
 
   it('dev and prod build service/ with Docker; local runs the nginx demo image with no build', () => {
-    expect([buildConfig('dev', {}, ROOT).service.image, buildConfig('prod', {}, ROOT).service.image, buildConfig('local', {}, ROOT).service.image]).toEqual([
+    expect([defaultService('dev').image, defaultService('prod').image, defaultService('local').image]).toEqual([
       { kind: 'build', contextDirectory: '/project/service', dockerfile: 'Dockerfile' },
       { kind: 'build', contextDirectory: '/project/service', dockerfile: 'Dockerfile' },
       { kind: 'registry', reference: 'nginxinc/nginx-unprivileged:stable-alpine' },
@@ -19,20 +22,16 @@ describe('service defaults per environment', () => {
   });
 
   it('the app container listens on 8080 as uid 1000, read-only, draining 20 s inside a 30 s stop', () => {
-    expect(buildConfig('dev', {}, ROOT).service.container).toEqual({
-      port: 8080,
-      user: '1000',
-      readonlyRootFilesystem: true,
-      writablePaths: [],
-      stopTimeoutSeconds: 30,
-      shutdownTimeoutMs: 20000,
-      logLevel: 'info',
-    });
+    const service = defaultService('dev');
+    expect([service.containerPort, service.container]).toEqual([
+      8080,
+      { user: '1000', readonlyRootFilesystem: true, writablePaths: [], stopTimeoutSeconds: 30, shutdownTimeoutMs: 20000, logLevel: 'info' },
+    ]);
   });
 
   it('dev runs on Spot; prod keeps two on-demand tasks and splits the rest with Spot', () => {
-    const dev = buildConfig('dev', {}, ROOT).service;
-    const prod = buildConfig('prod', {}, ROOT).service;
+    const dev = defaultService('dev');
+    const prod = defaultService('prod');
     expect([dev.spot, dev.capacityProviderStrategy]).toEqual([true, undefined]);
     expect(prod.capacityProviderStrategy).toEqual([
       { capacityProvider: 'FARGATE', base: 2, weight: 1 },
@@ -40,37 +39,67 @@ describe('service defaults per environment', () => {
     ]);
   });
 
-  it('prod protects the load balancer and the repository from deletion', () => {
+  it('every environment scales the default service on CPU, memory and requests per target', () => {
+    expect(['local', 'dev', 'prod'].map((env) => defaultService(env).scaling)).toEqual([
+      { minTasks: 1, maxTasks: 2, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 },
+      { minTasks: 1, maxTasks: 3, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 },
+      { minTasks: 2, maxTasks: 10, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 },
+    ]);
+  });
+
+  it('an environment can say "no scaling" for the default service', () => {
+    expect(defaultService('dev', { service: { defaultService: { scaling: null } } }).scaling).toBeUndefined();
+  });
+
+  it('prod protects the load balancers and the repositories from deletion', () => {
     const prod = buildConfig('prod', {}, ROOT).service;
-    expect([prod.loadBalancer.deletionProtection, prod.repository.forceDelete]).toEqual([true, false]);
+    expect([prod.loadBalancers.deletionProtection, prod.repository.forceDelete]).toEqual([true, false]);
   });
 
   it('local tasks use public subnets because the local network has no NAT', () => {
-    expect(buildConfig('local', {}, ROOT).service.taskSubnets).toBe('public');
+    expect(defaultService('local').subnets).toBe('public');
+  });
+
+  it('the private zone defaults to the project and environment, unless configured', () => {
+    expect([serviceDefaults('dev', ROOT).dns.privateZoneName, loadConfig({ CDKTF_ENV: 'dev', CDKTF_PRIVATE_ZONE: 'svc.local' }, ROOT).service.dns.privateZoneName]).toEqual([
+      undefined,
+      'svc.local',
+    ]);
   });
 });
 
 describe('invalid service settings', () => {
+  const at = 'service.services[0].';
   const table: [string, ConfigOverrides, string][] = [
-    ['a bad CPU/memory pair', { service: { cpu: 256, memoryMiB: 4096 } }, 'service.cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048'],
-    ['HTTPS with no certificate', { service: { loadBalancer: { protocol: 'HTTPS' } } }, 'service.loadBalancer.protocol is HTTPS but no certificate is set; set CDKTF_CERTIFICATE_ARN to an ACM certificate ARN of the region'],
+    ['a bad CPU/memory pair', { service: { defaultService: { cpu: 256, memoryMiB: 4096 } } }, `${at}cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048`],
     [
       'Spot weights of zero',
-      { service: { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 0 }, { capacityProvider: 'FARGATE_SPOT', weight: 0 }] } },
-      'service.capacityProviderStrategy weights are all 0 (FARGATE, FARGATE_SPOT); give at least one provider a weight above 0, e.g. FARGATE_SPOT weight 1',
+      { service: { defaultService: { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 0 }, { capacityProvider: 'FARGATE_SPOT', weight: 0 }] } } },
+      `${at}capacityProviderStrategy weights are all 0 (FARGATE, FARGATE_SPOT); give at least one provider a weight above 0, e.g. FARGATE_SPOT weight 1`,
     ],
-    ['an unknown architecture', { service: { cpuArchitecture: 'MIPS' as never } }, 'service.cpuArchitecture "MIPS" is unknown; use X86_64 or ARM64'],
-    ['Spot on ARM64', { service: { cpuArchitecture: 'ARM64' } }, 'service.FARGATE_SPOT does not run ARM64 tasks; use cpuArchitecture X86_64 for Spot, or on-demand FARGATE for ARM64'],
-    ['a drain deadline past the stop timeout', { service: { container: { shutdownTimeoutMs: 30000 } } }, 'service.container.shutdownTimeoutMs 30000 must be above 0 and below the stop timeout of 30000 ms'],
-    ['a root user', { service: { container: { user: '0' } } }, 'service.container.user "0" is root'],
-    ['ECS Exec on a read-only root', { service: { enableExecuteCommand: true } }, 'service.enableExecuteCommand needs a writable root filesystem'],
-    ['a certificate with HTTP', { service: { loadBalancer: { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' } } }, 'service.loadBalancer.certificateArn is set but protocol is HTTP'],
-    ['a malformed client CIDR', { service: { loadBalancer: { ingressCidrs: ['10.0.0.0/33'] } } }, 'service.loadBalancer.ingressCidrs: "10.0.0.0/33" is not an IPv4 CIDR block'],
-    ['bad health-check codes', { service: { loadBalancer: { healthCheckSuccessCodes: '2xx' } } }, 'service.loadBalancer.health-check success codes "2xx" are invalid'],
-    ['a plaintext secret', { service: { secrets: { BASIC_AUTH_PASSWORD: 'hunter2' } } }, 'service.secrets.BASIC_AUTH_PASSWORD: "hunter2" is neither a Secrets Manager secret ARN nor an SSM parameter ARN; give the ARN, never the value'],
-    ['maximum below minimum tasks', { service: { autoScaling: { minCapacity: 3, maxCapacity: 2 } } }, 'service.autoScaling.maxCapacity 2 is below minCapacity 3'],
-    ['an unknown log level', { service: { container: { logLevel: 'verbose' } } }, 'service.container.logLevel "verbose" is not a log level'],
+    ['an unknown architecture', { service: { defaultService: { cpuArchitecture: 'MIPS' as never } } }, `${at}cpuArchitecture "MIPS" is unknown; use X86_64 or ARM64`],
+    ['Spot on ARM64', { service: { defaultService: { cpuArchitecture: 'ARM64' } } }, `${at}FARGATE_SPOT does not run ARM64 tasks; use cpuArchitecture X86_64 for Spot, or on-demand FARGATE for ARM64`],
+    ['a drain deadline past the stop timeout', { service: { defaultService: { container: { shutdownTimeoutMs: 30000 } } } }, `${at}container.shutdownTimeoutMs 30000 must be above 0 and below the stop timeout of 30000 ms`],
+    ['a root user', { service: { defaultService: { container: { user: '0' } } } }, `${at}container.user "0" is root`],
+    ['ECS Exec on a read-only root', { service: { defaultService: { enableExecuteCommand: true } } }, `${at}enableExecuteCommand needs a writable root filesystem`],
+    ['a malformed certificate', { service: { defaultService: { external: { port: 443, certificateArn: 'my-cert' } } } }, `${at}external.certificateArn: certificate ARN "my-cert" is not an ACM certificate ARN`],
+    ['HTTPS on port 80', { service: { defaultService: { external: { port: 80, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' } } } }, `${at}external.port 80 with a certificate leaves no port for the HTTP redirect; use 443`],
+    ['a malformed client CIDR', { service: { loadBalancers: { ingressCidrs: ['10.0.0.0/33'] } } }, 'service.loadBalancers.ingressCidrs: client CIDR "10.0.0.0/33" is not an IPv4 or IPv6 CIDR block'],
+    ['bad health-check codes', { service: { defaultService: { healthCheck: { codes: '2xx' } } } }, `${at}healthCheck.codes: health-check success codes "2xx" are invalid`],
+    ['a health-check path without a slash', { service: { defaultService: { healthCheck: { path: 'health' } } } }, `${at}healthCheck.path: health-check path "health" must start with "/"`],
+    ['a deregistration delay out of range', { service: { loadBalancers: { deregistrationDelaySeconds: -1 } } }, 'service.loadBalancers.deregistration delay -1 s is out of range'],
+    ['keeping no images', { service: { repository: { keepImages: 0 } } }, 'service.repository.keepImages 0 is out of range; keep from 1 to 1000 images'],
+    [
+      'a plaintext secret',
+      { service: { defaultService: { secrets: { BASIC_AUTH_PASSWORD: 'hunter2' } } } },
+      `${at}secrets.BASIC_AUTH_PASSWORD: "hunter2" is neither a Secrets Manager secret ARN nor an SSM parameter ARN; give the ARN, never the value`,
+    ],
+    ['maximum below minimum tasks', { service: { defaultService: { scaling: { minTasks: 3, maxTasks: 2 } } } }, `${at}scaling.maxTasks 2 is below minTasks 3`],
+    ['an unknown log level', { service: { defaultService: { container: { logLevel: 'verbose' } } } }, `${at}container.logLevel "verbose" is not a log level`],
+    ['a service exposed nowhere', { service: { defaultService: { external: null } } }, `${at}exposes nothing; give "external", "internal" or both`],
     ['a single zone for the load balancer', { network: { availabilityZones: ['eu-west-1a'] } }, "service.network.availabilityZones lists one zone; the service's load balancer needs at least two"],
+    ['a private zone that is no DNS name', { service: { dns: { privateZoneName: 'svc' } } }, 'service.dns.privateZoneName: "svc" is not a DNS name'],
+    ['a public record without its zone', { service: { dns: { publicRecordName: 'shop.example.com' } } }, 'service.dns: publicZoneId and publicRecordName go together'],
   ];
 
   it.each(table)('%s is refused with its fix', (_name, overrides, message) => {
@@ -80,34 +109,42 @@ describe('invalid service settings', () => {
 
 describe('service variables', () => {
   it('CDKTF_IMAGE=registry:<ref> runs a ready image', () => {
-    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_IMAGE: 'registry:public.ecr.aws/nginx/nginx:stable' }, ROOT).service.image).toEqual({
+    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_IMAGE: 'registry:public.ecr.aws/nginx/nginx:stable' }, ROOT).service.services[0].image).toEqual({
       kind: 'registry',
       reference: 'public.ecr.aws/nginx/nginx:stable',
     });
   });
 
-  it('CDKTF_IMAGE=build builds service/ of the project', () => {
-    expect(parseImageSetting('build', ROOT)).toEqual({ kind: 'build', contextDirectory: '/project/service', dockerfile: 'Dockerfile' });
+  it('CDKTF_IMAGE=build builds service/ of the project; build:<dir> another directory of it', () => {
+    expect([parseImageSetting('build', ROOT), parseImageSetting('build:images/worker', ROOT)]).toEqual([
+      { kind: 'build', contextDirectory: '/project/service', dockerfile: 'Dockerfile' },
+      { kind: 'build', contextDirectory: '/project/images/worker', dockerfile: 'Dockerfile' },
+    ]);
   });
 
   it('a malformed CDKTF_IMAGE is refused with the accepted forms', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_IMAGE: 'nginx' }, ROOT))).toEqual([
-      'CDKTF_IMAGE: "nginx" is not an image source; use build or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable',
+      'CDKTF_IMAGE: "nginx" is not an image source; use build, build:<directory> or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable',
     ]);
   });
 
-  it('CDKTF_CERTIFICATE_ARN switches the load balancer to HTTPS', () => {
+  it('CDKTF_CERTIFICATE_ARN switches the external port to HTTPS on 443', () => {
     const arn = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
-    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_CERTIFICATE_ARN: arn }, ROOT).service.loadBalancer).toMatchObject({ protocol: 'HTTPS', certificateArn: arn });
+    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_CERTIFICATE_ARN: arn }, ROOT).service.services[0].external).toEqual({ port: 443, certificateArn: arn });
+  });
+
+  it('CDKTF_ALB_INTERNAL=true makes the service internal only', () => {
+    const service = loadConfig({ CDKTF_ENV: 'dev', CDKTF_ALB_INTERNAL: 'true' }, ROOT).service.services[0];
+    expect([service.external, service.internal]).toEqual([undefined, { port: 80 }]);
   });
 
   it('CDKTF_ECS_EXEC=true turns ECS Exec on and the read-only root off', () => {
-    const service = loadConfig({ CDKTF_ENV: 'dev', CDKTF_ECS_EXEC: 'true' }, ROOT).service;
+    const service = loadConfig({ CDKTF_ENV: 'dev', CDKTF_ECS_EXEC: 'true' }, ROOT).service.services[0];
     expect([service.enableExecuteCommand, service.container.readonlyRootFilesystem]).toEqual([true, false]);
   });
 
   it('CDKTF_SPOT=true in prod replaces the mixed strategy with all Spot', () => {
-    const service = loadConfig({ CDKTF_ENV: 'prod', CDKTF_SPOT: 'true' }, ROOT).service;
+    const service = loadConfig({ CDKTF_ENV: 'prod', CDKTF_SPOT: 'true' }, ROOT).service.services[0];
     expect([service.spot, service.capacityProviderStrategy]).toEqual([true, undefined]);
   });
 
@@ -118,14 +155,14 @@ describe('service variables', () => {
   it('basic auth credentials are taken as secret ARNs', () => {
     const user = 'arn:aws:ssm:eu-west-1:123456789012:parameter/app/user';
     const password = 'arn:aws:ssm:eu-west-1:123456789012:parameter/app/password';
-    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_BASIC_AUTH_USER_ARN: user, CDKTF_BASIC_AUTH_PASSWORD_ARN: password }, ROOT).service.secrets).toEqual({
+    expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_BASIC_AUTH_USER_ARN: user, CDKTF_BASIC_AUTH_PASSWORD_ARN: password }, ROOT).service.services[0].secrets).toEqual({
       BASIC_AUTH_USER: user,
       BASIC_AUTH_PASSWORD: password,
     });
   });
 
-  it('task size, architecture, counts, subnets and ALB options are read from their variables', () => {
-    const service = loadConfig(
+  it('task size, architecture, counts, subnets and load balancer options are read from their variables', () => {
+    const config = loadConfig(
       {
         CDKTF_ENV: 'dev',
         CDKTF_TASK_CPU: '1024',
@@ -136,37 +173,49 @@ describe('service variables', () => {
         CDKTF_MIN_TASKS: '2',
         CDKTF_MAX_TASKS: '4',
         CDKTF_TASK_SUBNETS: 'public',
-        CDKTF_ALB_INTERNAL: 'true',
         CDKTF_ALB_INGRESS_CIDRS: '10.0.0.0/8, 192.168.0.0/16',
         CDKTF_HEALTH_CHECK_CODES: '200,401',
         CDKTF_LOG_LEVEL: 'debug',
       },
       ROOT,
-    ).service;
-    expect(service).toMatchObject({
+    );
+    expect(config.service.services[0]).toMatchObject({
       cpu: 1024,
       memoryMiB: 2048,
       cpuArchitecture: 'ARM64',
       spot: false,
       desiredCount: 2,
-      taskSubnets: 'public',
-      autoScaling: { minCapacity: 2, maxCapacity: 4 },
-      loadBalancer: { internal: true, ingressCidrs: ['10.0.0.0/8', '192.168.0.0/16'], healthCheckSuccessCodes: '200,401' },
+      subnets: 'public',
+      scaling: { minTasks: 2, maxTasks: 4 },
+      healthCheck: { codes: '200,401' },
       container: { logLevel: 'debug' },
     });
+    expect(config.service.loadBalancers.ingressCidrs).toEqual(['10.0.0.0/8', '192.168.0.0/16']);
   });
 });
 
 describe('merging and warnings', () => {
   it('an override of one nested setting keeps the others', () => {
-    const merged = mergeServiceSettings(serviceDefaults('dev', ROOT), { loadBalancer: { internal: true } });
-    expect(merged.loadBalancer).toEqual({ ...serviceDefaults('dev', ROOT).loadBalancer, internal: true });
+    const base = serviceDefaults('dev', ROOT).services[0];
+    expect(mergeService(base, { healthCheck: { codes: '200,401' } }).healthCheck).toEqual({ ...base.healthCheck, codes: '200,401' });
+  });
+
+  it('an explicit strategy turns the spot shortcut off', () => {
+    const merged = mergeService(serviceDefaults('dev', ROOT).services[0], { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] });
+    expect([merged.spot, merged.capacityProviderStrategy]).toEqual([false, [{ capacityProvider: 'FARGATE', weight: 1 }]]);
   });
 
   it('warns when private tasks have neither NAT nor the endpoints to pull images', () => {
-    const settings = serviceDefaults('dev', ROOT);
-    expect(privateEgressWarning(settings, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: [] })).toMatch(/cannot pull images/);
-    expect(privateEgressWarning(settings, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'] })).toBeUndefined();
-    expect(privateEgressWarning(settings, { availabilityZones: ['a', 'b'], natMode: 'single', interfaceEndpoints: [] })).toBeUndefined();
+    const service = serviceDefaults('dev', ROOT).services[0];
+    expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: [] })).toMatch(/"service" run in private subnets.*cannot pull images/);
+    expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'] })).toBeUndefined();
+    expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'single', interfaceEndpoints: [] })).toBeUndefined();
+  });
+});
+
+describe('module structure', () => {
+  it('service-settings.ts does not import config.ts, which imports it: no import circle', () => {
+    const source = fs.readFileSync(path.join(__dirname, '../../stacks/service-settings.ts'), 'utf8');
+    expect(source.match(/from '\.\/config'/g)).toBeNull();
   });
 });

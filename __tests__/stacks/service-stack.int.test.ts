@@ -6,10 +6,11 @@ import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig } from '../../stacks/config';
+import { buildConfig, loadConfig } from '../../stacks/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';
+import type { ServiceStackOverrides } from '../../stacks/service-settings';
 import { ServiceStack } from '../../stacks/service-stack';
 import { init, requireTerraform, terraform } from '../support/terraform';
 
@@ -19,20 +20,20 @@ const ROOT = path.resolve(__dirname, '../..');
 const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'service-state-'));
 afterAll(() => fs.rmSync(stateRoot, { recursive: true, force: true }));
 
+const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
+
+/**
+ * The services of the example file with every `build` image swapped for a registry image (the
+ * Docker provider is not mirrored here), the catalog wiring kept.
+ */
+function threeServicesInRegistryMode(environment: string): ServiceStackOverrides {
+  const { service } = loadConfig({ CDKTF_ENV: environment, CDKTF_SERVICES_FILE: 'docs/examples/three-services.json' }, ROOT);
+  return { services: service.services.map((s) => ({ ...s, image: REGISTRY_IMAGE })), servicesSource: service.servicesSource };
+}
+
 /** Synthesizes the app with all three stacks and copies the service stack into its own directory. */
-function synthesizeService(environment: 'dev' | 'prod', certificateArn?: string): string {
-  const config = buildConfig(
-    environment,
-    {
-      backend: { kind: 'local', directory: path.join(stateRoot, environment) },
-      aws: { offline: true },
-      service: {
-        image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' },
-        ...(certificateArn ? { loadBalancer: { protocol: 'HTTPS', certificateArn } } : {}),
-      },
-    },
-    ROOT,
-  );
+function synthesizeService(environment: 'dev' | 'prod', service: ServiceStackOverrides): string {
+  const config = buildConfig(environment, { backend: { kind: 'local', directory: path.join(stateRoot, environment) }, aws: { offline: true }, service }, ROOT);
   const app = Testing.app() as App;
   const network = new NetworkStack(app, 'network', { config });
   const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
@@ -49,12 +50,14 @@ beforeAll(() => {
 });
 
 describe.each([
-  ['dev', undefined],
-  ['prod', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc'],
-] as const)('the %s service stack in registry mode', (environment, certificateArn) => {
+  ['dev', 'the default service', () => ({ defaultService: { image: REGISTRY_IMAGE } })],
+  ['prod', 'the default service with HTTPS', () => ({ defaultService: { image: REGISTRY_IMAGE, external: { port: 443, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } } })],
+  ['dev', 'the three-service file', () => threeServicesInRegistryMode('dev')],
+  ['dev', 'the three-service file with a public name', () => ({ ...threeServicesInRegistryMode('dev'), dns: { publicZoneId: 'Z0123456789ABCDEFGHIJ', publicRecordName: 'shop.example.com' } })],
+] as const)('the %s service stack of %s in registry mode', (environment, _variant, service) => {
   let dir: string;
   beforeAll(() => {
-    dir = synthesizeService(environment, certificateArn);
+    dir = synthesizeService(environment, service());
     init(dir);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -2,11 +2,16 @@ import { App, Testing } from 'cdktf';
 import { SERVICE_ENV_VARS } from '../../service/src/config';
 import { buildConfig, ConfigOverrides } from '../../stacks/config';
 import { ServiceStack } from '../../stacks/service-stack';
-import { byPath, parse, ref, SynthJson } from '../support/synth';
+import type { ServiceOverrides } from '../../stacks/service-settings';
+import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
 import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
 
-const REGISTRY: ConfigOverrides = { service: { image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } } };
-const build = (): ConfigOverrides => ({ service: { image: { kind: 'build', contextDirectory: serviceLikeContext(), dockerfile: 'Dockerfile' } } });
+const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
+const REGISTRY: ConfigOverrides = { service: { defaultService: { image: REGISTRY_IMAGE } } };
+/** The default service with these settings, in registry mode. */
+const withService = (overrides: ServiceOverrides): ConfigOverrides => ({ service: { defaultService: { image: REGISTRY_IMAGE, ...overrides } } });
+const BUILD_IMAGE = () => ({ kind: 'build' as const, contextDirectory: serviceLikeContext(), dockerfile: 'Dockerfile' });
+const build = (): ConfigOverrides => ({ service: { defaultService: { image: BUILD_IMAGE() } } });
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables = fakeTables()): ServiceStack {
@@ -17,7 +22,7 @@ function synthService(env: string, overrides?: ConfigOverrides): SynthJson {
   return parse(Testing.synth(serviceStack(env, overrides)));
 }
 function containerOf(json: SynthJson): { environment: { name: string; value: string }[]; secrets: unknown[]; image: string } {
-  return JSON.parse(byPath(json, 'app/task').props.container_definitions as string)[0];
+  return JSON.parse(byPath(json, 'services/service/task/definition').props.container_definitions as string)[0];
 }
 function statements(json: SynthJson, path: string): unknown[] {
   return JSON.parse(byPath(json, path).props.policy as string).Statement;
@@ -48,7 +53,7 @@ describe('service container environment', () => {
   it('injects basic auth credentials as secrets by ARN, never as plain values', () => {
     const user = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf:user::';
     const password = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:auth-AbCdEf:password::';
-    const json = synthService('dev', { service: { ...REGISTRY.service, secrets: { BASIC_AUTH_USER: user, BASIC_AUTH_PASSWORD: password } } });
+    const json = synthService('dev', withService({ secrets: { BASIC_AUTH_USER: user, BASIC_AUTH_PASSWORD: password } }));
     expect(containerOf(json).secrets).toEqual([
       { name: 'BASIC_AUTH_PASSWORD', valueFrom: password },
       { name: 'BASIC_AUTH_USER', valueFrom: user },
@@ -60,7 +65,7 @@ describe('service container environment', () => {
 describe('service IAM', () => {
   it('the task role may only read the three tables and their indexes', () => {
     const t = fakeTables();
-    expect(statements(synthService('dev'), 'app/task-policy')).toEqual([
+    expect(statements(synthService('dev'), 'services/service/task/task-policy')).toEqual([
       {
         Sid: 'ReadTables',
         Effect: 'Allow',
@@ -72,15 +77,15 @@ describe('service IAM', () => {
 
   it('the execution role may pull from the repository and write the service logs only', () => {
     const json = synthService('dev', build());
-    expect(statements(json, 'app/execution-policy')).toEqual([
+    expect(statements(json, 'services/service/task/execution-policy')).toEqual([
       { Sid: 'EcrAuthorizationToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: ['*'] },
       {
         Sid: 'EcrPullImage',
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
-        Resource: [ref(byPath(json, 'image/repository'), 'arn')],
+        Resource: [ref(byPath(json, 'services/service/image/repository'), 'arn')],
       },
-      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${ref(byPath(json, 'app/logs'), 'arn')}:*`] },
+      { Sid: 'WriteLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: [`${ref(byPath(json, 'services/service/task/logs'), 'arn')}:*`] },
     ]);
   });
 });
@@ -88,12 +93,12 @@ describe('service IAM', () => {
 describe('image sources in the stack', () => {
   it('build mode runs the pushed image by digest', () => {
     const json = synthService('dev', build());
-    expect(containerOf(json).image).toBe(`${ref(byPath(json, 'image/repository'), 'repository_url')}@${ref(byPath(json, 'image/push'), 'sha256_digest')}`);
+    expect(containerOf(json).image).toBe(`${ref(byPath(json, 'services/service/image/repository'), 'repository_url')}@${ref(byPath(json, 'services/service/image/push'), 'sha256_digest')}`);
   });
 
   it('build mode builds for the task architecture from one setting', () => {
-    const json = synthService('dev', { service: { ...build().service, cpuArchitecture: 'ARM64', spot: false } });
-    expect([byPath(json, 'image/build').props.platform, (byPath(json, 'app/task').props.runtime_platform as { cpu_architecture: string }).cpu_architecture]).toEqual([
+    const json = synthService('dev', { service: { defaultService: { image: BUILD_IMAGE(), cpuArchitecture: 'ARM64', spot: false } } });
+    expect([byPath(json, 'services/service/image/build').props.platform, (byPath(json, 'services/service/task/definition').props.runtime_platform as { cpu_architecture: string }).cpu_architecture]).toEqual([
       'linux/arm64',
       'ARM64',
     ]);
@@ -110,21 +115,37 @@ describe('service placement', () => {
   it('puts the load balancer in the public subnets and the tasks in the private ones without public IPs', () => {
     const json = synthService('dev');
     expect(byPath(json, 'alb/load-balancer').props.subnets).toEqual(FAKE_NETWORK.publicSubnetIds);
-    expect(byPath(json, 'app/service').props.network_configuration).toMatchObject({ subnets: FAKE_NETWORK.privateSubnetIds, assign_public_ip: false });
+    expect(byPath(json, 'services/service/ecs/service').props.network_configuration).toMatchObject({ subnets: FAKE_NETWORK.privateSubnetIds, assign_public_ip: false });
   });
 
   it('public mode puts the tasks in the public subnets with public IPs', () => {
-    const json = synthService('dev', { service: { ...REGISTRY.service, taskSubnets: 'public' } });
-    expect(byPath(json, 'app/service').props.network_configuration).toMatchObject({ subnets: FAKE_NETWORK.publicSubnetIds, assign_public_ip: true });
+    const json = synthService('dev', withService({ subnets: 'public' }));
+    expect(byPath(json, 'services/service/ecs/service').props.network_configuration).toMatchObject({ subnets: FAKE_NETWORK.publicSubnetIds, assign_public_ip: true });
   });
 
-  it('an internal load balancer sits in the private subnets', () => {
-    const json = synthService('dev', { service: { ...REGISTRY.service, loadBalancer: { internal: true } } });
-    expect(byPath(json, 'alb/load-balancer').props).toMatchObject({ internal: true, subnets: FAKE_NETWORK.privateSubnetIds });
+  it('an internal-only service sits behind the internal load balancer in the private subnets, with no internet-facing one', () => {
+    const json = synthService('dev', withService({ internal: { port: 80 }, external: null }));
+    expect(byPath(json, 'internal-alb/load-balancer').props).toMatchObject({ internal: true, subnets: FAKE_NETWORK.privateSubnetIds });
+    expect(resources(json, 'aws_lb').map((lb) => lb.path)).toEqual(['internal-alb/load-balancer']);
   });
 
   it('prod turns on load balancer deletion protection', () => {
     expect(byPath(synthService('prod'), 'alb/load-balancer').props.enable_deletion_protection).toBe(true);
+  });
+});
+
+describe('service scaling', () => {
+  it('the default service scales on CPU, memory and requests per target', () => {
+    expect(resources(synthService('dev'), 'aws_appautoscaling_policy').map((p) => p.props.name).sort()).toEqual([
+      'cpu-target-tracking',
+      'memory-target-tracking',
+      'requests-target-tracking',
+    ]);
+  });
+
+  it('a default service without scaling has no Application Auto Scaling resources and a fixed count', () => {
+    const json = synthService('dev', withService({ scaling: null }));
+    expect([resources(json, 'aws_appautoscaling_target'), resources(json, 'aws_appautoscaling_policy'), byPath(json, 'services/service/ecs/service').props.lifecycle]).toEqual([[], [], undefined]);
   });
 });
 
@@ -135,14 +156,14 @@ describe('service outputs', () => {
     expect(json.output).toMatchObject({
       service_url: { value: `http://${ref(lb, 'dns_name')}` },
       alb_dns_name: { value: ref(lb, 'dns_name') },
-      cluster_name: { value: ref(byPath(json, 'app/cluster'), 'name') },
-      service_name: { value: ref(byPath(json, 'app/service'), 'name') },
-      ecr_repository_url: { value: ref(byPath(json, 'image/repository'), 'repository_url') },
+      cluster_name: { value: ref(byPath(json, 'cluster/ecs-cluster'), 'name') },
+      service_name: { value: ref(byPath(json, 'services/service/ecs/service'), 'name') },
+      ecr_repository_url: { value: ref(byPath(json, 'services/service/image/repository'), 'repository_url') },
     });
   });
 
   it('the URL is https when a certificate is configured', () => {
-    const json = synthService('dev', { service: { ...REGISTRY.service, loadBalancer: { protocol: 'HTTPS', certificateArn: CERT } } });
+    const json = synthService('dev', withService({ external: { port: 443, certificateArn: CERT } }));
     expect(json.output?.service_url.value).toBe(`https://${ref(byPath(json, 'alb/load-balancer'), 'dns_name')}`);
   });
 });
@@ -153,12 +174,12 @@ describe('service stack checks', () => {
   });
 
   it('with ECS Exec on, the writable root filesystem it needs passes the policy check', () => {
-    const stack = serviceStack('dev', { service: { ...REGISTRY.service, enableExecuteCommand: true, container: { readonlyRootFilesystem: false } } });
+    const stack = serviceStack('dev', withService({ enableExecuteCommand: true, container: { readonlyRootFilesystem: false } }));
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 
   it('without ECS Exec, a writable root filesystem fails the policy check', () => {
-    const stack = serviceStack('dev', { service: { ...REGISTRY.service, container: { readonlyRootFilesystem: false } } });
+    const stack = serviceStack('dev', withService({ container: { readonlyRootFilesystem: false } }));
     expect(() => Testing.synth(stack, true)).toThrow('ECS004');
   });
 

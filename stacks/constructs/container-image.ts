@@ -1,5 +1,5 @@
 /** An ECR repository and the image a service runs: built from a directory and pushed, or a ready registry image. */
-import { Annotations, Fn } from 'cdktf';
+import { Annotations, Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -116,11 +116,7 @@ export class ContainerImage extends Construct {
     }
     this.tag = digest.hash.slice(0, 16);
 
-    // Registry credentials last 12 hours and are read at every plan; the address is the bare host.
-    const token = new DataAwsEcrAuthorizationToken(this, 'auth');
-    new DockerProvider(this, 'docker', {
-      registryAuth: [{ address: Fn.trimprefix(token.proxyEndpoint, 'https://'), username: token.userName, password: token.password }],
-    });
+    EcrDockerProvider.of(this);
     const image = new Image(this, 'build', {
       name: `${repository.repositoryUrl}:${this.tag}`,
       buildAttribute: { context: contextDirectory, dockerfile, platform },
@@ -143,12 +139,40 @@ export class ContainerImage extends Construct {
   }
 }
 
+/**
+ * The stack's one Docker provider, logged in to the account's ECR registry: every built image of
+ * the stack pushes through it (two providers without aliases would clash in one stack).
+ */
+export class EcrDockerProvider extends Construct {
+  /** The stack's instance, created at its root on first use. */
+  static of(scope: Construct): EcrDockerProvider {
+    const stack = TerraformStack.of(scope);
+    const existing = stack.node.tryFindChild(ECR_DOCKER_ID);
+    return existing instanceof EcrDockerProvider ? existing : new EcrDockerProvider(stack, ECR_DOCKER_ID);
+  }
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Registry credentials last 12 hours and are read at every plan; the address is the bare host.
+    const token = new DataAwsEcrAuthorizationToken(this, 'auth');
+    new DockerProvider(this, 'docker', {
+      registryAuth: [{ address: Fn.trimprefix(token.proxyEndpoint, 'https://'), username: token.userName, password: token.password }],
+    });
+  }
+}
+
+const ECR_DOCKER_ID = 'ecr-docker';
+
+/** Why a number of images to keep is refused, or undefined. */
+export function keepImagesProblem(keepImages: number): string | undefined {
+  return Number.isInteger(keepImages) && keepImages >= 1 && keepImages <= 1000 ? undefined : `keepImages ${keepImages} is out of range; keep from 1 to 1000 images`;
+}
+
 function validate(props: ContainerImageProps, keepImages: number): void {
   const problem = architectureProblem(props.cpuArchitecture);
   if (problem) throw new Error(`ContainerImage: ${problem}`);
-  if (!Number.isInteger(keepImages) || keepImages < 1 || keepImages > 1000) {
-    throw new Error(`ContainerImage: keepImages ${keepImages} is out of range; keep from 1 to 1000 images`);
-  }
+  const keep = keepImagesProblem(keepImages);
+  if (keep) throw new Error(`ContainerImage: ${keep}`);
   if (props.source.kind === 'registry' && props.source.reference.trim() === '') {
     throw new Error('ContainerImage: source.reference is empty; give a pullable image, e.g. public.ecr.aws/nginx/nginx:stable');
   }

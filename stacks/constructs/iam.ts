@@ -2,7 +2,7 @@
  * Typed IAM policy statements and the one function that renders them to policy JSON. Every policy
  * of the service stack goes through `policyDocument`, which refuses wildcard actions.
  */
-import { Token } from 'cdktf';
+import { Token, Tokenization } from 'cdktf';
 
 /** One statement of an IAM policy. */
 export interface PolicyStatement {
@@ -110,31 +110,90 @@ export type SecretSource = 'secretsmanager' | 'ssm';
 
 /** The service holding a secret `valueFrom` ARN, or undefined when it is neither Secrets Manager nor SSM. */
 export function secretSource(valueFrom: string): SecretSource | undefined {
+  // An ARN known only at apply is a Secrets Manager secret (a managed database secret, say).
+  if (Token.isUnresolved(valueFrom)) return secretArnOf(valueFrom) === undefined ? undefined : 'secretsmanager';
   if (/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+/.test(valueFrom)) return 'secretsmanager';
   if (/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+/.test(valueFrom)) return 'ssm';
   return undefined;
 }
 
+/** `:<json key>:<version stage>:<version id>` after a secret ARN, each part possibly empty. */
+const SECRET_SUFFIX = /^(:[^:]*){0,3}$/;
+
 /**
- * Reading the secrets that ECS injects at task start. A Secrets Manager `valueFrom` may name a
- * JSON key and version after the secret ARN (`<arn>:<key>:<stage>:<version>`); the policy needs the
- * secret's own ARN. A token (an ARN known only at apply) is taken as a Secrets Manager secret ARN.
+ * The ARN to grant for a secret `valueFrom`: a Secrets Manager `valueFrom` may name a JSON key and
+ * version after the secret ARN (`<arn>:<key>:<stage>:<version>`), but the policy needs the secret's
+ * own ARN. A token (an ARN known only at apply, such as a database's managed secret) is taken as a
+ * Secrets Manager secret ARN, alone or followed by such a suffix. Undefined when neither form fits.
  */
+export function secretArnOf(valueFrom: string): string | undefined {
+  if (Token.isUnresolved(valueFrom)) {
+    const fragments = Tokenization.reverseString(valueFrom);
+    if (fragments.tokens.length !== 1) return undefined;
+    const suffix = fragments.literals.map(String).join('');
+    const arn = valueFrom.slice(0, valueFrom.length - suffix.length);
+    // The token must come first: `<token>:key::`, never `prefix<token>`.
+    const leadingToken = valueFrom.endsWith(suffix) && Tokenization.reverseString(arn).literals.length === 0;
+    return leadingToken && SECRET_SUFFIX.test(suffix) ? arn : undefined;
+  }
+  if (/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+/.test(valueFrom)) return valueFrom.split(':').slice(0, 7).join(':');
+  if (/^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+/.test(valueFrom)) return valueFrom;
+  return undefined;
+}
+
+/** Reading the secrets that ECS injects at task start: each secret's own ARN (see {@link secretArnOf}). */
 export function secretReadStatements(valueFroms: readonly string[]): PolicyStatement[] {
   const secrets = new Set<string>();
   const parameters = new Set<string>();
   for (const valueFrom of valueFroms) {
-    if (Token.isUnresolved(valueFrom)) {
-      secrets.add(valueFrom);
-      continue;
+    const arn = secretArnOf(valueFrom);
+    if (arn === undefined) {
+      throw new Error(`secretReadStatements: "${valueFrom}" is neither a Secrets Manager secret ARN nor an SSM parameter ARN`);
     }
-    const source = secretSource(valueFrom);
-    if (source === 'secretsmanager') secrets.add(valueFrom.split(':').slice(0, 7).join(':'));
-    else if (source === 'ssm') parameters.add(valueFrom);
-    else throw new Error(`secretReadStatements: "${valueFrom}" is neither a Secrets Manager secret ARN nor an SSM parameter ARN`);
+    (secretSource(valueFrom) === 'ssm' ? parameters : secrets).add(arn);
   }
   const statements: PolicyStatement[] = [];
   if (secrets.size > 0) statements.push({ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...secrets] });
   if (parameters.size > 0) statements.push({ sid: 'ReadParameters', actions: ['ssm:GetParameters'], resources: [...parameters] });
   return statements;
+}
+
+/**
+ * Statements of several sources as one policy without duplicate ids: statements that share a sid
+ * and grant the same (effect, actions, conditions) become one with the union of their resources;
+ * a sid reused for a different grant gets a number (`EcrPullImage2`), so no grant is lost.
+ */
+export function mergeStatements(statements: readonly PolicyStatement[]): PolicyStatement[] {
+  const merged: PolicyStatement[] = [];
+  const shape = (s: PolicyStatement) => JSON.stringify([s.effect ?? 'Allow', [...s.actions].sort(), s.conditions ?? null]);
+  for (const statement of statements) {
+    const same = merged.find((m) => numberedFrom(m.sid, statement.sid) && shape(m) === shape(statement));
+    if (same) {
+      const resources = [...same.resources, ...statement.resources.filter((r) => !same.resources.includes(r))];
+      merged[merged.indexOf(same)] = { ...same, resources };
+      continue;
+    }
+    let sid = statement.sid;
+    for (let n = 2; merged.some((m) => m.sid === sid); n++) sid = `${statement.sid}${n}`;
+    merged.push({ ...statement, sid });
+  }
+  return merged;
+}
+
+/** Whether `sid` is `root` or a numbered copy of it (`EcrPullImage2` of `EcrPullImage`). */
+function numberedFrom(sid: string, root: string): boolean {
+  return sid === root || (sid.startsWith(root) && /^\d+$/.test(sid.slice(root.length)));
+}
+
+/**
+ * Mounting an EFS file system with IAM authorization, read-only or read-write, through one access
+ * point when its ARN is known (the condition keeps the role off the rest of the file system).
+ */
+export function efsClientStatement(fileSystemArn: string, options: { readonly write: boolean; readonly accessPointArn?: string }): PolicyStatement {
+  return {
+    sid: options.write ? 'MountFileSystemReadWrite' : 'MountFileSystemReadOnly',
+    actions: options.write ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] : ['elasticfilesystem:ClientMount'],
+    resources: [fileSystemArn],
+    ...(options.accessPointArn ? { conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': options.accessPointArn } } } : {}),
+  };
 }

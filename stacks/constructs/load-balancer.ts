@@ -1,7 +1,12 @@
-/** An application load balancer with its security group, listeners and the target group of one service. */
+/**
+ * An application load balancer with its security group and its listeners, one per port; services
+ * add target groups to it (`addTargets`), alone on a port or behind host/path rules.
+ */
+import { ITerraformDependable, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListener, lbListenerDefaultActionToTerraform } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -11,7 +16,7 @@ import { parseCidr } from './cidr';
 export interface TargetHealthCheck {
   /** @default '/health' */
   readonly path?: string;
-  /** HTTP codes that count as healthy, e.g. `200`, `200,401` or `200-299`. @default '200' */
+  /** HTTP codes that count as healthy, e.g. `200`, `200,302` or `200-299`. @default '200' */
   readonly successCodes?: string;
   /** @default 10 */
   readonly intervalSeconds?: number;
@@ -25,10 +30,10 @@ export interface TargetHealthCheck {
 
 /** Props of {@link LoadBalancer}. */
 export interface LoadBalancerProps {
-  /** Name of the load balancer, its target group and security group; at most 32 characters. */
+  /** Name of the load balancer and prefix of its security group's name; at most 32 characters. */
   readonly name: string;
   readonly vpcId: string;
-  /** Subnets in at least two zones: public ones for an internet-facing ALB. */
+  /** Subnets in at least two zones: public ones for an internet-facing ALB, private ones for an internal one. */
   readonly subnetIds: readonly string[];
   /**
    * Reachable only from inside the VPC.
@@ -36,15 +41,10 @@ export interface LoadBalancerProps {
    */
   readonly internal?: boolean;
   /**
-   * Client networks allowed to reach the listener ports.
-   * @default ['0.0.0.0/0']
+   * Client networks allowed to reach every listener port.
+   * @default ['0.0.0.0/0'] when internet-facing; [] when internal (clients are let in by security group)
    */
   readonly ingressCidrs?: readonly string[];
-  /**
-   * ACM certificate: port 443 serves HTTPS and port 80 redirects to it.
-   * @default - HTTP on port 80 only
-   */
-  readonly certificateArn?: string;
   /** @default 'ELBSecurityPolicy-TLS13-1-2-2021-06' (TLS 1.2 and 1.3) */
   readonly sslPolicy?: string;
   /**
@@ -52,6 +52,27 @@ export interface LoadBalancerProps {
    * @default false
    */
   readonly deletionProtection?: boolean;
+  /** @default 60 */
+  readonly idleTimeoutSeconds?: number;
+}
+
+/** Which requests a rule sends to a target group; all given conditions must match. */
+export interface TargetConditions {
+  /** e.g. `['api.example.com']`. @default - any host */
+  readonly hostHeaders?: readonly string[];
+  /** e.g. `['/orders/*']`. @default - any path */
+  readonly pathPatterns?: readonly string[];
+}
+
+/** Props of {@link LoadBalancer.addTargets}. */
+export interface AddTargetsProps {
+  /** Listener port; the listener is created with the first target group on it. */
+  readonly port: number;
+  /**
+   * ACM certificate: the listener serves HTTPS, and port 80 redirects to it.
+   * @default - plain HTTP
+   */
+  readonly certificateArn?: string;
   /** Port the targets listen on. */
   readonly targetPort: number;
   /** @default - the defaults of {@link TargetHealthCheck}, tuned so a new task is healthy in about 20 s */
@@ -61,12 +82,36 @@ export interface LoadBalancerProps {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
-  /** @default 60 */
-  readonly idleTimeoutSeconds?: number;
+  /**
+   * Needed when several target groups share the port: each gets a listener rule, and requests
+   * that match none get a 404.
+   * @default - the only target group of its port, the listener's default
+   */
+  readonly conditions?: TargetConditions;
+  /** Order of the rule among the port's rules (lower first), unique per port. @default - 100 + 10 per earlier rule of the port */
+  readonly priority?: number;
+}
+
+/** A target group added to a load balancer: what a service registers with and scales on. */
+export interface LoadBalancerTarget {
+  /** The id given to `addTargets`. */
+  readonly id: string;
+  readonly loadBalancer: LoadBalancer;
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly targetPort: number;
+  readonly targetGroupArn: string;
+  /** `app/<lb>/<id>/targetgroup/<tg>/<id>`: the label of ALB request-count scaling. */
+  readonly requestCountLabel: string;
+  /** `http://<dns>[:port]` or `https://...`. */
+  readonly url: string;
+  /** The listener (and rule) that route to the group: ECS refuses a group that no load balancer uses yet. */
+  readonly routing: readonly ITerraformDependable[];
 }
 
 /** TLS 1.2+ with forward secrecy; see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html */
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/;
 
 /** Why a list of ALB health-check success codes is invalid, or undefined if it is fine. */
 export function successCodesProblem(codes: string): string | undefined {
@@ -81,25 +126,117 @@ export function successCodesProblem(codes: string): string | undefined {
   return valid ? undefined : `health-check success codes "${codes}" are invalid; use codes or ranges from 200 to 499, e.g. 200,401 or 200-299`;
 }
 
-/** An ALB (drops invalid headers) with HTTP or HTTPS listeners forwarding to an `ip` target group. */
+/** Why a health-check path is invalid, or undefined. */
+export function healthCheckPathProblem(path: string): string | undefined {
+  return path.startsWith('/') ? undefined : `health-check path "${path}" must start with "/", e.g. /health`;
+}
+
+/** Why a certificate ARN is not an ACM certificate ARN (tokens known only at apply pass), or undefined. */
+export function certificateArnProblem(arn: string): string | undefined {
+  if (arn.includes('${') || ACM_ARN.test(arn)) return undefined;
+  return `certificate ARN "${arn}" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`;
+}
+
+/** Why a deregistration delay is out of range, or undefined. */
+export function deregistrationDelayProblem(seconds: number): string | undefined {
+  return Number.isInteger(seconds) && seconds >= 0 && seconds <= 3600 ? undefined : `deregistration delay ${seconds} s is out of range; use 0 to 3600, e.g. 30`;
+}
+
+/** Why a client CIDR is not an IPv4 or IPv6 CIDR block, or undefined. */
+export function ingressCidrProblem(cidr: string): string | undefined {
+  const ipv6 = /^[0-9a-fA-F:]+\/(\d{1,3})$/.exec(cidr);
+  if (ipv6 && cidr.includes(':') && Number(ipv6[1]) <= 128) return undefined;
+  return parseCidr(cidr) ? undefined : `client CIDR "${cidr}" is not an IPv4 or IPv6 CIDR block; use one like 203.0.113.0/24 or 2001:db8::/32`;
+}
+
+/** Why a listener port is not a TCP port, or undefined. */
+export function portProblem(port: number): string | undefined {
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? undefined : `port ${port} is not a TCP port; use 1 to 65535, e.g. 80`;
+}
+
+/** One listener and what routes through it. */
+interface Listener {
+  readonly port: number;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly certificateArn?: string;
+  readonly resource: LbListener;
+  readonly targets: { readonly id: string; readonly arn: string; readonly conditions?: TargetConditions; readonly priority?: number }[];
+  /** Set on the port-80 listener that sends HTTP to the HTTPS port. */
+  readonly redirectTo?: number;
+}
+
+/** An ALB (drops invalid headers) whose listeners are created as target groups are added. */
 export class LoadBalancer extends Construct {
+  readonly name: string;
   readonly arn: string;
-  /** `app/<name>/<id>`, for CloudWatch metrics and request-count scaling. */
+  /** `app/<name>/<id>`, for CloudWatch metrics. */
   readonly arnSuffix: string;
   readonly dnsName: string;
-  /** `http://<dns>` or `https://<dns>`. */
-  readonly url: string;
+  /** The hosted zone of the ALB's DNS name, for Route 53 aliases. */
+  readonly zoneId: string;
   readonly securityGroupId: string;
-  readonly targetGroupArn: string;
-  readonly targetGroupArnSuffix: string;
-  readonly targetPort: number;
-  /** Listeners: a service must be created after them, or ECS refuses the target group. */
-  readonly listeners: readonly LbListener[];
+  readonly internal: boolean;
+
+  private readonly vpcId: string;
+  private readonly ingressCidrs: readonly string[];
+  private readonly sslPolicy: string;
+  private readonly listeners = new Map<number, Listener>();
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const internal = props.internal ?? false;
-    const ingressCidrs = props.ingressCidrs ?? ['0.0.0.0/0'];
+    this.internal = props.internal ?? false;
+    this.ingressCidrs = props.ingressCidrs ?? (this.internal ? [] : ['0.0.0.0/0']);
+    this.sslPolicy = props.sslPolicy ?? DEFAULT_SSL_POLICY;
+    this.vpcId = props.vpcId;
+    this.name = props.name;
+    const problems: string[] = [];
+    if (props.name.length > 32) problems.push(`name "${props.name}" has ${props.name.length} characters; ALB names take at most 32`);
+    if (props.subnetIds.length < 2) problems.push(`subnetIds lists ${props.subnetIds.length} subnet(s); an ALB needs subnets in at least two zones`);
+    for (const cidr of this.ingressCidrs) {
+      const problem = ingressCidrProblem(cidr);
+      if (problem) problems.push(`ingressCidrs: ${problem}`);
+    }
+    if (problems.length > 0) throw new Error(`LoadBalancer ${props.name}: ${problems.join('; ')}`);
+
+    // A name prefix lets a changed group be created before the old one goes (no name clash).
+    const sg = new SecurityGroup(this, 'sg', {
+      namePrefix: `${props.name}-alb-`,
+      description: `Load balancer ${props.name}: listener ports from clients, the target port to tasks`,
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-alb` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const lb = new Lb(this, 'load-balancer', {
+      name: props.name,
+      loadBalancerType: 'application',
+      internal: this.internal,
+      subnets: [...props.subnetIds],
+      securityGroups: [sg.id],
+      // Requests with malformed headers are dropped instead of reaching the app (request smuggling).
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+      idleTimeout: props.idleTimeoutSeconds ?? 60,
+    });
+    this.arn = lb.arn;
+    this.arnSuffix = lb.arnSuffix;
+    this.dnsName = lb.dnsName;
+    this.zoneId = lb.zoneId;
+    this.securityGroupId = sg.id;
+  }
+
+  /** The listener ports, ascending. */
+  get ports(): number[] {
+    return [...this.listeners.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Adds a target group on a listener port, creating the listener (and, for HTTPS, the port-80
+   * redirect) with the first group on it. Several groups on one port each need conditions.
+   */
+  addTargets(id: string, props: AddTargetsProps): LoadBalancerTarget {
+    const fail = (problem: string) => {
+      throw new Error(`LoadBalancer ${this.name} addTargets("${id}"): ${problem}`);
+    };
     const health = {
       path: '/health',
       successCodes: '200',
@@ -110,49 +247,25 @@ export class LoadBalancer extends Construct {
       ...props.healthCheck,
     };
     const deregistrationDelaySeconds = props.deregistrationDelaySeconds ?? 30;
-    validate(props, ingressCidrs, health, deregistrationDelaySeconds);
-    const https = props.certificateArn !== undefined;
+    const problems = [
+      portProblem(props.port),
+      portProblem(props.targetPort),
+      props.certificateArn !== undefined ? certificateArnProblem(props.certificateArn) : undefined,
+      deregistrationDelayProblem(deregistrationDelaySeconds),
+      ...targetHealthProblems(health),
+      ...this.routingProblems(id, props),
+    ].filter((p): p is string => p !== undefined);
+    if (problems.length > 0) fail(problems.join('; '));
 
-    const sg = new SecurityGroup(this, 'sg', {
-      name: `${props.name}-alb`,
-      description: `Load balancer ${props.name}: listener ports from clients, the target port to tasks`,
-      vpcId: props.vpcId,
-      tags: { Name: `${props.name}-alb` },
-    });
-    const ports = https ? [80, 443] : [80];
-    for (const port of ports) {
-      for (const cidr of ingressCidrs) {
-        const ipv6 = cidr.includes(':');
-        new VpcSecurityGroupIngressRule(this, `ingress-${port}-${cidr.replace(/[^0-9a-fA-F]+/g, '-')}`, {
-          securityGroupId: sg.id,
-          description: `${port === 443 ? 'HTTPS' : 'HTTP'} from ${cidr}`,
-          ipProtocol: 'tcp',
-          fromPort: port,
-          toPort: port,
-          ...(ipv6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-        });
-      }
-    }
-
-    const lb = new Lb(this, 'load-balancer', {
-      name: props.name,
-      loadBalancerType: 'application',
-      internal,
-      subnets: [...props.subnetIds],
-      securityGroups: [sg.id],
-      // Requests with malformed headers are dropped instead of reaching the app (request smuggling).
-      dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.deletionProtection ?? false,
-      idleTimeout: props.idleTimeoutSeconds ?? 60,
-    });
-
-    const targetGroup = new LbTargetGroup(this, 'targets', {
-      name: props.name,
+    const listener = this.listener(props.port, props.certificateArn);
+    const targetGroup = new LbTargetGroup(this, `${id}-targets`, {
+      // Target group prefixes take at most 6 characters.
+      namePrefix: `${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 5)}-`,
       port: props.targetPort,
       protocol: 'HTTP',
       // Fargate tasks use awsvpc networking: each task is registered by its own IP.
       targetType: 'ip',
-      vpcId: props.vpcId,
+      vpcId: this.vpcId,
       deregistrationDelay: String(deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
@@ -165,70 +278,144 @@ export class LoadBalancer extends Construct {
         healthyThreshold: health.healthyThreshold,
         unhealthyThreshold: health.unhealthyThreshold,
       },
+      tags: { Name: `${this.name}-${id}` },
+      // The replacement registers with the listener before the old group is deleted.
+      lifecycle: { createBeforeDestroy: true },
     });
+    const routing: ITerraformDependable[] = [listener.resource];
+    if (props.conditions) {
+      const priority = props.priority ?? 100 + 10 * listener.targets.filter((t) => t.conditions).length;
+      routing.push(
+        new LbListenerRule(this, `${id}-rule`, {
+          listenerArn: listener.resource.arn,
+          priority,
+          action: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+          condition: [
+            ...(props.conditions.hostHeaders ? [{ hostHeader: { values: [...props.conditions.hostHeaders] } }] : []),
+            ...(props.conditions.pathPatterns ? [{ pathPattern: { values: [...props.conditions.pathPatterns] } }] : []),
+          ],
+        }),
+      );
+      listener.targets.push({ id, arn: targetGroup.arn, conditions: props.conditions, priority });
+    } else {
+      listener.targets.push({ id, arn: targetGroup.arn });
+    }
+    const protocol = listener.protocol;
+    const defaultPort = protocol === 'HTTPS' ? 443 : 80;
+    return {
+      id,
+      loadBalancer: this,
+      port: props.port,
+      protocol,
+      targetPort: props.targetPort,
+      targetGroupArn: targetGroup.arn,
+      requestCountLabel: `${this.arnSuffix}/${targetGroup.arnSuffix}`,
+      url: `${protocol.toLowerCase()}://${this.dnsName}${props.port === defaultPort ? '' : `:${props.port}`}`,
+      routing,
+    };
+  }
 
-    const forward = [{ type: 'forward', targetGroupArn: targetGroup.arn }];
-    const listeners = https
-      ? [
-          new LbListener(this, 'https', {
-            loadBalancerArn: lb.arn,
-            port: 443,
-            protocol: 'HTTPS',
-            certificateArn: props.certificateArn,
-            sslPolicy: props.sslPolicy ?? DEFAULT_SSL_POLICY,
-            defaultAction: forward,
-          }),
-          new LbListener(this, 'http', {
-            loadBalancerArn: lb.arn,
-            port: 80,
-            protocol: 'HTTP',
-            defaultAction: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
-          }),
-        ]
-      : [new LbListener(this, 'http', { loadBalancerArn: lb.arn, port: 80, protocol: 'HTTP', defaultAction: forward })];
+  private routingProblems(id: string, props: AddTargetsProps): string[] {
+    const problems: string[] = [];
+    const https = props.certificateArn !== undefined;
+    const existing = this.listeners.get(props.port);
+    if (existing?.redirectTo !== undefined) {
+      problems.push(`port ${props.port} redirects HTTP to HTTPS port ${existing.redirectTo}; serve this group on another port`);
+    } else if (existing && existing.certificateArn !== props.certificateArn) {
+      problems.push(`port ${props.port} already serves ${existing.protocol}${existing.certificateArn ? ` with ${existing.certificateArn}` : ''}; every group on a port uses the same protocol and certificate`);
+    }
+    const protocols = new Set([...this.listeners.values()].filter((l) => l.redirectTo === undefined).map((l) => l.protocol));
+    if (protocols.size > 0 && !protocols.has(https ? 'HTTPS' : 'HTTP')) {
+      problems.push(`the load balancer serves ${[...protocols].join(', ')} and this group ${https ? 'HTTPS' : 'HTTP'}; with HTTPS, every listener serves HTTPS (port 80 only redirects), so give each group a certificate or none`);
+    }
+    if (https && props.port === 80) problems.push('HTTPS on port 80 leaves no port for the HTTP redirect; use 443');
+    if (existing && (!props.conditions || existing.targets.some((t) => !t.conditions))) {
+      problems.push(`port ${props.port} is shared with ${existing.targets.map((t) => t.id).join(', ')}; give every group on a shared port conditions (host or path)`);
+    }
+    if (props.conditions && !props.conditions.hostHeaders?.length && !props.conditions.pathPatterns?.length) {
+      problems.push('conditions names no host and no path; give hostHeaders or pathPatterns');
+    }
+    if (props.priority !== undefined) {
+      if (!Number.isInteger(props.priority) || props.priority < 1 || props.priority > 50000) problems.push(`priority ${props.priority} is out of range; use 1 to 50000`);
+      const clash = existing?.targets.find((t) => t.priority === props.priority);
+      if (clash) problems.push(`priority ${props.priority} is taken by ${clash.id} on port ${props.port}; give each rule its own priority`);
+    }
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) problems.push('the id may hold only lower-case letters, digits and hyphens');
+    return problems;
+  }
 
-    this.arn = lb.arn;
-    this.arnSuffix = lb.arnSuffix;
-    this.dnsName = lb.dnsName;
-    this.url = `${https ? 'https' : 'http'}://${lb.dnsName}`;
-    this.securityGroupId = sg.id;
-    this.targetGroupArn = targetGroup.arn;
-    this.targetGroupArnSuffix = targetGroup.arnSuffix;
-    this.targetPort = props.targetPort;
-    this.listeners = listeners;
+  /** The listener of a port, created on first use with its client ingress rules. */
+  private listener(port: number, certificateArn?: string): Listener {
+    const existing = this.listeners.get(port);
+    if (existing) return existing;
+    const protocol = certificateArn !== undefined ? 'HTTPS' : 'HTTP';
+    const listener: Listener = {
+      port,
+      protocol,
+      certificateArn,
+      targets: [],
+      resource: new LbListener(this, listenerId(protocol, port), {
+        loadBalancerArn: this.arn,
+        port,
+        protocol,
+        ...(certificateArn !== undefined ? { certificateArn, sslPolicy: this.sslPolicy } : {}),
+        // Decided at synth, when every group of the port is known.
+        defaultAction: Lazy.anyValue({ produce: () => [lbListenerDefaultActionToTerraform(defaultAction(listener))] }),
+      }),
+    };
+    this.listeners.set(port, listener);
+    this.allowClients(port, protocol);
+    if (protocol === 'HTTPS' && !this.listeners.has(80)) {
+      const redirect = new LbListener(this, listenerId('HTTP', 80), {
+        loadBalancerArn: this.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { port: String(port), protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
+      });
+      this.listeners.set(80, { port: 80, protocol: 'HTTP', targets: [], resource: redirect, redirectTo: port });
+      this.allowClients(80, 'HTTP');
+    }
+    return listener;
+  }
+
+  private allowClients(port: number, protocol: 'HTTP' | 'HTTPS'): void {
+    const where = port === (protocol === 'HTTPS' ? 443 : 80) ? protocol : `${protocol} port ${port}`;
+    for (const cidr of this.ingressCidrs) {
+      const ipv6 = cidr.includes(':');
+      new VpcSecurityGroupIngressRule(this, `ingress-${port}-${cidr.replace(/[^0-9a-fA-F]+/g, '-')}`, {
+        securityGroupId: this.securityGroupId,
+        description: `${where} from ${cidr}`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        ...(ipv6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+      });
+    }
   }
 }
 
-function validate(
-  props: LoadBalancerProps,
-  ingressCidrs: readonly string[],
-  health: Required<TargetHealthCheck>,
-  deregistrationDelaySeconds: number,
-): void {
-  const fail = (message: string) => {
-    throw new Error(`LoadBalancer: ${message}`);
-  };
-  if (props.name.length > 32) fail(`name "${props.name}" has ${props.name.length} characters; ALB names take at most 32`);
-  if (props.subnetIds.length < 2) fail(`subnetIds lists ${props.subnetIds.length} subnet(s); an ALB needs subnets in at least two zones`);
-  if (ingressCidrs.length === 0) fail('ingressCidrs is empty; list the client networks, e.g. ["0.0.0.0/0"]');
-  for (const cidr of ingressCidrs) {
-    if (!cidr.includes(':') && !parseCidr(cidr)) fail(`ingressCidrs: "${cidr}" is not a CIDR block; use one like 203.0.113.0/24`);
-  }
-  if (props.certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+/.test(props.certificateArn)) {
-    fail(`certificateArn "${props.certificateArn}" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id>`);
-  }
-  const codes = successCodesProblem(health.successCodes);
-  if (codes) fail(`healthCheck.${codes}`);
-  if (!health.path.startsWith('/')) fail(`healthCheck.path "${health.path}" must start with "/", e.g. /health`);
+/** `http` / `https` on the protocol's own port, else `http-8080`: the default ports keep short, stable ids. */
+function listenerId(protocol: 'HTTP' | 'HTTPS', port: number): string {
+  const name = protocol.toLowerCase();
+  return port === (protocol === 'HTTPS' ? 443 : 80) ? name : `${name}-${port}`;
+}
+
+/** A port's only group takes every request; a port shared by rules answers what no rule matches with 404. */
+function defaultAction(listener: Listener): { type: string; targetGroupArn?: string; fixedResponse?: { contentType: string; statusCode: string; messageBody: string } } {
+  const [only] = listener.targets;
+  if (listener.targets.length === 1 && !only.conditions) return { type: 'forward', targetGroupArn: only.arn };
+  return { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404', messageBody: 'Not found' } };
+}
+
+function targetHealthProblems(health: Required<TargetHealthCheck>): string[] {
+  const problems: (string | undefined)[] = [successCodesProblem(health.successCodes), healthCheckPathProblem(health.path)];
   if (health.timeoutSeconds >= health.intervalSeconds) {
-    fail(`healthCheck.timeoutSeconds ${health.timeoutSeconds} must be below intervalSeconds ${health.intervalSeconds}`);
+    problems.push(`healthCheck.timeoutSeconds ${health.timeoutSeconds} must be below intervalSeconds ${health.intervalSeconds}`);
   }
-  if (health.intervalSeconds < 5 || health.intervalSeconds > 300) fail(`healthCheck.intervalSeconds ${health.intervalSeconds} is out of range; use 5 to 300`);
-  if (health.timeoutSeconds < 2 || health.timeoutSeconds > 120) fail(`healthCheck.timeoutSeconds ${health.timeoutSeconds} is out of range; use 2 to 120`);
+  if (health.intervalSeconds < 5 || health.intervalSeconds > 300) problems.push(`healthCheck.intervalSeconds ${health.intervalSeconds} is out of range; use 5 to 300`);
+  if (health.timeoutSeconds < 2 || health.timeoutSeconds > 120) problems.push(`healthCheck.timeoutSeconds ${health.timeoutSeconds} is out of range; use 2 to 120`);
   for (const key of ['healthyThreshold', 'unhealthyThreshold'] as const) {
-    if (!Number.isInteger(health[key]) || health[key] < 2 || health[key] > 10) fail(`healthCheck.${key} ${health[key]} is out of range; use 2 to 10`);
+    if (!Number.isInteger(health[key]) || health[key] < 2 || health[key] > 10) problems.push(`healthCheck.${key} ${health[key]} is out of range; use 2 to 10`);
   }
-  if (!Number.isInteger(deregistrationDelaySeconds) || deregistrationDelaySeconds < 0 || deregistrationDelaySeconds > 3600) {
-    fail(`deregistrationDelaySeconds ${deregistrationDelaySeconds} is out of range; use 0 to 3600`);
-  }
+  return problems.filter((p): p is string => p !== undefined);
 }

@@ -4,6 +4,7 @@
  * the README ("Policy checks") lists them all.
  */
 import type { Rule } from './engine';
+import { dnsRules } from './rules/dns';
 import { dynamodbRules } from './rules/dynamodb';
 import { ecrRules } from './rules/ecr';
 import { ecsRules } from './rules/ecs';
@@ -31,5 +32,6 @@ export const RULES: readonly Rule[] = [
   ...logRules,
   ...iamRules,
   ...vpcRules,
+  ...dnsRules,
   ...stateRules,
 ];

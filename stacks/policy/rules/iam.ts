@@ -152,4 +152,31 @@ export const iamRules: readonly Rule[] = [
         .filter((s) => s.statements === undefined)
         .map(({ element, label }) => ({ element, message: `${label} is not literal JSON: IAM001/IAM002 could not check it` })),
   },
+  {
+    id: 'IAM004',
+    mirrors: 'own',
+    title: 'Every ECS task definition has a task role and an execution role of its own',
+    fix: 'give each task definition its own two roles (FargateTaskDefinition creates them): a shared role grants one service what another needs',
+    resourceTypes: ['aws_ecs_task_definition'],
+    check(doc) {
+      const tasks = doc.resources('aws_ecs_task_definition');
+      const users = new Map<string, string[]>();
+      for (const task of tasks) {
+        for (const key of ['task_role_arn', 'execution_role_arn']) {
+          const role = task.attributes[key];
+          if (typeof role === 'string') users.set(role, [...(users.get(role) ?? []), `${task.address} (${key})`]);
+        }
+      }
+      return tasks.flatMap((task) => {
+        const messages: string[] = [];
+        const { task_role_arn: taskRole, execution_role_arn: executionRole } = task.attributes;
+        if (typeof taskRole === 'string' && taskRole === executionRole) messages.push('the task role is also the execution role: the application gets what ECS needs to start it');
+        for (const role of [taskRole, executionRole]) {
+          const shared = typeof role === 'string' ? (users.get(role) ?? []).filter((u) => !u.startsWith(`${task.address} `)) : [];
+          if (shared.length > 0) messages.push(`${String(role)} is also used by ${shared.join(', ')}`);
+        }
+        return messages.map((message) => ({ element: task, message }));
+      });
+    },
+  },
 ];

@@ -1,12 +1,13 @@
 /** Load balancer rules: header hygiene, HTTPS, TLS policy, health checks, deletion protection. */
 import type { Rule, TfElement } from '../engine';
-import { block, blocks, inProd, isTrue, perResource, text } from './attributes';
+import { block, blocks, inProd, isTrue, numberOf, perResource, text } from './attributes';
 
 /** Load balancer resource types (aws_alb is the older alias). */
 export const LB = ['aws_lb', 'aws_alb'];
 /** Listener resource types. */
 export const LISTENER = ['aws_lb_listener', 'aws_alb_listener'];
 const TARGET_GROUP = ['aws_lb_target_group', 'aws_alb_target_group'];
+const LISTENER_RULE = ['aws_lb_listener_rule', 'aws_alb_listener_rule'];
 /** TLS 1.2+ policies with forward secrecy only (the provider default, ELBSecurityPolicy-2016-08, allows TLS 1.0). */
 const MODERN_TLS_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 
@@ -75,4 +76,20 @@ export const loadBalancerRules: readonly Rule[] = [
       return http && !text(check?.path) ? 'no health check path: a target that cannot serve the app still counts as healthy' : undefined;
     },
   }),
+  {
+    id: 'ALB006',
+    mirrors: 'own',
+    title: 'Listener rules name a priority, unique on their listener',
+    fix: 'give each rule an explicit priority (LoadBalancer.addTargets priority), different from every other rule of its listener',
+    resourceTypes: LISTENER_RULE,
+    check(doc) {
+      const rules = doc.resources(...LISTENER_RULE);
+      return rules.flatMap((rule) => {
+        const priority = numberOf(rule.attributes.priority);
+        if (priority === undefined) return [{ element: rule, message: 'no priority: AWS appends the rule after the others, so the order of rules depends on the order of creation' }];
+        const clash = rules.find((other) => other !== rule && other.attributes.listener_arn === rule.attributes.listener_arn && numberOf(other.attributes.priority) === priority);
+        return clash ? [{ element: rule, message: `priority ${priority} is also the priority of ${clash.address} on the same listener` }] : [];
+      });
+    },
+  },
 ];

@@ -131,4 +131,22 @@ export const securityGroupRules: readonly Rule[] = [
     resourceTypes: [SG, SG_RULE, INGRESS_RULE, EGRESS_RULE],
     check: undescribedRules,
   },
+  {
+    id: 'SG003',
+    mirrors: 'own',
+    title: "An internal load balancer's group admits no client from 0.0.0.0/0 or ::/0",
+    fix: 'let clients in by their security group (FargateService.allowTo) or a private CIDR; an internal load balancer has no internet clients',
+    resourceTypes: [SG, SG_RULE, INGRESS_RULE, ...LB],
+    check(doc) {
+      const internalGroups = new Set(
+        doc
+          .resources(...LB)
+          .filter((lb) => lb.attributes.internal === true || lb.attributes.internal === 'true')
+          .flatMap((lb) => strings(lb.attributes.security_groups).map((ref) => doc.referenced(ref)?.address)),
+      );
+      return ingressPermissions(doc)
+        .filter((p) => p.group !== undefined && internalGroups.has(p.group.address) && p.cidrs.some((c) => OPEN_CIDRS.has(c)))
+        .map((p) => ({ element: p.element, message: `${describePorts(p)} of an internal load balancer open to ${p.cidrs.filter((c) => OPEN_CIDRS.has(c)).join(', ')}` }));
+    },
+  },
 ];

@@ -17,6 +17,14 @@ describe('failureReason', () => {
     );
   });
 
+  test('without colours (no box), the diagnostic after cdktf\'s stack prefix still gives summary and detail', () => {
+    expect(failureReason(fixture('cdktf-deploy-mirror-refused-no-color.log'))).toBe(
+      'Failed to query available provider packages: Could not retrieve the list of available versions for provider hashicorp/aws: ' +
+        'failed to query provider mirror https://127.0.0.1:1/providers/ for registry.terraform.io/hashicorp/aws: the request failed after 2 attempts, ' +
+        'please try again later: Get "https://127.0.0.1:1/providers/registry.terraform.io/hashicorp/aws/index.json": dial tcp 127.0.0.1:1: connect: connection refused',
+    );
+  });
+
   test('an app that throws during synth gives its error message and the problems listed under it', () => {
     expect(failureReason(fixture('cdktf-deploy-bad-seed.log'))).toBe(
       'Seed data has 2 problems; nothing was synthesized: data/category.csv:1: missing column "description"; data/category.csv:1: missing column "sortOrder"',
@@ -26,6 +34,11 @@ describe('failureReason', () => {
   test('generic wrapper lines ("non-zero exit code") give way to the specific error after them', () => {
     const output = 'Error:         non-zero exit code 1\nCommand output on stderr:\n    TypeError: stack.addOutput is not a function\n        at main (x.js:1:1)\n';
     expect(failureReason(output)).toBe('stack.addOutput is not a function');
+  });
+
+  test('an error after a log level ("fatal: Error: …") gives its message', () => {
+    const output = '(node:1) Warning: NodeVersionSupportWarning: upgrade\nfatal: Error: listen EADDRINUSE: address already in use :::8080\n    at Server.setupListenHandle\n';
+    expect(failureReason(output)).toBe('listen EADDRINUSE: address already in use :::8080');
   });
 
   test('a diagnostic without detail is its summary alone', () => {
@@ -41,8 +54,8 @@ describe('failureReason', () => {
     expect(failureReason('\u001b[2K⠋  Synthesizing\n\n')).toBeUndefined();
   });
 
-  test('a very long reason is clipped to 400 characters', () => {
-    expect(failureReason(`Error: ${'x'.repeat(1000)}`)?.length).toBe(400);
+  test('a very long reason is clipped to 600 characters', () => {
+    expect(failureReason(`Error: ${'x'.repeat(1000)}`)?.length).toBe(600);
   });
 });
 

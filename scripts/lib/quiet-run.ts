@@ -53,14 +53,23 @@ function withoutStackPrefix(line: string): string {
 }
 
 const GENERIC = /non-zero exit code|failed with exit code|^Command failed|problems with the CLI configuration/i;
-const MAX_REASON = 400;
+const MAX_REASON = 600;
 
-/** `message`, plus the indented lines after `lines[index]` when the message ends with a colon. */
+/**
+ * `message` completed by what follows `lines[index]`: the indented lines under a message that ends
+ * with a colon (a list of problems), or the paragraph after one blank line (Terraform's diagnostic
+ * detail without colours).
+ */
 function withContinuation(message: string, lines: readonly string[], index: number): string {
-  if (!message.endsWith(':')) return message;
   const more: string[] = [];
-  for (let i = index + 1; i < lines.length && /^\s+\S/.test(lines[i]) && !/^\s+at /.test(lines[i]); i++) more.push(lines[i].trim());
-  return more.length > 0 ? `${message} ${more.join('; ')}` : message;
+  if (message.endsWith(':')) {
+    for (let i = index + 1; i < lines.length && /^\s+\S/.test(lines[i]) && !/^\s+at /.test(lines[i]); i++) more.push(lines[i].trim());
+    return more.length > 0 ? `${message} ${more.join('; ')}` : message;
+  }
+  if (lines[index + 1]?.trim() === '' && /\S/.test(lines[index + 2] ?? '') && !/^\s+at /.test(lines[index + 2])) {
+    for (let i = index + 2; i < lines.length && lines[i].trim() !== ''; i++) more.push(lines[i].trim());
+  }
+  return more.length > 0 ? `${message}: ${more.join(' ')}` : message;
 }
 
 /**
@@ -84,8 +93,9 @@ export function failureReason(output: string): string | undefined {
     return clip(detail.length > 0 ? `${summary}: ${detail.join(' ')}` : summary);
   }
 
-  // Node errors ("TypeError: …"), then cdktf's "ERROR:" and logger lines, then apt's "E: …".
-  for (const pattern of [/^\s*\w*Error: (.+)$/, /^\s*(?:\[[^\]]*\] \[ERROR\] [\w-]+ - |ERROR:\s*)(.+)$/, /^(E: .+)$/]) {
+  // Node and plain Terraform errors ("TypeError: …", also after a log level such as "fatal: " or
+  // cdktf's stack prefix), then cdktf's "ERROR:" and logger lines, then apt's "E: …".
+  for (const pattern of [/^\s*(?:[\w-]+ {2,}|[\w-]+: )?\w*Error: (.+)$/, /^\s*(?:\[[^\]]*\] \[ERROR\] [\w-]+ - |ERROR:\s*)(.+)$/, /^(E: .+)$/]) {
     for (let i = 0; i < lines.length; i++) {
       const message = pattern.exec(lines[i])?.[1]?.trim();
       if (message !== undefined && message !== '' && !GENERIC.test(message)) return clip(withContinuation(message, lines, i));

@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     if (!(await portFree(servicePort))) throw new StepFailure(`port ${servicePort} is already in use; stop what listens there, or set PORT to a free port`);
     const prepareStarted = performance.now();
     const changes = describeChanges(await prepareMachine({ root: ROOT }));
-    if (changes.length > 0) log(`machine prepared: ${changes.join('; ')} (${seconds(performance.now() - prepareStarted)})`);
+    if (changes.length > 0) log(`machine prepared in ${seconds(performance.now() - prepareStarted)}: ${changes.join('; ')}`);
 
     let endpoint = `http://127.0.0.1:${dynamoPort}`;
     await step(

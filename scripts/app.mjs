@@ -109,7 +109,7 @@ if (options.synth) {
   outdir = options.output ?? cdktfJson.output ?? 'cdktf.out';
   cliEnvironment(cdktfJson, outdir);
 }
-await ensureAppBuilt(ROOT);
+ensureAppBuilt(ROOT);
 const run = () => runBundle(path.join(ROOT, APP_BUNDLE));
 try {
   run();

@@ -7,6 +7,7 @@
 // scripts/app.mjs can tell in a few milliseconds whether the bundle is still current and rebuild only
 // when a source changed. `node scripts/build-app.mjs` (`npm run build:app`) always rebuilds.
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -52,10 +53,22 @@ export function staleInput(root = ROOT) {
   return undefined;
 }
 
-/** Bundles `<root>/main.ts` into `<root>/.build/main.js` and records its inputs. */
-export async function buildApp(root = ROOT) {
-  const { build } = await import('esbuild');
-  const result = await build({
+/** Writes `file` through a temporary file and a rename. */
+function writeAtomically(file, contents) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, contents);
+  fs.renameSync(temporary, file);
+}
+
+/**
+ * Bundles `<root>/main.ts` into `<root>/.build/main.js` and records its inputs. Synchronous on
+ * purpose: scripts/app.mjs then runs the app from the same stack whether it built or not, and the
+ * stack traces cdktf records stay the same. esbuild is loaded only when a build is needed.
+ */
+export function buildApp(root = ROOT) {
+  const { buildSync } = createRequire(import.meta.url)('esbuild');
+  const result = buildSync({
     absWorkingDir: root,
     entryPoints: [path.join(root, 'main.ts')],
     outfile: path.join(root, APP_BUNDLE),
@@ -67,23 +80,27 @@ export async function buildApp(root = ROOT) {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
+    // Written below, each file renamed into place: a synth running at the same time reads the old
+    // bundle or the new one, never half of one.
+    write: false,
   });
+  for (const output of result.outputFiles) writeAtomically(output.path, output.contents);
   const files = {};
   const sources = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('node_modules/'));
   for (const file of [...sources, ...BUILD_SETTINGS]) {
     const print = fingerprint(path.join(root, file));
     if (print !== undefined) files[file] = print;
   }
-  fs.writeFileSync(path.join(root, APP_INPUTS), `${JSON.stringify({ version: INPUTS_VERSION, files })}\n`);
+  writeAtomically(path.join(root, APP_INPUTS), `${JSON.stringify({ version: INPUTS_VERSION, files })}\n`);
 }
 
 /** Rebuilds the bundle when an input changed; returns what was stale, or undefined when nothing was. */
-export async function ensureAppBuilt(root = ROOT) {
+export function ensureAppBuilt(root = ROOT) {
   const stale = staleInput(root);
-  if (stale !== undefined) await buildApp(root);
+  if (stale !== undefined) buildApp(root);
   return stale;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await buildApp(ROOT);
+  buildApp(ROOT);
 }

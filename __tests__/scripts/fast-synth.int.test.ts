@@ -1,7 +1,7 @@
 /**
  * `npm run synth` (scripts/app.mjs --synth) against `cdktf synth`: the same files, and a bundle that
- * is rebuilt only when a source changed. The rebuild tests run in a scratch copy of the project, so
- * they never touch the worktree's .build/.
+ * is rebuilt only when a source changed. Every test runs in a scratch copy of the project, so none
+ * touches the worktree's .build/ or cdktf.out/.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -27,20 +27,29 @@ async function fastSynth(project: string, out: string, extraEnv: NodeJS.ProcessE
   }
 }
 
+/** A scratch copy of the project; `service/` holds only the Dockerfile, so dev synth warns about it. */
+function scratchProject(prefix: string): string {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  for (const entry of ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'data', 'service/Dockerfile']) {
+    fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
+  return project;
+}
+
 describe('npm run synth and cdktf synth', () => {
-  let tmp: string;
-  beforeAll(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fast-synth-'))));
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  let project: string;
+  beforeAll(() => (project = scratchProject('fast-synth-')));
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   test('write byte-identical cdk.tf.json files and manifest, warnings and their stack traces included', async () => {
-    // Given the dev environment, whose service stack carries a warning annotation
-    const devEnv = { ...env, CDKTF_ENV: 'dev' };
+    // Given the dev environment, whose service stack warns that the image build context is empty
     // When both write all stacks
-    await run(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', path.join(tmp, 'cli')], { cwd: ROOT, env: devEnv });
-    const fast = await fastSynth(ROOT, path.join(tmp, 'fast'), { CDKTF_ENV: 'dev' });
-    // Then every synthesized file is the same, byte for byte, and the warning was printed
-    const stacks = fs.readdirSync(path.join(tmp, 'fast', 'stacks')).sort();
-    expect({ stacks, differing: differingSynthFiles(path.join(tmp, 'cli'), path.join(tmp, 'fast')), warned: /^WARN \[service\/image\]/m.test(fast.stdout) }).toEqual({
+    await run(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', 'cli'], { cwd: project, env: { ...env, CDKTF_ENV: 'dev' } });
+    const fast = await fastSynth(project, 'fast', { CDKTF_ENV: 'dev' });
+    // Then every synthesized file is the same, byte for byte, and the warning was printed as cdktf prints it
+    const stacks = fs.readdirSync(path.join(project, 'fast', 'stacks')).sort();
+    expect({ stacks, differing: differingSynthFiles(path.join(project, 'cli'), path.join(project, 'fast')), warned: /^WARN \[service\/image\]: ContainerImage/m.test(fast.stdout) }).toEqual({
       stacks: ['data', 'network', 'service'],
       differing: [],
       warned: true,
@@ -49,11 +58,11 @@ describe('npm run synth and cdktf synth', () => {
 
   test('remove the folder of a stack the app no longer has, as cdktf synth does', async () => {
     // Given an output folder holding a stack that main.ts does not define
-    const out = path.join(tmp, 'orphan');
+    const out = path.join(project, 'orphan');
     fs.mkdirSync(path.join(out, 'stacks', 'retired'), { recursive: true });
     fs.writeFileSync(path.join(out, 'stacks', 'retired', 'cdk.tf.json'), '{}');
     // When npm run synth writes into it
-    const result = await fastSynth(ROOT, out);
+    const result = await fastSynth(project, out);
     // Then only the app's stacks remain
     expect({ code: result.code, stacks: fs.readdirSync(path.join(out, 'stacks')).sort() }).toEqual({ code: 0, stacks: ['data', 'network', 'service'] });
   });
@@ -63,13 +72,7 @@ describe('the app bundle in a scratch copy of the project', () => {
   let project: string;
   const bundle = (): string => path.join(project, '.build', 'main.js');
 
-  beforeAll(() => {
-    project = fs.mkdtempSync(path.join(os.tmpdir(), 'app-build-'));
-    for (const entry of ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'data']) {
-      fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
-  });
+  beforeAll(() => (project = scratchProject('app-build-')));
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   test('is built on the first synth', async () => {

@@ -1,6 +1,8 @@
 /**
  * Two layers: `unit` (pure functions, constructs, stacks: no processes) and `integration`
- * (real terraform, the embedded DynamoDB, HTTP and the browser). `npm test` runs both.
+ * (real terraform, the embedded DynamoDB, HTTP and the browser). `npm test` runs both. Before the
+ * integration layer, scripts/jest-global-setup.ts prepares the machine: the Terraform provider
+ * mirror and CLI config file, and Chromium when the browser tests are selected.
  */
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = {
@@ -15,6 +17,12 @@ module.exports = {
   maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/__tests__/**/*.int.test.ts'], slowTestThreshold: 60 },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/__tests__/**/*.int.test.ts'],
+      slowTestThreshold: 60,
+      globalSetup: '<rootDir>/scripts/jest-global-setup.ts',
+    },
   ],
 };

@@ -1,12 +1,16 @@
 /**
- * `npm run data:local`: the `data` stack deployed for real to the embedded DynamoDB. Starts dynalite
- * (persisted under .local/dynamodb/) unless one already answers on DYNAMODB_PORT, then runs
- * `cdktf deploy data` with CDKTF_ENV=local. `--keep-running` leaves a dynalite started here running
- * in the foreground afterwards; otherwise it is stopped.
+ * `npm run data:local`: the `data` stack deployed for real to the embedded DynamoDB. Prepares the
+ * machine (scripts/prepare-machine.ts), starts dynalite (persisted under .local/dynamodb/) unless
+ * one already answers on DYNAMODB_PORT, then runs `cdktf deploy data` with CDKTF_ENV=local. The
+ * whole cdktf and Terraform output goes to .local/logs/deploy-data.log; the terminal gets one line.
+ * `--keep-running` leaves a dynalite started here running in the foreground afterwards.
  */
-import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
+import { describeChanges, prepareMachine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
 
 /** Options of {@link deployDataLocal}. */
@@ -15,15 +19,56 @@ export interface DeployDataLocalOptions {
   readonly endpoint: string;
   /** Project directory: holds cdktf.json; state goes to `<cwd>/state/local/data.tfstate`. */
   readonly cwd: string;
-  /** Where cdktf's output goes. @default 'inherit' */
+  /** Where the whole cdktf and Terraform output goes. @default `<cwd>/.local/logs/deploy-data.log` */
+  readonly logFile?: string;
+  /** `inherit` also shows cdktf's output on stderr, without spinner frames and `<sensitive>` lines. @default 'ignore' */
   readonly stdio?: 'inherit' | 'ignore';
+  /** Aborting stops the deploy. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a deploy left in DynamoDB. */
+export interface DataDeployment {
+  /** Tables of the stack, by physical name, with their item counts. */
+  readonly tables: Readonly<Record<string, number>>;
+  readonly items: number;
+  /** Wall time of `cdktf deploy`, in milliseconds. */
+  readonly ms: number;
+  readonly logFile: string;
+}
+
+/** The physical names of the DynamoDB tables in a synthesized stack (`cdk.tf.json`). */
+export function tableNames(stack: unknown): string[] {
+  const tables = (stack as { resource?: { aws_dynamodb_table?: Record<string, { name?: unknown }> } }).resource?.aws_dynamodb_table ?? {};
+  return Object.entries(tables).map(([id, table]) => {
+    if (typeof table.name !== 'string' || table.name.includes('${')) {
+      throw new Error(`cdk.tf.json aws_dynamodb_table.${id}.name: ${JSON.stringify(table.name)} is not a literal table name; the local environment names its tables literally`);
+    }
+    return table.name;
+  });
+}
+
+/** Counts the items of each table with a paginated `Scan` (`Select: COUNT`). */
+async function countItems(endpoint: string, region: string, names: readonly string[]): Promise<Record<string, number>> {
+  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const counts: Record<string, number> = {};
+    for (const name of names) {
+      counts[name] = 0;
+      for await (const page of paginateScan({ client }, { TableName: name, Select: 'COUNT' })) counts[name] += page.Count ?? 0;
+    }
+    return counts;
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
  * Runs `cdktf deploy data --auto-approve --skip-provider-lock` for the local environment against
- * `endpoint`. Asynchronous on purpose: the DynamoDB may be served from this very process.
+ * `endpoint`, then counts what the tables hold. Throws a {@link StepFailure} with the one line that
+ * says why and the log's path. Asynchronous on purpose: the DynamoDB may be served from this very process.
  */
-export async function deployDataLocal(options: DeployDataLocalOptions): Promise<void> {
+export async function deployDataLocal(options: DeployDataLocalOptions): Promise<DataDeployment> {
   const url = new URL(options.endpoint);
   if (!['127.0.0.1', 'localhost'].includes(url.hostname) || url.port === '') {
     throw new Error(`deployDataLocal endpoint: "${options.endpoint}" is not a loopback URL with a port; use e.g. http://127.0.0.1:8000`);
@@ -31,16 +76,29 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   const cdktf = path.join(options.cwd, 'node_modules', '.bin', 'cdktf');
   // The provider lock step needs the registry; the AWS provider comes from the local mirror or cache.
   const args = ['deploy', 'data', '--auto-approve', '--skip-provider-lock'];
-  const child = spawn(cdktf, args, {
+  const log = options.logFile ?? logFile(options.cwd, 'deploy-data');
+  const result = await quietRun(cdktf, args, {
     cwd: options.cwd,
-    stdio: options.stdio ?? 'inherit',
-    env: { ...process.env, CDKTF_ENV: 'local', DYNAMODB_PORT: url.port, CHECKPOINT_DISABLE: '1' },
+    logFile: log,
+    env: { ...process.env, CDKTF_ENV: 'local', DYNAMODB_PORT: url.port, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', FORCE_COLOR: '0' },
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', resolve);
-  });
-  if (code !== 0) throw new Error(`cdktf ${args.join(' ')} failed with exit code ${code}`);
+  if (options.stdio === 'inherit') {
+    for (const line of visibleLines(result.output)) process.stderr.write(`${line}\n`);
+  }
+  if (!result.ok) throw new StepFailure(result.reason ?? `cdktf ${args.join(' ')} failed with exit code ${result.code}`, log);
+
+  const stack = JSON.parse(fs.readFileSync(path.join(options.cwd, 'cdktf.out', 'stacks', 'data', 'cdk.tf.json'), 'utf8')) as {
+    provider?: { aws?: { region?: string }[] };
+  };
+  const tables = await countItems(options.endpoint, stack.provider?.aws?.[0]?.region ?? 'us-east-1', tableNames(stack));
+  return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms: result.ms, logFile: log };
+}
+
+/** `3 tables, 114 items`. */
+export function describeDeployment(deployment: Pick<DataDeployment, 'tables' | 'items'>): string {
+  const tables = Object.keys(deployment.tables).length;
+  return `${tables} table${tables === 1 ? '' : 's'}, ${deployment.items} item${deployment.items === 1 ? '' : 's'}`;
 }
 
 async function main(): Promise<void> {
@@ -48,10 +106,14 @@ async function main(): Promise<void> {
   const keepRunning = process.argv.includes('--keep-running');
   const port = Number(process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT);
   const endpoint = `http://127.0.0.1:${port}`;
+  // The pinned AWS SDK runs on Node 20; its notice about future versions needing Node 22 is not ours to act on here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  for (const change of describeChanges(await prepareMachine({ root }))) console.error(change);
   const started = (await isDynamoRunning(endpoint)) ? undefined : await startLocalDynamo({ port, dir: path.join(root, DEFAULT_DYNAMODB_DIR) });
   console.error(started ? `started dynalite on ${endpoint} (data in ${DEFAULT_DYNAMODB_DIR}/)` : `using the DynamoDB on ${endpoint}`);
   try {
-    await deployDataLocal({ endpoint, cwd: root });
+    const deployment = await deployDataLocal({ endpoint, cwd: root });
+    console.error(`data stack deployed: ${describeDeployment(deployment)} (${(deployment.ms / 1000).toFixed(1)} s; Terraform log: ${path.relative(root, deployment.logFile)})`);
   } catch (error) {
     await started?.stop();
     throw error;

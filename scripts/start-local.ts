@@ -1,14 +1,21 @@
 /**
- * `npm start`: the embedded DynamoDB, the `data` stack deployed to it with real Terraform (`local`
- * environment), then the bundled service on http://localhost:8080. Ctrl-C stops everything; a second
- * run reuses the DynamoDB files under .local/dynamodb/ and the Terraform state under state/local/.
+ * `npm start`: prepares the machine (scripts/prepare-machine.ts), starts the embedded DynamoDB,
+ * deploys the `data` stack to it with real Terraform (`local` environment), then runs the bundled
+ * service on http://localhost:8080. The terminal gets one line per step with its duration; the
+ * Terraform and service output go to .local/logs/, and a failure prints the one line that says why
+ * and the log's path. Ctrl-C stops everything; a second run reuses the DynamoDB files under
+ * .local/dynamodb/ and the Terraform state under state/local/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { loadConfig } from '../stacks/config';
 import { physicalName } from '../stacks/naming';
-import { deployDataLocal } from './deploy-data-local';
+import { deployDataLocal, describeDeployment } from './deploy-data-local';
+import { failureReason, logFile, quietRunOrThrow, StepFailure } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo, type LocalDynamo } from './local-dynamodb';
+import { describeChanges, prepareMachine } from './prepare-machine';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Oldest Terraform the project supports; the CI and the offline provider mirror use 1.11.x. */
@@ -62,6 +69,51 @@ function log(message: string): void {
   process.stderr.write(`[npm start] ${message}\n`);
 }
 
+/** `12.3 s` */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** A path for the terminal: relative to the project when inside it. */
+function shown(file: string): string {
+  const relative = path.relative(ROOT, file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+/** A step's line: `<title> in <duration>: <detail>`. */
+interface StepLine {
+  readonly title: string;
+  readonly detail: string;
+}
+
+/** Runs one step and prints its line with the duration; `describe` turns the result into the line. */
+async function step<T>(describe: (value: T) => StepLine, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const value = await run();
+  const { title, detail } = describe(value);
+  log(`${title} in ${seconds(performance.now() - started)}: ${detail}`);
+  return value;
+}
+
+/** What the service printed since `offset` in its log, for the reason it stopped. */
+function serviceReason(file: string, offset: number, fallback: string): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8').slice(offset);
+    return failureReason(text) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Whether nothing listens on `port` yet (on any address, as the service will listen). */
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
 async function waitForReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -75,6 +127,8 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs: number)
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // The pinned AWS SDK runs on Node 20; its notice about future versions needing Node 22 is not ours to act on here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const terraform = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
   const problem = terraformProblem(terraform, (bin) => {
     const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
@@ -87,66 +141,96 @@ async function main(): Promise<void> {
 
   const dynamoPort = Number(process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT);
   const servicePort = Number(process.env.PORT ?? 8080);
+  const abort = new AbortController();
   let dynamo: LocalDynamo | undefined;
   let service: ChildProcess | undefined;
   let stopping = false;
 
   const stopAll = async (code: number): Promise<never> => {
     stopping = true;
+    abort.abort();
     if (service && service.exitCode === null) {
       const exited = new Promise((r) => service!.once('exit', r));
       service.kill('SIGTERM');
       await exited;
     }
     if (dynamo) await dynamo.stop();
-    log('stopped');
+    if (code === 0) log('stopped');
     process.exit(code);
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
   const startEverything = async (): Promise<void> => {
-    let endpoint = `http://127.0.0.1:${dynamoPort}`;
-    if (await isDynamoRunning(endpoint)) {
-      log(`reusing the DynamoDB already listening on ${endpoint}`);
-    } else {
-      dynamo = await startLocalDynamo({ port: dynamoPort, dir: path.join(ROOT, DEFAULT_DYNAMODB_DIR) });
-      endpoint = dynamo.endpoint;
-      log(`embedded DynamoDB on ${endpoint} (data in ${DEFAULT_DYNAMODB_DIR}/)`);
-    }
+    // Checked first: whatever listens there would answer /ready in the service's place, after a whole deploy.
+    if (!(await portFree(servicePort))) throw new StepFailure(`port ${servicePort} is already in use; stop what listens there, or set PORT to a free port`);
+    const prepareStarted = performance.now();
+    const changes = describeChanges(await prepareMachine({ root: ROOT }));
+    if (changes.length > 0) log(`machine prepared in ${seconds(performance.now() - prepareStarted)}: ${changes.join('; ')}`);
 
-    log('deploying the data stack with Terraform (CDKTF_ENV=local)…');
-    const deployStarted = performance.now();
-    await deployDataLocal({ endpoint, cwd: ROOT });
-    log(`data stack deployed in ${((performance.now() - deployStarted) / 1000).toFixed(1)} s`);
+    let endpoint = `http://127.0.0.1:${dynamoPort}`;
+    await step(
+      (reused: boolean) => ({
+        title: 'DynamoDB up',
+        detail: reused ? `reusing the one already on ${endpoint}` : `${endpoint}, data in ${DEFAULT_DYNAMODB_DIR}/`,
+      }),
+      async () => {
+        if (await isDynamoRunning(endpoint)) return true;
+        dynamo = await startLocalDynamo({ port: dynamoPort, dir: path.join(ROOT, DEFAULT_DYNAMODB_DIR) });
+        endpoint = dynamo.endpoint;
+        return false;
+      },
+    );
+
+    await step(
+      (deployment) => ({ title: 'data stack deployed', detail: `${describeDeployment(deployment)}; Terraform log: ${shown(deployment.logFile)}` }),
+      () => deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal }),
+    );
     if (stopping) return;
 
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'service', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('building the service bundle failed');
-
-    const env = localServiceEnv({ port: servicePort, dynamoEndpoint: endpoint, env: process.env });
-    service = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'service', 'dist', 'server.js')], {
-      cwd: ROOT,
-      env,
-      stdio: 'inherit',
-    });
-    service.once('exit', (code) => {
-      if (!stopping) {
-        log(`the service exited unexpectedly (code ${code})`);
-        void stopAll(code ?? 1);
-      }
-    });
-
+    const serviceLog = logFile(ROOT, 'service');
     const url = `http://localhost:${servicePort}`;
-    await waitForReady(url, service, 30_000);
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    log(`ready in ${seconds} s: open ${url}  (Ctrl-C stops the service and the embedded DynamoDB)`);
+    await step(
+      () => ({
+        title: 'service ready',
+        detail: `${url} (log: ${shown(serviceLog)}); everything up ${seconds(performance.now() - started)} after npm start, Ctrl-C stops it all`,
+      }),
+      async () => {
+        await quietRunOrThrow(process.execPath, [path.join(ROOT, 'service', 'build.mjs')], { cwd: ROOT, logFile: serviceLog });
+        const offset = fs.statSync(serviceLog).size;
+        const out = fs.openSync(serviceLog, 'a');
+        const env = localServiceEnv({ port: servicePort, dynamoEndpoint: endpoint, env: process.env });
+        service = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'service', 'dist', 'server.js')], { cwd: ROOT, env, stdio: ['ignore', out, out] });
+        fs.closeSync(out);
+        const child = service;
+        let ready = false;
+        child.once('exit', (code) => {
+          // Before it was ready, waitForReady reports the exit.
+          if (stopping || !ready) return;
+          log(`the service stopped unexpectedly (exit code ${code}): ${serviceReason(serviceLog, offset, 'no reason in its log')}`);
+          log(`full log: ${shown(serviceLog)}`);
+          void stopAll(code ?? 1);
+        });
+        try {
+          await waitForReady(url, child, 30_000);
+          ready = true;
+        } catch (error) {
+          throw new StepFailure(serviceReason(serviceLog, offset, (error as Error).message), serviceLog);
+        }
+      },
+    );
   };
 
   try {
     await startEverything();
   } catch (err) {
-    log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (stopping) return;
+    if (err instanceof StepFailure) {
+      log(`failed: ${err.reason}`);
+      if (err.logFile !== undefined) log(`full log: ${shown(err.logFile)}`);
+    } else {
+      log(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
     await stopAll(1);
   }
 }

@@ -1,12 +1,13 @@
 /** The pure parts of the benchmark harness: statistics, options, the metric catalogue and the parsers. */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { countResources, seedingThreshold } from '../../bench/data-scale';
 import { parseOptions } from '../../bench/lib/options';
 import { checkTargets, metricCatalog, rowsLabel, type Metric } from '../../bench/lib/results';
 import { median, percentile } from '../../bench/lib/stats';
 import { dockerfileCopySources } from '../../bench/startup';
-import { shellQuote, withPeakRss } from '../../bench/synth';
+import { differingSynthFiles, shellQuote, withPeakRss } from '../../bench/synth';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -81,6 +82,11 @@ describe('target checks', () => {
     expect(check).toMatchObject({ met: false, miss: '20% short' });
   });
 
+  test('npm run synth must be at least 4x faster than cdktf synth', () => {
+    const [check] = checkTargets(catalog, { 'synth.cli_over_fast': value(3, 'ratio') });
+    expect(check).toEqual({ key: 'synth.cli_over_fast', target: '>= 4x', met: false, miss: '25% short' });
+  });
+
   test('skipped metrics are not checked', () => {
     expect(checkTargets(catalog, { 'synth.speedup': { skipped: true, unit: 'ratio', reason: 'x' } })).toEqual([]);
   });
@@ -111,5 +117,31 @@ describe('parsers', () => {
   test('the app command is wrapped as one shell word for GNU time', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
     expect(withPeakRss('a && b', '/tmp/r')).toBe(`/usr/bin/time -f %M -o '/tmp/r' sh -c 'a && b'`);
+  });
+});
+
+describe('synth output comparison', () => {
+  const write = (dir: string, files: Record<string, string>): string => {
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+  };
+  let tmp: string;
+  beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-compare-'))));
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('identical manifests and stacks differ in nothing, whatever else lies beside them', () => {
+    const same = { 'manifest.json': '{}', 'stacks/data/cdk.tf.json': '{"a":1}' };
+    const a = write(path.join(tmp, 'a'), { ...same, 'stacks/data/.terraform/x': 'cache' });
+    const b = write(path.join(tmp, 'b'), same);
+    expect(differingSynthFiles(a, b)).toEqual([]);
+  });
+
+  test('a stack whose bytes differ, or that only one side wrote, is named', () => {
+    const a = write(path.join(tmp, 'a'), { 'manifest.json': '{}', 'stacks/data/cdk.tf.json': '{"a":1}', 'stacks/extra/cdk.tf.json': '{}' });
+    const b = write(path.join(tmp, 'b'), { 'manifest.json': '{}', 'stacks/data/cdk.tf.json': '{"a": 1}' });
+    expect(differingSynthFiles(a, b).sort()).toEqual(['stacks/data/cdk.tf.json', 'stacks/extra/cdk.tf.json']);
   });
 });

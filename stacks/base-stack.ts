@@ -7,8 +7,8 @@ import type { AppConfig, BackendSettings } from './config';
 import { checkPolicy, policyInput, type PolicyContext } from './policy/engine';
 import { formatReport } from './policy/report';
 
-/** The three stacks of the app; their ids are also their directory names under cdktf.out/stacks. */
-export type StackId = 'network' | 'data' | 'service';
+/** The stacks of the app (`wordpress` only when opted in); their ids are also their directory names under cdktf.out/stacks. */
+export type StackId = 'network' | 'data' | 'service' | 'wordpress';
 
 /** Props every stack takes. */
 export interface BaseStackProps {

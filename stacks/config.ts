@@ -17,6 +17,15 @@ import {
   validateServiceStackSettings,
 } from './service-settings';
 import { parseServicesDocument } from './services-file';
+import {
+  mergeWordPressSettings,
+  validateWordPressSettings,
+  WORDPRESS_REGISTRY_IMAGES,
+  wordpressDefaults,
+  wordpressImages,
+  WordPressOverrides,
+  WordPressSettings,
+} from './wordpress-settings';
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 
@@ -104,6 +113,8 @@ export interface AppConfig {
   readonly data: DataSettings;
   /** The ECS services, their images, load balancers and DNS names (stacks/service-settings.ts). */
   readonly service: ServiceStackSettings;
+  /** The opt-in `wordpress` stack (stacks/wordpress-settings.ts). */
+  readonly wordpress: WordPressSettings;
 }
 
 /** A setting that failed validation; synth stops and prints every one of them. */
@@ -130,6 +141,7 @@ export interface ConfigOverrides {
   readonly aws?: Partial<AwsAccessSettings>;
   readonly data?: Partial<DataSettings>;
   readonly service?: ServiceStackOverrides;
+  readonly wordpress?: WordPressOverrides;
 }
 
 /** The defaults of one environment; `root` is the project directory that holds local state. */
@@ -160,6 +172,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         // The embedded DynamoDB has no backups or KMS and cannot protect tables; it fails or drifts on each.
         data: { ...protectedData, pointInTimeRecovery: false, serverSideEncryption: false, deletionProtection: false, preventDestroy: false },
         service: serviceDefaults('local', root),
+        wordpress: wordpressDefaults('local', root),
       };
     case 'dev':
       return {
@@ -173,6 +186,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         aws: { endpoints: {}, offline: false },
         data: protectedData,
         service: serviceDefaults(name, root),
+        wordpress: wordpressDefaults(name, root),
       };
     case 'prod':
       return {
@@ -193,6 +207,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         aws: { endpoints: {}, offline: false },
         data: protectedData,
         service: serviceDefaults(name, root),
+        wordpress: wordpressDefaults(name, root),
       };
   }
 }
@@ -214,6 +229,7 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
     aws: { ...defaults.aws, ...overrides.aws },
     data: { ...defaults.data, ...overrides.data },
     service: mergeServiceStackSettings(defaults.service, overrides.service),
+    wordpress: mergeWordPressSettings(defaults.wordpress, overrides.wordpress),
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -223,6 +239,28 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
 function retag(tags: Readonly<Record<string, string>>, project: string): Record<string, string> {
   return 'Project' in tags ? { ...tags, Project: project } : { ...tags };
 }
+
+/** Variables of the opt-in `wordpress` stack (stacks/wordpress-settings.ts). */
+export const WORDPRESS_VARIABLES: Readonly<Record<string, string>> = {
+  CDKTF_WORDPRESS: 'true: synthesize the wordpress stack (WordPress on Fargate with EFS and Aurora); deploy it with cdktf deploy network wordpress',
+  CDKTF_WORDPRESS_IMAGES: 'build (docker build of service/wordpress/nginx and php-fpm, pushed to ECR; default in dev, prod) or registry (published images, no Docker; default in local)',
+  CDKTF_WORDPRESS_NGINX_IMAGE: `registry mode: the nginx image (default ${WORDPRESS_REGISTRY_IMAGES.nginx}, the upstream base, which serves no PHP: publish service/wordpress/nginx)`,
+  CDKTF_WORDPRESS_PHP_IMAGE: `registry mode: the php-fpm image (default ${WORDPRESS_REGISTRY_IMAGES.php}, the upstream base with 2 MB uploads)`,
+  CDKTF_WORDPRESS_TASK_CPU: 'task CPU units of the nginx + php-fpm task: 256 to 16384',
+  CDKTF_WORDPRESS_TASK_MEMORY: 'task memory in MiB, a valid Fargate pair with the CPU',
+  CDKTF_WORDPRESS_DESIRED_COUNT: 'WordPress tasks at the first deployment',
+  CDKTF_WORDPRESS_AUTOSCALING: 'false: a fixed task count and no scaling resources; true: scaling between the min and max tasks',
+  CDKTF_WORDPRESS_MIN_TASKS: 'autoscaling minimum of the WordPress tasks',
+  CDKTF_WORDPRESS_MAX_TASKS: 'autoscaling maximum of the WordPress tasks',
+  CDKTF_WORDPRESS_SPOT: 'true: every WordPress task on FARGATE_SPOT; false: every task on-demand',
+  CDKTF_WORDPRESS_ECS_EXEC: 'true: ECS Exec into the WordPress containers (their root filesystems become writable)',
+  CDKTF_WORDPRESS_TASK_SUBNETS: 'private (default outside local) or public (tasks get public IPs; for VPCs without NAT)',
+  CDKTF_WORDPRESS_CERTIFICATE_ARN: 'ACM certificate: WordPress on HTTPS 443, HTTP redirects to it',
+  CDKTF_WORDPRESS_DB_MIN_ACU: 'Aurora Serverless v2 minimum capacity in ACU (0 to 256 in steps of 0.5; 0 pauses when idle)',
+  CDKTF_WORDPRESS_DB_MAX_ACU: 'Aurora Serverless v2 maximum capacity in ACU (1 to 256 in steps of 0.5)',
+  CDKTF_WORDPRESS_DB_BACKUP_DAYS: 'days of Aurora automated backups, 1 to 35',
+  CDKTF_WORDPRESS_EFS_BACKUPS: 'true or false: daily AWS Backup of the WordPress file system',
+};
 
 /** Environment variables that `loadConfig` reads, with what each one sets. */
 export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
@@ -245,6 +283,7 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_PRIVATE_ZONE: 'private hosted zone of the internal names (default <env>.<project>.internal)',
   CDKTF_PUBLIC_ZONE_ID: 'public hosted zone id: the external load balancer gets CDKTF_PUBLIC_RECORD_NAME in it, with a DNS-validated certificate',
   CDKTF_PUBLIC_RECORD_NAME: 'public name of the external load balancer, e.g. shop.example.com (needs CDKTF_PUBLIC_ZONE_ID)',
+  ...WORDPRESS_VARIABLES,
 };
 
 /**
@@ -365,6 +404,57 @@ function readServicesFile(file: string, shown: string, base: AppConfig['service'
   return { services, servicesSource: shown };
 }
 
+/** The WordPress overrides in `env`; a value of the wrong shape fails at once, naming its variable. */
+function wordpressOverridesFromEnv(env: NodeJS.ProcessEnv, root: string, defaults: AppConfig | undefined): WordPressOverrides {
+  const { read, bool } = variableReader(env);
+  const number = (key: string): number | undefined => {
+    const value = read(key);
+    if (value === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(value)) throw new ConfigError([`${key}: "${value}" is not a number; use digits, e.g. ${key.endsWith('_ACU') ? '0.5' : '2'}`]);
+    return Number(value);
+  };
+  const mode = read('CDKTF_WORDPRESS_IMAGES');
+  if (mode !== undefined && mode !== 'build' && mode !== 'registry') {
+    throw new ConfigError([`CDKTF_WORDPRESS_IMAGES: "${mode}" is not an image mode; use build (Docker builds service/wordpress/*) or registry (published images)`]);
+  }
+  const references = defined({ nginx: read('CDKTF_WORDPRESS_NGINX_IMAGE'), php: read('CDKTF_WORDPRESS_PHP_IMAGE') });
+  const effectiveMode = mode ?? defaults?.wordpress.images.nginx.kind ?? 'build';
+  if (effectiveMode === 'build' && Object.keys(references).length > 0) {
+    throw new ConfigError(
+      Object.keys(references).map(
+        (key) => `CDKTF_WORDPRESS_${key.toUpperCase()}_IMAGE: names a published image, but the images are built${mode ? '' : ` (the default of ${defaults?.environment})`}; set CDKTF_WORDPRESS_IMAGES=registry, or unset it`,
+      ),
+    );
+  }
+  const autoscaling = bool('CDKTF_WORDPRESS_AUTOSCALING');
+  const minTasks = number('CDKTF_WORDPRESS_MIN_TASKS');
+  const maxTasks = number('CDKTF_WORDPRESS_MAX_TASKS');
+  if (autoscaling === false && (minTasks !== undefined || maxTasks !== undefined)) {
+    throw new ConfigError(['CDKTF_WORDPRESS_AUTOSCALING: false turns scaling off, but CDKTF_WORDPRESS_MIN_TASKS or CDKTF_WORDPRESS_MAX_TASKS sets a bound; unset them, or the false']);
+  }
+  const scaling = autoscaling === false ? null : minTasks !== undefined || maxTasks !== undefined || autoscaling ? defined({ minTasks, maxTasks }) : undefined;
+  const exec = bool('CDKTF_WORDPRESS_ECS_EXEC');
+  const efsBackups = bool('CDKTF_WORDPRESS_EFS_BACKUPS');
+  return defined({
+    enabled: bool('CDKTF_WORDPRESS'),
+    images: mode !== undefined || Object.keys(references).length > 0 ? wordpressImages(effectiveMode, root, references) : undefined,
+    cpu: number('CDKTF_WORDPRESS_TASK_CPU'),
+    memoryMiB: number('CDKTF_WORDPRESS_TASK_MEMORY'),
+    desiredCount: number('CDKTF_WORDPRESS_DESIRED_COUNT'),
+    scaling,
+    spot: bool('CDKTF_WORDPRESS_SPOT'),
+    enableExecuteCommand: exec,
+    subnets: read('CDKTF_WORDPRESS_TASK_SUBNETS') as WordPressOverrides['subnets'],
+    certificateArn: read('CDKTF_WORDPRESS_CERTIFICATE_ARN'),
+    fileSystem: efsBackups === undefined ? undefined : { backups: efsBackups },
+    database: defined({
+      minCapacityAcu: number('CDKTF_WORDPRESS_DB_MIN_ACU'),
+      maxCapacityAcu: number('CDKTF_WORDPRESS_DB_MAX_ACU'),
+      backupRetentionDays: number('CDKTF_WORDPRESS_DB_BACKUP_DAYS'),
+    }),
+  });
+}
+
 /** Reads the environment selected by `CDKTF_ENV` (default `local`) and the overrides in `env`. */
 export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   const name = env.CDKTF_ENV?.trim() || 'local';
@@ -402,7 +492,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
   if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
 
-  return buildConfig(name, { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root, defaults) }, root);
+  return buildConfig(
+    name,
+    { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root, defaults), wordpress: wordpressOverridesFromEnv(env, root, defaults) },
+    root,
+  );
 }
 
 /** Every problem with a configuration, each naming the setting, the bad value and the fix. */
@@ -467,6 +561,7 @@ export function validateConfig(config: AppConfig): string[] {
   }
   problems.push(...validateDataSettings(config));
   problems.push(...validateServiceStackSettings(config.service, network));
+  problems.push(...validateWordPressSettings(config.wordpress, network));
   return problems;
 }
 

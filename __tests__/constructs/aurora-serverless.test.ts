@@ -6,8 +6,6 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AuroraServerless, AuroraServerlessProps, DEFAULT_AURORA_MYSQL_VERSION } from '../../stacks/constructs/aurora-serverless';
 import { policyDocument } from '../../stacks/constructs/iam';
 import { byPath, parse, ref, resources } from '../support/synth';
@@ -109,17 +107,15 @@ describe('AuroraServerless instances', () => {
 });
 
 describe('AuroraServerless security group', () => {
-  it('admits MySQL only from the client groups, and lets them send to it', () => {
-    const json = synthDb({ clients: [{ name: 'wordpress-tasks', securityGroupId: 'sg-tasks' }] });
-    const sg = ref(byPath(parse(json), 'db/sg'));
-    expect(json).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
-      security_group_id: sg,
-      from_port: 3306,
-      to_port: 3306,
-      referenced_security_group_id: 'sg-tasks',
-    });
-    expect(json).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { security_group_id: 'sg-tasks', from_port: 3306, referenced_security_group_id: sg });
-    expect(resources(parse(json), 'aws_vpc_security_group_ingress_rule')).toHaveLength(1);
+  it('has no rule of its own and no CIDR ever: clients are let in by their own construct (FargateService.allowTo)', () => {
+    const json = parse(synthDb());
+    const sg = byPath(json, 'db/sg').props;
+    expect([resources(json, 'aws_vpc_security_group_ingress_rule'), resources(json, 'aws_vpc_security_group_egress_rule'), sg.ingress, sg.egress]).toEqual([
+      [],
+      [],
+      undefined,
+      undefined,
+    ]);
   });
 });
 

@@ -6,8 +6,6 @@ import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem as EfsFileSystemResource } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { EfsFileSystem, EfsFileSystemProps, fileSystemPolicy, subnetsInZones } from '../../stacks/constructs/efs-file-system';
 import { policyDocument } from '../../stacks/constructs/iam';
 import { byPath, parse, ref, resources } from '../support/synth';
@@ -70,32 +68,23 @@ describe('EfsFileSystem mount targets', () => {
 });
 
 describe('EfsFileSystem security group', () => {
-  it('admits NFS only from the client groups and opens the clients’ egress to it', () => {
-    const json = synthEfs({ clients: [{ name: 'wordpress-tasks', securityGroupId: 'sg-tasks' }] });
-    const sg = ref(byPath(parse(json), 'efs/sg'));
-    expect(json).toHaveResourceWithProperties(VpcSecurityGroupIngressRule, {
-      security_group_id: sg,
-      ip_protocol: 'tcp',
-      from_port: 2049,
-      to_port: 2049,
-      referenced_security_group_id: 'sg-tasks',
-    });
-    expect(json).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { security_group_id: 'sg-tasks', from_port: 2049, referenced_security_group_id: sg });
-  });
-
-  it('has no rule at all without clients (no CIDR ever)', () => {
+  it('has no rule of its own and no CIDR ever: clients are let in by their own construct (FargateService.allowTo)', () => {
     const json = parse(synthEfs());
-    expect([resources(json, 'aws_vpc_security_group_ingress_rule'), byPath(json, 'efs/sg').props.ingress]).toEqual([[], undefined]);
+    const sg = byPath(json, 'efs/sg').props;
+    expect([resources(json, 'aws_vpc_security_group_ingress_rule'), resources(json, 'aws_vpc_security_group_egress_rule'), sg.ingress, sg.egress]).toEqual([
+      [],
+      [],
+      undefined,
+      undefined,
+    ]);
   });
 
-  it('takes clients added later with allowFrom, without egress when asked', () => {
-    const json = parse(synthEfs({}, (efs) => efs.allowFrom({ name: 'admin', securityGroupId: 'sg-admin', addEgress: false })));
-    expect([resources(json, 'aws_vpc_security_group_ingress_rule').length, resources(json, 'aws_vpc_security_group_egress_rule').length]).toEqual([1, 0]);
-  });
-
-  it('refuses the same client name twice', () => {
-    const twice = () => synthEfs({ clients: [{ name: 'tasks', securityGroupId: 'sg-1' }] }, (efs) => efs.allowFrom({ name: 'tasks', securityGroupId: 'sg-2' }));
-    expect(twice).toThrow('EfsFileSystem wp-dev: clients: client name "tasks" is used twice');
+  it('names NFS as the port clients are let in on', () => {
+    let port = 0;
+    Testing.synthScope((scope) => {
+      port = new EfsFileSystem(scope, 'efs', PROPS).port;
+    });
+    expect(port).toBe(2049);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { FargateCluster } from '../../stacks/constructs/cluster';
 import { FargateService, FargateServiceProps } from '../../stacks/constructs/fargate-service';
 import { LoadBalancer } from '../../stacks/constructs/load-balancer';
@@ -133,6 +134,19 @@ describe('FargateService service', () => {
     const service = byPath(json, 'app/service').props;
     expect(service.load_balancer).toEqual([{ target_group_arn: ref(byPath(json, 'alb/api-targets'), 'arn'), container_name: 'app', container_port: 8080 }]);
     expect(service.depends_on).toEqual([`aws_lb_listener.${byPath(json, 'alb/http').logicalId}`, `aws_ecs_cluster_capacity_providers.${byPath(json, 'ecs/capacity-providers').logicalId}`]);
+  });
+
+  it('starts after what its tasks need, such as the mount targets of a file system', () => {
+    const json = parse(
+      Testing.synthScope((scope: Construct) => {
+        const cluster = new FargateCluster(scope, 'ecs', { name: 'test-dev-service' });
+        const task = new FargateTaskDefinition(scope, 'task', { family: 'test-dev-service', region: 'eu-west-1' });
+        task.addContainer('app', { image: IMAGE, user: '1000' });
+        const mountTarget = new EfsMountTarget(scope, 'mount', { fileSystemId: 'fs-1', subnetId: 'subnet-priv-a' });
+        new FargateService(scope, 'app', { name: 'test-dev-service', cluster, taskDefinition: task, vpcId: 'vpc-1', subnetIds: ['subnet-priv-a'], dependsOn: [mountTarget] });
+      }),
+    );
+    expect(byPath(json, 'app/service').props.depends_on).toContain(`aws_efs_mount_target.${byPath(json, 'mount').logicalId}`);
   });
 
   it('registers with the target groups of both load balancers when behind both', () => {

@@ -10,12 +10,10 @@ import { checkPolicy, type TfJson } from '../../stacks/policy/engine';
 /** Synthesizes both constructs, a role policy granting through them, and (optionally) a task definition with the EFS volume. */
 function synthStorage(disposable: boolean, withTask = false): TfJson {
   const stack = new TerraformStack(Testing.app() as App, 'storage');
-  const client = { name: 'tasks', securityGroupId: 'sg-tasks' };
   const efs = new EfsFileSystem(stack, 'efs', {
     name: 'wp-test',
     vpcId: 'vpc-1',
     mountTargets: subnetsInZones(['eu-west-1a', 'eu-west-1b'], ['subnet-a', 'subnet-b']),
-    clients: [client],
     backups: !disposable,
     preventDestroy: !disposable,
   });
@@ -24,7 +22,6 @@ function synthStorage(disposable: boolean, withTask = false): TfJson {
     vpcId: 'vpc-1',
     subnetIds: ['subnet-a', 'subnet-b'],
     databaseName: 'wordpress',
-    clients: [client],
     deletionProtection: !disposable,
     finalSnapshot: !disposable,
     preventDestroy: !disposable,

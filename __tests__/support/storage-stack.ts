@@ -1,8 +1,8 @@
 /**
  * A small stack holding an EfsFileSystem and an AuroraServerless in a two-zone VPC, with a client
- * security group, a task role and execution role granted through the constructs' statements, and a
- * task definition that mounts the file system and reads the database secret. For `terraform
- * validate` and for an apply to the emulated AWS.
+ * security group let in on NFS and MySQL, a task role and execution role granted through the
+ * constructs' statements, and a task definition that mounts the file system and reads the
+ * database secret. For `terraform validate` and for an apply to the emulated AWS.
  */
 import { App, LocalBackend, Testing, TerraformOutput, TerraformStack } from 'cdktf';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
@@ -12,6 +12,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AuroraServerless } from '../../stacks/constructs/aurora-serverless';
 import { EfsFileSystem, subnetsInZones } from '../../stacks/constructs/efs-file-system';
 import { policyDocument, trustPolicyDocument } from '../../stacks/constructs/iam';
@@ -66,13 +67,11 @@ export function storageStack(options: StorageStackOptions, app: App = Testing.ap
     (zone, i) => new Subnet(stack, `private-${zone}`, { vpcId: vpc.id, availabilityZone: zone, cidrBlock: `10.40.${i}.0/24` }),
   );
   const tasks = new SecurityGroup(stack, 'tasks', { name: `${STORAGE_NAME}-tasks`, description: 'Tasks that use the storage', vpcId: vpc.id });
-  const client = { name: 'tasks', securityGroupId: tasks.id };
 
   const efs = new EfsFileSystem(stack, 'efs', {
     name: STORAGE_NAME,
     vpcId: vpc.id,
     mountTargets: subnetsInZones(ZONES, subnets.map((s) => s.id)),
-    clients: [client],
     accessPoint: { path: '/wordpress' },
     backups: !disposable,
     preventDestroy: !disposable,
@@ -82,12 +81,23 @@ export function storageStack(options: StorageStackOptions, app: App = Testing.ap
     vpcId: vpc.id,
     subnetIds: subnets.map((s) => s.id),
     databaseName: 'wordpress',
-    clients: [client],
     deletionProtection: !disposable,
     finalSnapshot: !disposable,
     preventDestroy: !disposable,
     backupRetentionDays: disposable ? 1 : 7,
   });
+
+  // What FargateService.allowTo adds for a service's tasks: NFS and MySQL from the tasks' group only.
+  for (const server of [efs, db]) {
+    new VpcSecurityGroupIngressRule(stack, `${server.node.id}-from-tasks`, {
+      securityGroupId: server.securityGroupId,
+      description: `Port ${server.port} from the tasks`,
+      ipProtocol: 'tcp',
+      fromPort: server.port,
+      toPort: server.port,
+      referencedSecurityGroupId: tasks.id,
+    });
+  }
 
   const trust = trustPolicyDocument([{ sid: 'EcsTasks', service: 'ecs-tasks.amazonaws.com' }]);
   const taskRole = new IamRole(stack, 'task-role', { name: `${STORAGE_NAME}-task`, assumeRolePolicy: trust });

@@ -9,7 +9,6 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { allowClient, ClientSecurityGroup, clientNameProblem } from './client-access';
 import type { PolicyStatement } from './iam';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from './log-retention';
 
@@ -89,11 +88,6 @@ export interface AuroraServerlessProps {
    * @default - the AWS managed key `aws/rds`
    */
   readonly kmsKeyArn?: string;
-  /**
-   * Security groups admitted to MySQL; more can be added with {@link AuroraServerless.allowFrom}.
-   * @default []
-   */
-  readonly clients?: readonly ClientSecurityGroup[];
 }
 
 /** Keys of the JSON secret RDS manages for the master user. */
@@ -111,11 +105,13 @@ export class AuroraServerless extends Construct {
   readonly clusterArn: string;
   /** ARN of the RDS-managed secret holding `username` and `password`. */
   readonly masterUserSecretArn: string;
+  /**
+   * The cluster's group. It has no rule of its own: a client is let in by its own construct
+   * (`FargateService.allowTo(database, database.port, ...)`), so nothing else reaches MySQL.
+   */
   readonly securityGroupId: string;
   /** The underlying cluster, for outputs and dependencies. */
   readonly cluster: RdsCluster;
-  private readonly name: string;
-  private readonly clientNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AuroraServerlessProps) {
     super(scope, id);
@@ -142,7 +138,6 @@ export class AuroraServerless extends Construct {
       logExports,
       logRetentionDays,
     });
-    this.name = props.name;
 
     const subnetGroup = new DbSubnetGroup(this, 'subnets', {
       name: props.name,
@@ -151,7 +146,7 @@ export class AuroraServerless extends Construct {
     });
     const sg = new SecurityGroup(this, 'sg', {
       name: `${props.name}-db`,
-      description: `Aurora ${props.name}: MySQL from its clients only`,
+      description: `Aurora ${props.name}: MySQL from client security groups only`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-db` },
     });
@@ -214,16 +209,6 @@ export class AuroraServerless extends Construct {
     this.clusterArn = this.cluster.arn;
     this.masterUserSecretArn = this.cluster.masterUserSecret.get(0).secretArn;
     this.securityGroupId = sg.id;
-
-    for (const client of props.clients ?? []) this.allowFrom(client);
-  }
-
-  /** Admits a security group to MySQL (and, unless `addEgress` is false, lets it send MySQL here). */
-  allowFrom(client: ClientSecurityGroup): void {
-    const problem = clientNameProblem(client.name, this.clientNames);
-    if (problem) throw new Error(`AuroraServerless ${this.name}: clients: ${problem}`);
-    this.clientNames.add(client.name);
-    allowClient(this, { securityGroupId: this.securityGroupId, port: MYSQL_PORT, protocol: 'MySQL', serverName: `Aurora ${this.name}` }, client);
   }
 
   /** ECS `valueFrom` of one key of the master secret: `<arn>:<key>::` (current version). */
@@ -267,6 +252,29 @@ function isHalfStep(value: number, low: number, high: number): boolean {
   return Number.isFinite(value) && value >= low && value <= high && Number.isInteger(value * 2);
 }
 
+/** The options of a cluster that a configuration chooses per environment; see {@link auroraSettingProblems}. */
+export interface AuroraSettingOptions {
+  readonly databaseName: string;
+  readonly minCapacityAcu: number;
+  readonly maxCapacityAcu: number;
+  readonly backupRetentionDays: number;
+}
+
+/** Every reason these schema, capacity and backup options would be refused, each with its fix. */
+export function auroraSettingProblems(o: AuroraSettingOptions): string[] {
+  const problems: string[] = [];
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(o.databaseName)) {
+    problems.push(`databaseName "${o.databaseName}" is not a MySQL schema name; use up to 64 letters, digits and underscores, starting with a letter`);
+  }
+  if (!isHalfStep(o.minCapacityAcu, 0, 256)) problems.push(`minCapacityAcu ${o.minCapacityAcu} is invalid; use 0 to 256 in steps of 0.5, e.g. 0.5`);
+  if (!isHalfStep(o.maxCapacityAcu, 1, 256)) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is invalid; use 1 to 256 in steps of 0.5, e.g. 2`);
+  if (o.maxCapacityAcu < o.minCapacityAcu) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is below minCapacityAcu ${o.minCapacityAcu}; raise maxCapacityAcu`);
+  if (!Number.isInteger(o.backupRetentionDays) || o.backupRetentionDays < 1 || o.backupRetentionDays > 35) {
+    problems.push(`backupRetentionDays ${o.backupRetentionDays} is out of range; Aurora keeps 1 to 35 days`);
+  }
+  return problems;
+}
+
 /** Every reason these Aurora settings would fail at deploy time, each with its fix; empty when valid. */
 export function auroraOptionProblems(props: AuroraServerlessProps, o: ResolvedOptions): string[] {
   const problems: string[] = [];
@@ -275,15 +283,10 @@ export function auroraOptionProblems(props: AuroraServerlessProps, o: ResolvedOp
     problems.push(`name "${props.name}" is not a cluster identifier; use up to 50 lower-case letters, digits and single hyphens, starting with a letter`);
   }
   if (props.subnetIds.length < 2) problems.push(`subnetIds has ${props.subnetIds.length} subnet(s); a DB subnet group needs subnets in at least two zones`);
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(props.databaseName)) {
-    problems.push(`databaseName "${props.databaseName}" is not a MySQL schema name; use up to 64 letters, digits and underscores, starting with a letter`);
-  }
   if (!/^[A-Za-z][A-Za-z0-9_]{0,15}$/.test(o.masterUsername) || ['rdsadmin', 'root'].includes(o.masterUsername.toLowerCase())) {
     problems.push(`masterUsername "${o.masterUsername}" is not allowed; use up to 16 letters, digits and underscores (not root or rdsadmin), e.g. admin`);
   }
-  if (!isHalfStep(o.minCapacityAcu, 0, 256)) problems.push(`minCapacityAcu ${o.minCapacityAcu} is invalid; use 0 to 256 in steps of 0.5, e.g. 0.5`);
-  if (!isHalfStep(o.maxCapacityAcu, 1, 256)) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is invalid; use 1 to 256 in steps of 0.5, e.g. 2`);
-  if (o.maxCapacityAcu < o.minCapacityAcu) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is below minCapacityAcu ${o.minCapacityAcu}; raise maxCapacityAcu`);
+  problems.push(...auroraSettingProblems({ databaseName: props.databaseName, ...o }));
   const pause = props.secondsUntilAutoPause;
   if (pause !== undefined) {
     if (o.minCapacityAcu !== 0) problems.push(`secondsUntilAutoPause is set but minCapacityAcu is ${o.minCapacityAcu}; only a minimum of 0 pauses, so set minCapacityAcu 0 or drop it`);
@@ -291,9 +294,6 @@ export function auroraOptionProblems(props: AuroraServerlessProps, o: ResolvedOp
   }
   if (!Number.isInteger(o.instanceCount) || o.instanceCount < 1 || o.instanceCount > 16) {
     problems.push(`instanceCount ${o.instanceCount} is invalid; use 1 (a writer) to 16 (a writer and 15 readers)`);
-  }
-  if (!Number.isInteger(o.backupRetentionDays) || o.backupRetentionDays < 1 || o.backupRetentionDays > 35) {
-    problems.push(`backupRetentionDays ${o.backupRetentionDays} is out of range; Aurora keeps 1 to 35 days`);
   }
   if (props.preferredBackupWindow !== undefined && !/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/.test(props.preferredBackupWindow)) {
     problems.push(`preferredBackupWindow "${props.preferredBackupWindow}" is not hh24:mi-hh24:mi in UTC; use e.g. 02:00-03:00`);

@@ -12,7 +12,6 @@ import { EfsFileSystem as EfsFileSystemResource } from '@cdktf/provider-aws/lib/
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { allowClient, ClientSecurityGroup, clientNameProblem } from './client-access';
 import { policyDocument, PolicyStatement } from './iam';
 
 /** NFS, the only port a mount target listens on. */
@@ -69,11 +68,6 @@ export interface EfsFileSystemProps {
   readonly vpcId: string;
   /** Where mount targets go: one per zone, normally the private subnets. */
   readonly mountTargets: readonly SubnetInZone[];
-  /**
-   * Security groups admitted to NFS; more can be added with {@link EfsFileSystem.allowFrom}.
-   * @default []
-   */
-  readonly clients?: readonly ClientSecurityGroup[];
   /** @default - the defaults of {@link EfsAccessPointOptions} */
   readonly accessPoint?: EfsAccessPointOptions;
   /**
@@ -124,14 +118,17 @@ export class EfsFileSystem extends Construct {
   readonly fileSystemArn: string;
   readonly accessPointId: string;
   readonly accessPointArn: string;
-  /** The group of the mount targets; it admits NFS from the clients only. */
+  /**
+   * The group of the mount targets. It has no rule of its own: a client is let in by its own
+   * construct (`FargateService.allowTo(fileSystem, fileSystem.port, ...)`), so nothing else reaches NFS.
+   */
   readonly securityGroupId: string;
+  /** NFS, the port clients are let in on. */
+  readonly port = NFS_PORT;
   /** The directory the access point exposes as `/`. */
   readonly rootDirectoryPath: string;
   /** Mount targets: tasks that mount the file system must start after them. */
   readonly mountTargets: readonly EfsMountTarget[];
-  private readonly name: string;
-  private readonly clientNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: EfsFileSystemProps) {
     super(scope, id);
@@ -142,7 +139,6 @@ export class EfsFileSystem extends Construct {
     const preventDestroy = props.preventDestroy ?? true;
     const requireAccessPoint = props.requireAccessPoint ?? true;
     validate(props, access, transitionToIaDays);
-    this.name = props.name;
 
     const fileSystem = new EfsFileSystemResource(this, 'file-system', {
       creationToken: props.name,
@@ -160,7 +156,7 @@ export class EfsFileSystem extends Construct {
 
     const sg = new SecurityGroup(this, 'sg', {
       name: `${props.name}-efs`,
-      description: `EFS ${props.name}: NFS from its clients only`,
+      description: `EFS ${props.name} mount targets: NFS from client security groups only`,
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-efs` },
     });
@@ -199,16 +195,6 @@ export class EfsFileSystem extends Construct {
     this.accessPointArn = accessPoint.arn;
     this.securityGroupId = sg.id;
     this.rootDirectoryPath = access.path;
-
-    for (const client of props.clients ?? []) this.allowFrom(client);
-  }
-
-  /** Admits a security group to NFS (and, unless `addEgress` is false, lets it send NFS here). */
-  allowFrom(client: ClientSecurityGroup): void {
-    const problem = clientNameProblem(client.name, this.clientNames);
-    if (problem) throw new Error(`EfsFileSystem ${this.name}: clients: ${problem}`);
-    this.clientNames.add(client.name);
-    allowClient(this, { securityGroupId: this.securityGroupId, port: NFS_PORT, protocol: 'NFS', serverName: `EFS ${this.name}` }, client);
   }
 
   /**
@@ -273,6 +259,13 @@ function withAnyPrincipal(document: string): string {
   return JSON.stringify({ ...parsed, Statement: parsed.Statement.map((s) => ({ Sid: s.Sid, Effect: s.Effect, Principal: { AWS: '*' }, ...s })) });
 }
 
+/** Why a transition period is not one EFS offers, or undefined. */
+export function transitionDaysProblem(days: number | 'never'): string | undefined {
+  return days === 'never' || (EFS_TRANSITION_DAYS as readonly number[]).includes(days)
+    ? undefined
+    : `transitionToIaDays ${days} is not a period EFS offers; use one of ${EFS_TRANSITION_DAYS.join(', ')} or 'never'`;
+}
+
 function transitionValue(days: EfsTransitionDays): string {
   return days === 1 ? 'AFTER_1_DAY' : `AFTER_${days}_DAYS`;
 }
@@ -304,8 +297,7 @@ function validate(props: EfsFileSystemProps, access: Required<EfsAccessPointOpti
   if (!/^0?[0-7]{3}$/.test(access.permissions)) {
     problems.push(`accessPoint.permissions "${access.permissions}" is not an octal mode; use e.g. 0755 or 0750`);
   }
-  if (transitionToIaDays !== 'never' && !(EFS_TRANSITION_DAYS as readonly number[]).includes(transitionToIaDays)) {
-    problems.push(`transitionToIaDays ${transitionToIaDays} is not a period EFS offers; use one of ${EFS_TRANSITION_DAYS.join(', ')} or 'never'`);
-  }
+  const transition = transitionDaysProblem(transitionToIaDays);
+  if (transition) problems.push(transition);
   if (problems.length > 0) throw new Error(`EfsFileSystem ${props.name}: ${problems.join('; ')}`);
 }

@@ -2,6 +2,7 @@
  * An ECS Fargate service: runs a task definition in a shared cluster, registered with one or more
  * load balancer target groups, behind a security group that admits only its load balancers.
  */
+import type { ITerraformDependable } from 'cdktf';
 import { Construct, Node } from 'constructs';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -57,6 +58,12 @@ export interface FargateServiceProps {
   readonly spot?: boolean;
   /** @default - [{ FARGATE, weight 1 }], or all FARGATE_SPOT with `spot` */
   readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
+  /**
+   * What the tasks need before the first one starts, beyond the load balancer, e.g. the mount
+   * targets of an EFS file system they mount (a task started earlier fails to mount it).
+   * @default []
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 /** The options of a service that can be checked without building it; see {@link serviceOptionProblems}. */
@@ -199,7 +206,7 @@ export class FargateService extends Construct {
       enableExecuteCommand: task.enableExecuteCommand,
       enableEcsManagedTags: true,
       propagateTags: 'SERVICE',
-      dependsOn: [...registrations.flatMap((r) => r.target.routing), props.cluster.capacityProviders],
+      dependsOn: [...registrations.flatMap((r) => r.target.routing), props.cluster.capacityProviders, ...(props.dependsOn ?? [])],
     });
     this.desiredCount = desiredCount;
     this.serviceName = this.service.name;

@@ -1,0 +1,339 @@
+/**
+ * Typed settings of the opt-in `wordpress` stack: its images, its task and service (the service
+ * settings' own fields), its load balancer, file system and database, the defaults of each
+ * environment, and their validation. config.ts composes them into AppConfig and is the only place
+ * that reads variables for them.
+ */
+import * as path from 'node:path';
+import { auroraSettingProblems } from './constructs/aurora-serverless';
+import { keepImagesProblem } from './constructs/container-image';
+import { EfsTransitionDays, transitionDaysProblem } from './constructs/efs-file-system';
+import { serviceOptionProblems } from './constructs/fargate-service';
+import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, successCodesProblem } from './constructs/load-balancer';
+import type { NetworkNatMode } from './constructs/network';
+import { scalingProblems } from './constructs/service-scaling';
+import { taskOptionProblems } from './constructs/task-definition';
+import type { EnvironmentName } from './environments';
+import type { HealthCheckSettings, ImageSettings, LoadBalancerSettings, RepositorySettings, ScalingSettings, ServiceSettings } from './service-settings';
+
+/** The two images of the WordPress task. */
+export interface WordPressImages {
+  /** nginx: static files from the web root, PHP to php-fpm on 127.0.0.1:9000. */
+  readonly nginx: ImageSettings;
+  /** php-fpm with WordPress, listening on 9000. */
+  readonly php: ImageSettings;
+}
+
+/** `build`: both images built with Docker from service/wordpress/ and pushed to ECR; `registry`: published images. */
+export type WordPressImageMode = ImageSettings['kind'];
+
+/**
+ * The task and the service, in the service settings' own fields (and checked by the same rules):
+ * size, architecture, count, scaling, capacity, ECS Exec, subnets, deployment and health check.
+ */
+export type WordPressServiceSettings = Pick<
+  ServiceSettings,
+  | 'cpuArchitecture'
+  | 'cpu'
+  | 'memoryMiB'
+  | 'desiredCount'
+  | 'scaling'
+  | 'spot'
+  | 'capacityProviderStrategy'
+  | 'enableExecuteCommand'
+  | 'subnets'
+  | 'minHealthyPercent'
+  | 'maxPercent'
+  | 'healthCheckGracePeriodSeconds'
+  | 'healthCheck'
+>;
+
+/** The EFS file system that holds the web root. */
+export interface WordPressFileSystemSettings {
+  /** Daily AWS Backup of the file system; the emulated AWS lacks the API. */
+  readonly backups: boolean;
+  /** Days unread before a file moves to Infrequent Access, or `never`. */
+  readonly transitionToIaDays: EfsTransitionDays | 'never';
+  readonly throughputMode: 'bursting' | 'elastic';
+  /** Terraform refuses any plan that destroys the file system. */
+  readonly preventDestroy: boolean;
+}
+
+/** The Aurora MySQL Serverless v2 cluster. */
+export interface WordPressDatabaseSettings {
+  /** Schema created with the cluster (`WORDPRESS_DB_NAME`). */
+  readonly databaseName: string;
+  /** Lowest capacity in ACU (1 ACU ≈ 2 GiB), in steps of 0.5; the hourly floor of the bill. */
+  readonly minCapacityAcu: number;
+  readonly maxCapacityAcu: number;
+  /** Days of automated backups, 1 to 35. */
+  readonly backupRetentionDays: number;
+  /** RDS refuses to delete the cluster while this is on. */
+  readonly deletionProtection: boolean;
+  /** A snapshot is taken when the cluster is deleted. */
+  readonly finalSnapshot: boolean;
+  /** Terraform refuses any plan that destroys the cluster. */
+  readonly preventDestroy: boolean;
+}
+
+/** Everything the `wordpress` stack needs to know. */
+export interface WordPressSettings extends WordPressServiceSettings {
+  /** Synthesize the stack (`CDKTF_WORDPRESS=true`); off, the app is exactly the three stacks. */
+  readonly enabled: boolean;
+  readonly images: WordPressImages;
+  /** ACM certificate: the load balancer serves HTTPS on 443 and port 80 redirects; unset, HTTP on 80. */
+  readonly certificateArn?: string;
+  readonly loadBalancer: LoadBalancerSettings;
+  readonly logRetentionDays: number;
+  readonly containerInsights: 'enabled' | 'enhanced' | 'disabled';
+  /** The two ECR repositories. */
+  readonly repository: RepositorySettings;
+  readonly fileSystem: WordPressFileSystemSettings;
+  readonly database: WordPressDatabaseSettings;
+}
+
+/** Partial settings, nested blocks partial too; `scaling: null` removes scaling. */
+export interface WordPressOverrides
+  extends Partial<Omit<WordPressSettings, 'images' | 'healthCheck' | 'scaling' | 'loadBalancer' | 'repository' | 'fileSystem' | 'database'>> {
+  readonly images?: Partial<WordPressImages>;
+  readonly healthCheck?: Partial<HealthCheckSettings>;
+  readonly scaling?: Partial<ScalingSettings> | null;
+  readonly loadBalancer?: Partial<LoadBalancerSettings>;
+  readonly repository?: Partial<RepositorySettings>;
+  readonly fileSystem?: Partial<WordPressFileSystemSettings>;
+  readonly database?: Partial<WordPressDatabaseSettings>;
+}
+
+/**
+ * The published images of registry mode: the pinned bases of service/wordpress/*\/Dockerfile. The
+ * php-fpm one runs WordPress as it is (2 MB uploads); the nginx one has no PHP configuration, so
+ * a working site needs the image built from service/wordpress/nginx, published (see docs/wordpress.md).
+ */
+export const WORDPRESS_REGISTRY_IMAGES: Readonly<Record<keyof WordPressImages, string>> = {
+  nginx: 'nginxinc/nginx-unprivileged:1.28.0-alpine',
+  php: 'wordpress:6.8.1-php8.3-fpm',
+};
+
+/** The build contexts of the two images, below the project directory. */
+export const WORDPRESS_BUILD_CONTEXTS: Readonly<Record<keyof WordPressImages, string>> = {
+  nginx: path.join('service', 'wordpress', 'nginx'),
+  php: path.join('service', 'wordpress', 'php-fpm'),
+};
+
+/** The images of a mode; in registry mode, `references` replace the pinned defaults. */
+export function wordpressImages(mode: WordPressImageMode, root: string, references: Partial<Record<keyof WordPressImages, string>> = {}): WordPressImages {
+  const image = (key: keyof WordPressImages): ImageSettings =>
+    mode === 'build'
+      ? { kind: 'build', contextDirectory: path.join(root, WORDPRESS_BUILD_CONTEXTS[key]), dockerfile: 'Dockerfile' }
+      : { kind: 'registry', reference: references[key] ?? WORDPRESS_REGISTRY_IMAGES[key] };
+  return { nginx: image('nginx'), php: image('php') };
+}
+
+/** The installer answers `/` with 302 to wp-admin/install.php until the site is set up. */
+const WORDPRESS_HEALTH_CHECK: HealthCheckSettings = { path: '/', codes: '200,302' };
+const DEFAULT_SCALING: ScalingSettings = { minTasks: 1, maxTasks: 3, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 };
+
+/** dev: a small site on Spot, its files backed up, its file system and database protected from `terraform destroy`. */
+function devDefaults(root: string): WordPressSettings {
+  return {
+    enabled: false,
+    images: wordpressImages('build', root),
+    cpuArchitecture: 'X86_64',
+    // Two containers: nginx needs little, php-fpm with WordPress about 256 MB per busy worker.
+    cpu: 512,
+    memoryMiB: 1024,
+    desiredCount: 1,
+    scaling: DEFAULT_SCALING,
+    spot: true,
+    enableExecuteCommand: false,
+    subnets: 'private',
+    minHealthyPercent: 100,
+    maxPercent: 200,
+    // The first task copies WordPress onto the empty file system before php-fpm starts.
+    healthCheckGracePeriodSeconds: 300,
+    healthCheck: WORDPRESS_HEALTH_CHECK,
+    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30 },
+    logRetentionDays: 14,
+    containerInsights: 'enabled',
+    repository: { keepImages: 10, forceDelete: true },
+    fileSystem: { backups: true, transitionToIaDays: 30, throughputMode: 'bursting', preventDestroy: true },
+    // The health check requests `/`, which queries the database every 10 s, so a minimum of 0
+    // (auto-pause) would never pause while a task runs; 0.5 ACU is the floor that is paid anyway.
+    database: { databaseName: 'wordpress', minCapacityAcu: 0.5, maxCapacityAcu: 2, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, preventDestroy: true },
+  };
+}
+
+/**
+ * Settings for an environment whose resources are thrown away, such as one on the emulated AWS:
+ * published images (no Docker), no EFS backups and no autoscaling (the emulator cannot create
+ * either: notes/emulated-aws.md), and nothing that stops a destroy.
+ */
+export function throwawayWordPress(settings: WordPressSettings, root: string): WordPressSettings {
+  return {
+    ...settings,
+    images: wordpressImages('registry', root),
+    scaling: undefined,
+    spot: false,
+    capacityProviderStrategy: undefined,
+    loadBalancer: { ...settings.loadBalancer, deletionProtection: false },
+    repository: { ...settings.repository, forceDelete: true },
+    fileSystem: { ...settings.fileSystem, backups: false, preventDestroy: false },
+    database: { ...settings.database, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, preventDestroy: false },
+  };
+}
+
+/**
+ * The defaults of each environment. An environment added to ENVIRONMENT_NAMES needs its entry
+ * here (the compiler asks for it); one on the emulated AWS is `throwawayWordPress` of another.
+ */
+const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => WordPressSettings>> = {
+  // The local network has no NAT gateway: tasks get public IPs to pull the published images.
+  local: (root) => ({ ...throwawayWordPress(devDefaults(root), root), subnets: 'public', logRetentionDays: 7, repository: { keepImages: 5, forceDelete: true } }),
+  dev: devDefaults,
+  prod: (root) => {
+    const dev = devDefaults(root);
+    return {
+      ...dev,
+      cpu: 1024,
+      memoryMiB: 2048,
+      desiredCount: 2,
+      spot: false,
+      // Two on-demand tasks always run; beyond them, one Spot task per on-demand task.
+      capacityProviderStrategy: [
+        { capacityProvider: 'FARGATE', base: 2, weight: 1 },
+        { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+      ],
+      scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 6 },
+      loadBalancer: { ...dev.loadBalancer, deletionProtection: true },
+      logRetentionDays: 90,
+      repository: { keepImages: 30, forceDelete: false },
+      database: { ...dev.database, minCapacityAcu: 1, maxCapacityAcu: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true, preventDestroy: true },
+    };
+  },
+};
+
+/** The WordPress defaults of one environment; `root` is the project directory holding service/wordpress/. */
+export function wordpressDefaults(name: EnvironmentName, root: string): WordPressSettings {
+  return WORDPRESS_DEFAULTS[name](root);
+}
+
+/** Applies overrides block by block; an explicit `spot` or strategy replaces the other, as for the services. */
+export function mergeWordPressSettings(defaults: WordPressSettings, overrides: WordPressOverrides = {}): WordPressSettings {
+  const strategy =
+    overrides.capacityProviderStrategy !== undefined ? overrides.capacityProviderStrategy : overrides.spot !== undefined ? undefined : defaults.capacityProviderStrategy;
+  const spot = overrides.spot ?? (overrides.capacityProviderStrategy !== undefined ? false : defaults.spot);
+  const scaling =
+    overrides.scaling === null ? undefined : overrides.scaling === undefined ? defaults.scaling : { ...(defaults.scaling ?? DEFAULT_SCALING), ...overrides.scaling };
+  return {
+    ...defaults,
+    ...overrides,
+    spot,
+    capacityProviderStrategy: strategy,
+    scaling,
+    images: { ...defaults.images, ...overrides.images },
+    healthCheck: { ...defaults.healthCheck, ...overrides.healthCheck },
+    loadBalancer: { ...defaults.loadBalancer, ...overrides.loadBalancer },
+    repository: { ...defaults.repository, ...overrides.repository },
+    fileSystem: { ...defaults.fileSystem, ...overrides.fileSystem },
+    database: { ...defaults.database, ...overrides.database },
+  };
+}
+
+/** The variable that sets each setting, named in its problems. */
+const VARIABLE_OF: readonly (readonly [string, string])[] = [
+  ['images.nginx', 'CDKTF_WORDPRESS_NGINX_IMAGE'],
+  ['images.php', 'CDKTF_WORDPRESS_PHP_IMAGE'],
+  ['cpu', 'CDKTF_WORDPRESS_TASK_CPU / CDKTF_WORDPRESS_TASK_MEMORY'],
+  ['desiredCount', 'CDKTF_WORDPRESS_DESIRED_COUNT'],
+  ['scaling.minTasks', 'CDKTF_WORDPRESS_MIN_TASKS'],
+  ['scaling.maxTasks', 'CDKTF_WORDPRESS_MAX_TASKS'],
+  ['certificateArn', 'CDKTF_WORDPRESS_CERTIFICATE_ARN'],
+  ['subnets', 'CDKTF_WORDPRESS_TASK_SUBNETS'],
+  ['database.minCapacityAcu', 'CDKTF_WORDPRESS_DB_MIN_ACU'],
+  ['database.maxCapacityAcu', 'CDKTF_WORDPRESS_DB_MAX_ACU'],
+  ['database.backupRetentionDays', 'CDKTF_WORDPRESS_DB_BACKUP_DAYS'],
+];
+
+/** `wordpress.<problem>`, with the variable that sets it when there is one. */
+function located(problem: string): string {
+  const variable = VARIABLE_OF.find(([key]) => problem.startsWith(`${key} `) || problem.startsWith(`${key}:`))?.[1];
+  return `wordpress.${problem}${variable ? ` (set by ${variable})` : ''}`;
+}
+
+/** What the WordPress validation needs to know about the network. */
+export interface WordPressValidationContext {
+  readonly availabilityZones: readonly string[];
+  readonly natMode: NetworkNatMode;
+}
+
+/** Every problem with the WordPress settings, each naming its path (`wordpress.database.minCapacityAcu`), the variable and the fix. */
+export function validateWordPressSettings(settings: WordPressSettings, context: WordPressValidationContext): string[] {
+  const problems: string[] = [];
+  for (const key of ['nginx', 'php'] as const) {
+    const image = settings.images[key];
+    if (image.kind === 'registry' && image.reference.trim() === '') {
+      problems.push(`images.${key}: the registry reference is empty; give a pullable image, e.g. ${WORDPRESS_REGISTRY_IMAGES[key]}`);
+    }
+    if (image.kind === 'build' && !path.isAbsolute(image.contextDirectory)) {
+      problems.push(`images.${key}.contextDirectory: "${image.contextDirectory}" is relative; give an absolute directory`);
+    }
+  }
+  problems.push(
+    ...taskOptionProblems({ cpu: settings.cpu, memoryMiB: settings.memoryMiB, cpuArchitecture: settings.cpuArchitecture, logRetentionDays: settings.logRetentionDays }),
+    ...serviceOptionProblems({
+      desiredCount: settings.desiredCount,
+      minHealthyPercent: settings.minHealthyPercent,
+      maxPercent: settings.maxPercent,
+      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
+      spot: settings.spot,
+      capacityProviderStrategy: settings.capacityProviderStrategy,
+      cpuArchitecture: settings.cpuArchitecture,
+    }),
+  );
+  if (settings.scaling) {
+    problems.push(...scalingProblems(settings.scaling, settings.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));
+  }
+  if (settings.subnets !== 'private' && settings.subnets !== 'public') problems.push(`subnets "${settings.subnets}" is unknown; use private or public`);
+  const codes = successCodesProblem(settings.healthCheck.codes);
+  if (codes) problems.push(`healthCheck.codes: ${codes}`);
+  const healthPath = healthCheckPathProblem(settings.healthCheck.path);
+  if (healthPath) problems.push(`healthCheck.path: ${healthPath}`);
+  const certificate = settings.certificateArn === undefined ? undefined : certificateArnProblem(settings.certificateArn);
+  if (certificate) problems.push(`certificateArn: ${certificate}`);
+
+  const lb = settings.loadBalancer;
+  if (lb.ingressCidrs.length === 0) problems.push('loadBalancer.ingressCidrs is empty; list the client networks, e.g. 0.0.0.0/0');
+  for (const cidr of lb.ingressCidrs) {
+    const problem = ingressCidrProblem(cidr);
+    if (problem) problems.push(`loadBalancer.ingressCidrs: ${problem}`);
+  }
+  const delay = deregistrationDelayProblem(lb.deregistrationDelaySeconds);
+  if (delay) problems.push(`loadBalancer.${delay}`);
+  const keep = keepImagesProblem(settings.repository.keepImages);
+  if (keep) problems.push(`repository.${keep}`);
+
+  const transition = transitionDaysProblem(settings.fileSystem.transitionToIaDays);
+  if (transition) problems.push(`fileSystem.${transition}`);
+  if (!['bursting', 'elastic'].includes(settings.fileSystem.throughputMode)) {
+    problems.push(`fileSystem.throughputMode "${settings.fileSystem.throughputMode}" is unknown; use bursting or elastic`);
+  }
+  problems.push(...auroraSettingProblems(settings.database).map((p) => `database.${p}`));
+  // The load balancer and the DB subnet group both need two zones; one zone is only a problem when the stack is on.
+  if (settings.enabled && context.availabilityZones.length === 1) {
+    problems.push(`network.availabilityZones lists one zone; the load balancer and the database need at least two, e.g. ${context.availabilityZones[0]},<another zone> (CDKTF_AZS)`);
+  }
+  return problems.map(located);
+}
+
+/** Why the tasks could not start in this network, or undefined: private subnets without NAT reach neither the registry nor Secrets Manager. */
+export function wordpressEgressWarning(settings: WordPressSettings, context: WordPressValidationContext): string | undefined {
+  if (settings.subnets !== 'private' || context.natMode !== 'none') return undefined;
+  return 'the WordPress tasks run in private subnets, but the network has no NAT gateway, so they can neither pull their images nor read the database secret; set CDKTF_WORDPRESS_TASK_SUBNETS=public or a NAT mode (CDKTF_NAT_MODE=single)';
+}
+
+/** Why the nginx of registry mode serves no WordPress, or undefined: the pinned upstream image has no PHP configuration. */
+export function upstreamNginxWarning(settings: WordPressSettings): string | undefined {
+  const { nginx } = settings.images;
+  if (nginx.kind !== 'registry' || nginx.reference !== WORDPRESS_REGISTRY_IMAGES.nginx) return undefined;
+  return `the nginx image is the upstream ${nginx.reference}, which does not pass PHP to php-fpm (it serves its welcome page); publish the image built from service/wordpress/nginx and set CDKTF_WORDPRESS_NGINX_IMAGE to it`;
+}

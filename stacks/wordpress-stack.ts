@@ -1,0 +1,198 @@
+/**
+ * The opt-in `wordpress` stack: WordPress on Fargate, composed of the construct library. One task
+ * holds nginx and php-fpm (talking over the task's loopback), the web root lives on EFS and the
+ * data in Aurora MySQL Serverless v2, and an internet-facing ALB sits in front.
+ */
+import { Annotations, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { BaseStack, BaseStackProps } from './base-stack';
+import { AuroraServerless } from './constructs/aurora-serverless';
+import { FargateCluster } from './constructs/cluster';
+import { ContainerImage } from './constructs/container-image';
+import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
+import { FargateService } from './constructs/fargate-service';
+import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
+import { FargateTaskDefinition } from './constructs/task-definition';
+import { physicalName } from './naming';
+import type { PolicyContext } from './policy/engine';
+import type { ServiceNetwork } from './service-stack';
+import { upstreamNginxWarning, wordpressEgressWarning } from './wordpress-settings';
+
+/** The VPC, subnets and their zones; the network stack's `Network` satisfies it. */
+export interface WordPressNetwork extends ServiceNetwork {
+  /** Zones of the subnet lists, in their order: the file system gets one mount target per zone. */
+  readonly availabilityZones: readonly string[];
+}
+
+/** Props of {@link WordPressStack}; the network comes from the network stack as references. */
+export interface WordPressStackProps extends BaseStackProps {
+  readonly network: WordPressNetwork;
+}
+
+/** The containers of the task and what they share. */
+export const NGINX_CONTAINER = 'nginx';
+export const PHP_CONTAINER = 'php';
+/** nginx-unprivileged listens here as uid 101; the load balancer sends to it. */
+export const NGINX_PORT = 8080;
+/** php-fpm's FastCGI port on the task's loopback (service/wordpress/nginx/default.conf). */
+export const PHP_FPM_PORT = 9000;
+/** Where both images expect WordPress: the EFS volume. */
+export const WEB_ROOT = '/var/www/html';
+export const WEB_ROOT_VOLUME = 'webroot';
+/** The directory of the file system that the access point exposes as the web root. */
+export const WEB_ROOT_DIRECTORY = '/wordpress';
+/** Users of the two images: nginx-unprivileged's nginx, and www-data, the owner the access point enforces. */
+export const NGINX_USER = '101';
+export const PHP_USER = '33';
+
+/** nginx, php-fpm, EFS and Aurora behind an ALB, in a cluster of their own. */
+export class WordPressStack extends BaseStack {
+  readonly cluster: FargateCluster;
+  readonly loadBalancer: LoadBalancer;
+  readonly fileSystem: EfsFileSystem;
+  readonly database: AuroraServerless;
+  readonly task: FargateTaskDefinition;
+  readonly service: FargateService;
+  /** The target group of nginx's port, with the site's URL. */
+  readonly target: LoadBalancerTarget;
+
+  constructor(scope: Construct, id: 'wordpress', props: WordPressStackProps) {
+    super(scope, id, props);
+    const settings = this.config.wordpress;
+    const { network } = props;
+    const name = physicalName(this.config, 'wordpress');
+    for (const warning of [wordpressEgressWarning(settings, this.config.network), upstreamNginxWarning(settings)]) {
+      if (warning) Annotations.of(this).addWarning(`WordPressStack: ${warning}`);
+    }
+
+    // A cluster of its own: the stack is deployed and destroyed apart from the service stack.
+    this.cluster = new FargateCluster(this, 'cluster', { name, containerInsights: settings.containerInsights });
+    this.fileSystem = new EfsFileSystem(this, 'files', {
+      name,
+      vpcId: network.vpcId,
+      mountTargets: subnetsInZones(network.availabilityZones, network.privateSubnetIds),
+      accessPoint: { path: WEB_ROOT_DIRECTORY },
+      ...settings.fileSystem,
+    });
+    this.database = new AuroraServerless(this, 'database', {
+      name,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      ...settings.database,
+    });
+
+    const image = (key: 'nginx' | 'php') =>
+      new ContainerImage(this, `${key}-image`, {
+        repositoryName: physicalName(this.config, 'wordpress', key),
+        source: settings.images[key],
+        cpuArchitecture: settings.cpuArchitecture,
+        keepImages: settings.repository.keepImages,
+        forceDelete: settings.repository.forceDelete,
+      });
+    this.task = this.addTask(name, image('nginx'), image('php'));
+
+    this.loadBalancer = new LoadBalancer(this, 'alb', {
+      name,
+      vpcId: network.vpcId,
+      subnetIds: network.publicSubnetIds,
+      ingressCidrs: settings.loadBalancer.ingressCidrs,
+      deletionProtection: settings.loadBalancer.deletionProtection,
+    });
+    this.target = this.loadBalancer.addTargets('wordpress', {
+      // With a certificate, 443 serves HTTPS and the load balancer adds the port-80 redirect.
+      port: settings.certificateArn ? 443 : 80,
+      certificateArn: settings.certificateArn,
+      targetPort: NGINX_PORT,
+      healthCheck: { path: settings.healthCheck.path, successCodes: settings.healthCheck.codes },
+      deregistrationDelaySeconds: settings.loadBalancer.deregistrationDelaySeconds,
+    });
+
+    const publicTasks = settings.subnets === 'public';
+    this.service = new FargateService(this, 'wordpress', {
+      name,
+      cluster: this.cluster,
+      taskDefinition: this.task,
+      vpcId: network.vpcId,
+      subnetIds: publicTasks ? network.publicSubnetIds : network.privateSubnetIds,
+      assignPublicIp: publicTasks,
+      targets: [{ target: this.target, containerName: NGINX_CONTAINER }],
+      desiredCount: settings.desiredCount,
+      minHealthyPercent: settings.minHealthyPercent,
+      maxPercent: settings.maxPercent,
+      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
+      spot: settings.spot,
+      capacityProviderStrategy: settings.capacityProviderStrategy,
+      // A task that starts before the mount targets exist cannot mount the web root.
+      dependsOn: this.fileSystem.mountTargets,
+    });
+    // The file system and the database admit the tasks' group, and nothing else.
+    this.service.allowTo(this.fileSystem, this.fileSystem.port, 'the WordPress web root');
+    this.service.allowTo(this.database, this.database.port, 'the WordPress database');
+    if (settings.scaling) this.service.autoScaleTaskCount(settings.scaling);
+
+    this.addOutputs();
+  }
+
+  /** The task: php-fpm (read-write web root, database settings) and nginx (read-only web root) in front of it. */
+  private addTask(family: string, nginx: ContainerImage, php: ContainerImage): FargateTaskDefinition {
+    const settings = this.config.wordpress;
+    const task = new FargateTaskDefinition(this, 'task', {
+      family,
+      region: this.config.region,
+      cpu: settings.cpu,
+      memoryMiB: settings.memoryMiB,
+      cpuArchitecture: settings.cpuArchitecture,
+      logRetentionDays: settings.logRetentionDays,
+      enableExecuteCommand: settings.enableExecuteCommand,
+    });
+    // Through the access point, with TLS and the task role's identity; the role may write because php mounts it read-write.
+    task.addVolume(WEB_ROOT_VOLUME, { efs: { fileSystem: this.fileSystem } });
+    // The exec agent needs a writable root (https://github.com/aws/containers-roadmap/issues/1359).
+    const readonlyRootFilesystem = !settings.enableExecuteCommand;
+    const db = this.database;
+    task.addContainer(PHP_CONTAINER, {
+      image: php,
+      environment: { WORDPRESS_DB_HOST: db.endpoint, WORDPRESS_DB_NAME: db.databaseName },
+      // Keys of the secret RDS manages; ECS reads them at task start with the execution role.
+      secrets: { WORDPRESS_DB_USER: db.usernameValueFrom, WORDPRESS_DB_PASSWORD: db.passwordValueFrom },
+      user: PHP_USER,
+      readonlyRootFilesystem,
+      // Uploads and sessions are staged in /tmp.
+      writablePaths: ['/tmp'],
+      mounts: [{ volume: WEB_ROOT_VOLUME, containerPath: WEB_ROOT }],
+      healthCheck: {
+        // php-fpm accepts FastCGI connections; the image has php but no cgi-fcgi client.
+        command: ['CMD-SHELL', `php -r 'exit(@fsockopen("127.0.0.1", ${PHP_FPM_PORT}) ? 0 : 1);'`],
+        // The first task copies WordPress onto the empty file system before php-fpm listens.
+        startPeriodSeconds: 120,
+      },
+    });
+    task.addContainer(NGINX_CONTAINER, {
+      image: nginx,
+      ports: [{ containerPort: NGINX_PORT }],
+      user: NGINX_USER,
+      readonlyRootFilesystem,
+      // Pid file and request buffers of nginx-unprivileged.
+      writablePaths: ['/tmp'],
+      mounts: [{ volume: WEB_ROOT_VOLUME, containerPath: WEB_ROOT, readOnly: true }],
+      // nginx answers 502 until php-fpm listens, so it starts once php-fpm's health check passes.
+      dependsOn: [{ container: PHP_CONTAINER, condition: 'HEALTHY' }],
+    });
+    return task;
+  }
+
+  private addOutputs(): void {
+    const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    output('wordpress_url', this.target.url, 'URL of the WordPress site (the installer at first)');
+    output('cluster_name', this.cluster.clusterName, 'ECS cluster of the WordPress service');
+    output('service_name', this.service.serviceName, 'ECS service running nginx and php-fpm');
+    output('file_system_id', this.fileSystem.fileSystemId, 'EFS file system of the web root');
+    output('database_endpoint', this.database.endpoint, 'Writer endpoint of the Aurora cluster');
+    output('database_secret_arn', this.database.masterUserSecretArn, 'Secrets Manager secret (username, password) that RDS manages');
+  }
+
+  /** Public task IPs are a configured choice here (`subnets: public`), not an accident. */
+  protected policyContext(): PolicyContext {
+    return { ...super.policyContext(), allowPublicTaskIp: this.config.wordpress.subnets === 'public' };
+  }
+}

@@ -2,12 +2,14 @@
  * Typed environments and their validation. This is the only module that reads environment
  * variables; main.ts calls `loadConfig` once and passes the result down.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCidr } from './constructs/cidr';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from './constructs/log-retention';
+import { DEFAULT_MOTO_PORT, emulatorEndpoints, motoUrl } from './sandbox';
 import { mergeServiceSettings, parseImageSetting, serviceDefaults, ServiceOverrides, ServiceSettings, validateServiceSettings } from './service-settings';
 
-export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod'] as const;
+export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod', 'sandbox'] as const;
 /** A named set of defaults; `CDKTF_ENV` chooses one. */
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
@@ -95,6 +97,12 @@ export interface AppConfig {
   readonly data: DataSettings;
   /** The ECS service, its image and load balancer (stacks/service-settings.ts). */
   readonly service: ServiceSettings;
+  /**
+   * A deliberate teardown (`CDKTF_TEARDOWN=true`): every protection against destroy is off, and
+   * the policy rules that only guard against a destroy step aside. Deploy with it, then destroy.
+   * @default false
+   */
+  readonly teardown?: boolean;
 }
 
 /** A setting that failed validation; synth stops and prints every one of them. */
@@ -121,6 +129,7 @@ export interface ConfigOverrides {
   readonly aws?: Partial<AwsAccessSettings>;
   readonly data?: Partial<DataSettings>;
   readonly service?: ServiceOverrides;
+  readonly teardown?: boolean;
 }
 
 /** The defaults of one environment; `root` is the project directory that holds local state. */
@@ -165,6 +174,16 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         data: protectedData,
         service: serviceDefaults(name, root),
       };
+    case 'sandbox':
+      // dev, deployed by real Terraform to the emulated AWS of a local moto server (stacks/sandbox.ts).
+      return {
+        ...environmentDefaults('dev', root),
+        environment: 'sandbox',
+        backend: localBackend,
+        tags: tags('sandbox'),
+        aws: { endpoints: emulatorEndpoints(motoUrl(DEFAULT_MOTO_PORT)), offline: true },
+        service: serviceDefaults('sandbox', root),
+      };
     case 'prod':
       return {
         project: DEFAULT_PROJECT,
@@ -208,7 +227,25 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return overrides.teardown ? withoutProtections(config) : config;
+}
+
+/**
+ * The configuration of the documented teardown: everything that makes a destroy fail is off
+ * (table deletion protection and prevent_destroy, load balancer deletion protection, a repository
+ * that keeps its images), and the configuration says so to the policy check.
+ */
+export function withoutProtections(config: AppConfig): AppConfig {
+  return {
+    ...config,
+    teardown: true,
+    data: { ...config.data, deletionProtection: false, preventDestroy: false },
+    service: {
+      ...config.service,
+      loadBalancer: { ...config.service.loadBalancer, deletionProtection: false },
+      repository: { ...config.service.repository, forceDelete: true },
+    },
+  };
 }
 
 function retag(tags: Readonly<Record<string, string>>, project: string): Record<string, string> {
@@ -217,7 +254,7 @@ function retag(tags: Readonly<Record<string, string>>, project: string): Record<
 
 /** Environment variables that `loadConfig` reads, with what each one sets. */
 export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
-  CDKTF_ENV: 'environment: local (default), dev or prod',
+  CDKTF_ENV: 'environment: local (default), dev, prod or sandbox (dev on the emulated AWS of a local moto server)',
   CDKTF_PROJECT: 'prefix of every physical name (default bookmarks)',
   CDKTF_REGION: 'AWS region (the zones must belong to it)',
   CDKTF_AZS: 'comma-separated availability zones, e.g. eu-west-1a,eu-west-1b',
@@ -228,7 +265,10 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_STATE_BUCKET: 'S3 bucket for Terraform state; unset keeps state in local files under state/',
   CDKTF_STATE_REGION: 'region of the state bucket (default: the deployment region)',
   CDKTF_STATE_KEY_PREFIX: 'prefix of the state keys (default: the project name)',
+  CDKTF_STATE_DIR: 'directory of the local state files <stack>.tfstate (default state/<environment>/ of the project); not with CDKTF_STATE_BUCKET',
+  CDKTF_TEARDOWN: 'true: protections off for a deliberate destroy (deploy with it, then destroy with it): no table deletion protection or prevent_destroy, no load balancer deletion protection, the ECR repository goes with its images',
   DYNAMODB_PORT: 'local only: port of the embedded DynamoDB (default 8000)',
+  MOTO_PORT: `sandbox only: port of the local moto server on 127.0.0.1 (default ${DEFAULT_MOTO_PORT})`,
   CDKTF_DATA_DIR: 'directory of the table definitions and CSV files (default data/ of the project)',
   CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
 };
@@ -332,14 +372,49 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
       }
     : undefined;
 
+  const stateDir = env.CDKTF_STATE_DIR?.trim();
+  if (stateDir && bucket) {
+    throw new ConfigError([`CDKTF_STATE_DIR: "${stateDir}" is set together with CDKTF_STATE_BUCKET "${bucket}"; state is either local files or S3, so unset one of them`]);
+  }
+  const localBackend: BackendSettings | undefined = stateDir ? { kind: 'local', directory: path.resolve(root, stateDir) } : undefined;
+  if (localBackend?.kind === 'local' && fs.existsSync(localBackend.directory) && !fs.statSync(localBackend.directory).isDirectory()) {
+    throw new ConfigError([`CDKTF_STATE_DIR: "${stateDir}" (${localBackend.directory}) is a file; give a directory for the <stack>.tfstate files`]);
+  }
+
   const aws: Partial<AwsAccessSettings> =
-    name === 'local' && env.DYNAMODB_PORT ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } } : {};
+    name === 'local' && env.DYNAMODB_PORT
+      ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } }
+      : name === 'sandbox' && env.MOTO_PORT?.trim()
+        ? { endpoints: emulatorEndpoints(motoUrl(parsePort('MOTO_PORT', env.MOTO_PORT.trim()))) }
+        : {};
 
   const data: Partial<DataSettings> = {};
   if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
   if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
 
-  return buildConfig(name, { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root) }, root);
+  const teardown = env.CDKTF_TEARDOWN?.trim() || undefined;
+  if (teardown !== undefined && teardown !== 'true' && teardown !== 'false') {
+    throw new ConfigError([`CDKTF_TEARDOWN: "${teardown}" is not a boolean; use true to turn protections off before a destroy, or unset it`]);
+  }
+  if (defaults && defaults.service.autoScaling === undefined) {
+    const bounds = ['CDKTF_MIN_TASKS', 'CDKTF_MAX_TASKS'].filter((key) => env[key]?.trim());
+    if (bounds.length > 0) {
+      throw new ConfigError(
+        bounds.map((key) => `${key}: "${env[key]?.trim()}" sets an autoscaling bound, but ${name} has no autoscaling (stacks/sandbox.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`),
+      );
+    }
+  }
+  const service = serviceOverridesFromEnv(env, root);
+  return buildConfig(name, { project, region, network, backend: backend ?? localBackend, aws, data, service, teardown: teardown === 'true' }, root);
+}
+
+/** A TCP port from the variable `key`; a ConfigError names the variable otherwise. */
+function parsePort(key: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new ConfigError([`${key}: "${value}" is not a TCP port; use a whole number from 1 to 65535, e.g. ${DEFAULT_MOTO_PORT}`]);
+  }
+  return port;
 }
 
 function isEnvironmentName(name: string): name is EnvironmentName {

@@ -87,7 +87,11 @@ export interface ServiceSettings {
   readonly spot: boolean;
   readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
   readonly loadBalancer: LoadBalancerSettings;
-  readonly autoScaling: AutoScalingSettings;
+  /**
+   * Target tracking of the task count; undefined turns it off: `desiredCount` tasks and no
+   * appautoscaling resources (the sandbox, whose emulator cannot create them: stacks/sandbox.ts).
+   */
+  readonly autoScaling?: AutoScalingSettings;
   readonly logRetentionDays: number;
   readonly containerInsights: 'enabled' | 'enhanced' | 'disabled';
   readonly repository: RepositorySettings;
@@ -106,6 +110,11 @@ export interface ServiceOverrides extends Partial<Omit<ServiceSettings, 'contain
  * listens on 8080 as uid 101 and writes only to /tmp, so it runs with the app's hardening.
  */
 export const DEMO_IMAGE = 'nginxinc/nginx-unprivileged:stable-alpine';
+/**
+ * The image the sandbox's task definition names. Nothing ever pulls it: the emulator runs no
+ * containers, and `npm run sandbox` runs the bundle this image would copy (service/dist) instead.
+ */
+export const SANDBOX_IMAGE = 'localhost/bookmarks-service:sandbox';
 /** Index names the service reads (`RESOURCE_CATEGORY_INDEX`, `BOOKMARK_RESOURCE_INDEX`). */
 export const RESOURCE_CATEGORY_INDEX = 'byCategory';
 export const BOOKMARK_RESOURCE_INDEX = 'byResource';
@@ -135,6 +144,7 @@ const APP_CONTAINER: ContainerSettings = {
 
 /** The service defaults of one environment; `root` is the project directory holding service/. */
 export function serviceDefaults(name: EnvironmentName, root: string): ServiceSettings {
+  const scaling: AutoScalingSettings = { minCapacity: 1, maxCapacity: 3, targetCpuPercent: 70, targetMemoryPercent: 80, requestsPerTarget: 1000 };
   const dev: ServiceSettings = {
     image: buildImage(root),
     cpuArchitecture: 'X86_64',
@@ -159,7 +169,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSet
       healthCheckSuccessCodes: '200',
       deregistrationDelaySeconds: 30,
     },
-    autoScaling: { minCapacity: 1, maxCapacity: 3, targetCpuPercent: 70, targetMemoryPercent: 80, requestsPerTarget: 1000 },
+    autoScaling: scaling,
     logRetentionDays: 14,
     containerInsights: 'enabled',
     repository: { keepImages: 10, forceDelete: true },
@@ -176,12 +186,15 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSet
         // The local network has no NAT gateway: tasks need public IPs to pull the image.
         taskSubnets: 'public',
         loadBalancer: { ...dev.loadBalancer, healthCheckPath: '/' },
-        autoScaling: { ...dev.autoScaling, maxCapacity: 2 },
+        autoScaling: { ...scaling, maxCapacity: 2 },
         logRetentionDays: 7,
         repository: { keepImages: 5, forceDelete: true },
       };
     case 'dev':
       return dev;
+    case 'sandbox':
+      // dev in registry mode (the sandbox has no Docker engine), without autoscaling (moto cannot create it).
+      return { ...dev, image: { kind: 'registry', reference: SANDBOX_IMAGE }, autoScaling: undefined };
     case 'prod':
       return {
         ...dev,
@@ -195,7 +208,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSet
           { capacityProvider: 'FARGATE_SPOT', weight: 1 },
         ],
         loadBalancer: { ...dev.loadBalancer, deletionProtection: true },
-        autoScaling: { ...dev.autoScaling, minCapacity: 2, maxCapacity: 10 },
+        autoScaling: { ...scaling, minCapacity: 2, maxCapacity: 10 },
         logRetentionDays: 90,
         repository: { keepImages: 30, forceDelete: false },
       };
@@ -215,7 +228,8 @@ export function mergeServiceSettings(defaults: ServiceSettings, overrides: Servi
     capacityProviderStrategy: strategy,
     container: { ...defaults.container, ...overrides.container },
     loadBalancer: { ...defaults.loadBalancer, ...overrides.loadBalancer },
-    autoScaling: { ...defaults.autoScaling, ...overrides.autoScaling },
+    // Autoscaling stays off where the environment turns it off; config.ts refuses bounds for it.
+    autoScaling: defaults.autoScaling && { ...defaults.autoScaling, ...overrides.autoScaling },
     repository: { ...defaults.repository, ...overrides.repository },
   };
 }

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { AppConfig, loadConfig } from '../stacks/config';
 import { CONTAINER_NAME } from '../stacks/constructs/fargate-service';
-import { emulatorUrl } from '../stacks/sandbox';
+import { emulatorUrl, retryableGap } from '../stacks/sandbox';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { runAsScript } from './run-as-script';
 import { terraformProblem } from './start-local';
@@ -42,6 +42,33 @@ export interface StepResult {
   readonly ms: number;
   /** e.g. `21 added, 0 changed, 0 destroyed`. */
   readonly summary: string;
+  /** The emulator gap (stacks/sandbox.ts) that made the step run twice, if it did. */
+  readonly retriedFor?: string;
+}
+
+/** A cdktf command that exited non-zero; `output` is everything it printed. */
+export class CdktfError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = 'CdktfError';
+  }
+}
+
+/**
+ * Runs `attempt`, and once more when it fails with the error of a `retry` gap of the emulator
+ * (stacks/sandbox.ts); any other failure, or a second one, is thrown.
+ */
+export async function retryOnEmulatorGap<T>(attempt: () => Promise<T>): Promise<{ result: T; retriedFor?: string }> {
+  try {
+    return { result: await attempt() };
+  } catch (error) {
+    const gap = error instanceof CdktfError ? retryableGap(error.output) : undefined;
+    if (gap === undefined) throw error;
+    return { result: await attempt(), retriedFor: gap.id };
+  }
 }
 
 /** The sandbox configuration: `loadConfig` with CDKTF_ENV=sandbox and the context's variables. */
@@ -103,7 +130,7 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
       .filter((line) => /error/i.test(line))
       .slice(0, 6)
       .map((line) => `  ${line.trim()}`);
-    throw new Error(`cdktf ${args.join(' ')} failed (exit ${code}) after ${(ms / 1000).toFixed(1)} s; full output in ${context.logFile}\n${errors.join('\n')}`);
+    throw new CdktfError(`cdktf ${args.join(' ')} failed (exit ${code}) after ${(ms / 1000).toFixed(1)} s; full output in ${context.logFile}\n${errors.join('\n')}`, stripAnsi(output));
   }
   return { output, ms };
 }
@@ -149,8 +176,9 @@ export async function destroySandbox(context: SandboxContext, onStep: (result: S
     record({ step: `${stack} unprotect`, ms: deploy.ms, summary: applySummary(deploy.output) });
   }
   for (const stack of [...SANDBOX_STACKS].reverse().filter((s) => present.includes(s))) {
-    const destroy = await runCdktf(context, ['destroy', stack, ...DEPLOY_FLAGS], teardown);
-    record({ step: `${stack} destroy`, ms: destroy.ms, summary: applySummary(destroy.output) });
+    const started = performance.now();
+    const { result, retriedFor } = await retryOnEmulatorGap(() => runCdktf(context, ['destroy', stack, ...DEPLOY_FLAGS], teardown));
+    record({ step: `${stack} destroy`, ms: performance.now() - started, summary: applySummary(result.output), ...(retriedFor ? { retriedFor } : {}) });
   }
   return results;
 }
@@ -273,7 +301,7 @@ function say(message: string): void {
 }
 
 function stepLine(result: StepResult): void {
-  say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}`);
+  say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run twice: emulator gap ${result.retriedFor})` : ''}`);
 }
 
 function requireTerraform(): void {

@@ -64,6 +64,8 @@ export type GapHandling =
   | 'moto-flag'
   /** The resource applies, and a re-plan shows the drift listed in {@link EXPECTED_REPLAN_DRIFTS}. */
   | 'expected-drift'
+  /** A step that failed with the gap's {@link EmulatorGap.signature} runs once more; the second run finds the work done. */
+  | 'retry'
   /** Fixed in the provider; the sandbox pays the time. */
   | 'provider-wait'
   /** No stack of the blueprint uses the resource yet; a stack that adds it must handle the gap. */
@@ -82,6 +84,8 @@ export interface EmulatorGap {
   readonly handling: GapHandling;
   /** How the sandbox handles it, in one sentence: the setting, the flag or the drift. */
   readonly workaround: string;
+  /** For `retry`: text of the error that identifies the gap in Terraform's output. */
+  readonly signature?: string;
 }
 
 /** Every known gap, checked by hand and by `__tests__/sandbox/sandbox.int.test.ts`. */
@@ -129,6 +133,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     workaround: 'listed in EXPECTED_REPLAN_DRIFTS',
   },
   {
+    id: 'vpc-endpoint-delete-repeat',
+    resourceTypes: ['aws_vpc_endpoint'],
+    behaviour:
+      'DeleteVpcEndpoints is not idempotent: repeated for a gateway endpoint that is already deleted, it fails with InvalidRoute.NotFound because moto deletes the endpoint\'s routes again (AWS accepts the repeat)',
+    effect: 'when the SDK repeats the call because its first answer was lost (seen once in about ten network destroys, on a loaded machine), cdktf destroy network fails',
+    handling: 'retry',
+    workaround: 'npm run sandbox:destroy runs a stack destroy that failed with this error once more; the endpoint then reads back deleted and the destroy completes',
+    signature: 'InvalidRoute.NotFound',
+  },
+  {
     id: 'iam-managed-policies',
     resourceTypes: ['aws_iam_role_policy_attachment'],
     behaviour: 'AWS managed IAM policies (e.g. AmazonECSTaskExecutionRolePolicy) exist only when loaded at start',
@@ -169,6 +183,11 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     workaround: 'none; no emulator setting shortens these waits',
   },
 ];
+
+/** The `retry` gap whose error appears in a failed step's output, if any. */
+export function retryableGap(output: string): EmulatorGap | undefined {
+  return EMULATOR_GAPS.find((gap) => gap.handling === 'retry' && gap.signature !== undefined && output.includes(gap.signature));
+}
 
 /** Environment variables moto must start with, from the `moto-flag` gaps. */
 export const MOTO_SERVER_ENVIRONMENT: Readonly<Record<string, string>> = {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applySummary, discardStaleState, localEnvironment, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import { applySummary, CdktfError, discardStaleState, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
 import { loadConfig } from '../../stacks/config';
 import { emulatorUrl } from '../../stacks/sandbox';
 
@@ -94,5 +94,42 @@ describe('emulatorUrl', () => {
     expect(() => emulatorUrl({ ec2: 'http://127.0.0.1:5000', sts: 'http://127.0.0.1:5001' })).toThrow(
       'sandbox: the provider endpoints point at 2 URLs (http://127.0.0.1:5000, http://127.0.0.1:5001); the sandbox expects one moto server',
     );
+  });
+});
+
+describe('retryOnEmulatorGap', () => {
+  const gapFailure = new CdktfError('cdktf destroy network failed (exit 1)', 'network  Error: deleting EC2 VPC Endpoint (vpce-1): api error InvalidRoute.NotFound: no route with destination-cidr-block pl-1 in route table rtb-1');
+
+  it('runs a step once more when it failed with the error of a retry gap, and names the gap', async () => {
+    const attempts: number[] = [];
+    const outcome = await retryOnEmulatorGap(async () => {
+      attempts.push(attempts.length);
+      if (attempts.length === 1) throw gapFailure;
+      return 'destroyed';
+    });
+    expect([outcome, attempts.length]).toEqual([{ result: 'destroyed', retriedFor: 'vpc-endpoint-delete-repeat' }, 2]);
+  });
+
+  it('does not retry any other failure', async () => {
+    let attempts = 0;
+    const other = new CdktfError('cdktf destroy data failed (exit 1)', 'data  Error: Instance cannot be destroyed');
+    await expect(
+      retryOnEmulatorGap(async () => {
+        attempts += 1;
+        throw other;
+      }),
+    ).rejects.toBe(other);
+    expect(attempts).toBe(1);
+  });
+
+  it('gives up after the second failure', async () => {
+    let attempts = 0;
+    await expect(
+      retryOnEmulatorGap(async () => {
+        attempts += 1;
+        throw gapFailure;
+      }),
+    ).rejects.toBe(gapFailure);
+    expect(attempts).toBe(2);
   });
 });

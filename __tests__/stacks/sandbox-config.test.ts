@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { buildConfig, loadConfig, type AppConfig } from '../../stacks/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
-import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, type EmulatedEndpoint } from '../../stacks/sandbox';
+import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, type EmulatedEndpoint } from '../../stacks/sandbox';
 import { loadSeedData } from '../../stacks/seed';
 import { ServiceStack } from '../../stacks/service-stack';
 import { configProblems } from '../support/config';
@@ -132,6 +132,16 @@ describe('emulator gaps', () => {
   it('list a drift for every gap whose handling is expected-drift', () => {
     const explained = new Set(EXPECTED_REPLAN_DRIFTS.map((d) => d.gap));
     expect(EMULATOR_GAPS.filter((g) => g.handling === 'expected-drift' && !explained.has(g.id)).map((g) => g.id)).toEqual([]);
+  });
+
+  it('give every retry gap the error text that identifies it', () => {
+    expect(EMULATOR_GAPS.filter((g) => g.handling === 'retry').map((g) => [g.id, retryableGap(`Error: ... ${g.signature} ...`)?.id])).toEqual([
+      ['vpc-endpoint-delete-repeat', 'vpc-endpoint-delete-repeat'],
+    ]);
+  });
+
+  it('retry no error that is not a known gap', () => {
+    expect(retryableGap('Error: Instance cannot be destroyed')).toBeUndefined();
   });
 
   it('start moto with the variable of every moto-flag gap', () => {

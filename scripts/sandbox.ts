@@ -309,7 +309,9 @@ function requireTerraform(): void {
     const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
     return { ...(r.error ? { error: r.error } : {}), stdout: r.stdout ?? '' };
   });
-  if (problem !== undefined) throw new Error(problem.replace('`npm start` needs it because it deploys the `data` stack', '`npm run sandbox` needs it to deploy every stack'));
+  if (problem !== undefined) {
+    throw new Error(`${problem.split('\n')[0]}\nInstall Terraform 1.11.x (1.10 or newer) from https://developer.hashicorp.com/terraform/install and put it on PATH: the sandbox deploys every stack with it.`);
+  }
 }
 
 /** Options of the two commands, so that tests can run them in isolation. */
@@ -413,6 +415,8 @@ async function destroy(options: SandboxCommandOptions): Promise<void> {
 }
 
 runAsScript(module, async () => {
+  // The SDK's notice that its 2027 releases need Node 22 would break the one-line-per-step output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const options: SandboxCommandOptions = { root: path.resolve(__dirname, '..'), env: process.env };
   const command = process.argv[2] ?? 'up';
   if (command === 'up') return up(options);

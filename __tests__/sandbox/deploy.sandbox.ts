@@ -7,6 +7,7 @@
  * of the last run are kept in .local/sandbox-test/.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -37,6 +38,23 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * GET on a new connection: the service was started minutes earlier, and a pooled keep-alive socket
+ * may be closed by the server (keepAliveTimeout 65 s) at the moment fetch reuses it.
+ */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
 }
 
 const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
@@ -154,12 +172,12 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
   });
 
   it('answers /ready from the service started with the registered task definition', async () => {
-    expect((await fetch(`${service.url}/ready`)).status).toBe(200);
+    expect((await get(`${service.url}/ready`)).status).toBe(200);
   });
 
   it('serves exactly the categories the data stack seeded from data/category.csv', async () => {
     const seeded = loadSeedData(path.join(ROOT, 'data')).find((t) => t.definition.name === 'Category');
-    const served = (await (await fetch(`${service.url}/api/categories`)).json()) as { items: { id: string }[] };
+    const served = JSON.parse((await get(`${service.url}/api/categories`)).body) as { items: { id: string }[] };
     expect(served.items.map((c) => c.id).sort()).toEqual((seeded?.items ?? []).map((item) => String(item.id)).sort());
   });
 

@@ -4,7 +4,8 @@
  * `cdktf deploy` for network, data and service in that order, prints the outputs, then runs the
  * service bundle locally with exactly the environment of the container definition that Terraform
  * registered, read back from the emulated ECS API. One line per step; cdktf's own output goes to
- * .local/sandbox/sandbox.log. Ctrl-C stops the service, and moto if this run started it.
+ * .local/sandbox/sandbox.log, its stack directories to .local/sandbox/cdktf.out/stacks/<stack>.
+ * Ctrl-C stops the service, and moto if this run started it.
  *
  * `npm run sandbox:destroy` (`destroy`): the teardown the README documents for prod, for real:
  * protections off (CDKTF_TEARDOWN=true), deploy, then destroy service, data and network.
@@ -137,6 +138,25 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
 
 const DEPLOY_FLAGS = ['--auto-approve', '--skip-provider-lock', '--skip-synth', '--ignore-missing-stack-dependencies'];
 
+/**
+ * Makes a stack directory forget the backend it was last initialised with when that is not the
+ * synthesized one (cdktf.out is shared by every environment: after `npm start`, the data stack's
+ * directory points at state/local). Terraform would stop with "Backend configuration changed";
+ * removing `.terraform/terraform.tfstate`, the cache of that choice, is what `init -reconfigure`
+ * does. No state file is touched. Returns the path the directory pointed at, if it was reset.
+ */
+export function forgetOtherBackend(stackDir: string): string | undefined {
+  const cache = path.join(stackDir, '.terraform', 'terraform.tfstate');
+  if (!fs.existsSync(cache)) return undefined;
+  const synthesized = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, Record<string, unknown>> } };
+  const initialised = JSON.parse(fs.readFileSync(cache, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } };
+  const [type, config] = Object.entries(synthesized.terraform?.backend ?? {})[0] ?? [];
+  const previous = initialised.backend;
+  if (previous?.type === type && previous?.config?.path === config?.path) return undefined;
+  fs.rmSync(cache);
+  return String(previous?.config?.path ?? previous?.type ?? 'unknown');
+}
+
 /** Synthesizes all stacks once, then `cdktf deploy` for network, data and service in that order. */
 export async function deploySandbox(context: SandboxContext, onStep: (result: StepResult) => void = () => undefined): Promise<StepResult[]> {
   const results: StepResult[] = [];
@@ -145,7 +165,8 @@ export async function deploySandbox(context: SandboxContext, onStep: (result: St
     onStep(result);
   };
   const synth = await runCdktf(context, ['synth']);
-  record({ step: 'synth', ms: synth.ms, summary: 'network, data, service' });
+  const reset = SANDBOX_STACKS.filter((stack) => forgetOtherBackend(path.join(context.outDir, 'stacks', stack)) !== undefined);
+  record({ step: 'synth', ms: synth.ms, summary: `network, data, service${reset.length > 0 ? `; ${reset.join(', ')} re-initialised (cdktf.out held another environment)` : ''}` });
   for (const stack of SANDBOX_STACKS) {
     const deploy = await runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]);
     record({ step: stack, ms: deploy.ms, summary: applySummary(deploy.output) });
@@ -169,6 +190,7 @@ export async function destroySandbox(context: SandboxContext, onStep: (result: S
   };
   if (present.length === 0) return results;
   const synth = await runCdktf(context, ['synth'], teardown);
+  for (const stack of present) forgetOtherBackend(path.join(context.outDir, 'stacks', stack));
   record({ step: 'synth', ms: synth.ms, summary: 'protections off (CDKTF_TEARDOWN=true)' });
   // data holds the tables' deletion protection and prevent_destroy; service the load balancer's protection.
   for (const stack of (['data', 'service'] as const).filter((s) => present.includes(s))) {
@@ -318,7 +340,11 @@ function requireTerraform(): void {
 export interface SandboxCommandOptions {
   readonly root: string;
   readonly env: NodeJS.ProcessEnv;
-  /** @default `<root>/cdktf.out` */
+  /**
+   * Its own, so that it never takes over `cdktf.out`, which `npm start` and the plain CLI use: a
+   * stack directory serves one backend, and Terraform refuses another ("Backend configuration changed").
+   * @default `<root>/.local/sandbox/cdktf.out`
+   */
   readonly outDir?: string;
   /** @default `<root>/.local/sandbox` */
   readonly logDir?: string;
@@ -328,7 +354,7 @@ export interface SandboxCommandOptions {
 
 function contextOf(options: SandboxCommandOptions): SandboxContext & { logDir: string } {
   const logDir = options.logDir ?? path.join(options.root, '.local', 'sandbox');
-  return { root: options.root, env: options.env, outDir: options.outDir ?? path.join(options.root, 'cdktf.out'), logFile: path.join(logDir, 'sandbox.log'), logDir };
+  return { root: options.root, env: options.env, outDir: options.outDir ?? path.join(logDir, 'cdktf.out'), logFile: path.join(logDir, 'sandbox.log'), logDir };
 }
 
 async function up(options: SandboxCommandOptions): Promise<void> {
@@ -360,7 +386,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
       if (stale.length > 0) say(`a new emulator holds nothing: state of ${stale.join(', ')} moved to <stack>.tfstate.stale`);
     }
 
-    say(`deploying network, data, service with cdktf (full output: ${path.relative(options.root, context.logFile)})`);
+    say(`deploying network, data, service with cdktf into ${path.relative(options.root, context.outDir)} (full output: ${path.relative(options.root, context.logFile)})`);
     const steps = await deploySandbox(context, stepLine);
     const deployMs = steps.filter((s) => s.step !== 'synth').reduce((sum, s) => sum + s.ms, 0);
     say(`${'deployed'.padEnd(17)} ${seconds(deployMs).padStart(7)}  ${steps.map((s) => `${s.step} ${seconds(s.ms)}`).join(', ')}`);
@@ -382,7 +408,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     cleanups.push(() => local.stop());
     const categories = (await (await fetch(`${local.url}/api/categories`)).json()) as { items: unknown[] };
     say(`ready in ${seconds(performance.now() - started)}: open ${local.url}  (${categories.items.length} categories from ${container.environment.CATEGORY_TABLE})`);
-    say(`Ctrl-C stops the service${moto.started ? ' and moto (the emulated resources go with it)' : ''}; npm run sandbox:destroy tears the stacks down`);
+    say(`Ctrl-C stops the service${moto.started ? ' and moto (the emulated resources go with it)' : ''}; npm run sandbox:destroy in another terminal tears the stacks down first`);
     local.process.once('exit', (code) => {
       if (!stopping) {
         say(`the service exited unexpectedly (code ${code}); see ${path.join(context.logDir, 'service.log')}`);

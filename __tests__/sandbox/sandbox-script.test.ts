@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applySummary, CdktfError, discardStaleState, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import { applySummary, CdktfError, discardStaleState, forgetOtherBackend, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
 import { loadConfig } from '../../stacks/config';
 import { emulatorUrl } from '../../stacks/sandbox';
 
@@ -131,5 +131,31 @@ describe('retryOnEmulatorGap', () => {
       }),
     ).rejects.toBe(gapFailure);
     expect(attempts).toBe(2);
+  });
+});
+
+describe('forgetOtherBackend', () => {
+  const stackDir = (synthesizedPath: string, initialisedPath?: string) => {
+    const dir = fs.mkdtempSync(path.join(work, 'stack-'));
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: synthesizedPath } } } }));
+    if (initialisedPath !== undefined) {
+      fs.mkdirSync(path.join(dir, '.terraform'));
+      fs.writeFileSync(path.join(dir, '.terraform', 'terraform.tfstate'), JSON.stringify({ version: 3, backend: { type: 'local', config: { path: initialisedPath } } }));
+    }
+    return dir;
+  };
+
+  it("removes the backend cache of a directory initialised for another environment's state", () => {
+    const dir = stackDir('/p/state/sandbox/data.tfstate', '/p/state/local/data.tfstate');
+    expect([forgetOtherBackend(dir), fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate'))]).toEqual(['/p/state/local/data.tfstate', false]);
+  });
+
+  it('keeps the cache when the directory already points at the synthesized state', () => {
+    const dir = stackDir('/p/state/sandbox/data.tfstate', '/p/state/sandbox/data.tfstate');
+    expect([forgetOtherBackend(dir), fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate'))]).toEqual([undefined, true]);
+  });
+
+  it('does nothing in a directory never initialised', () => {
+    expect(forgetOtherBackend(stackDir('/p/state/sandbox/data.tfstate'))).toBeUndefined();
   });
 });

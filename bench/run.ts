@@ -15,6 +15,7 @@ import { OptionsError, parseOptions, SECTIONS, type BenchOptions, type Section }
 import { installCleanupHandlers, killAllGroups } from './lib/processes';
 import { renderTable } from './lib/report';
 import { checkTargets, metricCatalog, ResultStore } from './lib/results';
+import { measureSandbox } from './sandbox';
 import { measureStartup } from './startup';
 import { measureSynth } from './synth';
 import { measureTests } from './tests';
@@ -49,6 +50,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     synth: () => measureSynth(ctx),
     data: () => measureDataScale(ctx, !options.skip.has('plan')),
     tests: () => measureTests(ctx),
+    sandbox: () => measureSandbox(ctx),
   };
 
   try {

@@ -43,7 +43,7 @@ export abstract class BaseStack extends TerraformStack {
 
   /** What the policy rules know beyond the JSON; a stack whose configuration allows public tasks says so here. */
   protected policyContext(): PolicyContext {
-    return { stackId: this.node.id, environment: this.config.environment };
+    return { stackId: this.node.id, environment: this.config.environment, teardown: this.config.teardown ?? false };
   }
 }
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseCidr } from './constructs/cidr';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from './constructs/log-retention';
 import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from './environments';
+import { DEFAULT_MOTO_PORT, emulatorEndpoints, motoUrl } from './sandbox';
 import {
   mergeServiceStackSettings,
   parseImageSetting,
@@ -115,6 +116,12 @@ export interface AppConfig {
   readonly service: ServiceStackSettings;
   /** The opt-in `wordpress` stack (stacks/wordpress-settings.ts). */
   readonly wordpress: WordPressSettings;
+  /**
+   * A deliberate teardown (`CDKTF_TEARDOWN=true`): every protection against destroy is off, and
+   * the policy rules that only guard against a destroy step aside. Deploy with it, then destroy.
+   * @default false
+   */
+  readonly teardown?: boolean;
 }
 
 /** A setting that failed validation; synth stops and prints every one of them. */
@@ -142,6 +149,7 @@ export interface ConfigOverrides {
   readonly data?: Partial<DataSettings>;
   readonly service?: ServiceStackOverrides;
   readonly wordpress?: WordPressOverrides;
+  readonly teardown?: boolean;
 }
 
 /** The defaults of one environment; `root` is the project directory that holds local state. */
@@ -185,6 +193,17 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         tags: tags('dev'),
         aws: { endpoints: {}, offline: false },
         data: protectedData,
+        service: serviceDefaults(name, root),
+        wordpress: wordpressDefaults(name, root),
+      };
+    case 'sandbox':
+      // dev, deployed by real Terraform to the emulated AWS of a local moto server (stacks/sandbox.ts).
+      return {
+        ...environmentDefaults('dev', root),
+        environment: 'sandbox',
+        backend: localBackend,
+        tags: tags('sandbox'),
+        aws: { endpoints: emulatorEndpoints(motoUrl(DEFAULT_MOTO_PORT)), offline: true },
         service: serviceDefaults(name, root),
         wordpress: wordpressDefaults(name, root),
       };
@@ -233,7 +252,35 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+  return overrides.teardown ? withoutProtections(config) : config;
+}
+
+/**
+ * The configuration of the documented teardown: everything that makes a destroy fail is off
+ * (table deletion protection and prevent_destroy, load balancer deletion protection, repositories
+ * that keep their images, the WordPress file system's and database's protections), and the
+ * configuration says so to the policy check.
+ */
+export function withoutProtections(config: AppConfig): AppConfig {
+  const { wordpress } = config;
+  return {
+    ...config,
+    teardown: true,
+    data: { ...config.data, deletionProtection: false, preventDestroy: false },
+    service: {
+      ...config.service,
+      loadBalancers: { ...config.service.loadBalancers, deletionProtection: false },
+      repository: { ...config.service.repository, forceDelete: true },
+    },
+    wordpress: {
+      ...wordpress,
+      loadBalancer: { ...wordpress.loadBalancer, deletionProtection: false },
+      repository: { ...wordpress.repository, forceDelete: true },
+      fileSystem: { ...wordpress.fileSystem, preventDestroy: false },
+      // The final snapshot stays: a destroy then keeps the data of the last moment.
+      database: { ...wordpress.database, deletionProtection: false, preventDestroy: false },
+    },
+  };
 }
 
 function retag(tags: Readonly<Record<string, string>>, project: string): Record<string, string> {
@@ -264,7 +311,7 @@ export const WORDPRESS_VARIABLES: Readonly<Record<string, string>> = {
 
 /** Environment variables that `loadConfig` reads, with what each one sets. */
 export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
-  CDKTF_ENV: 'environment: local (default), dev or prod',
+  CDKTF_ENV: 'environment: local (default), dev, prod or sandbox (dev on the emulated AWS of a local moto server)',
   CDKTF_PROJECT: 'prefix of every physical name (default bookmarks)',
   CDKTF_REGION: 'AWS region (the zones must belong to it)',
   CDKTF_AZS: 'comma-separated availability zones, e.g. eu-west-1a,eu-west-1b',
@@ -275,7 +322,10 @@ export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
   CDKTF_STATE_BUCKET: 'S3 bucket for Terraform state; unset keeps state in local files under state/',
   CDKTF_STATE_REGION: 'region of the state bucket (default: the deployment region)',
   CDKTF_STATE_KEY_PREFIX: 'prefix of the state keys (default: the project name)',
+  CDKTF_STATE_DIR: 'directory of the local state files <stack>.tfstate (default state/<environment>/ of the project); not with CDKTF_STATE_BUCKET',
+  CDKTF_TEARDOWN: 'true: protections off for a deliberate destroy (deploy with it, then destroy with it): no table or database deletion protection or prevent_destroy, no load balancer deletion protection, repositories go with their images',
   DYNAMODB_PORT: 'local only: port of the embedded DynamoDB (default 8000)',
+  MOTO_PORT: `sandbox only: port of the local moto server on 127.0.0.1 (default ${DEFAULT_MOTO_PORT})`,
   CDKTF_DATA_DIR: 'directory of the table definitions and CSV files (default data/ of the project)',
   CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
   CDKTF_SERVICES_FILE: 'JSON file (relative to the project) listing the services: { "services": [...] }; see docs/examples/three-services.json',
@@ -484,19 +534,62 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
         keyPrefix: env.CDKTF_STATE_KEY_PREFIX?.trim() || project || DEFAULT_PROJECT,
       }
     : undefined;
+  const stateDir = env.CDKTF_STATE_DIR?.trim();
+  if (stateDir && bucket) {
+    throw new ConfigError([`CDKTF_STATE_DIR: "${stateDir}" is set together with CDKTF_STATE_BUCKET "${bucket}"; state is either local files or S3, so unset one of them`]);
+  }
+  const localBackend: BackendSettings | undefined = stateDir ? { kind: 'local', directory: path.resolve(root, stateDir) } : undefined;
+  if (localBackend?.kind === 'local' && fs.existsSync(localBackend.directory) && !fs.statSync(localBackend.directory).isDirectory()) {
+    throw new ConfigError([`CDKTF_STATE_DIR: "${stateDir}" (${localBackend.directory}) is a file; give a directory for the <stack>.tfstate files`]);
+  }
 
   const aws: Partial<AwsAccessSettings> =
-    name === 'local' && env.DYNAMODB_PORT ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } } : {};
+    name === 'local' && env.DYNAMODB_PORT
+      ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } }
+      : name === 'sandbox' && env.MOTO_PORT?.trim()
+        ? { endpoints: emulatorEndpoints(motoUrl(parsePort('MOTO_PORT', env.MOTO_PORT.trim()))) }
+        : {};
 
   const data: Partial<DataSettings> = {};
   if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
   if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
 
+  const teardown = env.CDKTF_TEARDOWN?.trim() || undefined;
+  if (teardown !== undefined && teardown !== 'true' && teardown !== 'false') {
+    throw new ConfigError([`CDKTF_TEARDOWN: "${teardown}" is not a boolean; use true to turn protections off before a destroy, or unset it`]);
+  }
+  if (defaults && defaults.service.services.every((s) => s.scaling === undefined)) {
+    const bounds = ['CDKTF_MIN_TASKS', 'CDKTF_MAX_TASKS'].filter((key) => env[key]?.trim());
+    if (bounds.length > 0) {
+      throw new ConfigError(
+        bounds.map((key) => `${key}: "${env[key]?.trim()}" sets an autoscaling bound, but ${name} has no autoscaling (stacks/sandbox.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`),
+      );
+    }
+  }
   return buildConfig(
     name,
-    { project, region, network, backend, aws, data, service: serviceOverridesFromEnv(env, root, defaults), wordpress: wordpressOverridesFromEnv(env, root, defaults) },
+    {
+      project,
+      region,
+      network,
+      backend: backend ?? localBackend,
+      aws,
+      data,
+      service: serviceOverridesFromEnv(env, root, defaults),
+      wordpress: wordpressOverridesFromEnv(env, root, defaults),
+      teardown: teardown === 'true',
+    },
     root,
   );
+}
+
+/** A TCP port from the variable `key`; a ConfigError names the variable otherwise. */
+function parsePort(key: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new ConfigError([`${key}: "${value}" is not a TCP port; use a whole number from 1 to 65535, e.g. ${DEFAULT_MOTO_PORT}`]);
+  }
+  return port;
 }
 
 /** Every problem with a configuration, each naming the setting, the bad value and the fix. */

@@ -1,6 +1,6 @@
 /** The names of the environments: shared by config.ts and the settings modules it composes, so neither imports the other. */
 
-export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod'] as const;
+export const ENVIRONMENT_NAMES = ['local', 'dev', 'prod', 'sandbox'] as const;
 /** A named set of defaults; `CDKTF_ENV` chooses one. */
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 

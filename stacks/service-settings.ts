@@ -172,6 +172,11 @@ export interface ServiceStackOverrides {
  * listens on 8080 as uid 101 and writes only to /tmp, so it runs with the app's hardening.
  */
 export const DEMO_IMAGE = 'nginxinc/nginx-unprivileged:stable-alpine';
+/**
+ * The image the sandbox's task definition names. Nothing ever pulls it: the emulator runs no
+ * containers, and `npm run sandbox` runs the bundle this image would copy (service/dist) instead.
+ */
+export const SANDBOX_IMAGE = 'localhost/bookmarks-service:sandbox';
 /** Index names the service reads (`RESOURCE_CATEGORY_INDEX`, `BOOKMARK_RESOURCE_INDEX`). */
 export const RESOURCE_CATEGORY_INDEX = 'byCategory';
 export const BOOKMARK_RESOURCE_INDEX = 'byResource';
@@ -260,6 +265,9 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
       };
     case 'dev':
       return dev;
+    case 'sandbox':
+      // dev in registry mode (the sandbox has no Docker engine), without autoscaling (moto cannot create it).
+      return { ...dev, services: [{ ...api, image: { kind: 'registry', reference: SANDBOX_IMAGE }, scaling: undefined }] };
     case 'prod':
       return {
         ...dev,

@@ -190,6 +190,11 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
   // The local network has no NAT gateway: tasks get public IPs to pull the published images.
   local: (root) => ({ ...throwawayWordPress(devDefaults(root), root), subnets: 'public', logRetentionDays: 7, repository: { keepImages: 5, forceDelete: true } }),
   dev: devDefaults,
+  // dev on the emulated AWS: published images, and no EFS backups or autoscaling (moto can create neither; stacks/sandbox.ts).
+  sandbox: (root) => {
+    const dev = devDefaults(root);
+    return { ...dev, images: wordpressImages('registry', root), scaling: undefined, fileSystem: { ...dev.fileSystem, backups: false } };
+  },
   prod: (root) => {
     const dev = devDefaults(root);
     return {

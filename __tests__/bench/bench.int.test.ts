@@ -20,7 +20,7 @@ const ARGS = [
   '--rows', '30,60',
   '--plan-rows', '30',
   '--startup-runs', '2',
-  '--skip', 'tests,plan',
+  '--skip', 'tests,plan,sandbox',
   '--deadline', '200',
 ];
 
@@ -86,7 +86,7 @@ describe('npm run bench on tiny inputs', () => {
   });
 
   test('the skipped sections are marked skipped with the reason', () => {
-    const skipped = metricCatalog(parseOptions(ARGS, ROOT)).filter((s) => ['tests', 'plan'].includes(s.section));
+    const skipped = metricCatalog(parseOptions(ARGS, ROOT)).filter((s) => ['tests', 'plan', 'sandbox'].includes(s.section));
     expect(skipped.length).toBeGreaterThan(0);
     for (const spec of skipped) {
       expect(results.metrics[spec.key]).toEqual({ skipped: true, unit: spec.unit, reason: `skipped by --skip ${spec.section}` });

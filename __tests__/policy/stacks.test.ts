@@ -53,7 +53,7 @@ const VARIANTS: Record<string, (env: string) => ConfigOverrides> = {
   }),
 };
 
-describe.each(['local', 'dev', 'prod'])('%s', (env) => {
+describe.each(['local', 'dev', 'prod', 'sandbox'])('%s', (env) => {
   it.each(Object.keys(VARIANTS))('synthesizes network, data and service with %s and no policy findings', (variant) => {
     expect(() => synthApp(env, VARIANTS[variant](env))).not.toThrow();
   });
@@ -63,5 +63,15 @@ describe('a configuration that breaks a rule', () => {
   it('fails synth of the real app with the finding in the report', () => {
     const unprotected: ConfigOverrides = { service: { loadBalancers: { deletionProtection: false } } };
     expect(() => synthApp('prod', unprotected)).toThrow(/ALB003 aws_lb\.\S+ \(alb\/[\w-]+\)[\s\S]*deletion protection is off in prod/);
+  });
+
+  it('fails synth of tables without deletion protection outside a teardown', () => {
+    expect(() => synthApp('prod', { data: { deletionProtection: false, preventDestroy: false } })).toThrow(/DDB003[\s\S]*DDB004/);
+  });
+});
+
+describe('the teardown configuration (CDKTF_TEARDOWN=true)', () => {
+  it.each(['dev', 'prod', 'sandbox'])('synthesizes %s with every protection against destroy off and no policy findings', (env) => {
+    expect(() => synthApp(env, { teardown: true })).not.toThrow();
   });
 });

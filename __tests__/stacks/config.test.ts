@@ -86,7 +86,7 @@ describe('overrides from environment variables', () => {
 describe('validation', () => {
   it('an unknown environment names the variable, the value and the choices', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'staging' }, ROOT))).toEqual([
-      'CDKTF_ENV: unknown environment "staging"; use one of local, dev, prod',
+      'CDKTF_ENV: unknown environment "staging"; use one of local, dev, prod, sandbox',
     ]);
   });
 

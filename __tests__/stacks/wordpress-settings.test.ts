@@ -25,11 +25,12 @@ describe('WordPress defaults per environment', () => {
     expect([wordpress(name).enabled, load({}, name).enabled, load({ CDKTF_WORDPRESS: 'true' }, name).enabled]).toEqual([false, false, true]);
   });
 
-  it('backs up the file system outside local', () => {
+  it('backs up the file system outside local and sandbox (moto cannot create a backup policy)', () => {
     expect(ENVIRONMENT_NAMES.map((name) => [name, wordpress(name).fileSystem.backups])).toEqual([
       ['local', false],
       ['dev', true],
       ['prod', true],
+      ['sandbox', false],
     ]);
   });
 
@@ -41,6 +42,7 @@ describe('WordPress defaults per environment', () => {
       ['local', 0.5, 2, 1],
       ['dev', 0.5, 2, 1],
       ['prod', 1, 8, 14],
+      ['sandbox', 0.5, 2, 1],
     ]);
   });
 
@@ -49,6 +51,7 @@ describe('WordPress defaults per environment', () => {
       ['local', false, false],
       ['dev', false, false],
       ['prod', true, true],
+      ['sandbox', false, false],
     ]);
   });
 
@@ -57,6 +60,7 @@ describe('WordPress defaults per environment', () => {
       ['local', false, false],
       ['dev', true, true],
       ['prod', true, true],
+      ['sandbox', true, true],
     ]);
   });
 
@@ -92,7 +96,7 @@ describe('WordPress defaults per environment', () => {
   });
 
   it('puts local tasks in public subnets (the local network has no NAT) and the others in private ones', () => {
-    expect(ENVIRONMENT_NAMES.map((name) => wordpress(name).subnets)).toEqual(['public', 'private', 'private']);
+    expect(ENVIRONMENT_NAMES.map((name) => wordpress(name).subnets)).toEqual(['public', 'private', 'private', 'private']);
   });
 });
 

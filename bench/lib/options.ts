@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 
 /** The measurements, in the order they run. */
-export const SECTIONS = ['startup', 'api', 'synth', 'data', 'plan', 'tests'] as const;
+export const SECTIONS = ['startup', 'api', 'synth', 'data', 'plan', 'tests', 'sandbox'] as const;
 /** One measurement; `plan` is the real `terraform plan` part of the data-scale section. */
 export type Section = (typeof SECTIONS)[number];
 
@@ -29,7 +29,7 @@ export interface BenchOptions {
   readonly startupRuns: number;
   /** Sections not to run; their metrics are written with `skipped: true` and the reason. */
   readonly skip: ReadonlySet<Section>;
-  /** The whole run stops starting work after this many seconds. @default 540 */
+  /** The whole run stops starting work after this many seconds. @default 900 */
   readonly deadlineS: number;
   /** Largest time one data-scale synth may take before it is stopped, in seconds. @default 120 */
   readonly caseTimeoutS: number;
@@ -49,7 +49,7 @@ const USAGE = `usage: npm run bench -- [options]
   --startup-runs N      cold starts of the bundled service                         default 10
   --skip a,b            skip sections: ${SECTIONS.join(', ')}
   --skip-tests          same as --skip tests (the whole npm test takes minutes)
-  --deadline S          start no work after S seconds                              default 540
+  --deadline S          start no work after S seconds                              default 900
   --case-timeout S      stop one data-scale synth after S seconds                  default 120
   --out FILE            results file                                               default bench/results.json`;
 
@@ -112,7 +112,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     connections: int('connections', values.connections, 10),
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 10),
     skip,
-    deadlineS: int('deadline', values.deadline, 540),
+    deadlineS: int('deadline', values.deadline, 900),
     caseTimeoutS: int('case-timeout', values['case-timeout'], 120),
     out: path.resolve(root, values.out ?? path.join('bench', 'results.json')),
   };

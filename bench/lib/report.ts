@@ -9,6 +9,7 @@ const TITLES: Record<Section, string> = {
   data: 'Data scale (data stack)',
   plan: 'Data scale: terraform plan',
   tests: 'Tests',
+  sandbox: 'Sandbox (three stacks on the emulated AWS, moto)',
 };
 
 /** Renders the metrics as a plain-text table. */

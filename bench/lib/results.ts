@@ -112,6 +112,16 @@ export function metricCatalog(options: Pick<BenchOptions, 'rows' | 'planRows'>):
     { key: 'tests.unit_ms', section: 'tests', unit: 'ms', label: 'unit and construct layer (jest --selectProjects unit)', target: { op: '<', value: 10_000, text: '< 10 s' } },
     { key: 'tests.all_ms', section: 'tests', unit: 'ms', label: 'whole npm test' },
   );
+  for (const [run, title] of [
+    ['deploy', 'first deploy'],
+    ['redeploy', 'no-op re-deploy (moto drifts re-applied)'],
+  ] as const) {
+    specs.push(
+      { key: `sandbox.${run}.total_ms`, section: 'sandbox', unit: 'ms', label: `${title}: synth and three cdktf deploys` },
+      { key: `sandbox.${run}.synth_ms`, section: 'sandbox', unit: 'ms', label: '  cdktf synth' },
+      ...(['network', 'data', 'service'] as const).map((stack) => ({ key: `sandbox.${run}.${stack}_ms`, section: 'sandbox' as const, unit: 'ms' as const, label: `  cdktf deploy ${stack}` })),
+    );
+  }
   return specs;
 }
 

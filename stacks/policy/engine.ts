@@ -29,6 +29,12 @@ export interface PolicyContext {
    * @default false
    */
   readonly allowPublicTaskIp?: boolean;
+  /**
+   * A deliberate teardown (`CDKTF_TEARDOWN=true`): the rules that only keep a destroy from
+   * happening (deletion protection, prevent_destroy, images kept) do not apply.
+   * @default false
+   */
+  readonly teardown?: boolean;
 }
 
 /** One resource or data source of the document, addressed as Terraform addresses it. */

@@ -47,6 +47,11 @@ export function numberOf(value: unknown): number | undefined {
 export const outsideLocal = (context: PolicyContext) => context.environment !== 'local';
 /** Rules for prod only. */
 export const inProd = (context: PolicyContext) => context.environment === 'prod';
+/** Rules that only stop a destroy: they step aside during a deliberate teardown. */
+export const unlessTeardown =
+  (appliesTo: (context: PolicyContext) => boolean) =>
+  (context: PolicyContext): boolean =>
+    !context.teardown && appliesTo(context);
 
 /** A rule that looks at each resource of some types on its own. */
 export function perResource(

@@ -1,6 +1,6 @@
 /** DynamoDB rules: backups, encryption, protection against deletion, capacity. */
 import type { Rule, TfElement } from '../engine';
-import { block, isTrue, outsideLocal, perResource } from './attributes';
+import { block, isTrue, outsideLocal, perResource, unlessTeardown } from './attributes';
 
 const TABLE = ['aws_dynamodb_table'];
 
@@ -30,7 +30,7 @@ export const dynamodbRules: readonly Rule[] = [
     title: 'DynamoDB tables have deletion protection (outside local)',
     fix: 'pass deletionProtection: true to SeededTable (config data.deletionProtection)',
     resourceTypes: TABLE,
-    appliesTo: outsideLocal,
+    appliesTo: unlessTeardown(outsideLocal),
     test: (t) => (isTrue(t.attributes.deletion_protection_enabled) ? undefined : 'deletion protection is off'),
   }),
   perResource({
@@ -39,7 +39,7 @@ export const dynamodbRules: readonly Rule[] = [
     title: 'DynamoDB tables have lifecycle.prevent_destroy (outside local)',
     fix: 'pass preventDestroy: true to SeededTable (config data.preventDestroy)',
     resourceTypes: TABLE,
-    appliesTo: outsideLocal,
+    appliesTo: unlessTeardown(outsideLocal),
     test: (t) => (isTrue(block(t.attributes.lifecycle)?.prevent_destroy) ? undefined : 'Terraform may destroy the table: prevent_destroy is not set'),
   }),
   perResource({

@@ -1,6 +1,6 @@
 /** ECR rules: scanning, immutable tags, lifecycle, deletion. */
 import type { Rule } from '../engine';
-import { block, inProd, isTrue, perResource } from './attributes';
+import { block, inProd, isTrue, perResource, unlessTeardown } from './attributes';
 
 const REPOSITORY = ['aws_ecr_repository'];
 
@@ -44,7 +44,7 @@ export const ecrRules: readonly Rule[] = [
     title: 'ECR repositories in prod cannot be deleted while they hold images',
     fix: 'leave forceDelete unset (false) in prod',
     resourceTypes: REPOSITORY,
-    appliesTo: inProd,
+    appliesTo: unlessTeardown(inProd),
     test: (r) => (isTrue(r.attributes.force_delete) ? 'force_delete lets a destroy remove every image of the running service' : undefined),
   }),
 ];

@@ -1,6 +1,6 @@
 /** Load balancer rules: header hygiene, HTTPS, TLS policy, health checks, deletion protection. */
 import type { Rule, TfElement } from '../engine';
-import { block, blocks, inProd, isTrue, numberOf, perResource, text } from './attributes';
+import { block, blocks, inProd, isTrue, numberOf, perResource, text, unlessTeardown } from './attributes';
 
 /** Load balancer resource types (aws_alb is the older alias). */
 export const LB = ['aws_lb', 'aws_alb'];
@@ -46,7 +46,7 @@ export const loadBalancerRules: readonly Rule[] = [
     title: 'Load balancers in prod have deletion protection',
     fix: 'set enableDeletionProtection: true on the load balancer in prod',
     resourceTypes: LB,
-    appliesTo: inProd,
+    appliesTo: unlessTeardown(inProd),
     test: (lb) => (isTrue(lb.attributes.enable_deletion_protection) ? undefined : 'deletion protection is off in prod'),
   }),
   perResource({

@@ -1,6 +1,6 @@
 /** RDS rules: encrypted storage, no public endpoints, backups, protection against deletion in prod, no password in state. */
 import type { Rule } from '../engine';
-import { inProd, isTrue, numberOf, outsideLocal, perResource, text } from './attributes';
+import { inProd, isTrue, numberOf, outsideLocal, perResource, text, unlessTeardown } from './attributes';
 
 const CLUSTER = 'aws_rds_cluster';
 const DB_INSTANCE = 'aws_db_instance';
@@ -35,7 +35,7 @@ export const rdsRules: readonly Rule[] = [
     title: 'RDS clusters and instances have deletion protection in prod',
     fix: 'pass deletionProtection: true to AuroraServerless (the default)',
     resourceTypes: DATABASES,
-    appliesTo: inProd,
+    appliesTo: unlessTeardown(inProd),
     test: (db) => (isTrue(db.attributes.deletion_protection) ? undefined : 'deletion protection is off'),
   }),
   perResource({

@@ -1,0 +1,199 @@
+/**
+ * The whole blueprint on the emulated AWS, the way `npm run sandbox` deploys it: its own moto on a
+ * free port, its own state and cdktf output directories, the three stacks applied once by
+ * `cdktf deploy`, then re-plans, cross-stack values, the service run from its registered task
+ * definition, and the README's teardown. The provider waits about 60 s for the load balancer, so
+ * this file takes a few minutes: it runs under `npm run test:sandbox`, not `npm test`. The logs
+ * of the last run are kept in .local/sandbox-test/.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { sandboxConfig, deploySandbox, destroySandbox, localEnvironment, registeredContainer, SANDBOX_STACKS, stackOutputs, startLocalService, stateResourceCount, type LocalService, type RegisteredContainer, type SandboxContext, type StepResult } from '../../scripts/sandbox';
+import { startMoto, type Moto } from '../../scripts/moto';
+import { physicalName } from '../../stacks/naming';
+import { EXPECTED_REPLAN_DRIFTS } from '../../stacks/sandbox';
+import { loadSeedData } from '../../stacks/seed';
+import { requireTerraform, terraform } from '../support/terraform';
+import { inventory, requireAwsCli, type Inventory } from './inventory';
+import { replan, type Drift } from './replan';
+
+jest.setTimeout(15 * 60_000);
+
+const ROOT = path.join(__dirname, '..', '..');
+
+let work: string;
+let moto: Moto;
+let context: SandboxContext;
+let deployed: StepResult[];
+let container: RegisteredContainer;
+let service: LocalService;
+let before: Inventory;
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * GET on a new connection: the service was started minutes earlier, and a pooled keep-alive socket
+ * may be closed by the server (keepAliveTimeout 65 s) at the moment fetch reuses it.
+ */
+function get(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
+const config = () => sandboxConfig(context);
+const inventoryOptions = () => ({ endpoint: moto.url, region: config().region, namePrefix: physicalName(config()), tags: config().tags });
+/** Values of one stack's state (`terraform show -json`), by resource address. */
+function stateValues(stack: string): Map<string, Record<string, unknown>> {
+  const shown = JSON.parse(terraform(stackDir(stack), ['show', '-json']).stdout) as { values?: { root_module?: { resources?: { address: string; values: Record<string, unknown> }[] } } };
+  return new Map((shown.values?.root_module?.resources ?? []).map((r) => [r.address, r.values]));
+}
+
+beforeAll(async () => {
+  requireTerraform();
+  requireAwsCli();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-'));
+  const port = await freePort();
+  moto = await startMoto({ port, logFile: path.join(work, 'moto.log') });
+  context = {
+    root: ROOT,
+    env: { ...process.env, MOTO_PORT: String(port), CDKTF_STATE_DIR: path.join(work, 'state') },
+    outDir: path.join(work, 'cdktf.out'),
+    logFile: path.join(work, 'sandbox.log'),
+  };
+  deployed = await deploySandbox(context);
+  const outputs = stackOutputs(context, 'service');
+  container = await registeredContainer({ endpoint: moto.url, region: config().region, cluster: String(outputs.cluster_name), service: String(outputs.service_name) });
+  const env = localEnvironment(container, { emulatorUrl: moto.url, path: process.env.PATH ?? '', port: await freePort() });
+  service = await startLocalService({ root: ROOT, bundleDir: path.join(work, 'bundle'), env, logFile: path.join(work, 'service.log') });
+  before = await inventory(inventoryOptions());
+});
+
+afterAll(async () => {
+  await service?.stop();
+  await moto?.stop();
+  if (!work) return;
+  // The logs of the last run stay for a post-mortem; the rest (state, cdktf.out, bundle) goes.
+  const kept = path.join(ROOT, '.local', 'sandbox-test');
+  fs.mkdirSync(kept, { recursive: true });
+  for (const log of ['sandbox.log', 'moto.log', 'service.log'].filter((name) => fs.existsSync(path.join(work, name)))) {
+    fs.copyFileSync(path.join(work, log), path.join(kept, log));
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('sandbox: the three stacks on the emulated AWS', () => {
+  it('applies every synthesized resource of network, data and service', () => {
+    const synthesizedCount = (stack: string) => {
+      const json = JSON.parse(fs.readFileSync(path.join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
+      return Object.values(json.resource ?? {}).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
+    };
+    expect(deployed.filter((s) => s.step !== 'synth').map((s) => [s.step, s.summary])).toEqual(
+      SANDBOX_STACKS.map((stack) => [stack, `${synthesizedCount(stack)} added, 0 changed, 0 destroyed`]),
+    );
+  });
+
+  it('re-plans the network stack with no changes', () => {
+    expect(replan(stackDir('network'))).toEqual([]);
+  });
+
+  it('re-plans the data stack with no changes', () => {
+    expect(replan(stackDir('data'))).toEqual([]);
+  });
+
+  it('reads the tables back with point-in-time recovery, KMS encryption and deletion protection', () => {
+    const tables = [...stateValues('data').entries()].filter(([address]) => address.startsWith('aws_dynamodb_table.'));
+    const protections = tables.map(([, t]) => [
+      (t.point_in_time_recovery as { enabled: boolean }[])[0]?.enabled,
+      (t.server_side_encryption as { enabled: boolean }[])[0]?.enabled,
+      t.deletion_protection_enabled,
+    ]);
+    expect(protections).toEqual([
+      [true, true, true],
+      [true, true, true],
+      [true, true, true],
+    ]);
+  });
+
+  it('re-plans the service stack with exactly the emulator drifts of stacks/sandbox.ts', () => {
+    const expected: Drift[] = EXPECTED_REPLAN_DRIFTS.filter((d) => d.stack === 'service')
+      .map(({ path: p, type, actions, attributes }) => ({ path: p, type, actions: [...actions], attributes: [...attributes].sort() }))
+      .sort((a, b) => a.path.localeCompare(b.path));
+    expect(replan(stackDir('service'))).toEqual(expected);
+  });
+
+  it('reads in the service stack every cross-stack output with the value its producer wrote', () => {
+    const synthesized = fs.readFileSync(path.join(stackDir('service'), 'cdk.tf.json'), 'utf8');
+    const reads = [...new Set([...synthesized.matchAll(/data\.terraform_remote_state\.cross-stack-reference-input-(\w+)\.outputs\.([\w-]+)/g)].map((m) => `${m[1]} ${m[2]}`))];
+    const consumed = stateValues('service');
+    const mismatches = reads.flatMap((read) => {
+      const [producer, output] = read.split(' ');
+      const written = JSON.parse(terraform(stackDir(producer), ['output', '-json', output]).stdout) as unknown;
+      const seen = (consumed.get(`data.terraform_remote_state.cross-stack-reference-input-${producer}`)?.outputs as Record<string, unknown>)[output];
+      return written !== null && JSON.stringify(seen) === JSON.stringify(written) ? [] : [{ producer, output, written, seen }];
+    });
+    // Network: the VPC and four subnets; data: each table's name and ARN.
+    expect([reads.length, mismatches]).toEqual([11, []]);
+  });
+
+  it('registers the task definition with the table names of the data stack and runs the ECS service in the private subnets', () => {
+    const data = stackOutputs(context, 'data');
+    const network = stackOutputs(context, 'network');
+    const ecsService = [...stateValues('service').entries()].find(([address]) => address.startsWith('aws_ecs_service.'))?.[1];
+    const subnets = (ecsService?.network_configuration as { subnets: string[] }[])[0].subnets;
+    expect([container.environment.CATEGORY_TABLE, container.environment.RESOURCE_TABLE, container.environment.BOOKMARK_TABLE, [...subnets].sort()]).toEqual([
+      data.category_table_name,
+      data.resource_table_name,
+      data.bookmark_table_name,
+      [...(network.private_subnet_ids as string[])].sort(),
+    ]);
+  });
+
+  it('runs the service with the registered environment plus only the emulator endpoint, credentials, port and PATH', () => {
+    const added = Object.keys(localEnvironment(container, { emulatorUrl: moto.url, path: '/bin', port: 1 })).filter((k) => !(k in container.environment));
+    expect(added.sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'DYNAMODB_ENDPOINT', 'PATH']);
+  });
+
+  it('answers /ready from the service started with the registered task definition', async () => {
+    expect((await get(`${service.url}/ready`)).status).toBe(200);
+  });
+
+  it('serves exactly the categories the data stack seeded from data/category.csv', async () => {
+    const seeded = loadSeedData(path.join(ROOT, 'data')).find((t) => t.definition.name === 'Category');
+    const served = JSON.parse((await get(`${service.url}/api/categories`)).body) as { items: { id: string }[] };
+    expect(served.items.map((c) => c.id).sort()).toEqual((seeded?.items ?? []).map((item) => String(item.id)).sort());
+  });
+
+  it('sees every kind of our resources in the emulator before the teardown', () => {
+    expect(Object.entries(before).filter(([, ids]) => ids.length === 0).map(([kind]) => kind)).toEqual([]);
+  });
+
+  it('refuses to plan the destroy of the protected tables without the teardown switch', () => {
+    const result = terraform(stackDir('data'), ['plan', '-destroy', '-input=false', '-no-color', '-lock=false'], false);
+    expect([result.status, /Instance cannot be destroyed/.test(result.stderr)]).toEqual([1, true]);
+  });
+
+  it('tears down with the documented procedure and leaves none of our resources in the emulator', async () => {
+    const steps = await destroySandbox(context);
+    expect(steps.map((s) => s.step)).toEqual(['synth', 'data unprotect', 'service unprotect', 'service destroy', 'data destroy', 'network destroy']);
+    const left = await inventory(inventoryOptions());
+    expect([Object.values(left).flat(), SANDBOX_STACKS.map((stack) => stateResourceCount(config(), stack))]).toEqual([[], [0, 0, 0]]);
+  });
+});

@@ -1,0 +1,161 @@
+/** The pure parts of scripts/sandbox.ts: reading cdktf's output, local state and the registered container. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applySummary, CdktfError, discardStaleState, forgetOtherBackend, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import { loadConfig } from '../../stacks/config';
+import { emulatorUrl } from '../../stacks/sandbox';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-script-'));
+afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe('applySummary', () => {
+  it("reads Terraform's apply line through cdktf's stack prefix and colours", () => {
+    const output = '\x1b[2K\x1b[1A\x1b[Gnetwork  \x1b[0m\x1b[1m\x1b[32mApply complete! Resources: 21 added, 0 changed, 0 destroyed.\x1b[0m\n';
+    expect(applySummary(output)).toBe('21 added, 0 changed, 0 destroyed');
+  });
+
+  it('reads a destroy line', () => {
+    expect(applySummary('data  Destroy complete! Resources: 117 destroyed.\n')).toBe('117 destroyed');
+  });
+
+  it('takes the last summary when Terraform printed several', () => {
+    expect(applySummary('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\nApply complete! Resources: 0 added, 3 changed, 0 destroyed.\n')).toBe('0 added, 3 changed, 0 destroyed');
+  });
+
+  it('says so when the output has no summary', () => {
+    expect(applySummary('Synthesizing\n')).toBe('no summary in the output');
+  });
+});
+
+describe('stripAnsi', () => {
+  it('removes colour and cursor sequences and keeps the text', () => {
+    expect(stripAnsi('\x1b[2K\x1b[1A\x1b[Gservice  \x1b[1mPlan:\x1b[0m 1 to add')).toBe('service  Plan: 1 to add');
+  });
+});
+
+describe('local state of the sandbox', () => {
+  const config = loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_STATE_DIR: path.join(work, 'state') }, '/project');
+  const write = (stack: string, resources: { mode: string }[]) => {
+    fs.mkdirSync(path.join(work, 'state'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'state', `${stack}.tfstate`), JSON.stringify({ version: 4, resources }));
+  };
+
+  it('counts managed resources, not data sources', () => {
+    write('service', [{ mode: 'managed' }, { mode: 'data' }, { mode: 'managed' }]);
+    expect(stateResourceCount(config, 'service')).toBe(2);
+  });
+
+  it('counts 0 for a stack that has no state file', () => {
+    expect(stateResourceCount(config, 'network')).toBe(0);
+  });
+
+  it('moves aside the state of stacks whose emulator is gone, and only theirs', () => {
+    write('data', [{ mode: 'managed' }]);
+    write('network', []);
+    expect([discardStaleState(config), fs.readdirSync(path.join(work, 'state')).sort()]).toEqual([
+      ['data', 'service'],
+      ['data.tfstate.stale', 'network.tfstate', 'service.tfstate.stale'],
+    ]);
+  });
+});
+
+describe('localEnvironment', () => {
+  const container: RegisteredContainer = {
+    taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/bookmarks-sandbox-service:1',
+    image: 'localhost/bookmarks-service:sandbox',
+    environment: { PORT: '8080', AWS_REGION: 'eu-west-1', CATEGORY_TABLE: 'bookmarks-sandbox-category' },
+    secretNames: [],
+  };
+
+  it("keeps the registered variables and adds what AWS would give the task: the endpoint and credentials", () => {
+    expect(localEnvironment(container, { emulatorUrl: 'http://127.0.0.1:5000', path: '/usr/bin' })).toEqual({
+      PORT: '8080',
+      AWS_REGION: 'eu-west-1',
+      CATEGORY_TABLE: 'bookmarks-sandbox-category',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:5000',
+      AWS_ACCESS_KEY_ID: 'sandbox',
+      AWS_SECRET_ACCESS_KEY: 'sandbox',
+      PATH: '/usr/bin',
+    });
+  });
+
+  it('overrides the registered port only when asked', () => {
+    expect(localEnvironment(container, { emulatorUrl: 'http://127.0.0.1:5000', path: '', port: 18080 }).PORT).toBe('18080');
+  });
+});
+
+describe('emulatorUrl', () => {
+  it('is the one URL every endpoint points at', () => {
+    expect(emulatorUrl({ ec2: 'http://127.0.0.1:5000', sts: 'http://127.0.0.1:5000' })).toBe('http://127.0.0.1:5000');
+  });
+
+  it('refuses endpoints that point at several servers', () => {
+    expect(() => emulatorUrl({ ec2: 'http://127.0.0.1:5000', sts: 'http://127.0.0.1:5001' })).toThrow(
+      'sandbox: the provider endpoints point at 2 URLs (http://127.0.0.1:5000, http://127.0.0.1:5001); the sandbox expects one moto server',
+    );
+  });
+});
+
+describe('retryOnEmulatorGap', () => {
+  const gapFailure = new CdktfError('cdktf destroy network failed (exit 1)', 'network  Error: deleting EC2 VPC Endpoint (vpce-1): api error InvalidRoute.NotFound: no route with destination-cidr-block pl-1 in route table rtb-1');
+
+  it('runs a step once more when it failed with the error of a retry gap, and names the gap', async () => {
+    const attempts: number[] = [];
+    const outcome = await retryOnEmulatorGap(async () => {
+      attempts.push(attempts.length);
+      if (attempts.length === 1) throw gapFailure;
+      return 'destroyed';
+    });
+    expect([outcome, attempts.length]).toEqual([{ result: 'destroyed', retriedFor: 'vpc-endpoint-delete-repeat' }, 2]);
+  });
+
+  it('does not retry any other failure', async () => {
+    let attempts = 0;
+    const other = new CdktfError('cdktf destroy data failed (exit 1)', 'data  Error: Instance cannot be destroyed');
+    await expect(
+      retryOnEmulatorGap(async () => {
+        attempts += 1;
+        throw other;
+      }),
+    ).rejects.toBe(other);
+    expect(attempts).toBe(1);
+  });
+
+  it('gives up after the second failure', async () => {
+    let attempts = 0;
+    await expect(
+      retryOnEmulatorGap(async () => {
+        attempts += 1;
+        throw gapFailure;
+      }),
+    ).rejects.toBe(gapFailure);
+    expect(attempts).toBe(2);
+  });
+});
+
+describe('forgetOtherBackend', () => {
+  const stackDir = (synthesizedPath: string, initialisedPath?: string) => {
+    const dir = fs.mkdtempSync(path.join(work, 'stack-'));
+    fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: synthesizedPath } } } }));
+    if (initialisedPath !== undefined) {
+      fs.mkdirSync(path.join(dir, '.terraform'));
+      fs.writeFileSync(path.join(dir, '.terraform', 'terraform.tfstate'), JSON.stringify({ version: 3, backend: { type: 'local', config: { path: initialisedPath } } }));
+    }
+    return dir;
+  };
+
+  it("removes the backend cache of a directory initialised for another environment's state", () => {
+    const dir = stackDir('/p/state/sandbox/data.tfstate', '/p/state/local/data.tfstate');
+    expect([forgetOtherBackend(dir), fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate'))]).toEqual(['/p/state/local/data.tfstate', false]);
+  });
+
+  it('keeps the cache when the directory already points at the synthesized state', () => {
+    const dir = stackDir('/p/state/sandbox/data.tfstate', '/p/state/sandbox/data.tfstate');
+    expect([forgetOtherBackend(dir), fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate'))]).toEqual([undefined, true]);
+  });
+
+  it('does nothing in a directory never initialised', () => {
+    expect(forgetOtherBackend(stackDir('/p/state/sandbox/data.tfstate'))).toBeUndefined();
+  });
+});

@@ -1,0 +1,18 @@
+/**
+ * `npm run test:sandbox` (issue 11): the three stacks applied by real Terraform to the emulated AWS
+ * of a moto server the suite starts itself, re-planned, run and torn down; a few minutes, because
+ * the AWS provider waits about 60 s after creating a load balancer. The suite is named
+ * `*.sandbox.ts`, not `*.test.ts`, so that `npm test` stays fast; CI runs it after `npm test`.
+ */
+const { projects } = require('./jest.config.js');
+
+const { displayName: _name, testMatch: _match, testPathIgnorePatterns: _ignore, ...common } = projects[0];
+
+module.exports = {
+  ...common,
+  displayName: 'sandbox',
+  testMatch: ['<rootDir>/__tests__/sandbox/**/*.sandbox.ts'],
+  // beforeAll deploys three stacks; the teardown test destroys them.
+  testTimeout: 15 * 60_000,
+  slowTestThreshold: 600,
+};

@@ -1,0 +1,451 @@
+/**
+ * `npm run sandbox`: the whole blueprint deployed by real Terraform to an emulated AWS (the
+ * `sandbox` environment, a local moto server). It starts moto or reuses the one on MOTO_PORT, runs
+ * `cdktf deploy` for network, data and service in that order, prints the outputs, then runs the
+ * service bundle locally with exactly the environment of the container definition that Terraform
+ * registered, read back from the emulated ECS API. One line per step; cdktf's own output goes to
+ * .local/sandbox/sandbox.log, its stack directories to .local/sandbox/cdktf.out/stacks/<stack>.
+ * Ctrl-C stops the service, and moto if this run started it.
+ *
+ * `npm run sandbox:destroy` (`destroy`): the teardown the README documents for prod, for real:
+ * protections off (CDKTF_TEARDOWN=true), deploy, then destroy service, data and network.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { AppConfig, loadConfig } from '../stacks/config';
+import { CONTAINER_NAME } from '../stacks/service-stack';
+import { emulatorUrl, retryableGap } from '../stacks/sandbox';
+import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
+import { runAsScript } from './run-as-script';
+import { terraformProblem } from './start-local';
+
+/** The stacks in deploy order; destroy runs the reverse. */
+export const SANDBOX_STACKS = ['network', 'data', 'service'] as const;
+export type SandboxStack = (typeof SANDBOX_STACKS)[number];
+
+/** Where one sandbox run works: a project, its variables, its cdktf output and its log. */
+export interface SandboxContext {
+  /** Project directory (holds cdktf.json). */
+  readonly root: string;
+  /** Variables for cdktf and the configuration: MOTO_PORT, CDKTF_STATE_DIR, CDKTF_PROJECT, ... */
+  readonly env: NodeJS.ProcessEnv;
+  /** cdktf's output directory; each stack's Terraform directory is `<outDir>/stacks/<stack>`. */
+  readonly outDir: string;
+  /** Receives every command's full output. */
+  readonly logFile: string;
+}
+
+/** One finished step: what it did and how long it took. */
+export interface StepResult {
+  readonly step: string;
+  readonly ms: number;
+  /** e.g. `21 added, 0 changed, 0 destroyed`. */
+  readonly summary: string;
+  /** The emulator gap (stacks/sandbox.ts) that made the step run twice, if it did. */
+  readonly retriedFor?: string;
+}
+
+/** A cdktf command that exited non-zero; `output` is everything it printed. */
+export class CdktfError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = 'CdktfError';
+  }
+}
+
+/**
+ * Runs `attempt`, and once more when it fails with the error of a `retry` gap of the emulator
+ * (stacks/sandbox.ts); any other failure, or a second one, is thrown.
+ */
+export async function retryOnEmulatorGap<T>(attempt: () => Promise<T>): Promise<{ result: T; retriedFor?: string }> {
+  try {
+    return { result: await attempt() };
+  } catch (error) {
+    const gap = error instanceof CdktfError ? retryableGap(error.output) : undefined;
+    if (gap === undefined) throw error;
+    return { result: await attempt(), retriedFor: gap.id };
+  }
+}
+
+/** The sandbox configuration: `loadConfig` with CDKTF_ENV=sandbox and the context's variables. */
+export function sandboxConfig(context: Pick<SandboxContext, 'env' | 'root'>, extra: NodeJS.ProcessEnv = {}): AppConfig {
+  return loadConfig({ ...context.env, ...extra, CDKTF_ENV: 'sandbox' }, context.root);
+}
+
+/** What Terraform said it did, from cdktf's output: the last "Apply complete!" or "Destroy complete!" line. */
+export function applySummary(output: string): string {
+  const plain = stripAnsi(output);
+  const lines = [...plain.matchAll(/(Apply|Destroy) complete! Resources: ([^\n.]+)\./g)];
+  if (lines.length > 0) return lines[lines.length - 1][2].trim();
+  return /No changes\./.test(plain) ? 'no changes' : 'no summary in the output';
+}
+
+/** Terminal escape sequences removed: cdktf draws a progress display even without a TTY. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+/** The managed resources recorded in one stack's local state file; 0 when there is none. */
+export function stateResourceCount(config: AppConfig, stack: SandboxStack): number {
+  if (config.backend.kind !== 'local') throw new Error(`sandbox: state must be local files, not S3; unset CDKTF_STATE_BUCKET`);
+  const file = path.join(config.backend.directory, `${stack}.tfstate`);
+  if (!fs.existsSync(file)) return 0;
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources?: { mode: string }[] };
+  return (state.resources ?? []).filter((r) => r.mode === 'managed').length;
+}
+
+/** Runs the project's cdktf with the sandbox variables; its output is appended to the log file. */
+export async function runCdktf(context: SandboxContext, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ output: string; ms: number }> {
+  const cdktf = path.join(context.root, 'node_modules', '.bin', 'cdktf');
+  const fullArgs = [...args, '--output', context.outDir];
+  fs.mkdirSync(path.dirname(context.logFile), { recursive: true });
+  fs.appendFileSync(context.logFile, `\n$ cdktf ${fullArgs.join(' ')}\n`);
+  const started = performance.now();
+  const child = spawn(cdktf, fullArgs, {
+    cwd: context.root,
+    env: { ...context.env, ...extraEnv, CDKTF_ENV: 'sandbox', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    output += text;
+    fs.appendFileSync(context.logFile, stripAnsi(text));
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  const ms = performance.now() - started;
+  if (code !== 0) {
+    const errors = stripAnsi(output)
+      .split('\n')
+      .filter((line) => /error/i.test(line))
+      .slice(0, 6)
+      .map((line) => `  ${line.trim()}`);
+    throw new CdktfError(`cdktf ${args.join(' ')} failed (exit ${code}) after ${(ms / 1000).toFixed(1)} s; full output in ${context.logFile}\n${errors.join('\n')}`, stripAnsi(output));
+  }
+  return { output, ms };
+}
+
+const DEPLOY_FLAGS = ['--auto-approve', '--skip-provider-lock', '--skip-synth', '--ignore-missing-stack-dependencies'];
+
+/**
+ * Makes a stack directory forget the backend it was last initialised with when that is not the
+ * synthesized one (cdktf.out is shared by every environment: after `npm start`, the data stack's
+ * directory points at state/local). Terraform would stop with "Backend configuration changed";
+ * removing `.terraform/terraform.tfstate`, the cache of that choice, is what `init -reconfigure`
+ * does. No state file is touched. Returns the path the directory pointed at, if it was reset.
+ */
+export function forgetOtherBackend(stackDir: string): string | undefined {
+  const cache = path.join(stackDir, '.terraform', 'terraform.tfstate');
+  if (!fs.existsSync(cache)) return undefined;
+  const synthesized = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, Record<string, unknown>> } };
+  const initialised = JSON.parse(fs.readFileSync(cache, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } };
+  const [type, config] = Object.entries(synthesized.terraform?.backend ?? {})[0] ?? [];
+  const previous = initialised.backend;
+  if (previous?.type === type && previous?.config?.path === config?.path) return undefined;
+  fs.rmSync(cache);
+  return String(previous?.config?.path ?? previous?.type ?? 'unknown');
+}
+
+/** Synthesizes all stacks once, then `cdktf deploy` for network, data and service in that order. */
+export async function deploySandbox(context: SandboxContext, onStep: (result: StepResult) => void = () => undefined): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  const record = (result: StepResult) => {
+    results.push(result);
+    onStep(result);
+  };
+  const synth = await runCdktf(context, ['synth']);
+  const reset = SANDBOX_STACKS.filter((stack) => forgetOtherBackend(path.join(context.outDir, 'stacks', stack)) !== undefined);
+  record({ step: 'synth', ms: synth.ms, summary: `network, data, service${reset.length > 0 ? `; ${reset.join(', ')} re-initialised (cdktf.out held another environment)` : ''}` });
+  for (const stack of SANDBOX_STACKS) {
+    const deploy = await runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]);
+    record({ step: stack, ms: deploy.ms, summary: applySummary(deploy.output) });
+  }
+  return results;
+}
+
+/**
+ * The README's teardown of protected stacks: synthesize with CDKTF_TEARDOWN=true (protections
+ * off), deploy that to the stacks that hold protections, then destroy service, data and network.
+ * Stacks without resources in their state are left alone.
+ */
+export async function destroySandbox(context: SandboxContext, onStep: (result: StepResult) => void = () => undefined): Promise<StepResult[]> {
+  const teardown = { CDKTF_TEARDOWN: 'true' };
+  const config = sandboxConfig(context, teardown);
+  const present = SANDBOX_STACKS.filter((stack) => stateResourceCount(config, stack) > 0);
+  const results: StepResult[] = [];
+  const record = (result: StepResult) => {
+    results.push(result);
+    onStep(result);
+  };
+  if (present.length === 0) return results;
+  const synth = await runCdktf(context, ['synth'], teardown);
+  for (const stack of present) forgetOtherBackend(path.join(context.outDir, 'stacks', stack));
+  record({ step: 'synth', ms: synth.ms, summary: 'protections off (CDKTF_TEARDOWN=true)' });
+  // data holds the tables' deletion protection and prevent_destroy; service the load balancer's protection.
+  for (const stack of (['data', 'service'] as const).filter((s) => present.includes(s))) {
+    const deploy = await runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS], teardown);
+    record({ step: `${stack} unprotect`, ms: deploy.ms, summary: applySummary(deploy.output) });
+  }
+  for (const stack of [...SANDBOX_STACKS].reverse().filter((s) => present.includes(s))) {
+    const started = performance.now();
+    const { result, retriedFor } = await retryOnEmulatorGap(() => runCdktf(context, ['destroy', stack, ...DEPLOY_FLAGS], teardown));
+    record({ step: `${stack} destroy`, ms: performance.now() - started, summary: applySummary(result.output), ...(retriedFor ? { retriedFor } : {}) });
+  }
+  return results;
+}
+
+/** The outputs of one deployed stack (`terraform output -json` in its directory), cross-stack plumbing left out. */
+export function stackOutputs(context: SandboxContext, stack: SandboxStack): Record<string, unknown> {
+  const dir = path.join(context.outDir, 'stacks', stack);
+  const result = spawnSync('terraform', ['output', '-json'], { cwd: dir, encoding: 'utf8', env: { ...context.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
+  if (result.status !== 0) throw new Error(`terraform output -json failed in ${dir}: ${result.stderr}`);
+  const outputs = JSON.parse(result.stdout) as Record<string, { value: unknown }>;
+  return Object.fromEntries(
+    Object.entries(outputs)
+      .filter(([name]) => !name.startsWith('cross-stack-output-'))
+      .map(([name, output]) => [name, output.value]),
+  );
+}
+
+/** The app container of the task definition a service runs, as the ECS API returns it. */
+export interface RegisteredContainer {
+  readonly taskDefinitionArn: string;
+  readonly image: string;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Names of variables ECS would inject from Secrets Manager or SSM. */
+  readonly secretNames: readonly string[];
+}
+
+/** Reads the service's task definition back from the (emulated) ECS API: DescribeServices, then DescribeTaskDefinition. */
+export async function registeredContainer(options: { endpoint: string; region: string; cluster: string; service: string }): Promise<RegisteredContainer> {
+  const ecs = new ECSClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' },
+    maxAttempts: 2,
+  });
+  try {
+    const described = await ecs.send(new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }));
+    const taskDefinition = described.services?.find((s) => s.status === 'ACTIVE')?.taskDefinition;
+    if (!taskDefinition) throw new Error(`ECS has no active service ${options.service} in cluster ${options.cluster}`);
+    const { taskDefinition: definition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition }));
+    const container = definition?.containerDefinitions?.find((c) => c.name === CONTAINER_NAME);
+    if (!container) throw new Error(`task definition ${taskDefinition} has no container "${CONTAINER_NAME}"`);
+    return {
+      taskDefinitionArn: taskDefinition,
+      image: container.image ?? '',
+      environment: Object.fromEntries((container.environment ?? []).map((v) => [v.name ?? '', v.value ?? ''])),
+      secretNames: (container.secrets ?? []).map((s) => s.name ?? ''),
+    };
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/**
+ * The environment the service gets locally: the registered container's variables unchanged, plus
+ * what the task would get from AWS instead of its definition: the DynamoDB endpoint (here the
+ * emulator) and credentials (here fake ones). `port` overrides the registered PORT when given.
+ */
+export function localEnvironment(container: RegisteredContainer, options: { emulatorUrl: string; path: string; port?: number }): Record<string, string> {
+  return {
+    ...container.environment,
+    ...(options.port !== undefined ? { PORT: String(options.port) } : {}),
+    DYNAMODB_ENDPOINT: options.emulatorUrl,
+    AWS_ACCESS_KEY_ID: 'sandbox',
+    AWS_SECRET_ACCESS_KEY: 'sandbox',
+    PATH: options.path,
+  };
+}
+
+/** A service bundle running on this machine. */
+export interface LocalService {
+  readonly url: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Builds the service bundle into `bundleDir` (what the image copies) and runs it with `env`, until `/ready` answers. */
+export async function startLocalService(options: { root: string; bundleDir: string; env: Record<string, string>; logFile: string }): Promise<LocalService> {
+  const build = spawnSync(process.execPath, [path.join(options.root, 'service', 'build.mjs'), '--outdir', options.bundleDir], { cwd: options.root, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`building the service bundle failed:\n${build.stderr}`);
+  const out = fs.openSync(options.logFile, 'a');
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(options.bundleDir, 'server.js')], { cwd: options.bundleDir, env: options.env, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  const url = `http://localhost:${options.env.PORT}`;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; see ${options.logFile}`);
+    if (await fetch(`${url}/ready`).then((r) => r.status === 200, () => false)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the service did not answer /ready within 30 s; see ${options.logFile}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, process: child, stop };
+}
+
+/** Moves away state files that describe an emulator which is gone (moto keeps nothing across restarts). */
+export function discardStaleState(config: AppConfig): SandboxStack[] {
+  if (config.backend.kind !== 'local') return [];
+  const stale = SANDBOX_STACKS.filter((stack) => stateResourceCount(config, stack) > 0);
+  for (const stack of stale) {
+    const file = path.join(config.backend.directory, `${stack}.tfstate`);
+    fs.renameSync(file, `${file}.stale`);
+  }
+  return stale;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+function say(message: string): void {
+  process.stderr.write(`[sandbox] ${message}\n`);
+}
+
+function stepLine(result: StepResult): void {
+  say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run twice: emulator gap ${result.retriedFor})` : ''}`);
+}
+
+function requireTerraform(): void {
+  const problem = terraformProblem(process.env.TERRAFORM_BINARY_NAME ?? 'terraform', (bin) => {
+    const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
+    return { ...(r.error ? { error: r.error } : {}), stdout: r.stdout ?? '' };
+  });
+  if (problem !== undefined) {
+    throw new Error(`${problem.split('\n')[0]}\nInstall Terraform 1.11.x (1.10 or newer) from https://developer.hashicorp.com/terraform/install and put it on PATH: the sandbox deploys every stack with it.`);
+  }
+}
+
+/** Options of the two commands, so that tests can run them in isolation. */
+export interface SandboxCommandOptions {
+  readonly root: string;
+  readonly env: NodeJS.ProcessEnv;
+  /**
+   * Its own, so that it never takes over `cdktf.out`, which `npm start` and the plain CLI use: a
+   * stack directory serves one backend, and Terraform refuses another ("Backend configuration changed").
+   * @default `<root>/.local/sandbox/cdktf.out`
+   */
+  readonly outDir?: string;
+  /** @default `<root>/.local/sandbox` */
+  readonly logDir?: string;
+  /** Looks up moto_server (tests inject a missing one). @default runs `moto_server --help` */
+  readonly lookup?: (binary: string) => BinaryCheck;
+}
+
+function contextOf(options: SandboxCommandOptions): SandboxContext & { logDir: string } {
+  const logDir = options.logDir ?? path.join(options.root, '.local', 'sandbox');
+  return { root: options.root, env: options.env, outDir: options.outDir ?? path.join(logDir, 'cdktf.out'), logFile: path.join(logDir, 'sandbox.log'), logDir };
+}
+
+async function up(options: SandboxCommandOptions): Promise<void> {
+  const started = performance.now();
+  requireTerraform();
+  const context = contextOf(options);
+  const config = sandboxConfig(context);
+  const url = emulatorUrl(config.aws.endpoints);
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number): Promise<never> => {
+    stopping = true;
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (cleanups.length > 0) say('stopped');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+
+  try {
+    const motoStarted = performance.now();
+    const moto: Moto = await ensureMoto({ port: Number(new URL(url).port), logFile: path.join(context.logDir, 'moto.log'), lookup: options.lookup });
+    cleanups.push(() => moto.stop());
+    say(`${'moto'.padEnd(17)} ${seconds(performance.now() - motoStarted).padStart(7)}  ${moto.started ? `started on ${url}` : `reusing the server on ${url}`}`);
+    fs.mkdirSync(context.logDir, { recursive: true });
+    fs.writeFileSync(context.logFile, `npm run sandbox, ${new Date().toISOString()}\n`);
+    if (moto.started) {
+      const stale = discardStaleState(config);
+      if (stale.length > 0) say(`a new emulator holds nothing: state of ${stale.join(', ')} moved to <stack>.tfstate.stale`);
+    }
+
+    say(`deploying network, data, service with cdktf into ${path.relative(options.root, context.outDir)} (full output: ${path.relative(options.root, context.logFile)})`);
+    const steps = await deploySandbox(context, stepLine);
+    const deployMs = steps.filter((s) => s.step !== 'synth').reduce((sum, s) => sum + s.ms, 0);
+    say(`${'deployed'.padEnd(17)} ${seconds(deployMs).padStart(7)}  ${steps.map((s) => `${s.step} ${seconds(s.ms)}`).join(', ')}`);
+    if (stopping) return;
+
+    const data = stackOutputs(context, 'data');
+    const service = stackOutputs(context, 'service');
+    say(`service_url        ${String(service.service_url)}  (emulated: nothing listens there)`);
+    say(`cluster            ${String(service.cluster_name)}, service ${String(service.service_name)}`);
+    say(`tables             ${['category', 'resource', 'bookmark'].map((t) => String(data[`${t}_table_name`])).join(', ')}`);
+
+    const container = await registeredContainer({ endpoint: url, region: config.region, cluster: String(service.cluster_name), service: String(service.service_name) });
+    say(`task definition    ${container.taskDefinitionArn.split('/').pop()}: ${Object.keys(container.environment).length} variables, CATEGORY_TABLE=${container.environment.CATEGORY_TABLE}`);
+    if (container.secretNames.length > 0) say(`note: ${container.secretNames.join(', ')} come from secrets ECS would inject; they are not set locally`);
+
+    const port = options.env.PORT?.trim() ? Number(options.env.PORT) : undefined;
+    const env = localEnvironment(container, { emulatorUrl: url, path: options.env.PATH ?? '', port });
+    const local = await startLocalService({ root: options.root, bundleDir: path.join(options.root, 'service', 'dist'), env, logFile: path.join(context.logDir, 'service.log') });
+    cleanups.push(() => local.stop());
+    const categories = (await (await fetch(`${local.url}/api/categories`)).json()) as { items: unknown[] };
+    say(`ready in ${seconds(performance.now() - started)}: open ${local.url}  (${categories.items.length} categories from ${container.environment.CATEGORY_TABLE})`);
+    say(`Ctrl-C stops the service${moto.started ? ' and moto (the emulated resources go with it)' : ''}; npm run sandbox:destroy in another terminal tears the stacks down first`);
+    local.process.once('exit', (code) => {
+      if (!stopping) {
+        say(`the service exited unexpectedly (code ${code}); see ${path.join(context.logDir, 'service.log')}`);
+        void stopAll(code ?? 1);
+      }
+    });
+  } catch (error) {
+    say(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+  }
+}
+
+async function destroy(options: SandboxCommandOptions): Promise<void> {
+  requireTerraform();
+  const context = contextOf(options);
+  fs.mkdirSync(context.logDir, { recursive: true });
+  fs.appendFileSync(context.logFile, `\nnpm run sandbox:destroy, ${new Date().toISOString()}\n`);
+  const config = sandboxConfig(context);
+  const url = emulatorUrl(config.aws.endpoints);
+  if (!(await isMotoRunning(url))) {
+    // moto keeps nothing across restarts: without a server, nothing of ours exists to destroy.
+    const stale = discardStaleState(config);
+    say(`no moto server answers on ${url}, so nothing of ours exists${stale.length > 0 ? `; state of ${stale.join(', ')} moved to <stack>.tfstate.stale` : ''}`);
+    return;
+  }
+  say(`tearing down on ${url}: protections off, deploy, destroy (full output: ${path.relative(options.root, context.logFile)})`);
+  const started = performance.now();
+  const steps = await destroySandbox(context, stepLine);
+  say(steps.length === 0 ? 'nothing to destroy: every stack state is empty' : `destroyed in ${seconds(performance.now() - started)}`);
+}
+
+runAsScript(module, async () => {
+  // The SDK's notice that its 2027 releases need Node 22 would break the one-line-per-step output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const options: SandboxCommandOptions = { root: path.resolve(__dirname, '..'), env: process.env };
+  const command = process.argv[2] ?? 'up';
+  if (command === 'up') return up(options);
+  if (command === 'destroy') return destroy(options);
+  throw new Error(`scripts/sandbox.ts: unknown command "${command}"; use up (npm run sandbox) or destroy (npm run sandbox:destroy)`);
+});

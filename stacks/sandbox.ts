@@ -1,0 +1,246 @@
+/**
+ * What the `sandbox` environment knows about its emulated AWS (moto 5.2.1 behind one local port):
+ * the provider endpoints it serves, the flags moto must start with, and every gap of the emulator
+ * that shapes the sandbox: a setting left out, or a re-plan drift that is moto's and not ours.
+ * Pure data and pure functions; config.ts, the sandbox scripts and the tests read it.
+ */
+
+/** Port of the local moto server when `MOTO_PORT` is unset: moto's own default. */
+export const DEFAULT_MOTO_PORT = 5000;
+
+/**
+ * Provider endpoint keys (hashicorp/aws 5.100.0 `endpoints` block) pointed at moto: every service
+ * the blueprint's stacks use, and the ones the coming stacks need (EFS, RDS, Route 53, ACM, Cloud
+ * Map, Secrets Manager, SSM). STS is listed so that nothing can reach the real AWS by accident.
+ */
+export const EMULATED_ENDPOINTS = [
+  'acm',
+  'appautoscaling',
+  'cloudwatch',
+  'dynamodb',
+  'ec2',
+  'ecr',
+  'ecs',
+  'efs',
+  'elb',
+  'elbv2',
+  'iam',
+  'kms',
+  'logs',
+  'rds',
+  'route53',
+  's3',
+  'secretsmanager',
+  'servicediscovery',
+  'ssm',
+  'sts',
+] as const;
+export type EmulatedEndpoint = (typeof EMULATED_ENDPOINTS)[number];
+
+/** Every emulated endpoint of the provider pointed at one moto URL. */
+export function emulatorEndpoints(url: string): Record<EmulatedEndpoint, string> {
+  return Object.fromEntries(EMULATED_ENDPOINTS.map((key) => [key, url])) as Record<EmulatedEndpoint, string>;
+}
+
+/** The one URL that every endpoint points at; an error when they point at several (or none). */
+export function emulatorUrl(endpoints: Readonly<Record<string, string>>): string {
+  const urls = [...new Set(Object.values(endpoints))];
+  if (urls.length !== 1) {
+    throw new Error(`sandbox: the provider endpoints point at ${urls.length} URLs (${urls.join(', ') || 'none'}); the sandbox expects one moto server`);
+  }
+  return urls[0];
+}
+
+/** The loopback URL of the moto server on `port`. */
+export function motoUrl(port: number): string {
+  return `http://127.0.0.1:${port}`;
+}
+
+/** How the sandbox copes with one gap. */
+export type GapHandling =
+  /** A setting of the sandbox environment leaves the resource out. */
+  | 'setting-off'
+  /** moto is started with an environment variable that closes the gap. */
+  | 'moto-flag'
+  /** The resource applies, and a re-plan shows the drift listed in {@link EXPECTED_REPLAN_DRIFTS}. */
+  | 'expected-drift'
+  /** A step that failed with the gap's {@link EmulatorGap.signature} runs once more; the second run finds the work done. */
+  | 'retry'
+  /** Fixed in the provider; the sandbox pays the time. */
+  | 'provider-wait'
+  /** No stack of the blueprint uses the resource yet; a stack that adds it must handle the gap. */
+  | 'not-used-yet';
+
+/** One behaviour of moto 5.2.1 (with hashicorp/aws 5.100.0) that differs from AWS. */
+export interface EmulatorGap {
+  /** Short stable id, e.g. `appautoscaling-tags`. */
+  readonly id: string;
+  /** Terraform resource types affected. */
+  readonly resourceTypes: readonly string[];
+  /** What moto does (or lacks). */
+  readonly behaviour: string;
+  /** What that does to an apply or a plan. */
+  readonly effect: string;
+  readonly handling: GapHandling;
+  /** How the sandbox handles it, in one sentence: the setting, the flag or the drift. */
+  readonly workaround: string;
+  /** For `retry`: text of the error that identifies the gap in Terraform's output. */
+  readonly signature?: string;
+}
+
+/** Every known gap, checked by hand and by `__tests__/sandbox/sandbox.int.test.ts`. */
+export const EMULATOR_GAPS: readonly EmulatorGap[] = [
+  {
+    id: 'appautoscaling-tags',
+    resourceTypes: ['aws_appautoscaling_target', 'aws_appautoscaling_policy'],
+    behaviour: 'Application Auto Scaling has no ListTagsForResource',
+    effect: 'the provider retries the tag read after creating a scaling target until the apply times out (with or without default tags)',
+    handling: 'setting-off',
+    workaround: 'the sandbox service has no autoScaling (service.autoScaling undefined): desiredCount tasks and no appautoscaling resources',
+  },
+  {
+    id: 'efs-backup-policy',
+    resourceTypes: ['aws_efs_backup_policy'],
+    behaviour: 'PutBackupPolicy is not implemented',
+    effect: 'the apply never finishes',
+    handling: 'not-used-yet',
+    workaround: 'a stack that adds EFS must leave the backup policy out in the sandbox, with a setting like service.autoScaling',
+  },
+  {
+    id: 'efs-file-system-policy-delete',
+    resourceTypes: ['aws_efs_file_system_policy'],
+    behaviour: 'DeleteFileSystemPolicy answers 500',
+    effect: 'a destroy stops at the file-system policy',
+    handling: 'not-used-yet',
+    workaround: '`terraform state rm` the policy before destroying (the emulator is thrown away anyway)',
+  },
+  {
+    id: 'ecs-service-capacity-strategy',
+    resourceTypes: ['aws_ecs_service'],
+    behaviour:
+      'a service created with a capacity provider strategy reads back as launch type EC2 without the strategy, with a health-check grace period of 0, ECS managed tags off and no availability-zone rebalancing',
+    effect: 'every re-plan replaces the ECS service (the capacity provider strategy forces it); a re-deploy replaces it again',
+    handling: 'expected-drift',
+    workaround: 'listed in EXPECTED_REPLAN_DRIFTS; the product keeps its capacity provider strategy (no ignore_changes)',
+  },
+  {
+    id: 'sg-rule-referenced-group',
+    resourceTypes: ['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'],
+    behaviour:
+      'a rule that references a security group reads referenced_security_group_id back as `<account>/sg-…`, and loses its description when created (an update keeps it)',
+    effect: 'every re-plan updates each such rule in place; after a re-deploy only referenced_security_group_id differs',
+    handling: 'expected-drift',
+    workaround: 'listed in EXPECTED_REPLAN_DRIFTS',
+  },
+  {
+    id: 'vpc-endpoint-delete-repeat',
+    resourceTypes: ['aws_vpc_endpoint'],
+    behaviour:
+      'DeleteVpcEndpoints is not idempotent: repeated for a gateway endpoint that is already deleted, it fails with InvalidRoute.NotFound because moto deletes the endpoint\'s routes again (AWS accepts the repeat)',
+    effect: 'when the SDK repeats the call because its first answer was lost (seen once in about ten network destroys, on a loaded machine), cdktf destroy network fails',
+    handling: 'retry',
+    workaround: 'npm run sandbox:destroy runs a stack destroy that failed with this error once more; the endpoint then reads back deleted and the destroy completes',
+    signature: 'InvalidRoute.NotFound',
+  },
+  {
+    id: 'iam-managed-policies',
+    resourceTypes: ['aws_iam_role_policy_attachment'],
+    behaviour: 'AWS managed IAM policies (e.g. AmazonECSTaskExecutionRolePolicy) exist only when loaded at start',
+    effect: 'attaching one fails with NoSuchEntity',
+    handling: 'moto-flag',
+    workaround: 'moto starts with MOTO_IAM_LOAD_MANAGED_POLICIES=true',
+  },
+  {
+    id: 'acm-validation-wait',
+    resourceTypes: ['aws_acm_certificate', 'aws_acm_certificate_validation'],
+    behaviour: 'certificates are issued 60 s after the request',
+    effect: 'every HTTPS apply waits a minute for validation',
+    handling: 'moto-flag',
+    workaround: 'moto starts with MOTO_ACM_VALIDATION_WAIT=0',
+  },
+  {
+    id: 'route53-private-zone',
+    resourceTypes: ['aws_route53_zone'],
+    behaviour: 'a private zone reads back as public, without its VPC',
+    effect: 'every re-plan replaces the zone',
+    handling: 'not-used-yet',
+    workaround: 'a stack that adds a private zone must add its drift to EXPECTED_REPLAN_DRIFTS',
+  },
+  {
+    id: 'aurora-scaling-configuration',
+    resourceTypes: ['aws_rds_cluster'],
+    behaviour: 'an Aurora Serverless v2 cluster reads back an empty scaling_configuration',
+    effect: 'every re-plan updates the cluster',
+    handling: 'not-used-yet',
+    workaround: 'a stack that adds Aurora must add its drift to EXPECTED_REPLAN_DRIFTS',
+  },
+  {
+    id: 'provider-fixed-waits',
+    resourceTypes: ['aws_lb', 'aws_rds_cluster', 'aws_rds_cluster_instance', 'aws_route53_record'],
+    behaviour: 'none: the provider itself sleeps about 60 s after creating a load balancer, 30 s per RDS resource and 15 s per Route 53 change',
+    effect: 'the service stack takes at least a minute to apply, whatever the emulator does',
+    handling: 'provider-wait',
+    workaround: 'none; no emulator setting shortens these waits',
+  },
+];
+
+/** The `retry` gap whose error appears in a failed step's output, if any. */
+export function retryableGap(output: string): EmulatorGap | undefined {
+  return EMULATOR_GAPS.find((gap) => gap.handling === 'retry' && gap.signature !== undefined && output.includes(gap.signature));
+}
+
+/** Environment variables moto must start with, from the `moto-flag` gaps. */
+export const MOTO_SERVER_ENVIRONMENT: Readonly<Record<string, string>> = {
+  MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+  MOTO_ACM_VALIDATION_WAIT: '0',
+};
+
+/** A change a re-plan shows right after a successful apply, caused by the emulator alone. */
+export interface ExpectedDrift {
+  /** Stack id. */
+  readonly stack: 'network' | 'data' | 'service';
+  /** Construct path of the resource inside its stack, e.g. `app/service`. */
+  readonly path: string;
+  readonly type: string;
+  /** Terraform's planned actions, e.g. `['update']` or `['delete', 'create']`. */
+  readonly actions: readonly string[];
+  /** Top-level attributes whose read-back value differs from the configuration. */
+  readonly attributes: readonly string[];
+  /** The {@link EmulatorGap} id that explains it. */
+  readonly gap: string;
+}
+
+/**
+ * Exactly what a re-plan shows right after the first deploy (`cdktf diff service`; network and
+ * data re-plan clean): these changes, with these attributes, and nothing else. An attribute counts
+ * when its read-back value differs from the configuration (empty and absent are equal; values
+ * known only after apply count only when they force the replacement). A new drift, or a gone
+ * one, fails `__tests__/sandbox/sandbox.int.test.ts`.
+ */
+export const EXPECTED_REPLAN_DRIFTS: readonly ExpectedDrift[] = [
+  {
+    stack: 'service',
+    path: 'app/service',
+    type: 'aws_ecs_service',
+    actions: ['delete', 'create'],
+    // deployment_controller: moto reads back { type: ECS }; the provider hides that default on an update, not on a replacement.
+    attributes: ['availability_zone_rebalancing', 'capacity_provider_strategy', 'deployment_controller', 'enable_ecs_managed_tags', 'health_check_grace_period_seconds'],
+    gap: 'ecs-service-capacity-strategy',
+  },
+  {
+    stack: 'service',
+    path: 'app/from-alb',
+    type: 'aws_vpc_security_group_ingress_rule',
+    actions: ['update'],
+    attributes: ['description', 'referenced_security_group_id'],
+    gap: 'sg-rule-referenced-group',
+  },
+  {
+    stack: 'service',
+    path: 'app/alb-to-tasks',
+    type: 'aws_vpc_security_group_egress_rule',
+    actions: ['update'],
+    attributes: ['description', 'referenced_security_group_id'],
+    gap: 'sg-rule-referenced-group',
+  },
+];

@@ -1,9 +1,20 @@
 /**
  * Typed environments and their validation. This is the only module that reads environment
- * variables; main.ts calls `loadConfig` once and passes the result down.
+ * variables, and it reads them only through the registry of stacks/variables.ts; main.ts calls
+ * `loadConfig` once and passes the result down.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import {
+  AppConfig,
+  AwsAccessSettings,
+  BackendSettings,
+  ConfigError,
+  DataSettings,
+  INTERFACE_ENDPOINTS,
+  NAT_MODES,
+  NetworkSettings,
+} from './app-config';
 import { parseCidr } from './constructs/cidr';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from './constructs/log-retention';
 import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from './environments';
@@ -14,123 +25,31 @@ import {
   serviceDefaults,
   ServiceOverrides,
   ServiceStackOverrides,
-  ServiceStackSettings,
   validateServiceStackSettings,
 } from './service-settings';
 import { parseServicesDocument } from './services-file';
+import { DEFAULT_ENVIRONMENT, VariableName, variableReader, VariableReader, VARIABLES, variablesOf } from './variables';
 import {
   mergeWordPressSettings,
   validateWordPressSettings,
-  WORDPRESS_REGISTRY_IMAGES,
   wordpressDefaults,
   wordpressImages,
   WordPressOverrides,
-  WordPressSettings,
 } from './wordpress-settings';
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
-
-export const NAT_MODES = ['none', 'single', 'per-az'] as const;
-/**
- * How private subnets reach the internet: `none` (only VPC endpoints), `single` (one NAT gateway
- * for all zones: cheaper, but a zone outage cuts egress) or `per-az` (one per zone: resilient).
- */
-export type NatMode = (typeof NAT_MODES)[number];
-
-export const INTERFACE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'ssm'] as const;
-/** Interface endpoints that let tasks in private subnets pull images and ship logs without a NAT. */
-export type InterfaceEndpointName = (typeof INTERFACE_ENDPOINTS)[number];
-
-/** The VPC layout. */
-export interface NetworkSettings {
-  /** IPv4 block of the VPC, /16 to /24. */
-  readonly cidrBlock: string;
-  /** Zones to spread subnets over, named explicitly so that a plan needs no API lookup. */
-  readonly availabilityZones: readonly string[];
-  readonly natMode: NatMode;
-  readonly interfaceEndpoints: readonly InterfaceEndpointName[];
-  /** Days to keep VPC flow logs in CloudWatch Logs; 0 records none. */
-  readonly flowLogRetentionDays: number;
-}
-
-/** Where Terraform keeps each stack's state. */
-export type BackendSettings =
-  | {
-      readonly kind: 'local';
-      /** Absolute directory holding `<stack>.tfstate`. */
-      readonly directory: string;
-    }
-  | {
-      readonly kind: 's3';
-      readonly bucket: string;
-      readonly region: string;
-      /** Key prefix; each stack's key is `<prefix>/<environment>/<stack>.tfstate`. */
-      readonly keyPrefix: string;
-    };
-
-/** How the AWS provider reaches AWS. */
-export interface AwsAccessSettings {
-  /** Per-service endpoint overrides, e.g. `{ dynamodb: 'http://127.0.0.1:8000' }` for the embedded DynamoDB. */
-  readonly endpoints: Readonly<Record<string, string>>;
-  /** Use fixed fake credentials and skip every AWS lookup (embedded DynamoDB, offline plans). */
-  readonly offline: boolean;
-}
-
-/** The DynamoDB tables of the `data` stack and how they are seeded. */
-export interface DataSettings {
-  /** Absolute directory of the table definitions (`*.table.json`) and their CSV files. */
-  readonly directory: string;
-  /** Continuous backups with 35 days of point-in-time restore (the embedded DynamoDB lacks it). */
-  readonly pointInTimeRecovery: boolean;
-  /** Encryption at rest with the AWS managed KMS key `aws/dynamodb` instead of an AWS owned key. */
-  readonly serverSideEncryption: boolean;
-  /** DynamoDB refuses DeleteTable while this is on. */
-  readonly deletionProtection: boolean;
-  /** Terraform refuses any plan that destroys a table (`lifecycle.prevent_destroy`). */
-  readonly preventDestroy: boolean;
-  /**
-   * Tables with more rows than this are seeded by one batch-writing step per table instead of one
-   * Terraform resource per row (see the README ("The data stack")).
-   */
-  readonly batchSeedingThresholdRows: number;
-  /**
-   * Shell command that writes one table's items in batches (`scripts/seed-table.ts`); Terraform
-   * runs it from the stack directory, so paths are absolute.
-   */
-  readonly batchWriterCommand: string;
-}
-
-/** Everything the stacks need to know about one deployment. */
-export interface AppConfig {
-  /** Short lower-case prefix of every physical name. */
-  readonly project: string;
-  readonly environment: EnvironmentName;
-  readonly region: string;
-  readonly network: NetworkSettings;
-  readonly backend: BackendSettings;
-  /** Applied to every taggable resource through the provider's `default_tags`. */
-  readonly tags: Readonly<Record<string, string>>;
-  readonly aws: AwsAccessSettings;
-  readonly data: DataSettings;
-  /** The ECS services, their images, load balancers and DNS names (stacks/service-settings.ts). */
-  readonly service: ServiceStackSettings;
-  /** The opt-in `wordpress` stack (stacks/wordpress-settings.ts). */
-  readonly wordpress: WordPressSettings;
-  /**
-   * A deliberate teardown (`CDKTF_TEARDOWN=true`): every protection against destroy is off, and
-   * the policy rules that only guard against a destroy step aside. Deploy with it, then destroy.
-   * @default false
-   */
-  readonly teardown?: boolean;
-}
-
-/** A setting that failed validation; synth stops and prints every one of them. */
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export {
+  ConfigError,
+  INTERFACE_ENDPOINTS,
+  NAT_MODES,
+  type AppConfig,
+  type AwsAccessSettings,
+  type BackendSettings,
+  type DataSettings,
+  type InterfaceEndpointName,
+  type NatMode,
+  type NetworkSettings,
+} from './app-config';
 
 /** Values every environment shares unless it says otherwise. */
 const DEFAULT_PROJECT = 'bookmarks';
@@ -287,85 +206,16 @@ function retag(tags: Readonly<Record<string, string>>, project: string): Record<
   return 'Project' in tags ? { ...tags, Project: project } : { ...tags };
 }
 
-/** Variables of the opt-in `wordpress` stack (stacks/wordpress-settings.ts). */
-export const WORDPRESS_VARIABLES: Readonly<Record<string, string>> = {
-  CDKTF_WORDPRESS: 'true: synthesize the wordpress stack (WordPress on Fargate with EFS and Aurora); deploy it with cdktf deploy network wordpress',
-  CDKTF_WORDPRESS_IMAGES: 'build (docker build of service/wordpress/nginx and php-fpm, pushed to ECR; default in dev, prod) or registry (published images, no Docker; default in local)',
-  CDKTF_WORDPRESS_NGINX_IMAGE: `registry mode: the nginx image (default ${WORDPRESS_REGISTRY_IMAGES.nginx}, the upstream base, which serves no PHP: publish service/wordpress/nginx)`,
-  CDKTF_WORDPRESS_PHP_IMAGE: `registry mode: the php-fpm image (default ${WORDPRESS_REGISTRY_IMAGES.php}, the upstream base with 2 MB uploads)`,
-  CDKTF_WORDPRESS_TASK_CPU: 'task CPU units of the nginx + php-fpm task: 256 to 16384',
-  CDKTF_WORDPRESS_TASK_MEMORY: 'task memory in MiB, a valid Fargate pair with the CPU',
-  CDKTF_WORDPRESS_DESIRED_COUNT: 'WordPress tasks at the first deployment',
-  CDKTF_WORDPRESS_AUTOSCALING: 'false: a fixed task count and no scaling resources; true: scaling between the min and max tasks',
-  CDKTF_WORDPRESS_MIN_TASKS: 'autoscaling minimum of the WordPress tasks',
-  CDKTF_WORDPRESS_MAX_TASKS: 'autoscaling maximum of the WordPress tasks',
-  CDKTF_WORDPRESS_SPOT: 'true: every WordPress task on FARGATE_SPOT; false: every task on-demand',
-  CDKTF_WORDPRESS_ECS_EXEC: 'true: ECS Exec into the WordPress containers (their root filesystems become writable)',
-  CDKTF_WORDPRESS_TASK_SUBNETS: 'private (default outside local) or public (tasks get public IPs; for VPCs without NAT)',
-  CDKTF_WORDPRESS_CERTIFICATE_ARN: 'ACM certificate: WordPress on HTTPS 443, HTTP redirects to it',
-  CDKTF_WORDPRESS_DB_MIN_ACU: 'Aurora Serverless v2 minimum capacity in ACU (0 to 256 in steps of 0.5; 0 pauses when idle)',
-  CDKTF_WORDPRESS_DB_MAX_ACU: 'Aurora Serverless v2 maximum capacity in ACU (1 to 256 in steps of 0.5)',
-  CDKTF_WORDPRESS_DB_BACKUP_DAYS: 'days of Aurora automated backups, 1 to 35',
-  CDKTF_WORDPRESS_EFS_BACKUPS: 'true or false: daily AWS Backup of the WordPress file system',
-};
+/** The registered variables of one configuration. */
+type Variables = VariableReader<VariableName>;
 
-/** Environment variables that `loadConfig` reads, with what each one sets. */
-export const CONFIG_VARIABLES: Readonly<Record<string, string>> = {
-  CDKTF_ENV: 'environment: local (default), dev, prod or sandbox (dev on the emulated AWS of a local moto server)',
-  CDKTF_PROJECT: 'prefix of every physical name (default bookmarks)',
-  CDKTF_REGION: 'AWS region (the zones must belong to it)',
-  CDKTF_AZS: 'comma-separated availability zones, e.g. eu-west-1a,eu-west-1b',
-  CDKTF_VPC_CIDR: 'VPC CIDR block, /16 to /24',
-  CDKTF_NAT_MODE: 'none, single or per-az',
-  CDKTF_INTERFACE_ENDPOINTS: 'comma-separated interface endpoints (ecr.api, ecr.dkr, logs, secretsmanager, ssm) or "none"',
-  CDKTF_FLOW_LOG_DAYS: 'days to keep VPC flow logs (a CloudWatch retention period), or 0 for none',
-  CDKTF_STATE_BUCKET: 'S3 bucket for Terraform state; unset keeps state in local files under state/',
-  CDKTF_STATE_REGION: 'region of the state bucket (default: the deployment region)',
-  CDKTF_STATE_KEY_PREFIX: 'prefix of the state keys (default: the project name)',
-  CDKTF_STATE_DIR: 'directory of the local state files <stack>.tfstate (default state/<environment>/ of the project); not with CDKTF_STATE_BUCKET',
-  CDKTF_TEARDOWN: 'true: protections off for a deliberate destroy (deploy with it, then destroy with it): no table or database deletion protection or prevent_destroy, no load balancer deletion protection, repositories go with their images',
-  DYNAMODB_PORT: 'local only: port of the embedded DynamoDB (default 8000)',
-  MOTO_PORT: `sandbox only: port of the local moto server on 127.0.0.1 (default ${DEFAULT_MOTO_PORT})`,
-  CDKTF_DATA_DIR: 'directory of the table definitions and CSV files (default data/ of the project)',
-  CDKTF_SEED_BATCH_THRESHOLD: 'rows above which a table is seeded in batches instead of one resource per row (default 1000)',
-  CDKTF_SERVICES_FILE: 'JSON file (relative to the project) listing the services: { "services": [...] }; see docs/examples/three-services.json',
-  CDKTF_ALB_INGRESS_CIDRS: 'comma-separated client CIDRs allowed on the external listener ports (default 0.0.0.0/0)',
-  CDKTF_PRIVATE_ZONE: 'private hosted zone of the internal names (default <env>.<project>.internal)',
-  CDKTF_PUBLIC_ZONE_ID: 'public hosted zone id: the external load balancer gets CDKTF_PUBLIC_RECORD_NAME in it, with a DNS-validated certificate',
-  CDKTF_PUBLIC_RECORD_NAME: 'public name of the external load balancer, e.g. shop.example.com (needs CDKTF_PUBLIC_ZONE_ID)',
-  ...WORDPRESS_VARIABLES,
-};
-
-/**
- * Variables that override the default service (the catalog API); a services file replaces that
- * service, so these cannot be combined with `CDKTF_SERVICES_FILE`.
- */
-export const SERVICE_VARIABLES: Readonly<Record<string, string>> = {
-  CDKTF_IMAGE: '"build" (docker build of service/, pushed to ECR), "build:<directory>" or "registry:<image>" (run a ready image, no Docker)',
-  CDKTF_CPU_ARCHITECTURE: 'X86_64 or ARM64: the task platform and the image build platform',
-  CDKTF_TASK_CPU: 'task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384',
-  CDKTF_TASK_MEMORY: 'task memory in MiB, a valid Fargate pair with the CPU',
-  CDKTF_DESIRED_COUNT: 'tasks at the first deployment',
-  CDKTF_MIN_TASKS: 'autoscaling minimum',
-  CDKTF_MAX_TASKS: 'autoscaling maximum',
-  CDKTF_SPOT: 'true: every task on FARGATE_SPOT; false: every task on-demand',
-  CDKTF_ECS_EXEC: 'true: ECS Exec on (it needs a writable root filesystem, so this also turns that off)',
-  CDKTF_TASK_SUBNETS: 'private (default) or public (tasks get public IPs; for VPCs without NAT)',
-  CDKTF_CERTIFICATE_ARN: 'ACM certificate: HTTPS on 443, HTTP redirects to it',
-  CDKTF_ALB_INTERNAL: 'true: the service is internal only, behind the internal load balancer in the private subnets',
-  CDKTF_HEALTH_CHECK_CODES: 'health-check success codes, e.g. 200 or 200,401',
-  CDKTF_LOG_LEVEL: 'LOG_LEVEL of the service',
-  CDKTF_BASIC_AUTH_USER_ARN: 'Secrets Manager or SSM ARN injected as BASIC_AUTH_USER',
-  CDKTF_BASIC_AUTH_PASSWORD_ARN: 'Secrets Manager or SSM ARN injected as BASIC_AUTH_PASSWORD',
-};
-
-/** Reads one variable at a time: trimmed, empty as unset; booleans that are neither true nor false fail at once. */
-function variableReader(env: NodeJS.ProcessEnv) {
-  const read = (key: string) => env[key]?.trim() || undefined;
+/** Typed reads of registered variables: trimmed, empty as unset; booleans that are neither true nor false fail at once. */
+function parsers(vars: Variables) {
+  const read = vars.text;
   return {
     read,
-    num: (key: string) => (read(key) === undefined ? undefined : Number(read(key))),
-    bool: (key: string): boolean | undefined => {
+    num: (key: VariableName) => (read(key) === undefined ? undefined : Number(read(key))),
+    bool: (key: VariableName): boolean | undefined => {
       const value = read(key);
       if (value === undefined) return undefined;
       if (value === 'true' || value === 'false') return value === 'true';
@@ -376,9 +226,9 @@ function variableReader(env: NodeJS.ProcessEnv) {
 
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** The default service's overrides in `env`; malformed values are left for validation to report. */
-function defaultServiceFromEnv(env: NodeJS.ProcessEnv, root: string): ServiceOverrides {
-  const { read, num, bool } = variableReader(env);
+/** The default service's overrides in `vars`; malformed values are left for validation to report. */
+function defaultServiceFromEnv(vars: Variables, root: string): ServiceOverrides {
+  const { read, num, bool } = parsers(vars);
   const image = read('CDKTF_IMAGE');
   const imageSetting = image === undefined ? undefined : parseImageSetting(image, root);
   if (image !== undefined && !imageSetting) {
@@ -391,7 +241,7 @@ function defaultServiceFromEnv(env: NodeJS.ProcessEnv, root: string): ServiceOve
     throw new ConfigError(['CDKTF_CERTIFICATE_ARN: the internal load balancer serves HTTP only; unset it, or CDKTF_ALB_INTERNAL']);
   }
   const secrets: Record<string, string> = {};
-  for (const name of ['BASIC_AUTH_USER', 'BASIC_AUTH_PASSWORD']) {
+  for (const name of ['BASIC_AUTH_USER', 'BASIC_AUTH_PASSWORD'] as const) {
     const arn = read(`CDKTF_${name}_ARN`);
     if (arn) secrets[name] = arn;
   }
@@ -416,18 +266,18 @@ function defaultServiceFromEnv(env: NodeJS.ProcessEnv, root: string): ServiceOve
   });
 }
 
-/** The service stack overrides in `env`, with the services of `CDKTF_SERVICES_FILE` when it is set. */
-function serviceOverridesFromEnv(env: NodeJS.ProcessEnv, root: string, defaults: AppConfig | undefined): ServiceStackOverrides {
-  const { read } = variableReader(env);
+/** The service stack overrides in `vars`, with the services of `CDKTF_SERVICES_FILE` when it is set. */
+function serviceOverridesFromEnv(vars: Variables, root: string, defaults: AppConfig | undefined): ServiceStackOverrides {
+  const { read } = parsers(vars);
   const cidrs = read('CDKTF_ALB_INGRESS_CIDRS');
   const stack: ServiceStackOverrides = defined({
     loadBalancers: cidrs === undefined ? undefined : { ingressCidrs: cidrs.split(',').map((c) => c.trim()).filter((c) => c !== '') },
     dns: defined({ privateZoneName: read('CDKTF_PRIVATE_ZONE'), publicZoneId: read('CDKTF_PUBLIC_ZONE_ID'), publicRecordName: read('CDKTF_PUBLIC_RECORD_NAME') }),
   });
   const file = read('CDKTF_SERVICES_FILE');
-  if (file === undefined) return { ...stack, defaultService: defaultServiceFromEnv(env, root) };
+  if (file === undefined) return { ...stack, defaultService: defaultServiceFromEnv(vars, root) };
 
-  const clashing = Object.keys(SERVICE_VARIABLES).filter((key) => read(key) !== undefined);
+  const clashing = variablesOf(VARIABLES, 'default service').filter((key) => read(key) !== undefined);
   if (clashing.length > 0) {
     throw new ConfigError(clashing.map((key) => `${key}: sets the default service, which CDKTF_SERVICES_FILE (${file}) replaces; set the field in that file instead, or unset ${key}`));
   }
@@ -454,10 +304,10 @@ function readServicesFile(file: string, shown: string, base: AppConfig['service'
   return { services, servicesSource: shown };
 }
 
-/** The WordPress overrides in `env`; a value of the wrong shape fails at once, naming its variable. */
-function wordpressOverridesFromEnv(env: NodeJS.ProcessEnv, root: string, defaults: AppConfig | undefined): WordPressOverrides {
-  const { read, bool } = variableReader(env);
-  const number = (key: string): number | undefined => {
+/** The WordPress overrides in `vars`; a value of the wrong shape fails at once, naming its variable. */
+function wordpressOverridesFromEnv(vars: Variables, root: string, defaults: AppConfig | undefined): WordPressOverrides {
+  const { read, bool } = parsers(vars);
+  const number = (key: VariableName): number | undefined => {
     const value = read(key);
     if (value === undefined) return undefined;
     if (!/^\d+(\.\d+)?$/.test(value)) throw new ConfigError([`${key}: "${value}" is not a number; use digits, e.g. ${key.endsWith('_ACU') ? '0.5' : '2'}`]);
@@ -507,34 +357,39 @@ function wordpressOverridesFromEnv(env: NodeJS.ProcessEnv, root: string, default
 
 /** Reads the environment selected by `CDKTF_ENV` (default `local`) and the overrides in `env`. */
 export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
-  const name = env.CDKTF_ENV?.trim() || 'local';
+  const name = variableReader(VARIABLES, env).text('CDKTF_ENV') ?? DEFAULT_ENVIRONMENT;
+  // Variables bound to some environments (DYNAMODB_PORT, MOTO_PORT) read as unset in the others.
+  const vars: Variables = variableReader(VARIABLES, env, name);
+  const { raw, text } = vars;
   const list = (value: string | undefined) =>
     value === undefined ? undefined : value.trim() === 'none' ? [] : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const region = env.CDKTF_REGION?.trim() || undefined;
-  const project = env.CDKTF_PROJECT?.trim() || undefined;
+  const region = text('CDKTF_REGION');
+  const project = text('CDKTF_PROJECT');
 
   const network: Partial<NetworkSettings> = {};
-  const azs = list(env.CDKTF_AZS);
+  const azs = list(raw('CDKTF_AZS'));
   if (azs) Object.assign(network, { availabilityZones: azs });
-  if (env.CDKTF_VPC_CIDR) Object.assign(network, { cidrBlock: env.CDKTF_VPC_CIDR.trim() });
-  if (env.CDKTF_NAT_MODE) Object.assign(network, { natMode: env.CDKTF_NAT_MODE.trim() });
-  const endpoints = list(env.CDKTF_INTERFACE_ENDPOINTS);
+  const cidr = raw('CDKTF_VPC_CIDR');
+  if (cidr) Object.assign(network, { cidrBlock: cidr.trim() });
+  const natMode = raw('CDKTF_NAT_MODE');
+  if (natMode) Object.assign(network, { natMode: natMode.trim() });
+  const endpoints = list(raw('CDKTF_INTERFACE_ENDPOINTS'));
   if (endpoints) Object.assign(network, { interfaceEndpoints: endpoints });
-  const flowLogDays = env.CDKTF_FLOW_LOG_DAYS?.trim();
+  const flowLogDays = text('CDKTF_FLOW_LOG_DAYS');
   // Text that is not a whole number stays text, so the validation message shows what was typed.
   if (flowLogDays) Object.assign(network, { flowLogRetentionDays: /^\d+$/.test(flowLogDays) ? Number(flowLogDays) : flowLogDays });
 
-  const bucket = env.CDKTF_STATE_BUCKET?.trim();
+  const bucket = text('CDKTF_STATE_BUCKET');
   const defaults = isEnvironmentName(name) ? environmentDefaults(name, root) : undefined;
   const backend: BackendSettings | undefined = bucket
     ? {
         kind: 's3',
         bucket,
-        region: env.CDKTF_STATE_REGION?.trim() || region || defaults?.region || '',
-        keyPrefix: env.CDKTF_STATE_KEY_PREFIX?.trim() || project || DEFAULT_PROJECT,
+        region: text('CDKTF_STATE_REGION') || region || defaults?.region || '',
+        keyPrefix: text('CDKTF_STATE_KEY_PREFIX') || project || DEFAULT_PROJECT,
       }
     : undefined;
-  const stateDir = env.CDKTF_STATE_DIR?.trim();
+  const stateDir = text('CDKTF_STATE_DIR');
   if (stateDir && bucket) {
     throw new ConfigError([`CDKTF_STATE_DIR: "${stateDir}" is set together with CDKTF_STATE_BUCKET "${bucket}"; state is either local files or S3, so unset one of them`]);
   }
@@ -543,26 +398,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
     throw new ConfigError([`CDKTF_STATE_DIR: "${stateDir}" (${localBackend.directory}) is a file; give a directory for the <stack>.tfstate files`]);
   }
 
-  const aws: Partial<AwsAccessSettings> =
-    name === 'local' && env.DYNAMODB_PORT
-      ? { endpoints: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT.trim()}` } }
-      : name === 'sandbox' && env.MOTO_PORT?.trim()
-        ? { endpoints: emulatorEndpoints(motoUrl(parsePort('MOTO_PORT', env.MOTO_PORT.trim()))) }
-        : {};
+  const dynamodbPort = raw('DYNAMODB_PORT');
+  const motoPort = text('MOTO_PORT');
+  const aws: Partial<AwsAccessSettings> = dynamodbPort
+    ? { endpoints: { dynamodb: `http://127.0.0.1:${dynamodbPort.trim()}` } }
+    : motoPort
+      ? { endpoints: emulatorEndpoints(motoUrl(parsePort('MOTO_PORT', motoPort))) }
+      : {};
 
   const data: Partial<DataSettings> = {};
-  if (env.CDKTF_DATA_DIR?.trim()) Object.assign(data, { directory: path.resolve(root, env.CDKTF_DATA_DIR.trim()) });
-  if (env.CDKTF_SEED_BATCH_THRESHOLD?.trim()) Object.assign(data, { batchSeedingThresholdRows: Number(env.CDKTF_SEED_BATCH_THRESHOLD.trim()) });
+  const dataDir = text('CDKTF_DATA_DIR');
+  if (dataDir) Object.assign(data, { directory: path.resolve(root, dataDir) });
+  const threshold = text('CDKTF_SEED_BATCH_THRESHOLD');
+  if (threshold) Object.assign(data, { batchSeedingThresholdRows: Number(threshold) });
 
-  const teardown = env.CDKTF_TEARDOWN?.trim() || undefined;
+  const teardown = text('CDKTF_TEARDOWN');
   if (teardown !== undefined && teardown !== 'true' && teardown !== 'false') {
     throw new ConfigError([`CDKTF_TEARDOWN: "${teardown}" is not a boolean; use true to turn protections off before a destroy, or unset it`]);
   }
   if (defaults && defaults.service.services.every((s) => s.scaling === undefined)) {
-    const bounds = ['CDKTF_MIN_TASKS', 'CDKTF_MAX_TASKS'].filter((key) => env[key]?.trim());
+    const bounds = (['CDKTF_MIN_TASKS', 'CDKTF_MAX_TASKS'] as const).filter((key) => text(key));
     if (bounds.length > 0) {
       throw new ConfigError(
-        bounds.map((key) => `${key}: "${env[key]?.trim()}" sets an autoscaling bound, but ${name} has no autoscaling (stacks/sandbox.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`),
+        bounds.map((key) => `${key}: "${text(key)}" sets an autoscaling bound, but ${name} has no autoscaling (stacks/sandbox.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`),
       );
     }
   }
@@ -575,8 +433,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
       backend: backend ?? localBackend,
       aws,
       data,
-      service: serviceOverridesFromEnv(env, root, defaults),
-      wordpress: wordpressOverridesFromEnv(env, root, defaults),
+      service: serviceOverridesFromEnv(vars, root, defaults),
+      wordpress: wordpressOverridesFromEnv(vars, root, defaults),
       teardown: teardown === 'true',
     },
     root,

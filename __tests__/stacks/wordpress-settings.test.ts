@@ -1,8 +1,9 @@
 /** The WordPress settings: defaults per environment, overrides, the variables that set them, and their validation. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildConfig, CONFIG_VARIABLES, loadConfig, WORDPRESS_VARIABLES } from '../../stacks/config';
+import { buildConfig, loadConfig } from '../../stacks/config';
 import { ENVIRONMENT_NAMES } from '../../stacks/environments';
+import { VARIABLES, variablesOf } from '../../stacks/variables';
 import {
   mergeWordPressSettings,
   throwawayWordPress,
@@ -12,7 +13,7 @@ import {
   wordpressEgressWarning,
   WordPressSettings,
 } from '../../stacks/wordpress-settings';
-import { configProblems } from '../support/config';
+import { configProblems, recordingEnv } from '../support/config';
 
 const ROOT = '/project';
 const REPO = path.resolve(__dirname, '../..');
@@ -177,14 +178,16 @@ describe('the WordPress variables', () => {
     expect([load({ CDKTF_WORDPRESS_AUTOSCALING: 'false' }).scaling, load({ CDKTF_WORDPRESS_AUTOSCALING: 'true' }, 'local').scaling?.maxTasks]).toEqual([undefined, 3]);
   });
 
-  it('are part of the variables loadConfig reads, so tools that clear them (bench) clear these too', () => {
-    expect(Object.keys(WORDPRESS_VARIABLES).filter((key) => !(key in CONFIG_VARIABLES))).toEqual([]);
+  it('are exactly the CDKTF_WORDPRESS* variables loadConfig reads, all in the registry group the docs table and bench use', () => {
+    const { env, read } = recordingEnv({ CDKTF_ENV: 'dev' });
+    loadConfig(env, ROOT);
+    expect([...read].filter((key) => key.startsWith('CDKTF_WORDPRESS')).sort()).toEqual(variablesOf(VARIABLES, 'wordpress').sort());
   });
 
-  it('each have a row in the README configuration table', () => {
-    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## The network stack'));
-    expect(Object.keys(WORDPRESS_VARIABLES).filter((key) => !table.includes(`\`${key}\``))).toEqual([]);
+  it('each have a row in the configuration table of docs/configuration.md', () => {
+    const doc = fs.readFileSync(path.join(REPO, 'docs', 'configuration.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('### WordPress'), doc.indexOf('### Settings without a variable'));
+    expect(variablesOf(VARIABLES, 'wordpress').filter((key) => !table.includes(`| \`${key}\` |`))).toEqual([]);
   });
 });
 

@@ -11,3 +11,15 @@ export function configProblems(build: () => unknown): readonly string[] {
   }
   throw new Error('expected a ConfigError');
 }
+
+/** Variables that remember which names were read from them (by loadConfig, say). */
+export function recordingEnv(vars: Readonly<Record<string, string>>): { readonly env: NodeJS.ProcessEnv; readonly read: ReadonlySet<string> } {
+  const read = new Set<string>();
+  const env = new Proxy({ ...vars } as NodeJS.ProcessEnv, {
+    get: (target, key) => {
+      if (typeof key === 'string') read.add(key);
+      return Reflect.get(target, key);
+    },
+  });
+  return { env, read };
+}

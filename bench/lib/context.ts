@@ -1,6 +1,6 @@
 /** What every benchmark section receives from the orchestrator, and the run's global deadline. */
 import * as path from 'node:path';
-import { CONFIG_VARIABLES, SERVICE_VARIABLES } from '../../stacks/config';
+import { VARIABLES } from '../../stacks/variables';
 import type { BenchOptions } from './options';
 import { startProcess, tail, type TrackedProcess } from './processes';
 import type { ResultStore } from './results';
@@ -55,7 +55,7 @@ export interface SectionContext {
 /** `process.env` without the variables that change what the app synthesizes or how the service runs. */
 export function cleanEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const clean = { ...env };
-  for (const name of [...Object.keys(CONFIG_VARIABLES), ...Object.keys(SERVICE_VARIABLES)]) delete clean[name];
+  for (const name of Object.keys(VARIABLES)) delete clean[name];
   return clean;
 }
 

@@ -8,6 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { loadConfig } from '../stacks/config';
+import { forgetOtherBackend } from './lib/backend-cache';
 import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
 import { describeChanges, prepareMachine } from './prepare-machine';
@@ -77,10 +79,13 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   // The provider lock step needs the registry; the AWS provider comes from the local mirror or cache.
   const args = ['deploy', 'data', '--auto-approve', '--skip-provider-lock'];
   const log = options.logFile ?? logFile(options.cwd, 'deploy-data');
+  // cdktf.out may hold another environment's data stack (a sandbox or dev deploy): Terraform must not refuse the local state.
+  const env = { ...process.env, CDKTF_ENV: 'local', DYNAMODB_PORT: url.port };
+  forgetOtherBackend(path.join(options.cwd, 'cdktf.out', 'stacks', 'data'), localStatePath(env, options.cwd));
   const result = await quietRun(cdktf, args, {
     cwd: options.cwd,
     logFile: log,
-    env: { ...process.env, CDKTF_ENV: 'local', DYNAMODB_PORT: url.port, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', FORCE_COLOR: '0' },
+    env: { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', FORCE_COLOR: '0' },
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (options.stdio === 'inherit') {
@@ -93,6 +98,12 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   };
   const tables = await countItems(options.endpoint, stack.provider?.aws?.[0]?.region ?? 'us-east-1', tableNames(stack));
   return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms: result.ms, logFile: log };
+}
+
+/** Where the local environment keeps the data stack's state (state/local/data.tfstate unless CDKTF_STATE_DIR says otherwise). */
+function localStatePath(env: NodeJS.ProcessEnv, root: string): string | undefined {
+  const { backend } = loadConfig(env, root);
+  return backend.kind === 'local' ? path.join(backend.directory, 'data.tfstate') : undefined;
 }
 
 /** `3 tables, 114 items`. */

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { AppConfig, loadConfig } from '../stacks/config';
 import { CONTAINER_NAME } from '../stacks/service-stack';
+import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap } from '../stacks/sandbox';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { runAsScript } from './run-as-script';
@@ -137,25 +138,6 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
 }
 
 const DEPLOY_FLAGS = ['--auto-approve', '--skip-provider-lock', '--skip-synth', '--ignore-missing-stack-dependencies'];
-
-/**
- * Makes a stack directory forget the backend it was last initialised with when that is not the
- * synthesized one (cdktf.out is shared by every environment: after `npm start`, the data stack's
- * directory points at state/local). Terraform would stop with "Backend configuration changed";
- * removing `.terraform/terraform.tfstate`, the cache of that choice, is what `init -reconfigure`
- * does. No state file is touched. Returns the path the directory pointed at, if it was reset.
- */
-export function forgetOtherBackend(stackDir: string): string | undefined {
-  const cache = path.join(stackDir, '.terraform', 'terraform.tfstate');
-  if (!fs.existsSync(cache)) return undefined;
-  const synthesized = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { backend?: Record<string, Record<string, unknown>> } };
-  const initialised = JSON.parse(fs.readFileSync(cache, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } };
-  const [type, config] = Object.entries(synthesized.terraform?.backend ?? {})[0] ?? [];
-  const previous = initialised.backend;
-  if (previous?.type === type && previous?.config?.path === config?.path) return undefined;
-  fs.rmSync(cache);
-  return String(previous?.config?.path ?? previous?.type ?? 'unknown');
-}
 
 /** Synthesizes all stacks once, then `cdktf deploy` for network, data and service in that order. */
 export async function deploySandbox(context: SandboxContext, onStep: (result: StepResult) => void = () => undefined): Promise<StepResult[]> {

@@ -49,7 +49,7 @@ export type BackendSettings =
 export interface AwsAccessSettings {
   /** Per-service endpoint overrides, e.g. `{ dynamodb: 'http://127.0.0.1:8000' }` for the embedded DynamoDB. */
   readonly endpoints: Readonly<Record<string, string>>;
-  /** Use fixed fake credentials and skip every AWS lookup (embedded DynamoDB, offline plans). */
+  /** Use fixed fake credentials and skip every AWS lookup (embedded DynamoDB, the sandbox's moto, offline plans). */
   readonly offline: boolean;
 }
 

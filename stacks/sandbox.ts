@@ -88,7 +88,7 @@ export interface EmulatorGap {
   readonly signature?: string;
 }
 
-/** Every known gap, checked by hand and by `__tests__/sandbox/sandbox.int.test.ts`. */
+/** Every known gap, checked by hand and by `__tests__/sandbox/deploy.sandbox.ts`. */
 export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     id: 'appautoscaling-tags',
@@ -199,7 +199,7 @@ export const MOTO_SERVER_ENVIRONMENT: Readonly<Record<string, string>> = {
 export interface ExpectedDrift {
   /** Stack id. */
   readonly stack: 'network' | 'data' | 'service';
-  /** Construct path of the resource inside its stack, e.g. `app/service`. */
+  /** Construct path of the resource inside its stack, e.g. `services/service/ecs/service`. */
   readonly path: string;
   readonly type: string;
   /** Terraform's planned actions, e.g. `['update']` or `['delete', 'create']`. */
@@ -215,12 +215,12 @@ export interface ExpectedDrift {
  * data re-plan clean): these changes, with these attributes, and nothing else. An attribute counts
  * when its read-back value differs from the configuration (empty and absent are equal; values
  * known only after apply count only when they force the replacement). A new drift, or a gone
- * one, fails `__tests__/sandbox/sandbox.int.test.ts`.
+ * one, fails `__tests__/sandbox/deploy.sandbox.ts`.
  */
 export const EXPECTED_REPLAN_DRIFTS: readonly ExpectedDrift[] = [
   {
     stack: 'service',
-    path: 'app/service',
+    path: 'services/service/ecs/service',
     type: 'aws_ecs_service',
     actions: ['delete', 'create'],
     // deployment_controller: moto reads back { type: ECS }; the provider hides that default on an update, not on a replacement.
@@ -229,7 +229,7 @@ export const EXPECTED_REPLAN_DRIFTS: readonly ExpectedDrift[] = [
   },
   {
     stack: 'service',
-    path: 'app/from-alb',
+    path: 'services/service/ecs/from-alb-8080',
     type: 'aws_vpc_security_group_ingress_rule',
     actions: ['update'],
     attributes: ['description', 'referenced_security_group_id'],
@@ -237,7 +237,7 @@ export const EXPECTED_REPLAN_DRIFTS: readonly ExpectedDrift[] = [
   },
   {
     stack: 'service',
-    path: 'app/alb-to-tasks',
+    path: 'services/service/ecs/alb-8080-to-tasks',
     type: 'aws_vpc_security_group_egress_rule',
     actions: ['update'],
     attributes: ['description', 'referenced_security_group_id'],

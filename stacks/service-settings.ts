@@ -409,15 +409,7 @@ function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings
   }
   problems.push(
     ...taskOptionProblems({ cpu: service.cpu, memoryMiB: service.memoryMiB, cpuArchitecture: service.cpuArchitecture, logRetentionDays: 1 }),
-    ...serviceOptionProblems({
-      desiredCount: service.desiredCount,
-      minHealthyPercent: service.minHealthyPercent,
-      maxPercent: service.maxPercent,
-      healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
-      spot: service.spot,
-      capacityProviderStrategy: service.capacityProviderStrategy,
-      cpuArchitecture: service.cpuArchitecture,
-    }),
+    ...serviceOptionProblems(service),
     ...containerProblems({
       environment: service.environment,
       secrets: service.secrets,

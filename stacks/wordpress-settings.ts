@@ -285,15 +285,7 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
   }
   problems.push(
     ...taskOptionProblems({ cpu: settings.cpu, memoryMiB: settings.memoryMiB, cpuArchitecture: settings.cpuArchitecture, logRetentionDays: settings.logRetentionDays }),
-    ...serviceOptionProblems({
-      desiredCount: settings.desiredCount,
-      minHealthyPercent: settings.minHealthyPercent,
-      maxPercent: settings.maxPercent,
-      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
-      spot: settings.spot,
-      capacityProviderStrategy: settings.capacityProviderStrategy,
-      cpuArchitecture: settings.cpuArchitecture,
-    }),
+    ...serviceOptionProblems(settings),
   );
   if (settings.scaling) {
     problems.push(...scalingProblems(settings.scaling, settings.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applySummary, CdktfError, discardStaleState, forgetOtherBackend, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import { applySummary, CdktfError, discardStaleState, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import { forgetOtherBackend } from '../../scripts/lib/backend-cache';
 import { loadConfig } from '../../stacks/config';
 import { emulatorUrl } from '../../stacks/sandbox';
 
@@ -153,6 +154,11 @@ describe('forgetOtherBackend', () => {
   it('keeps the cache when the directory already points at the synthesized state', () => {
     const dir = stackDir('/p/state/sandbox/data.tfstate', '/p/state/sandbox/data.tfstate');
     expect([forgetOtherBackend(dir), fs.existsSync(path.join(dir, '.terraform', 'terraform.tfstate'))]).toEqual([undefined, true]);
+  });
+
+  it('compares with a given state path instead of the synthesized one (npm start before its synth)', () => {
+    const dir = stackDir('/p/state/sandbox/data.tfstate', '/p/state/sandbox/data.tfstate');
+    expect(forgetOtherBackend(dir, '/p/state/local/data.tfstate')).toBe('/p/state/sandbox/data.tfstate');
   });
 
   it('does nothing in a directory never initialised', () => {

@@ -1,0 +1,32 @@
+/**
+ * One stack directory of cdktf.out serves every environment in turn, but Terraform remembers the
+ * backend it was last initialised with (`.terraform/terraform.tfstate`) and stops with "Backend
+ * configuration changed" when another environment's state path appears. The scripts that deploy
+ * into a shared cdktf.out (`npm start`, `npm run sandbox`) make it forget that choice first.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Removes the backend cache of `stackDir` when it points at a state other than `statePath` (by
+ * default the one its synthesized cdk.tf.json names), as `terraform init -reconfigure` would. No
+ * state file is touched. Returns the state path the directory pointed at, if it was reset.
+ */
+export function forgetOtherBackend(stackDir: string, statePath?: string): string | undefined {
+  const cache = path.join(stackDir, '.terraform', 'terraform.tfstate');
+  if (!fs.existsSync(cache)) return undefined;
+  const initialised = JSON.parse(fs.readFileSync(cache, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } };
+  const wanted = statePath ?? synthesizedStatePath(stackDir);
+  const previous = initialised.backend;
+  if (previous?.type === 'local' && previous.config?.path === wanted) return undefined;
+  fs.rmSync(cache);
+  return String(previous?.config?.path ?? previous?.type ?? 'unknown');
+}
+
+/** The local state path a synthesized stack names, or undefined for another backend (or none yet). */
+function synthesizedStatePath(stackDir: string): string | undefined {
+  const file = path.join(stackDir, 'cdk.tf.json');
+  if (!fs.existsSync(file)) return undefined;
+  const synthesized = JSON.parse(fs.readFileSync(file, 'utf8')) as { terraform?: { backend?: { local?: { path?: string } } } };
+  return synthesized.terraform?.backend?.local?.path;
+}

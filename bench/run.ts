@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures synth, tests, data scale, the API and start-up in one run, prints a
  * table and writes bench/results.json. Every child runs in its own process group and is killed on
- * exit, on a signal or at its time limit; servers listen on 127.0.0.1 only. See the README ("Performance").
+ * exit, on a signal or at its time limit; servers listen on 127.0.0.1 only. See docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -32,7 +32,7 @@ export abstract class BaseStack extends TerraformStack {
       ...(aws.offline ? OFFLINE_PROVIDER : {}),
     });
     configureBackend(this, id, props.config.environment, props.config.backend);
-    // Synth fails with a report when the stack breaks a policy rule (the README ("Policy checks")).
+    // Synth fails with a report when the stack breaks a policy rule (docs/policy.md).
     this.node.addValidation({
       validate: () => {
         const result = checkPolicy(policyInput(this), this.policyContext());

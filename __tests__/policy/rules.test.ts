@@ -564,9 +564,9 @@ describe('TF001 state backend', () => {
   });
 });
 
-describe('the README rule table', () => {
+describe('the rule table of docs/policy.md', () => {
   it('has a row for every rule with its mirrors, check and fix', () => {
-    const doc = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const doc = fs.readFileSync(path.join(__dirname, '../../docs/policy.md'), 'utf8');
     const row = (r: (typeof RULES)[number]) => [r.id, r.mirrors, r.title, r.fix].map((cell) => cell.replace(/\|/g, '\\|')).join(' | ');
     expect(RULES.filter((r) => !doc.includes(`| ${row(r)} |`)).map((r) => r.id)).toEqual([]);
   });

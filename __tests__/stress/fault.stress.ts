@@ -14,7 +14,7 @@ import { closedLoop, quantile, reportStress, round1, type RequestRecord } from '
 jest.setTimeout(120_000);
 
 const CONNECTIONS = 20;
-/** The service default (the README ("The service")): the "request timeout" a 503 must beat. */
+/** The service default (docs/service.md): the "request timeout" a 503 must beat. */
 const DYNAMODB_TIMEOUT_MS = 2000;
 /** Scheduling slack on a shared 2-core machine on top of the timeout. */
 const SLACK_MS = 1500;

@@ -37,7 +37,7 @@ export interface BadInputFixtures {
   readonly authorization: string;
 }
 
-/** Limits the generator targets; they mirror the README ("The service") and Node's defaults. */
+/** Limits the generator targets; they mirror docs/service.md and Node's defaults. */
 export const LIMITS = {
   maxId: 128,
   maxLimit: 100,
@@ -90,13 +90,13 @@ function pct(s: string): string {
   return [...Buffer.from(s, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
 }
 
-/** The id rule of the README ("The service"): 1-128 characters, no control characters. */
+/** The id rule of docs/service.md: 1-128 characters, no control characters. */
 function validId(v: unknown): boolean {
   // eslint-disable-next-line no-control-regex
   return typeof v === 'string' && v.length >= 1 && v.length <= LIMITS.maxId && !/[\u0000-\u001f\u007f]/.test(v);
 }
 
-/** The limit rule of the README ("The service"): an integer from 1 to 100 (absent is fine). */
+/** The limit rule of docs/service.md: an integer from 1 to 100 (absent is fine). */
 function validLimit(v: unknown): boolean {
   return v === undefined || (typeof v === 'string' && /^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= LIMITS.maxLimit);
 }

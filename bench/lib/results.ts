@@ -28,7 +28,7 @@ export type Metric = Measured | Skipped;
 export interface Target {
   readonly op: '<' | '>=' | '<=';
   readonly value: number;
-  /** As the README states it. */
+  /** As docs/performance.md states it. */
   readonly text: string;
 }
 

@@ -12,7 +12,7 @@ export interface EnvVarSpec {
   readonly description: string;
 }
 
-/** Every environment variable the service reads, in the order the README ("The service") lists them. */
+/** Every environment variable the service reads, in the order docs/service.md lists them. */
 export const SERVICE_ENV_VARS: readonly EnvVarSpec[] = [
   { name: 'PORT', required: false, default: '8080', description: 'TCP port the HTTP server listens on.' },
   { name: 'AWS_REGION', required: true, description: 'AWS region of the DynamoDB tables.' },

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\nSee the README ("The service") for every variable.\n`);
+      process.stderr.write(`${err.message}\nSee docs/service.md for every variable.\n`);
       process.exit(2);
     }
     throw err;

@@ -182,7 +182,7 @@ function unknownSuppressions(doc: PolicyDocument, known: ReadonlySet<string>): F
         address: element.address,
         path: element.path,
         message: `suppresses "${id}", which is not a rule`,
-        fix: 'name a rule id from the README ("Policy checks") in suppressPolicy, or remove the suppression',
+        fix: 'name a rule id from docs/policy.md in suppressPolicy, or remove the suppression',
       })),
   );
 }

@@ -19,7 +19,7 @@ export function formatReport(result: PolicyResult): string {
       lines.push(`  ${finding.ruleId} ${finding.address} (${finding.path})`, `      ${finding.message}`, `      reason: ${finding.reason}`);
     }
   }
-  if (findings.length > 0) lines.push('Rules and fixes: the README ("Policy checks"). To accept a finding for one resource, call suppressPolicy(resource, ruleId, reason).');
+  if (findings.length > 0) lines.push('Rules and fixes: docs/policy.md. To accept a finding for one resource, call suppressPolicy(resource, ruleId, reason).');
   return lines.join('\n');
 }
 

@@ -1,7 +1,7 @@
 /**
  * The policy rules: pure checks of a stack's synthesized Terraform JSON, one file per concern
  * under rules/. Each rule names the checkov / tfsec / AWS Security Hub check it mirrors;
- * the README ("Policy checks") lists them all.
+ * docs/policy.md lists them all.
  */
 import type { Rule } from './engine';
 import { dnsRules } from './rules/dns';
@@ -20,7 +20,7 @@ import { vpcRules } from './rules/vpc';
 export { looksSecret } from './rules/ecs';
 export { RESOURCELESS_ACTIONS } from './rules/iam';
 
-/** Every rule, in the order of the README ("Policy checks"). */
+/** Every rule, in the order of docs/policy.md. */
 export const RULES: readonly Rule[] = [
   ...dynamodbRules,
   ...ecrRules,

@@ -19,7 +19,7 @@ const MIN_REASON_LENGTH = 10;
  */
 export function suppressPolicy(resource: TerraformResource | TerraformDataSource, ruleId: string, reason: string): void {
   if (!RULE_ID.test(ruleId)) {
-    throw new Error(`suppressPolicy ruleId: "${ruleId}" is not a rule id; use one like DDB001 (see the README, "Policy checks")`);
+    throw new Error(`suppressPolicy ruleId: "${ruleId}" is not a rule id; use one like DDB001 (see docs/policy.md)`);
   }
   const trimmed = reason.trim();
   if (trimmed.length < MIN_REASON_LENGTH) {

@@ -4,7 +4,7 @@ import { block, isTrue, outsideLocal, perResource, unlessTeardown } from './attr
 
 const TABLE = ['aws_dynamodb_table'];
 
-/** The DynamoDB rules, in the README ("Policy checks") order. */
+/** The DynamoDB rules, in the order of docs/policy.md. */
 export const dynamodbRules: readonly Rule[] = [
   perResource({
     id: 'DDB001',

@@ -122,7 +122,7 @@ export const iamRules: readonly Rule[] = [
     id: 'IAM002',
     mirrors: 'checkov CKV_AWS_355, CKV_AWS_290; tfsec aws-iam-no-policy-wildcards',
     title: 'Allow statements name their resources; `*` only for actions AWS offers no resource for',
-    fix: 'use the ARN (a `${...arn}` reference is fine); `*` is allowed only for the actions listed in the README ("Policy checks")',
+    fix: 'use the ARN (a `${...arn}` reference is fine); `*` is allowed only for the actions listed in docs/policy.md',
     resourceTypes: IAM_TYPES,
     dataTypes: ['aws_iam_policy_document'],
     check: (doc) =>

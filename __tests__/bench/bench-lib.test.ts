@@ -3,11 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { countResources, seedingThreshold } from '../../bench/data-scale';
+import { cleanEnvironment } from '../../bench/lib/context';
 import { parseOptions } from '../../bench/lib/options';
 import { checkTargets, metricCatalog, rowsLabel, type Metric } from '../../bench/lib/results';
 import { median, percentile } from '../../bench/lib/stats';
 import { dockerfileCopySources } from '../../bench/startup';
 import { differingSynthFiles, shellQuote, withPeakRss } from '../../bench/synth';
+import { VARIABLES } from '../../stacks/variables';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -143,5 +145,12 @@ describe('synth output comparison', () => {
     const a = write(path.join(tmp, 'a'), { 'manifest.json': '{}', 'stacks/data/cdk.tf.json': '{"a":1}', 'stacks/extra/cdk.tf.json': '{}' });
     const b = write(path.join(tmp, 'b'), { 'manifest.json': '{}', 'stacks/data/cdk.tf.json': '{"a": 1}' });
     expect(differingSynthFiles(a, b).sort()).toEqual(['stacks/data/cdk.tf.json', 'stacks/extra/cdk.tf.json']);
+  });
+});
+
+describe('the environment of the children', () => {
+  it('drops every variable the configuration reads, so each run measures the defaults, and keeps the rest', () => {
+    const env = { ...Object.fromEntries(Object.keys(VARIABLES).map((name) => [name, 'x'])), PATH: '/usr/bin', HOME: '/root' };
+    expect(cleanEnvironment(env)).toEqual({ PATH: '/usr/bin', HOME: '/root' });
   });
 });

@@ -116,6 +116,13 @@ describe('a services file with mistakes', () => {
     expect(() => JSON.parse(fs.readFileSync(path.join(ROOT, EXAMPLE), 'utf8'))).not.toThrow();
   });
 
+  it("the README's abridged example is a valid services file, a subset of the example's services", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const shown = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? 'null');
+    const parsed = parse(shown);
+    expect([parsed.problems, parsed.services.map((s) => s.name)]).toEqual([[], ['order', 'customer', 'product']]);
+  });
+
   it('docs/services.md shows the example file as it is', () => {
     const doc = fs.readFileSync(path.join(ROOT, 'docs', 'services.md'), 'utf8');
     const shown = /```json\n([\s\S]*?)```/.exec(doc)?.[1];

@@ -66,6 +66,12 @@ export type GapHandling =
   | 'expected-drift'
   /** A step that failed with the gap's {@link EmulatorGap.signature} runs once more; the second run finds the work done. */
   | 'retry'
+  /**
+   * The resource applies and a re-plan shows the drift, but applying that drift fails with the
+   * gap's {@link EmulatorGap.signature}: the teardown's unprotect deploy stands aside for it and the
+   * destroy, which does not need what the update would restore, goes on.
+   */
+  | 'drift-unappliable'
   /** Fixed in the provider; the sandbox pays the time. */
   | 'provider-wait'
   /** No stack of the blueprint uses the resource yet; a stack that adds it must handle the gap. */
@@ -84,8 +90,10 @@ export interface EmulatorGap {
   readonly handling: GapHandling;
   /** How the sandbox handles it, in one sentence: the setting, the flag or the drift. */
   readonly workaround: string;
-  /** For `retry`: text of the error that identifies the gap in Terraform's output. */
+  /** For `retry` and `drift-unappliable`: text of the error that identifies the gap in Terraform's output. */
   readonly signature?: string;
+  /** For drifts: the top-level attributes a re-plan shows changing on the resource types of the gap. */
+  readonly driftAttributes?: readonly string[];
 }
 
 /** Every known gap, checked by hand and by `__tests__/sandbox/deploy.sandbox.ts`. */
@@ -122,6 +130,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'every re-plan replaces the ECS service (the capacity provider strategy forces it); a re-deploy replaces it again',
     handling: 'expected-drift',
     workaround: 'listed in EXPECTED_REPLAN_DRIFTS; the product keeps its capacity provider strategy (no ignore_changes)',
+    driftAttributes: ['availability_zone_rebalancing', 'capacity_provider_strategy', 'deployment_controller', 'enable_ecs_managed_tags', 'health_check_grace_period_seconds'],
+  },
+  {
+    id: 'ecs-service-execute-command',
+    resourceTypes: ['aws_ecs_service'],
+    behaviour: 'a service created with enable_execute_command reads it back as false',
+    effect: 'a re-plan of a service with ECS Exec on also lists enable_execute_command (within the replacement the strategy gap already causes)',
+    handling: 'expected-drift',
+    workaround: 'the seed\'s product service (ECS Exec on) is checked by __tests__/sandbox/three-services.sandbox.ts; the default service has exec off',
+    driftAttributes: ['enable_execute_command'],
   },
   {
     id: 'sg-rule-referenced-group',
@@ -131,6 +149,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'every re-plan updates each such rule in place; after a re-deploy only referenced_security_group_id differs',
     handling: 'expected-drift',
     workaround: 'listed in EXPECTED_REPLAN_DRIFTS',
+    driftAttributes: ['description', 'referenced_security_group_id'],
   },
   {
     id: 'vpc-endpoint-delete-repeat',
@@ -161,10 +180,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   {
     id: 'route53-private-zone',
     resourceTypes: ['aws_route53_zone'],
-    behaviour: 'a private zone reads back as public, without its VPC',
-    effect: 'every re-plan replaces the zone',
-    handling: 'not-used-yet',
-    workaround: 'a stack that adds a private zone must add its drift to EXPECTED_REPLAN_DRIFTS',
+    behaviour: 'a private zone reads back as public, without its VPC, and refuses to associate a VPC with it afterwards',
+    effect:
+      'with an internal service (a services file), every re-plan updates the zone in place to re-attach its VPC, and applying that update fails with PublicZoneVPCAssociation',
+    handling: 'drift-unappliable',
+    workaround:
+      'the default sandbox has no internal service, so no zone; with one, a re-deploy stops at the zone, and the teardown skips its service unprotect deploy (the sandbox service holds no protection) and destroys',
+    signature: 'PublicZoneVPCAssociation',
+    driftAttributes: ['vpc'],
   },
   {
     id: 'aurora-scaling-configuration',
@@ -186,7 +209,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
 
 /** The `retry` gap whose error appears in a failed step's output, if any. */
 export function retryableGap(output: string): EmulatorGap | undefined {
-  return EMULATOR_GAPS.find((gap) => gap.handling === 'retry' && gap.signature !== undefined && output.includes(gap.signature));
+  return gapWithSignature('retry', output);
+}
+
+/** The `drift-unappliable` gap whose signature is in Terraform's output, if any. */
+export function unappliableDriftGap(output: string): EmulatorGap | undefined {
+  return gapWithSignature('drift-unappliable', output);
+}
+
+function gapWithSignature(handling: GapHandling, output: string): EmulatorGap | undefined {
+  return EMULATOR_GAPS.find((gap) => gap.handling === handling && gap.signature !== undefined && output.includes(gap.signature));
 }
 
 /** Environment variables moto must start with, from the `moto-flag` gaps. */

@@ -8,7 +8,6 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sandboxConfig, deploySandbox, destroySandbox, localEnvironment, registeredContainer, SANDBOX_STACKS, stackOutputs, startLocalService, stateResourceCount, type LocalService, type RegisteredContainer, type SandboxContext, type StepResult } from '../../scripts/sandbox';
@@ -16,6 +15,7 @@ import { startMoto, type Moto } from '../../scripts/moto';
 import { physicalName } from '../../stacks/naming';
 import { EXPECTED_REPLAN_DRIFTS } from '../../stacks/sandbox';
 import { loadSeedData } from '../../stacks/seed';
+import { freePort } from '../support/moto-server';
 import { requireTerraform, terraform } from '../support/terraform';
 import { inventory, requireAwsCli, type Inventory } from './inventory';
 import { replan, type Drift } from './replan';
@@ -33,14 +33,6 @@ let deployed: StepResult[];
 let container: RegisteredContainer;
 let service: LocalService;
 let before: Inventory;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * GET on a new connection: the service was started minutes earlier, and a pooled keep-alive socket

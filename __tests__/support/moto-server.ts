@@ -1,6 +1,10 @@
 /** Starts and stops a private moto server (emulated AWS) on a free port, for applies of real Terraform. */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startMoto as startMotoServer } from '../../scripts/moto';
 
 /** A running moto server. */
 export interface MotoServer {
@@ -8,14 +12,6 @@ export interface MotoServer {
   readonly endpoint: string;
   /** Stops this server (and only it). */
   stop(): Promise<void>;
-}
-
-/** Fails with install instructions (never skips) when moto_server is not on the PATH. */
-export function requireMoto(): void {
-  const result = spawnSync('moto_server', ['--help'], { encoding: 'utf8' });
-  if (result.error || result.status !== 0) {
-    throw new Error('moto_server was not found on PATH. Install moto 5.x with its server extra: pip install "moto[server]==5.2.1"');
-  }
 }
 
 /** A TCP port nobody listens on right now. */
@@ -32,49 +28,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode} before it answered`);
-    try {
-      const response = await fetch(`${endpoint}/moto-api/`);
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
-}
-
 /**
- * Starts `moto_server` on a free port with AWS managed IAM policies loaded and ACM certificates
- * issued at once (see notes/emulated-aws.md).
+ * Starts `moto_server` on a free port with the sandbox's flags (scripts/moto.ts: AWS managed IAM
+ * policies loaded, ACM certificates issued at once); its output goes to a temporary log file.
+ * A missing moto_server fails with the command that installs it.
  */
 export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
-  requireMoto();
   const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', MOTO_ACM_VALIDATION_WAIT: '0' },
-    stdio: 'ignore',
-  });
-  try {
-    await waitUntilUp(endpoint, child, timeoutMs);
-  } catch (error) {
-    child.kill('SIGTERM');
-    throw error;
-  }
-  return {
-    port,
-    endpoint,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'moto-')), 'moto.log');
+  const moto = await startMotoServer({ port, logFile, timeoutMs });
+  return { port, endpoint: moto.url, stop: () => moto.stop() };
 }
 
 /** Environment for the AWS CLI against the server (fake credentials, fixed region). */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { buildConfig, loadConfig, type AppConfig } from '../../stacks/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
-import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../stacks/sandbox';
+import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, SERIAL_STACKS, unappliableDriftGap, type EmulatedEndpoint } from '../../stacks/sandbox';
 import { loadSeedData } from '../../stacks/seed';
 import { ServiceStack } from '../../stacks/service-stack';
 import { configProblems } from '../support/config';
@@ -138,6 +138,10 @@ describe('emulator gaps', () => {
   it('name the drifting attributes of every gap that drifts', () => {
     const drifting = EMULATOR_GAPS.filter((g) => g.handling === 'expected-drift' || g.handling === 'drift-unappliable');
     expect(drifting.filter((g) => (g.driftAttributes ?? []).length === 0).map((g) => g.id)).toEqual([]);
+  });
+
+  it('apply the data stack one resource at a time, for moto\'s spurious conditional-put failures under concurrency', () => {
+    expect(SERIAL_STACKS).toEqual(['data']);
   });
 
   it('let the teardown stand aside only for the error of a drift-unappliable gap', () => {

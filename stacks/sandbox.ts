@@ -72,8 +72,7 @@ export type GapHandling =
    * destroy, which does not need what the update would restore, goes on.
    */
   | 'drift-unappliable'
-  /** The sandbox applies the stacks of {@link EmulatorGap.serialStacks} one resource at a time. */
-  | 'serial-apply'
+
   /** Fixed in the provider; the sandbox pays the time. */
   | 'provider-wait'
   /** No stack of the blueprint uses the resource yet; a stack that adds it must handle the gap. */
@@ -102,8 +101,6 @@ export interface EmulatorGap {
    * @default - the default sandbox shows it
    */
   readonly onlyWith?: string;
-  /** For `serial-apply`: the stacks the sandbox applies with Terraform's parallelism 1. */
-  readonly serialStacks?: readonly string[];
 }
 
 /** Every known gap, checked by hand and by `__tests__/sandbox/deploy.sandbox.ts`. */
@@ -173,14 +170,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     signature: 'InvalidRoute.NotFound',
   },
   {
-    id: 'dynamodb-concurrent-conditional-put',
+    id: 'dynamodb-spurious-conditional-put',
     resourceTypes: ['aws_dynamodb_table_item'],
     behaviour:
-      'under concurrent requests, a conditional PutItem (attribute_not_exists, as the provider creates an item) now and then fails with ConditionalCheckFailedException although no item with that key exists (seen once in about a dozen data deploys, with unique keys and no retried request in moto\'s log)',
-    effect: 'the data deploy stops at one item, which then exists in the table but not in the state',
-    handling: 'serial-apply',
-    workaround: 'the sandbox scripts deploy the data stack with --terraform-parallelism 1 (the 114 items take a few seconds longer); the plain CLI may still meet it',
-    serialStacks: ['data'],
+      'now and then a conditional PutItem (attribute_not_exists, as the provider creates an item) fails with ConditionalCheckFailedException although the table holds no item with that key; seen twice in about fifteen data deploys, with unique keys, once with Terraform parallelism 1; the cause in moto is not known',
+    effect: 'the data deploy stops at that item',
+    handling: 'retry',
+    workaround: 'the sandbox scripts run that stack deploy once more, which creates the item; a second failure stops them',
+    signature: 'ConditionalCheckFailedException',
   },
   {
     id: 'iam-managed-policies',
@@ -233,9 +230,6 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
 export function retryableGap(output: string): EmulatorGap | undefined {
   return gapWithSignature('retry', output);
 }
-
-/** Stacks the sandbox applies one resource at a time, from the `serial-apply` gaps. */
-export const SERIAL_STACKS: readonly string[] = EMULATOR_GAPS.filter((g) => g.handling === 'serial-apply').flatMap((g) => g.serialStacks ?? []);
 
 /** The `drift-unappliable` gap whose signature is in Terraform's output, if any. */
 export function unappliableDriftGap(output: string): EmulatorGap | undefined {

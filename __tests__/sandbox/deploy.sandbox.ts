@@ -18,6 +18,7 @@ import { loadSeedData } from '../../stacks/seed';
 import { freePort } from '../support/moto-server';
 import { requireTerraform, terraform } from '../support/terraform';
 import { inventory, requireAwsCli, type Inventory } from './inventory';
+import { expectedFirstApply, firstApplySummaries, keepLogsAndClean } from './suite';
 import { replan, type Drift } from './replan';
 
 jest.setTimeout(15 * 60_000);
@@ -84,24 +85,12 @@ afterAll(async () => {
   await service?.stop();
   await moto?.stop();
   if (!work) return;
-  // The logs of the last run stay for a post-mortem; the rest (state, cdktf.out, bundle) goes.
-  const kept = path.join(ROOT, '.local', 'sandbox-test');
-  fs.mkdirSync(kept, { recursive: true });
-  for (const log of ['sandbox.log', 'moto.log', 'service.log'].filter((name) => fs.existsSync(path.join(work, name)))) {
-    fs.copyFileSync(path.join(work, log), path.join(kept, log));
-  }
-  fs.rmSync(work, { recursive: true, force: true });
+  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', 'service.log']);
 });
 
 describe('sandbox: the three stacks on the emulated AWS', () => {
   it('applies every synthesized resource of network, data and service', () => {
-    const synthesizedCount = (stack: string) => {
-      const json = JSON.parse(fs.readFileSync(path.join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
-      return Object.values(json.resource ?? {}).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
-    };
-    expect(deployed.filter((s) => s.step !== 'synth').map((s) => [s.step, s.summary])).toEqual(
-      SANDBOX_STACKS.map((stack) => [stack, `${synthesizedCount(stack)} added, 0 changed, 0 destroyed`]),
-    );
+    expect(firstApplySummaries(context, deployed)).toEqual(expectedFirstApply(context));
   });
 
   it('re-plans the network stack with no changes', () => {

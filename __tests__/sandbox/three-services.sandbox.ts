@@ -14,6 +14,7 @@ import { physicalName } from '../../stacks/naming';
 import { EMULATOR_GAPS } from '../../stacks/sandbox';
 import { requireTerraform, terraform } from '../support/terraform';
 import { inventory, requireAwsCli } from './inventory';
+import { expectedFirstApply, firstApplySummaries, keepLogsAndClean } from './suite';
 import { replan } from './replan';
 import { freePort } from '../support/moto-server';
 
@@ -69,23 +70,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
   if (!work) return;
-  const kept = path.join(ROOT, '.local', 'sandbox-test');
-  fs.mkdirSync(kept, { recursive: true });
-  for (const log of ['sandbox.log', 'moto.log'].filter((name) => fs.existsSync(path.join(work, name)))) {
-    fs.copyFileSync(path.join(work, log), path.join(kept, `three-services-${log}`));
-  }
-  fs.rmSync(work, { recursive: true, force: true });
+  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log'], 'three-services-');
 });
 
 describe('sandbox: the seed’s three services behind two load balancers on the emulated AWS', () => {
   it('applies every synthesized resource of network, data and service', () => {
-    const synthesizedCount = (stack: string) => {
-      const json = JSON.parse(fs.readFileSync(path.join(stackDir(stack), 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
-      return Object.values(json.resource ?? {}).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
-    };
-    expect(deployed.filter((s) => s.step !== 'synth').map((s) => [s.step, s.summary])).toEqual(
-      SANDBOX_STACKS.map((stack) => [stack, `${synthesizedCount(stack)} added, 0 changed, 0 destroyed`]),
-    );
+    expect(firstApplySummaries(context, deployed)).toEqual(expectedFirstApply(context));
   });
 
   it('runs three ECS services in one cluster, behind an internet-facing and an internal load balancer', () => {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { buildConfig, loadConfig, type AppConfig } from '../../stacks/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
-import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, SERIAL_STACKS, unappliableDriftGap, type EmulatedEndpoint } from '../../stacks/sandbox';
+import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../stacks/sandbox';
 import { loadSeedData } from '../../stacks/seed';
 import { ServiceStack } from '../../stacks/service-stack';
 import { configProblems } from '../support/config';
@@ -140,10 +140,6 @@ describe('emulator gaps', () => {
     expect(drifting.filter((g) => (g.driftAttributes ?? []).length === 0).map((g) => g.id)).toEqual([]);
   });
 
-  it('apply the data stack one resource at a time, for moto\'s spurious conditional-put failures under concurrency', () => {
-    expect(SERIAL_STACKS).toEqual(['data']);
-  });
-
   it('let the teardown stand aside only for the error of a drift-unappliable gap', () => {
     expect([unappliableDriftGap('Error: ... PublicZoneVPCAssociation: ...')?.id, unappliableDriftGap('Error: Instance cannot be destroyed')]).toEqual([
       'route53-private-zone',
@@ -154,6 +150,7 @@ describe('emulator gaps', () => {
   it('give every retry gap the error text that identifies it', () => {
     expect(EMULATOR_GAPS.filter((g) => g.handling === 'retry').map((g) => [g.id, retryableGap(`Error: ... ${g.signature} ...`)?.id])).toEqual([
       ['vpc-endpoint-delete-repeat', 'vpc-endpoint-delete-repeat'],
+      ['dynamodb-spurious-conditional-put', 'dynamodb-spurious-conditional-put'],
     ]);
   });
 

@@ -1,14 +1,8 @@
 /** The service stack reads the network and data stacks through outputs and terraform_remote_state. */
-import { App, Testing } from 'cdktf';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stateKey } from '../../stacks/base-stack';
 import { BackendSettings, buildConfig } from '../../stacks/config';
-import { DataStack } from '../../stacks/data-stack';
-import { NetworkStack } from '../../stacks/network-stack';
-import { loadSeedData } from '../../stacks/seed';
-import { ServiceStack } from '../../stacks/service-stack';
-import { byPath, parse, SynthJson } from '../support/synth';
+import { byPath, SynthJson, synthStacks } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOCAL_STATE: BackendSettings = { kind: 'local', directory: '/state/dev' };
@@ -19,17 +13,7 @@ type Stacks = Record<'network' | 'data' | 'service', SynthJson>;
 /** Synthesizes the whole app as main.ts composes it and returns each stack's JSON. */
 function synthApp(backend: BackendSettings): Stacks {
   const config = buildConfig('dev', { backend, service: { defaultService: { image: { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } } } }, ROOT);
-  const app = Testing.app() as App;
-  const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
-  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
-  app.synth();
-  try {
-    const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
-    return { network: read('network'), data: read('data'), service: read('service') };
-  } finally {
-    fs.rmSync(app.outdir, { recursive: true, force: true });
-  }
+  return synthStacks(config);
 }
 
 /** The remote state blocks of a stack, keyed by the producer stack they read. */

@@ -1,33 +1,17 @@
 /** The `sandbox` environment: dev on the emulated AWS of a local moto server, and the variables it brings. */
-import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildConfig, loadConfig, type AppConfig } from '../../stacks/config';
-import { DataStack } from '../../stacks/data-stack';
-import { NetworkStack } from '../../stacks/network-stack';
 import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../stacks/sandbox';
-import { loadSeedData } from '../../stacks/seed';
-import { ServiceStack } from '../../stacks/service-stack';
 import { configProblems } from '../support/config';
-import { parse, resources, type SynthJson } from '../support/synth';
+import { resources, synthStacks, type SynthJson } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SEED = loadSeedData(path.join(ROOT, 'data'));
 
 /** main.ts's composition for one configuration, synthesized as an app (validations and cross-stack references included). */
 function synthAll(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> {
-  const app = Testing.app() as App;
-  const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed: SEED });
-  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
-  app.synth();
-  try {
-    const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
-    return { network: read('network'), data: read('data'), service: read('service') };
-  } finally {
-    fs.rmSync(app.outdir, { recursive: true, force: true });
-  }
+  return synthStacks(config);
 }
 
 describe('sandbox environment', () => {

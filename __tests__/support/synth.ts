@@ -1,4 +1,12 @@
 /** Reads synthesized cdktf JSON by construct path instead of by generated logical ids. */
+import { App, Testing } from 'cdktf';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AppConfig } from '../../stacks/config';
+import { DataStack } from '../../stacks/data-stack';
+import { NetworkStack } from '../../stacks/network-stack';
+import { loadSeedData } from '../../stacks/seed';
+import { ServiceStack } from '../../stacks/service-stack';
 
 /** One resource of a synthesized stack. */
 export interface SynthResource {
@@ -52,4 +60,19 @@ export function byPath(json: SynthJson, path: string): SynthResource {
 /** The Terraform reference `${type.logicalId.attribute}` of a resource. */
 export function ref(resource: SynthResource, attribute = 'id'): string {
   return `\${${resource.type}.${resource.logicalId}.${attribute}}`;
+}
+
+/** The three stacks' JSON of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
+export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> {
+  const app = Testing.app() as App;
+  const network = new NetworkStack(app, 'network', { config });
+  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
+  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  app.synth();
+  try {
+    const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
+    return { network: read('network'), data: read('data'), service: read('service') };
+  } finally {
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  }
 }

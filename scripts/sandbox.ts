@@ -17,7 +17,8 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } fro
 import { AppConfig, loadConfig } from '../stacks/config';
 import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
-import { emulatorUrl, retryableGap, unappliableDriftGap } from '../stacks/sandbox';
+import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from '../stacks/sandbox';
+import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { runAsScript } from './run-as-script';
 import { terraformProblem } from './start-local';
@@ -61,16 +62,36 @@ export class CdktfError extends Error {
 
 /**
  * Runs `attempt`, and once more when it fails with the error of a `retry` gap of the emulator
- * (stacks/sandbox.ts); any other failure, or a second one, is thrown.
+ * (stacks/sandbox.ts), after `prepare` has done the gap's {@link EmulatorGap.beforeRetry} work;
+ * any other failure, or a second one, is thrown.
  */
-export async function retryOnEmulatorGap<T>(attempt: () => Promise<T>): Promise<{ result: T; retriedFor?: string }> {
+export async function retryOnEmulatorGap<T>(
+  attempt: () => Promise<T>,
+  prepare: (gap: EmulatorGap) => Promise<void> = async () => undefined,
+): Promise<{ result: T; retriedFor?: string }> {
   try {
     return { result: await attempt() };
   } catch (error) {
     const gap = error instanceof CdktfError ? retryableGap(error.output) : undefined;
     if (gap === undefined) throw error;
+    await prepare(gap);
     return { result: await attempt(), retriedFor: gap.id };
   }
+}
+
+/**
+ * Does a retry gap's {@link EmulatorGap.beforeRetry} work for one stack, and notes what it did in
+ * the log: `remove-untracked-items` deletes what the emulated tables hold but the stack's state
+ * does not (scripts/lib/untracked-items.ts).
+ */
+export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap): Promise<void> {
+  if (gap.beforeRetry !== 'remove-untracked-items') return;
+  const config = sandboxConfig(context);
+  if (config.backend.kind !== 'local') throw new Error(`sandbox: state must be local files, not S3; unset CDKTF_STATE_BUCKET`);
+  const stateFile = path.join(config.backend.directory, `${stack}.tfstate`);
+  const tables = fs.existsSync(stateFile) ? trackedTables(fs.readFileSync(stateFile, 'utf8'), stateFile) : [];
+  const removed = await removeUntrackedItems(tables, { endpoint: emulatorUrl(config.aws.endpoints), region: config.region });
+  fs.appendFileSync(context.logFile, `\n# emulator gap ${gap.id}: removed ${removed.length} item(s) the tables hold but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`);
 }
 
 /** The sandbox configuration: `loadConfig` with CDKTF_ENV=sandbox and the context's variables. */
@@ -152,7 +173,10 @@ export async function deploySandbox(context: SandboxContext, onStep: (result: St
   for (const stack of SANDBOX_STACKS) {
     const started = performance.now();
     // A step that fails with a `retry` gap of the emulator (stacks/sandbox.ts) runs once more.
-    const { result, retriedFor } = await retryOnEmulatorGap(() => runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]));
+    const { result, retriedFor } = await retryOnEmulatorGap(
+      () => runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]),
+      (gap) => prepareRetry(context, stack, gap),
+    );
     record({ step: stack, ms: performance.now() - started, summary: applySummary(result.output), ...(retriedFor ? { retriedFor } : {}) });
   }
   return results;

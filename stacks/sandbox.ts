@@ -78,6 +78,12 @@ export type GapHandling =
   /** No stack of the blueprint uses the resource yet; a stack that adds it must handle the gap. */
   | 'not-used-yet';
 
+/**
+ * Work a `retry` gap needs done before the second run: `remove-untracked-items` deletes the items
+ * the emulated DynamoDB tables hold but the stack's state does not (scripts/lib/untracked-items.ts).
+ */
+export type RetryPreparation = 'remove-untracked-items';
+
 /** One behaviour of moto 5.2.1 (with hashicorp/aws 5.100.0) that differs from AWS. */
 export interface EmulatorGap {
   /** Short stable id, e.g. `appautoscaling-tags`. */
@@ -93,6 +99,8 @@ export interface EmulatorGap {
   readonly workaround: string;
   /** For `retry` and `drift-unappliable`: text of the error that identifies the gap in Terraform's output. */
   readonly signature?: string;
+  /** For `retry`: what the sandbox undoes before the second run (scripts/sandbox.ts carries it out). */
+  readonly beforeRetry?: RetryPreparation;
   /** For drifts: the top-level attributes a re-plan shows changing on the resource types of the gap. */
   readonly driftAttributes?: readonly string[];
   /**
@@ -170,13 +178,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     signature: 'InvalidRoute.NotFound',
   },
   {
-    id: 'dynamodb-spurious-conditional-put',
+    id: 'dynamodb-put-answer-lost',
     resourceTypes: ['aws_dynamodb_table_item'],
     behaviour:
-      'now and then a conditional PutItem (attribute_not_exists, as the provider creates an item) fails with ConditionalCheckFailedException although the table holds no item with that key; seen twice in about fifteen data deploys, with unique keys, once with Terraform parallelism 1; the cause in moto is not known',
-    effect: 'the data deploy stops at that item',
+      'now and then the answer to a PutItem is lost after moto stored the item, so the SDK sends it again and the repeat fails its attribute_not_exists condition (the provider creates items that way) with ConditionalCheckFailedException; seen three times in about twenty data deploys, once with Terraform parallelism 1, and a plain re-run failed the same way because the item was already in the table (the same lost answer as vpc-endpoint-delete-repeat)',
+    effect: 'the data deploy stops at that item, which the table holds but the state does not',
     handling: 'retry',
-    workaround: 'the sandbox scripts run that stack deploy once more, which creates the item; a second failure stops them',
+    beforeRetry: 'remove-untracked-items',
+    workaround: 'the sandbox scripts delete the items the emulated tables hold but the stack\'s state does not, then run that stack deploy once more, which creates them; a second failure stops them',
     signature: 'ConditionalCheckFailedException',
   },
   {

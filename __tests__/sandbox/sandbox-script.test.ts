@@ -111,6 +111,21 @@ describe('retryOnEmulatorGap', () => {
     expect([outcome, attempts.length]).toEqual([{ result: 'destroyed', retriedFor: 'vpc-endpoint-delete-repeat' }, 2]);
   });
 
+  it('does the gap\'s work before the second run, and none when the first run succeeds', async () => {
+    const events: string[] = [];
+    const itemFailure = new CdktfError('cdktf deploy data failed (exit 1)', 'data  Error: creating DynamoDB Table (t) Item: ConditionalCheckFailedException: The conditional request failed');
+    const prepare = async (gap: { id: string; beforeRetry?: string }) => {
+      events.push(`prepare ${gap.id} ${gap.beforeRetry}`);
+    };
+    await retryOnEmulatorGap(async () => {
+      events.push('run');
+      if (events.length === 1) throw itemFailure;
+      return 'deployed';
+    }, prepare);
+    await retryOnEmulatorGap(async () => events.push('clean run'), prepare);
+    expect(events).toEqual(['run', 'prepare dynamodb-put-answer-lost remove-untracked-items', 'run', 'clean run']);
+  });
+
   it('does not retry any other failure', async () => {
     let attempts = 0;
     const other = new CdktfError('cdktf destroy data failed (exit 1)', 'data  Error: Instance cannot be destroyed');

@@ -134,7 +134,7 @@ describe('emulator gaps', () => {
   it('give every retry gap the error text that identifies it', () => {
     expect(EMULATOR_GAPS.filter((g) => g.handling === 'retry').map((g) => [g.id, retryableGap(`Error: ... ${g.signature} ...`)?.id])).toEqual([
       ['vpc-endpoint-delete-repeat', 'vpc-endpoint-delete-repeat'],
-      ['dynamodb-spurious-conditional-put', 'dynamodb-spurious-conditional-put'],
+      ['dynamodb-put-answer-lost', 'dynamodb-put-answer-lost'],
     ]);
   });
 

@@ -1,0 +1,107 @@
+/**
+ * The emulator gap `dynamodb-put-answer-lost` (stacks/sandbox.ts) staged with real Terraform on a
+ * private moto server: an item the table already holds (as when the answer to a stored PutItem
+ * was lost) stops the data stack's apply with ConditionalCheckFailedException, a plain second
+ * apply fails the same way, and the sandbox's retry, which first removes the items the state does
+ * not track, completes it.
+ */
+import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { parse } from 'csv-parse/sync';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CdktfError, retryOnEmulatorGap } from '../../scripts/sandbox';
+import { removeUntrackedItems, trackedTables } from '../../scripts/lib/untracked-items';
+import { writeLocalDataStack } from '../support/local-data-stack';
+import { startMoto, type MotoServer } from '../support/moto-server';
+import { init, requireTerraform, terraform } from '../support/terraform';
+
+jest.setTimeout(300_000);
+
+const DATA_DIR = path.join(__dirname, '..', '..', 'data');
+
+let moto: MotoServer;
+let work: string;
+let dir: string;
+let region: string;
+let dynamo: DynamoDBClient;
+let bookmarkTable: string;
+let bookmarkAddress: string;
+
+const stateFile = () => path.join(work, 'state', 'data.tfstate');
+
+/** `terraform apply` of the data stack; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would. */
+function apply(): string {
+  const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
+  if (result.status !== 0) throw new CdktfError(`terraform apply failed (exit ${result.status})`, `${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(async () => {
+  requireTerraform();
+  moto = await startMoto();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'untracked-items-'));
+  dir = path.join(work, 'data');
+  writeLocalDataStack({ endpoint: moto.endpoint, dataDir: DATA_DIR, stateDir: path.join(work, 'state'), outDir: dir });
+  const synthesized = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as {
+    provider: { aws: { region: string }[] };
+    resource: { aws_dynamodb_table: Record<string, { name: string }> };
+  };
+  region = synthesized.provider.aws[0].region;
+  const [id, table] = Object.entries(synthesized.resource.aws_dynamodb_table).find(([, t]) => /bookmark/i.test(t.name)) ?? [];
+  if (!id || !table) throw new Error('the synthesized data stack has no Bookmark table');
+  [bookmarkAddress, bookmarkTable] = [`aws_dynamodb_table.${id}`, table.name];
+  dynamo = new DynamoDBClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  init(dir);
+});
+
+afterAll(async () => {
+  dynamo?.destroy();
+  await moto?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('an item the table holds but the state does not (the lost PutItem answer)', () => {
+  let firstFailure: unknown;
+  let plainRerun: unknown;
+  let removed: string[] = [];
+  let retried: { result: string; retriedFor?: string } | undefined;
+
+  beforeAll(async () => {
+    // The tables alone, then the item a lost answer would have left behind, with other content than the CSV row.
+    terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-target=${bookmarkAddress}`]);
+    await dynamo.send(new PutItemCommand({ TableName: bookmarkTable, Item: { id: { S: 'bm-001' }, note: { S: 'left behind' } } }));
+    try {
+      apply();
+    } catch (error) {
+      firstFailure = error;
+    }
+    try {
+      apply();
+    } catch (error) {
+      plainRerun = error;
+    }
+    retried = await retryOnEmulatorGap(
+      async () => apply(),
+      async () => {
+        removed = await removeUntrackedItems(trackedTables(fs.readFileSync(stateFile(), 'utf8'), stateFile()), { endpoint: moto.endpoint, region });
+      },
+    );
+  });
+
+  it('stops the apply with ConditionalCheckFailedException, on every plain re-run', () => {
+    expect([firstFailure, plainRerun].map((e) => (e instanceof CdktfError ? /ConditionalCheckFailedException/.test(e.output) : e))).toEqual([true, true]);
+  });
+
+  it('is removed before the retry, and only it', () => {
+    expect(removed).toEqual([`${bookmarkTable} [{"S":"bm-001"}]`]);
+  });
+
+  it('is then created by the retried apply from the CSV row, with state to match', async () => {
+    const item = await dynamo.send(new GetItemCommand({ TableName: bookmarkTable, Key: { id: { S: 'bm-001' } } }));
+    const rows = parse(fs.readFileSync(path.join(DATA_DIR, 'bookmark.csv'), 'utf8'), { columns: true }).length;
+    const scanned = await dynamo.send(new ScanCommand({ TableName: bookmarkTable, Select: 'COUNT' }));
+    expect([retried?.retriedFor, item.Item?.note?.S, scanned.Count]).toEqual(['dynamodb-put-answer-lost', 'Recommended by the SRE guild, "must read"', rows]);
+    expect(terraform(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false'], false).status).toBe(0);
+  });
+});

@@ -45,7 +45,7 @@ export interface StepResult {
   readonly ms: number;
   /** e.g. `21 added, 0 changed, 0 destroyed`. */
   readonly summary: string;
-  /** The emulator gap (stacks/sandbox.ts) that made the step run twice, if it did. */
+  /** The emulator gap (stacks/sandbox.ts) that made the step run again, if one did. */
   readonly retriedFor?: string;
 }
 
@@ -60,22 +60,30 @@ export class CdktfError extends Error {
   }
 }
 
+/** How many times a step runs at most while it keeps failing with the error of a `retry` gap. */
+export const MAX_RUNS_FOR_RETRY_GAPS = 3;
+
 /**
- * Runs `attempt`, and once more when it fails with the error of a `retry` gap of the emulator
- * (stacks/sandbox.ts), after `prepare` has done the gap's {@link EmulatorGap.beforeRetry} work;
- * any other failure, or a second one, is thrown.
+ * Runs `attempt`, and again (up to {@link MAX_RUNS_FOR_RETRY_GAPS} runs in all) while it fails
+ * with the error of a `retry` gap of the emulator (stacks/sandbox.ts), after `prepare` has done
+ * the gap's {@link EmulatorGap.beforeRetry} work each time; any other failure, or the last, is thrown.
+ * Each run of the gap is independent (a lost answer), so a repeat is rare, not a pattern.
  */
 export async function retryOnEmulatorGap<T>(
   attempt: () => Promise<T>,
   prepare: (gap: EmulatorGap) => Promise<void> = async () => undefined,
 ): Promise<{ result: T; retriedFor?: string }> {
-  try {
-    return { result: await attempt() };
-  } catch (error) {
-    const gap = error instanceof CdktfError ? retryableGap(error.output) : undefined;
-    if (gap === undefined) throw error;
-    await prepare(gap);
-    return { result: await attempt(), retriedFor: gap.id };
+  const gaps: string[] = [];
+  for (;;) {
+    try {
+      const result = await attempt();
+      return gaps.length > 0 ? { result, retriedFor: [...new Set(gaps)].join(', ') } : { result };
+    } catch (error) {
+      const gap = error instanceof CdktfError ? retryableGap(error.output) : undefined;
+      if (gap === undefined || gaps.length + 1 >= MAX_RUNS_FOR_RETRY_GAPS) throw error;
+      gaps.push(gap.id);
+      await prepare(gap);
+    }
   }
 }
 
@@ -172,7 +180,7 @@ export async function deploySandbox(context: SandboxContext, onStep: (result: St
   record({ step: 'synth', ms: synth.ms, summary: `network, data, service${reset.length > 0 ? `; ${reset.join(', ')} re-initialised (cdktf.out held another environment)` : ''}` });
   for (const stack of SANDBOX_STACKS) {
     const started = performance.now();
-    // A step that fails with a `retry` gap of the emulator (stacks/sandbox.ts) runs once more.
+    // A step that fails with a `retry` gap of the emulator (stacks/sandbox.ts) runs again.
     const { result, retriedFor } = await retryOnEmulatorGap(
       () => runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]),
       (gap) => prepareRetry(context, stack, gap),
@@ -339,7 +347,7 @@ function say(message: string): void {
 }
 
 function stepLine(result: StepResult): void {
-  say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run twice: emulator gap ${result.retriedFor})` : ''}`);
+  say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run again: emulator gap ${result.retriedFor})` : ''}`);
 }
 
 function requireTerraform(): void {

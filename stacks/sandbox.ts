@@ -64,7 +64,7 @@ export type GapHandling =
   | 'moto-flag'
   /** The resource applies, and a re-plan shows the drift listed in {@link EXPECTED_REPLAN_DRIFTS}. */
   | 'expected-drift'
-  /** A step that failed with the gap's {@link EmulatorGap.signature} runs once more; the second run finds the work done. */
+  /** A step that failed with the gap's {@link EmulatorGap.signature} runs again (at most three runs in all); the next run finds the work done. */
   | 'retry'
   /**
    * The resource applies and a re-plan shows the drift, but applying that drift fails with the
@@ -174,7 +174,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       'DeleteVpcEndpoints is not idempotent: repeated for a gateway endpoint that is already deleted, it fails with InvalidRoute.NotFound because moto deletes the endpoint\'s routes again (AWS accepts the repeat)',
     effect: 'when the SDK repeats the call because its first answer was lost (seen once in about ten network destroys, on a loaded machine), cdktf destroy network fails',
     handling: 'retry',
-    workaround: 'npm run sandbox:destroy runs a stack destroy that failed with this error once more; the endpoint then reads back deleted and the destroy completes',
+    workaround: 'npm run sandbox:destroy runs a stack destroy that failed with this error again (at most three runs); the endpoint then reads back deleted and the destroy completes',
     signature: 'InvalidRoute.NotFound',
   },
   {
@@ -185,7 +185,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'the data deploy stops at that item, which the table holds but the state does not',
     handling: 'retry',
     beforeRetry: 'remove-untracked-items',
-    workaround: 'the sandbox scripts delete the items the emulated tables hold but the stack\'s state does not, then run that stack deploy once more, which creates them; a second failure stops them',
+    workaround: 'the sandbox scripts delete the items the emulated tables hold but the stack\'s state does not, then run that stack deploy again, which creates them; a third failure in a row stops them',
     signature: 'ConditionalCheckFailedException',
   },
   {

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applySummary, CdktfError, discardStaleState, localEnvironment, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import { applySummary, CdktfError, discardStaleState, localEnvironment, MAX_RUNS_FOR_RETRY_GAPS, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
 import { forgetOtherBackend } from '../../scripts/lib/backend-cache';
 import { loadConfig } from '../../stacks/config';
 import { emulatorUrl } from '../../stacks/sandbox';
@@ -138,7 +138,17 @@ describe('retryOnEmulatorGap', () => {
     expect(attempts).toBe(1);
   });
 
-  it('gives up after the second failure', async () => {
+  it('runs a step a third time when the gap repeats, and names each gap once', async () => {
+    let attempts = 0;
+    const outcome = await retryOnEmulatorGap(async () => {
+      attempts += 1;
+      if (attempts < 3) throw gapFailure;
+      return 'destroyed';
+    });
+    expect([outcome, attempts]).toEqual([{ result: 'destroyed', retriedFor: 'vpc-endpoint-delete-repeat' }, 3]);
+  });
+
+  it(`gives up after ${MAX_RUNS_FOR_RETRY_GAPS} failures in a row`, async () => {
     let attempts = 0;
     await expect(
       retryOnEmulatorGap(async () => {
@@ -146,7 +156,7 @@ describe('retryOnEmulatorGap', () => {
         throw gapFailure;
       }),
     ).rejects.toBe(gapFailure);
-    expect(attempts).toBe(2);
+    expect(attempts).toBe(MAX_RUNS_FOR_RETRY_GAPS);
   });
 });
 

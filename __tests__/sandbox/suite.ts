@@ -13,7 +13,7 @@ export function expectedFirstApply(context: SandboxContext): [string, string][] 
 }
 
 /**
- * `[stack, summary]` of each deploy step. A step run twice for an emulator gap reports only its
+ * `[stack, summary]` of each deploy step. A step run again for an emulator gap reports only its
  * second run, so it reads as the full first apply when the stack's state then holds every
  * synthesized resource (and as its own summary otherwise, which fails the comparison).
  */

@@ -49,7 +49,7 @@ const USAGE = `usage: npm run bench -- [options]
   --startup-runs N      cold starts of the bundled service                         default 10
   --skip a,b            skip sections: ${SECTIONS.join(', ')}
   --skip-tests          same as --skip tests (the whole npm test takes minutes)
-  --deadline S          start no work after S seconds                              default 900
+  --deadline S          start no work after S seconds                              default 1200
   --case-timeout S      stop one data-scale synth after S seconds                  default 120
   --out FILE            results file                                               default bench/results.json`;
 
@@ -112,7 +112,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     connections: int('connections', values.connections, 10),
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 10),
     skip,
-    deadlineS: int('deadline', values.deadline, 900),
+    deadlineS: int('deadline', values.deadline, 1200),
     caseTimeoutS: int('case-timeout', values['case-timeout'], 120),
     out: path.resolve(root, values.out ?? path.join('bench', 'results.json')),
   };

@@ -95,8 +95,7 @@ export async function retryOnEmulatorGap<T>(
 export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap): Promise<void> {
   if (gap.beforeRetry !== 'remove-untracked-items') return;
   const config = sandboxConfig(context);
-  if (config.backend.kind !== 'local') throw new Error(`sandbox: state must be local files, not S3; unset CDKTF_STATE_BUCKET`);
-  const stateFile = path.join(config.backend.directory, `${stack}.tfstate`);
+  const stateFile = localStateFile(config, stack);
   const tables = fs.existsSync(stateFile) ? trackedTables(fs.readFileSync(stateFile, 'utf8'), stateFile) : [];
   const removed = await removeUntrackedItems(tables, { endpoint: emulatorUrl(config.aws.endpoints), region: config.region });
   fs.appendFileSync(context.logFile, `\n# emulator gap ${gap.id}: removed ${removed.length} item(s) the tables hold but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`);
@@ -121,10 +120,15 @@ export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
 
+/** Path of one stack's local state file; an error when the state is kept in S3. */
+export function localStateFile(config: AppConfig, stack: SandboxStack): string {
+  if (config.backend.kind !== 'local') throw new Error(`sandbox: state must be local files, not S3; unset CDKTF_STATE_BUCKET`);
+  return path.join(config.backend.directory, `${stack}.tfstate`);
+}
+
 /** The managed resources recorded in one stack's local state file; 0 when there is none. */
 export function stateResourceCount(config: AppConfig, stack: SandboxStack): number {
-  if (config.backend.kind !== 'local') throw new Error(`sandbox: state must be local files, not S3; unset CDKTF_STATE_BUCKET`);
-  const file = path.join(config.backend.directory, `${stack}.tfstate`);
+  const file = localStateFile(config, stack);
   if (!fs.existsSync(file)) return 0;
   const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources?: { mode: string }[] };
   return (state.resources ?? []).filter((r) => r.mode === 'managed').length;
@@ -332,7 +336,7 @@ export function discardStaleState(config: AppConfig): SandboxStack[] {
   if (config.backend.kind !== 'local') return [];
   const stale = SANDBOX_STACKS.filter((stack) => stateResourceCount(config, stack) > 0);
   for (const stack of stale) {
-    const file = path.join(config.backend.directory, `${stack}.tfstate`);
+    const file = localStateFile(config, stack);
     fs.renameSync(file, `${file}.stale`);
   }
   return stale;

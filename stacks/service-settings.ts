@@ -124,6 +124,15 @@ export interface DnsSettings {
   readonly publicRecordName?: string;
 }
 
+/** prod's capacity for every service it runs: two on-demand tasks always; beyond them, one Spot task per on-demand task. */
+export const PROD_CAPACITY_PROVIDER_STRATEGY: readonly CapacityProviderShare[] = [
+  { capacityProvider: 'FARGATE', base: 2, weight: 1 },
+  { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+];
+
+/** prod's image repositories: 30 images kept, and a repository that holds images is never deleted. */
+export const PROD_REPOSITORY: RepositorySettings = { keepImages: 30, forceDelete: false };
+
 /** The ECR repositories. */
 export interface RepositorySettings {
   /** Images kept by the lifecycle policy. */
@@ -278,17 +287,13 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
             memoryMiB: 1024,
             desiredCount: 2,
             spot: false,
-            // Two on-demand tasks always run; beyond them, one Spot task per on-demand task.
-            capacityProviderStrategy: [
-              { capacityProvider: 'FARGATE', base: 2, weight: 1 },
-              { capacityProvider: 'FARGATE_SPOT', weight: 1 },
-            ],
+            capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
             scaling: { ...(api.scaling as ScalingSettings), minTasks: 2, maxTasks: 10 },
           },
         ],
         loadBalancers: { ...dev.loadBalancers, deletionProtection: true },
         logRetentionDays: 90,
-        repository: { keepImages: 30, forceDelete: false },
+        repository: PROD_REPOSITORY,
       };
   }
 }

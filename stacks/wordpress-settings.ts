@@ -14,6 +14,7 @@ import type { NetworkNatMode } from './constructs/network';
 import { scalingProblems } from './constructs/service-scaling';
 import { taskOptionProblems } from './constructs/task-definition';
 import type { EnvironmentName } from './environments';
+import { PROD_CAPACITY_PROVIDER_STRATEGY, PROD_REPOSITORY } from './service-settings';
 import type { HealthCheckSettings, ImageSettings, LoadBalancerSettings, RepositorySettings, ScalingSettings, ServiceSettings } from './service-settings';
 
 /** The two images of the WordPress task. */
@@ -203,15 +204,11 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
       memoryMiB: 2048,
       desiredCount: 2,
       spot: false,
-      // Two on-demand tasks always run; beyond them, one Spot task per on-demand task.
-      capacityProviderStrategy: [
-        { capacityProvider: 'FARGATE', base: 2, weight: 1 },
-        { capacityProvider: 'FARGATE_SPOT', weight: 1 },
-      ],
+      capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
       scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 6 },
       loadBalancer: { ...dev.loadBalancer, deletionProtection: true },
       logRetentionDays: 90,
-      repository: { keepImages: 30, forceDelete: false },
+      repository: PROD_REPOSITORY,
       database: { ...dev.database, minCapacityAcu: 1, maxCapacityAcu: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true, preventDestroy: true },
     };
   },

@@ -8,17 +8,16 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { sandboxConfig, deploySandbox, destroySandbox, localEnvironment, registeredContainer, SANDBOX_STACKS, stackOutputs, startLocalService, stateResourceCount, type LocalService, type RegisteredContainer, type SandboxContext, type StepResult } from '../../scripts/sandbox';
-import { startMoto, type Moto } from '../../scripts/moto';
+import type { Moto } from '../../scripts/moto';
 import { physicalName } from '../../stacks/naming';
 import { EXPECTED_REPLAN_DRIFTS } from '../../stacks/sandbox';
 import { loadSeedData } from '../../stacks/seed';
 import { freePort } from '../support/moto-server';
 import { requireTerraform, terraform } from '../support/terraform';
 import { inventory, requireAwsCli, type Inventory } from './inventory';
-import { expectedFirstApply, firstApplySummaries, keepLogsAndClean } from './suite';
+import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
 import { replan, type Drift } from './replan';
 
 jest.setTimeout(15 * 60_000);
@@ -56,23 +55,12 @@ const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
 const config = () => sandboxConfig(context);
 const inventoryOptions = () => ({ endpoint: moto.url, region: config().region, namePrefix: physicalName(config()), tags: config().tags });
 /** Values of one stack's state (`terraform show -json`), by resource address. */
-function stateValues(stack: string): Map<string, Record<string, unknown>> {
-  const shown = JSON.parse(terraform(stackDir(stack), ['show', '-json']).stdout) as { values?: { root_module?: { resources?: { address: string; values: Record<string, unknown> }[] } } };
-  return new Map((shown.values?.root_module?.resources ?? []).map((r) => [r.address, r.values]));
-}
+const stateValues = (stack: 'data' | 'service') => new Map(stateResources(context, stack).map((r) => [r.address, r.values]));
 
 beforeAll(async () => {
   requireTerraform();
   requireAwsCli();
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-'));
-  const port = await freePort();
-  moto = await startMoto({ port, logFile: path.join(work, 'moto.log') });
-  context = {
-    root: ROOT,
-    env: { ...process.env, MOTO_PORT: String(port), CDKTF_STATE_DIR: path.join(work, 'state') },
-    outDir: path.join(work, 'cdktf.out'),
-    logFile: path.join(work, 'sandbox.log'),
-  };
+  ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-'));
   deployed = await deploySandbox(context);
   const outputs = stackOutputs(context, 'service');
   container = await registeredContainer({ endpoint: moto.url, region: config().region, cluster: String(outputs.cluster_name), service: String(outputs.service_name) });

@@ -1,7 +1,53 @@
-/** What the sandbox suites share: a deployment's expected apply summaries, and keeping their logs. */
+/**
+ * What the sandbox suites share: their own moto and work directory, a stack's state, a
+ * deployment's expected apply summaries, and keeping their logs.
+ */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { startMoto, type Moto } from '../../scripts/moto';
 import { SANDBOX_STACKS, sandboxConfig, stateResourceCount, type SandboxContext, type SandboxStack, type StepResult } from '../../scripts/sandbox';
+import { freePort } from '../support/moto-server';
+import { terraform } from '../support/terraform';
+
+/** One suite's moto server and the sandbox context that works in its own directory. */
+export interface SandboxSuite {
+  /** Temporary directory holding the state, cdktf output and logs. */
+  readonly work: string;
+  readonly moto: Moto;
+  readonly context: SandboxContext;
+}
+
+/**
+ * Starts a moto of the suite's own on a free port and points a sandbox context at it, with state,
+ * cdktf output and logs in a new temporary directory named `<prefix>…`. `extraEnv` adds variables,
+ * given that directory (e.g. a services file written into it).
+ */
+export async function startSandboxSuite(root: string, prefix: string, extraEnv: (work: string) => NodeJS.ProcessEnv = () => ({})): Promise<SandboxSuite> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const port = await freePort();
+  const moto = await startMoto({ port, logFile: path.join(work, 'moto.log') });
+  const context: SandboxContext = {
+    root,
+    env: { ...process.env, MOTO_PORT: String(port), CDKTF_STATE_DIR: path.join(work, 'state'), ...extraEnv(work) },
+    outDir: path.join(work, 'cdktf.out'),
+    logFile: path.join(work, 'sandbox.log'),
+  };
+  return { work, moto, context };
+}
+
+/** One resource of a stack's state, as `terraform show -json` gives it. */
+export interface StateResource {
+  readonly address: string;
+  readonly type: string;
+  readonly values: Record<string, unknown>;
+}
+
+/** The resources of one deployed stack's state (`terraform show -json` in its directory). */
+export function stateResources(context: SandboxContext, stack: SandboxStack): StateResource[] {
+  const shown = JSON.parse(terraform(path.join(context.outDir, 'stacks', stack), ['show', '-json']).stdout) as { values?: { root_module?: { resources?: StateResource[] } } };
+  return shown.values?.root_module?.resources ?? [];
+}
 
 /** `[stack, "<n> added, 0 changed, 0 destroyed"]` for every sandbox stack, n counted in its synthesized JSON. */
 export function expectedFirstApply(context: SandboxContext): [string, string][] {

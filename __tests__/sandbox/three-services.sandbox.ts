@@ -6,17 +6,15 @@
  * Runs under `npm run test:sandbox`, after the default deployment's suite.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { deploySandbox, destroySandbox, registeredContainer, SANDBOX_STACKS, sandboxConfig, stackOutputs, stateResourceCount, type SandboxContext, type StepResult } from '../../scripts/sandbox';
-import { startMoto, type Moto } from '../../scripts/moto';
+import type { Moto } from '../../scripts/moto';
 import { physicalName } from '../../stacks/naming';
 import { EMULATOR_GAPS } from '../../stacks/sandbox';
-import { requireTerraform, terraform } from '../support/terraform';
+import { requireTerraform } from '../support/terraform';
 import { inventory, requireAwsCli } from './inventory';
-import { expectedFirstApply, firstApplySummaries, keepLogsAndClean } from './suite';
+import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
 import { replan } from './replan';
-import { freePort } from '../support/moto-server';
 
 jest.setTimeout(15 * 60_000);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -31,14 +29,6 @@ let deployed: StepResult[];
 
 const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
 const config = () => sandboxConfig(context);
-
-/** Resources of one stack's state, by address. */
-function state(stack: string): { address: string; type: string; values: Record<string, unknown> }[] {
-  const shown = JSON.parse(terraform(stackDir(stack), ['show', '-json']).stdout) as {
-    values?: { root_module?: { resources?: { address: string; type: string; values: Record<string, unknown> }[] } };
-  };
-  return shown.values?.root_module?.resources ?? [];
-}
 
 /** The example as the sandbox can run it: registry images only, no scaling. */
 function sandboxServicesFile(dir: string): string {
@@ -55,15 +45,7 @@ function sandboxServicesFile(dir: string): string {
 beforeAll(async () => {
   requireTerraform();
   requireAwsCli();
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-three-'));
-  const port = await freePort();
-  moto = await startMoto({ port, logFile: path.join(work, 'moto.log') });
-  context = {
-    root: ROOT,
-    env: { ...process.env, MOTO_PORT: String(port), CDKTF_STATE_DIR: path.join(work, 'state'), CDKTF_SERVICES_FILE: sandboxServicesFile(work) },
-    outDir: path.join(work, 'cdktf.out'),
-    logFile: path.join(work, 'sandbox.log'),
-  };
+  ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-three-', (dir) => ({ CDKTF_SERVICES_FILE: sandboxServicesFile(dir) })));
   deployed = await deploySandbox(context);
 });
 
@@ -79,7 +61,7 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
   });
 
   it('runs three ECS services in one cluster, behind an internet-facing and an internal load balancer', () => {
-    const resources = state('service');
+    const resources = stateResources(context, 'service');
     const services = resources.filter((r) => r.type === 'aws_ecs_service').map((r) => [r.values.name, r.values.cluster]);
     const balancers = resources.filter((r) => r.type === 'aws_lb').map((r) => r.values.internal).sort();
     expect([services.map(([name]) => name).sort(), new Set(services.map(([, cluster]) => cluster)).size, balancers]).toEqual([
@@ -91,7 +73,7 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
 
   it('names both load balancers in the private zone: internal.<zone> and external.<zone>', () => {
     const zone = String(stackOutputs(context, 'service').private_zone_name);
-    const records = state('service')
+    const records = stateResources(context, 'service')
       .filter((r) => r.type === 'aws_route53_record')
       .map((r) => String(r.values.name).replace(/\.$/, ''))
       .sort();
@@ -106,7 +88,7 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
   });
 
   it('lets order’s tasks reach exactly ports 8080 and 9090 of the internal load balancer', () => {
-    const resources = state('service');
+    const resources = stateResources(context, 'service');
     const groupId = (name: string) => resources.find((r) => r.type === 'aws_security_group' && String(r.values.name ?? '').startsWith(name))?.values.id;
     const orderTasks = groupId(`${physicalName(config(), 'order')}-tasks`);
     const internalAlb = resources.find((r) => r.type === 'aws_lb' && r.values.internal === true)?.values.security_groups as string[];

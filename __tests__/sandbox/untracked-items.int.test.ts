@@ -10,15 +10,15 @@ import { parse } from 'csv-parse/sync';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CdktfError, retryOnEmulatorGap } from '../../scripts/sandbox';
-import { removeUntrackedItems, trackedTables } from '../../scripts/lib/untracked-items';
+import { CdktfError, prepareRetry, retryOnEmulatorGap, type SandboxContext } from '../../scripts/sandbox';
 import { writeLocalDataStack } from '../support/local-data-stack';
 import { startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../support/terraform';
 
 jest.setTimeout(300_000);
 
-const DATA_DIR = path.join(__dirname, '..', '..', 'data');
+const ROOT = path.join(__dirname, '..', '..');
+const DATA_DIR = path.join(ROOT, 'data');
 
 let moto: MotoServer;
 let work: string;
@@ -28,7 +28,13 @@ let dynamo: DynamoDBClient;
 let bookmarkTable: string;
 let bookmarkAddress: string;
 
-const stateFile = () => path.join(work, 'state', 'data.tfstate');
+/** What the sandbox's retry sees: this moto, this state directory, the stack's region (and zones of it). */
+const sandboxContext = (): SandboxContext => ({
+  root: ROOT,
+  env: { ...process.env, MOTO_PORT: String(moto.port), CDKTF_STATE_DIR: path.join(work, 'state'), CDKTF_REGION: region, CDKTF_AZS: `${region}a,${region}b` },
+  outDir: work,
+  logFile: path.join(work, 'sandbox.log'),
+});
 
 /** `terraform apply` of the data stack; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would. */
 function apply(): string {
@@ -64,7 +70,7 @@ afterAll(async () => {
 describe('an item the table holds but the state does not (the lost PutItem answer)', () => {
   let firstFailure: unknown;
   let plainRerun: unknown;
-  let removed: string[] = [];
+  let log = '';
   let retried: { result: string; retriedFor?: string } | undefined;
 
   beforeAll(async () => {
@@ -83,18 +89,20 @@ describe('an item the table holds but the state does not (the lost PutItem answe
     }
     retried = await retryOnEmulatorGap(
       async () => apply(),
-      async () => {
-        removed = await removeUntrackedItems(trackedTables(fs.readFileSync(stateFile(), 'utf8'), stateFile()), { endpoint: moto.endpoint, region });
-      },
+      (gap) => prepareRetry(sandboxContext(), 'data', gap),
     );
+    log = fs.readFileSync(sandboxContext().logFile, 'utf8');
   });
 
   it('stops the apply with ConditionalCheckFailedException, on every plain re-run', () => {
     expect([firstFailure, plainRerun].map((e) => (e instanceof CdktfError ? /ConditionalCheckFailedException/.test(e.output) : e))).toEqual([true, true]);
   });
 
-  it('is removed before the retry, and only it', () => {
-    expect(removed).toEqual([`${bookmarkTable} [{"S":"bm-001"}]`]);
+  it('is removed before the retry, and only it, as the log says', () => {
+    expect(log.trim().split('\n')).toEqual([
+      "# emulator gap dynamodb-put-answer-lost: removed 1 item(s) the tables hold but data's state does not",
+      `#   ${bookmarkTable} [{"S":"bm-001"}]`,
+    ]);
   });
 
   it('is then created by the retried apply from the CSV row, with state to match', async () => {

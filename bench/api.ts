@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import * as path from 'node:path';
-import { createSeededTables, LOCAL_CREDENTIALS, LOCAL_REGION, serviceEnv, type SeededTables } from '../__tests__/support/seeded-tables';
+import { createSeededTables, LOCAL_CREDENTIALS, LOCAL_REGION, serviceEnv, type SeededTables } from '../scripts/lib/seeded-tables';
 import { DEFAULT_LIMIT } from '../service/src/params';
 import { bundleWorker } from './lib/bundle';
 import { startDynaliteWorker, type DynaliteWorker, type SectionContext } from './lib/context';

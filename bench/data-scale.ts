@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { environmentDefaults } from '../stacks/config';
-import { init, requireTerraform } from '../__tests__/support/terraform';
+import { environmentDefaults } from '../stacks/settings/config';
+import { init, requireTerraform } from '../scripts/lib/terraform';
 import { generateSeedData } from './generate-data';
 import { bundleWorker } from './lib/bundle';
 import { DeadlineError, startDynaliteWorker, type DynaliteWorker, type SectionContext } from './lib/context';

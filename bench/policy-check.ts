@@ -7,23 +7,19 @@ import { App, TerraformStack } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig } from '../stacks/config';
-import { DataStack } from '../stacks/data-stack';
-import { NetworkStack } from '../stacks/network-stack';
+import { buildConfig } from '../stacks/settings/config';
+import { buildApp } from '../app';
 import { checkPolicy, policyInput } from '../stacks/policy/engine';
 import { loadSeedData } from '../stacks/seed';
-import { ServiceStack } from '../stacks/service-stack';
 import { generateSeedData } from './generate-data';
 
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = 5;
 
-function buildApp(dataDir: string, rows: number, skipValidation: boolean) {
+function benchApp(dataDir: string, rows: number, skipValidation: boolean) {
   const config = buildConfig('prod', { data: { directory: dataDir, batchSeedingThresholdRows: rows } }, ROOT);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policy-')), skipValidation, stackTraces: false });
-  const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
-  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  buildApp(app, config, loadSeedData(config.data.directory));
   return app;
 }
 
@@ -44,7 +40,7 @@ for (const rows of rowCounts.length > 0 ? rowCounts : [100, 1000, 5000]) {
   const synth = (skip: boolean) =>
     median(
       Array.from({ length: RUNS }, () => {
-        const app = buildApp(dataDir, rows, skip);
+        const app = benchApp(dataDir, rows, skip);
         const ms = time(() => app.synth());
         fs.rmSync(app.outdir, { recursive: true, force: true });
         return ms;
@@ -52,7 +48,7 @@ for (const rows of rowCounts.length > 0 ? rowCounts : [100, 1000, 5000]) {
     );
   const without = synth(true);
   const withChecks = synth(false);
-  const app = buildApp(dataDir, rows, true);
+  const app = benchApp(dataDir, rows, true);
   app.synth();
   const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
   const check = median(

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildServiceBundle } from '../__tests__/support/service-bundle';
+import { buildServiceBundle } from '../scripts/lib/service-bundle';
 import { measureApi } from './api';
 import { measureDataScale } from './data-scale';
 import { cleanEnvironment, Deadline, DeadlineError, type SectionContext } from './lib/context';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { isMotoRunning, motoServerProblem } from '../scripts/moto';
 import { deploySandbox, SANDBOX_STACKS, type SandboxContext, type StepResult } from '../scripts/sandbox';
-import { MOTO_SERVER_ENVIRONMENT, motoUrl } from '../stacks/sandbox';
+import { MOTO_SERVER_ENVIRONMENT, motoUrl } from '../scripts/lib/emulator';
 import type { SectionContext } from './lib/context';
 import { freePort, startProcess } from './lib/processes';
 

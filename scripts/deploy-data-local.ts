@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../stacks/config';
+import { loadConfig } from '../stacks/settings/config';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';

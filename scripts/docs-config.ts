@@ -1,15 +1,15 @@
 /**
  * `npm run docs:config`: writes the configuration tables of docs/configuration.md from the code:
- * every variable of the registry (stacks/variables.ts) with its values and its default in each
+ * every variable of the registry (stacks/settings/variables.ts) with its values and its default in each
  * environment, then the settings no variable changes. `--check` writes nothing and exits 1 when the
  * document and the code disagree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppConfig } from '../stacks/app-config';
-import { environmentDefaults } from '../stacks/config';
-import { ENVIRONMENT_NAMES } from '../stacks/environments';
-import { VARIABLE_GROUPS, VariableRegistry, VARIABLES } from '../stacks/variables';
+import type { AppConfig } from '../stacks/settings/app-config';
+import { environmentDefaults } from '../stacks/settings/config';
+import { ENVIRONMENT_NAMES } from '../stacks/settings/environments';
+import { VARIABLE_GROUPS, VariableRegistry, VARIABLES } from '../stacks/settings/variables';
 import { configDocProblems, renderConfigTables, withGeneratedPart, type FixedSetting } from './lib/config-table';
 import { runAsScript } from './run-as-script';
 

@@ -5,8 +5,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../stacks/config';
-import { emulatorUrl, MOTO_SERVER_ENVIRONMENT, motoUrl } from '../stacks/sandbox';
+import { loadConfig } from '../stacks/settings/config';
+import { emulatorUrl, MOTO_SERVER_ENVIRONMENT, motoUrl } from './lib/emulator';
 import { runAsScript } from './run-as-script';
 
 /** The command that installs moto's server; every "moto is missing" message names it. */
@@ -71,7 +71,7 @@ export interface StartMotoOptions {
   readonly timeoutMs?: number;
 }
 
-/** Starts `moto_server` on 127.0.0.1 with the flags of stacks/sandbox.ts, in its own process group. */
+/** Starts `moto_server` on 127.0.0.1 with the flags of scripts/lib/emulator.ts, in its own process group. */
 export async function startMoto(options: StartMotoOptions): Promise<Moto> {
   const binary = options.binary ?? process.env.MOTO_SERVER ?? 'moto_server';
   const problem = motoServerProblem(binary, options.lookup);

@@ -14,10 +14,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { AppConfig, loadConfig } from '../stacks/config';
+import { AppConfig, loadConfig } from '../stacks/settings/config';
 import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
-import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from '../stacks/sandbox';
+import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { runAsScript } from './run-as-script';
@@ -45,7 +45,7 @@ export interface StepResult {
   readonly ms: number;
   /** e.g. `21 added, 0 changed, 0 destroyed`. */
   readonly summary: string;
-  /** The emulator gap (stacks/sandbox.ts) that made the step run again, if one did. */
+  /** The emulator gap (scripts/lib/emulator.ts) that made the step run again, if one did. */
   readonly retriedFor?: string;
 }
 
@@ -65,7 +65,7 @@ export const MAX_RUNS_FOR_RETRY_GAPS = 3;
 
 /**
  * Runs `attempt`, and again (up to {@link MAX_RUNS_FOR_RETRY_GAPS} runs in all) while it fails
- * with the error of a `retry` gap of the emulator (stacks/sandbox.ts), after `prepare` has done
+ * with the error of a `retry` gap of the emulator (scripts/lib/emulator.ts), after `prepare` has done
  * the gap's {@link EmulatorGap.beforeRetry} work each time; any other failure, or the last, is thrown.
  * Each run of the gap is independent (a lost answer), so a repeat is rare, not a pattern.
  */
@@ -184,7 +184,7 @@ export async function deploySandbox(context: SandboxContext, onStep: (result: St
   record({ step: 'synth', ms: synth.ms, summary: `network, data, service${reset.length > 0 ? `; ${reset.join(', ')} re-initialised (cdktf.out held another environment)` : ''}` });
   for (const stack of SANDBOX_STACKS) {
     const started = performance.now();
-    // A step that fails with a `retry` gap of the emulator (stacks/sandbox.ts) runs again.
+    // A step that fails with a `retry` gap of the emulator (scripts/lib/emulator.ts) runs again.
     const { result, retriedFor } = await retryOnEmulatorGap(
       () => runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]),
       (gap) => prepareRetry(context, stack, gap),
@@ -219,7 +219,7 @@ export async function destroySandbox(context: SandboxContext, onStep: (result: S
       const deploy = await runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS], teardown);
       record({ step: `${stack} unprotect`, ms: deploy.ms, summary: applySummary(deploy.output) });
     } catch (error) {
-      // A drift moto cannot take back (stacks/sandbox.ts) stops the deploy; the destroy below still works.
+      // A drift moto cannot take back (scripts/lib/emulator.ts) stops the deploy; the destroy below still works.
       const gap = error instanceof CdktfError ? unappliableDriftGap(error.output) : undefined;
       if (gap === undefined) throw error;
       record({ step: `${stack} unprotect`, ms: performance.now() - started, summary: `stood aside for the emulator gap ${gap.id}` });

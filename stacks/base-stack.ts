@@ -3,7 +3,7 @@ import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import type { AppConfig, BackendSettings } from './config';
+import type { AppConfig, BackendSettings } from './settings/config';
 import { checkPolicy, policyInput, type PolicyContext } from './policy/engine';
 import { formatReport } from './policy/report';
 

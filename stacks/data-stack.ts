@@ -2,9 +2,9 @@
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BaseStack, BaseStackProps } from './base-stack';
-import type { AppConfig } from './config';
+import type { AppConfig } from './settings/config';
 import { SeededTable, type BatchWriterProps } from './constructs/seeded-table';
-import { physicalName } from './naming';
+import { physicalName } from './lib/naming';
 import type { SeedTable } from './seed';
 
 /** Logical names of the tables the service relies on, and their member names on the stack. */

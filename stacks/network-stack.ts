@@ -3,7 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BaseStack, BaseStackProps } from './base-stack';
 import { Network } from './constructs/network';
-import { physicalName } from './naming';
+import { physicalName } from './lib/naming';
 
 /** The VPC with its subnets, egress and endpoints; other stacks consume `network`. */
 export class NetworkStack extends BaseStack {

@@ -13,10 +13,10 @@ import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { FargateService } from './constructs/fargate-service';
 import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
 import { FargateTaskDefinition } from './constructs/task-definition';
-import { physicalName } from './naming';
+import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
 import type { ServiceNetwork } from './service-stack';
-import { upstreamNginxWarning, wordpressEgressWarning } from './wordpress-settings';
+import { upstreamNginxWarning, wordpressEgressWarning } from './settings/wordpress';
 
 /** The VPC, subnets and their zones; the network stack's `Network` satisfies it. */
 export interface WordPressNetwork extends ServiceNetwork {

@@ -9,7 +9,7 @@ import { checkTargets, metricCatalog, rowsLabel, type Metric } from '../../bench
 import { median, percentile } from '../../bench/lib/stats';
 import { dockerfileCopySources } from '../../bench/startup';
 import { differingSynthFiles, shellQuote, withPeakRss } from '../../bench/synth';
-import { VARIABLES } from '../../stacks/variables';
+import { VARIABLES } from '../../stacks/settings/variables';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

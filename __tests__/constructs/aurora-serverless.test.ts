@@ -7,7 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { AuroraServerless, AuroraServerlessProps, DEFAULT_AURORA_MYSQL_VERSION } from '../../stacks/constructs/aurora-serverless';
-import { policyDocument } from '../../stacks/constructs/iam';
+import { policyDocument } from '../../stacks/lib/iam';
 import { byPath, parse, ref, resources } from '../support/synth';
 
 const PROPS: AuroraServerlessProps = { name: 'wp-dev', vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], databaseName: 'wordpress' };

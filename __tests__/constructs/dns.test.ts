@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { DnsValidatedCertificate } from '../../stacks/constructs/certificate';
-import { AliasRecord, dnsNameProblem, PrivateHostedZone } from '../../stacks/constructs/dns';
+import { AliasRecord, PrivateHostedZone } from '../../stacks/constructs/dns';
 import { byPath, parse, ref } from '../support/synth';
+import { dnsNameProblem } from '../../stacks/lib/dns-rules';
 
 const TARGET = { dnsName: 'internal-x.eu-west-1.elb.amazonaws.com', zoneId: 'Z32O12XQLNTSW2' };
 

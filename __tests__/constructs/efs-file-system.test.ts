@@ -7,7 +7,7 @@ import { EfsFileSystem as EfsFileSystemResource } from '@cdktf/provider-aws/lib/
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { EfsFileSystem, EfsFileSystemProps, fileSystemPolicy, subnetsInZones } from '../../stacks/constructs/efs-file-system';
-import { policyDocument } from '../../stacks/constructs/iam';
+import { policyDocument } from '../../stacks/lib/iam';
 import { byPath, parse, ref, resources } from '../support/synth';
 
 const ZONES = subnetsInZones(['eu-west-1a', 'eu-west-1b'], ['subnet-a', 'subnet-b']);

@@ -4,9 +4,9 @@ import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { FargateCluster } from '../../stacks/constructs/cluster';
 import { FargateService, FargateServiceProps } from '../../stacks/constructs/fargate-service';
 import { LoadBalancer } from '../../stacks/constructs/load-balancer';
-import { ScalingOptions } from '../../stacks/constructs/service-scaling';
 import { FargateTaskDefinition } from '../../stacks/constructs/task-definition';
 import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
+import { ScalingOptions } from '../../stacks/lib/service-rules';
 
 const IMAGE = { imageUri: 'registry.example/app@sha256:abc', pullStatements: () => [] };
 

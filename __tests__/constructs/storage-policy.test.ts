@@ -4,7 +4,7 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AuroraServerless } from '../../stacks/constructs/aurora-serverless';
 import { EfsFileSystem, subnetsInZones } from '../../stacks/constructs/efs-file-system';
-import { policyDocument } from '../../stacks/constructs/iam';
+import { policyDocument } from '../../stacks/lib/iam';
 import { checkPolicy, type TfJson } from '../../stacks/policy/engine';
 
 /** Synthesizes both constructs, a role policy granting through them, and (optionally) a task definition with the EFS volume. */

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { awsCli, MotoServer, startMoto } from '../support/moto-server';
 import { STORAGE_NAME, STORAGE_REGION, storageStack } from '../support/storage-stack';
-import { init, requireTerraform, terraform, writeStackDir } from '../support/terraform';
+import { init, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
 
 jest.setTimeout(600_000);
 

@@ -1,7 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { PolicyStatement } from '../../stacks/constructs/iam';
+import { PolicyStatement } from '../../stacks/lib/iam';
 import { checkPolicy, policyInput } from '../../stacks/policy/engine';
 import { ContainerProps, FargateTaskDefinition, FargateTaskDefinitionProps, TaskImage } from '../../stacks/constructs/task-definition';
 import { byPath, parse, ref, SynthJson } from '../support/synth';

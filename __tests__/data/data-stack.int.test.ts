@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
 import { writeLocalDataStack } from '../support/local-data-stack';
 import { copyProjectData } from '../support/seed-fixtures';
-import { init, plan, requireTerraform, terraform } from '../support/terraform';
+import { init, plan, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(180_000);
 

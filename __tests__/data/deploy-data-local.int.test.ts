@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { deployDataLocal } from '../../scripts/deploy-data-local';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { plan, requireTerraform, terraform } from '../support/terraform';
+import { plan, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(240_000);
 

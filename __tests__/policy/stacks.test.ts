@@ -7,12 +7,12 @@ import { App } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/config';
+import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';
 import { ServiceStack } from '../../stacks/service-stack';
-import { DEMO_IMAGE } from '../../stacks/service-settings';
+import { DEMO_IMAGE } from '../../stacks/settings/service';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0d8f2a7e-1b2c-4d5e-8f90-123456789abc';

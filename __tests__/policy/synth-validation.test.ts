@@ -2,7 +2,7 @@ import { App, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { BaseStack, BaseStackProps } from '../../stacks/base-stack';
-import { buildConfig } from '../../stacks/config';
+import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { checkPolicy, policyInput, type TfJson } from '../../stacks/policy/engine';
 import { suppressPolicy } from '../../stacks/policy/suppress';

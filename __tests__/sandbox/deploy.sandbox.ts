@@ -11,11 +11,11 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { sandboxConfig, deploySandbox, destroySandbox, localEnvironment, registeredContainer, SANDBOX_STACKS, stackOutputs, startLocalService, stateResourceCount, type LocalService, type RegisteredContainer, type SandboxContext, type StepResult } from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
-import { physicalName } from '../../stacks/naming';
-import { EXPECTED_REPLAN_DRIFTS } from '../../stacks/sandbox';
+import { physicalName } from '../../stacks/lib/naming';
+import { EXPECTED_REPLAN_DRIFTS } from '../../scripts/lib/emulator';
 import { loadSeedData } from '../../stacks/seed';
 import { freePort } from '../support/moto-server';
-import { requireTerraform, terraform } from '../support/terraform';
+import { requireTerraform, terraform } from '../../scripts/lib/terraform';
 import { inventory, requireAwsCli, type Inventory } from './inventory';
 import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
 import { replan, type Drift } from './replan';
@@ -103,7 +103,7 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
     ]);
   });
 
-  it('re-plans the service stack with exactly the emulator drifts of stacks/sandbox.ts', () => {
+  it('re-plans the service stack with exactly the emulator drifts of scripts/lib/emulator.ts', () => {
     const expected: Drift[] = EXPECTED_REPLAN_DRIFTS.filter((d) => d.stack === 'service')
       .map(({ path: p, type, actions, attributes }) => ({ path: p, type, actions: [...actions], attributes: [...attributes].sort() }))
       .sort((a, b) => a.path.localeCompare(b.path));

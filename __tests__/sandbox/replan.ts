@@ -1,7 +1,7 @@
-/** Reads a re-plan as drifts comparable with EXPECTED_REPLAN_DRIFTS (stacks/sandbox.ts). */
+/** Reads a re-plan as drifts comparable with EXPECTED_REPLAN_DRIFTS (scripts/lib/emulator.ts). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { terraform } from '../support/terraform';
+import { terraform } from '../../scripts/lib/terraform';
 
 /** One planned change of `terraform show -json`, reduced to what a drift entry states. */
 export interface Drift {

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { applySummary, CdktfError, discardStaleState, localEnvironment, MAX_RUNS_FOR_RETRY_GAPS, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
 import { forgetOtherBackend } from '../../scripts/lib/backend-cache';
-import { loadConfig } from '../../stacks/config';
-import { emulatorUrl } from '../../stacks/sandbox';
+import { loadConfig } from '../../stacks/settings/config';
+import { emulatorUrl } from '../../scripts/lib/emulator';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-script-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { startMoto, type Moto } from '../../scripts/moto';
 import { SANDBOX_STACKS, sandboxConfig, stateResourceCount, type SandboxContext, type SandboxStack, type StepResult } from '../../scripts/sandbox';
 import { freePort } from '../support/moto-server';
-import { terraform } from '../support/terraform';
+import { terraform } from '../../scripts/lib/terraform';
 
 /** One suite's moto server and the sandbox context that works in its own directory. */
 export interface SandboxSuite {

@@ -2,16 +2,16 @@
  * The seed's three services (docs/examples/three-services.json) on the emulated AWS: `order`
  * behind both load balancers calling `customer` and `product` through the internal one. The
  * example's built image becomes a registry image and its scaling goes (the sandbox has no Docker
- * engine, and moto cannot create scaling targets: stacks/sandbox.ts); everything else is the file.
+ * engine, and moto cannot create scaling targets: scripts/lib/emulator.ts); everything else is the file.
  * Runs under `npm run test:sandbox`, after the default deployment's suite.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deploySandbox, destroySandbox, registeredContainer, SANDBOX_STACKS, sandboxConfig, stackOutputs, stateResourceCount, type SandboxContext, type StepResult } from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
-import { physicalName } from '../../stacks/naming';
-import { EMULATOR_GAPS } from '../../stacks/sandbox';
-import { requireTerraform } from '../support/terraform';
+import { physicalName } from '../../stacks/lib/naming';
+import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
+import { requireTerraform } from '../../scripts/lib/terraform';
 import { inventory, requireAwsCli } from './inventory';
 import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
 import { replan } from './replan';
@@ -104,7 +104,7 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
     expect([replan(stackDir('network')), replan(stackDir('data'))]).toEqual([[], []]);
   });
 
-  it('re-plans the service stack with only drifts that stacks/sandbox.ts names, for every service', () => {
+  it('re-plans the service stack with only drifts that scripts/lib/emulator.ts names, for every service', () => {
     // Per resource type, the attributes the named gaps let drift (ECS read-backs, rule read-backs, the private zone).
     const allowed = (type: string) => EMULATOR_GAPS.filter((g) => g.resourceTypes.includes(type)).flatMap((g) => g.driftAttributes ?? []);
     const drifts = replan(stackDir('service'));

@@ -1,5 +1,5 @@
 /**
- * The emulator gap `dynamodb-put-answer-lost` (stacks/sandbox.ts) staged with real Terraform on a
+ * The emulator gap `dynamodb-put-answer-lost` (scripts/lib/emulator.ts) staged with real Terraform on a
  * private moto server: an item the table already holds (as when the answer to a stored PutItem
  * was lost) stops the data stack's apply with ConditionalCheckFailedException, a plain second
  * apply fails the same way, and the sandbox's retry, which first removes the items the state does
@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { CdktfError, prepareRetry, retryOnEmulatorGap, type SandboxContext } from '../../scripts/sandbox';
 import { writeLocalDataStack } from '../support/local-data-stack';
 import { startMoto, type MotoServer } from '../support/moto-server';
-import { init, requireTerraform, terraform } from '../support/terraform';
+import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(300_000);
 

@@ -1,8 +1,8 @@
 /** The configuration tables of docs/configuration.md: rendered from the variable registry, and checked against it. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { environmentDefaults } from '../../stacks/config';
-import { VariableRegistry, VariableSpec, VARIABLES } from '../../stacks/variables';
+import { environmentDefaults } from '../../stacks/settings/config';
+import { VariableRegistry, VariableSpec, VARIABLES } from '../../stacks/settings/variables';
 import { CONFIG_DOC, renderConfiguration } from '../../scripts/docs-config';
 import { BEGIN_MARKER, configDocProblems, END_MARKER, renderConfigTables, renderDefault, withGeneratedPart } from '../../scripts/lib/config-table';
 
@@ -18,7 +18,7 @@ describe('docs/configuration.md', () => {
   it('would fail, naming it, for a variable added to the code but not to the docs', () => {
     const withExtra = renderConfiguration(ROOT, { ...VARIABLES, CDKTF_EXTRA_SETTING: EXTRA });
     expect(configDocProblems(doc(), withExtra, CONFIG_DOC)).toEqual([
-      'docs/configuration.md: CDKTF_EXTRA_SETTING is read by the code (stacks/variables.ts) but has no row; run npm run docs:config',
+      'docs/configuration.md: CDKTF_EXTRA_SETTING is read by the code (stacks/settings/variables.ts) but has no row; run npm run docs:config',
     ]);
   });
 

@@ -5,7 +5,7 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import request from 'supertest';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { createSeededTables, seedItems, type SeededTables } from '../support/seeded-tables';
+import { createSeededTables, seedItems, type SeededTables } from '../../scripts/lib/seeded-tables';
 import { createTestApp, type TestApp } from '../support/service-app';
 
 jest.setTimeout(30_000);

@@ -1,7 +1,7 @@
 /** Optional basic auth: on when credentials are configured, with /health always open. */
 import request from 'supertest';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { createSeededTables } from '../support/seeded-tables';
+import { createSeededTables } from '../../scripts/lib/seeded-tables';
 import { createTestApp, type TestApp } from '../support/service-app';
 
 jest.setTimeout(30_000);

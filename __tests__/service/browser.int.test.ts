@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { createSeededTables, seedItems, serviceEnv } from '../support/seeded-tables';
+import { createSeededTables, seedItems, serviceEnv } from '../../scripts/lib/seeded-tables';
 import { launchChromium } from '../support/service-browser';
-import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
+import { buildServiceBundle, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
 
 jest.setTimeout(60_000);
 

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { LOCAL_REGION, createSeededTables, serviceEnv, seedItems, type SeededTables } from '../support/seeded-tables';
-import { buildServiceBundle, runBundleToExit, startBundledService, type BundledService } from '../support/service-bundle';
+import { LOCAL_REGION, createSeededTables, serviceEnv, seedItems, type SeededTables } from '../../scripts/lib/seeded-tables';
+import { buildServiceBundle, runBundleToExit, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
 import { startSlowProxy, type SlowProxy } from '../support/service-slow-proxy';
 
 jest.setTimeout(60_000);

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { requireTerraform } from '../support/terraform';
+import { requireTerraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(240_000);
 

@@ -1,7 +1,7 @@
 /** DynamoDB stopped or hanging: the API answers 503 with Retry-After, fast, and without internals. */
 import request from 'supertest';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
-import { createSeededTables } from '../support/seeded-tables';
+import { createSeededTables } from '../../scripts/lib/seeded-tables';
 import { startBlackHole, type BlackHole } from '../support/service-blackhole';
 import { createTestApp, type TestApp } from '../support/service-app';
 

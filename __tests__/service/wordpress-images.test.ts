@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashBuildContext, isIgnored, parseDockerignore } from '../../stacks/constructs/context-hash';
+import { hashBuildContext, isIgnored, parseDockerignore } from '../../stacks/lib/context-hash';
 import { byteSize, directive, directives, NginxDirective, nginxSeconds, parseDockerfile, parseNginx, parsePhpIni } from '../support/config-files';
 import { writeTree } from '../support/service-fixtures';
 

@@ -1,5 +1,5 @@
 import { App, Testing } from 'cdktf';
-import { buildConfig, ConfigOverrides } from '../../stacks/config';
+import { buildConfig, ConfigOverrides } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { parse } from '../support/synth';
 

@@ -1,7 +1,7 @@
 /** The service stack reads the network and data stacks through outputs and terraform_remote_state. */
 import * as path from 'node:path';
 import { stateKey } from '../../stacks/base-stack';
-import { BackendSettings, buildConfig } from '../../stacks/config';
+import { BackendSettings, buildConfig } from '../../stacks/settings/config';
 import { byPath, SynthJson, synthStacks } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');

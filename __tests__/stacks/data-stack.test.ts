@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdktf';
 import * as path from 'node:path';
-import { buildConfig, type ConfigOverrides } from '../../stacks/config';
+import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { loadSeedData } from '../../stacks/seed';
 import { byPath, parse, resources } from '../support/synth';

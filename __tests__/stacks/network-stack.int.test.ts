@@ -6,9 +6,9 @@ import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, NatMode } from '../../stacks/config';
+import { buildConfig, NatMode } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { countByType, init, plan, requireTerraform, terraform, writeStackDir } from '../support/terraform';
+import { countByType, init, plan, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
 
 jest.setTimeout(180_000);
 

@@ -6,13 +6,13 @@ import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, loadConfig } from '../../stacks/config';
+import { buildConfig, loadConfig } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';
-import type { ServiceStackOverrides } from '../../stacks/service-settings';
+import type { ServiceStackOverrides } from '../../stacks/settings/service';
 import { ServiceStack } from '../../stacks/service-stack';
-import { init, requireTerraform, terraform } from '../support/terraform';
+import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(180_000);
 

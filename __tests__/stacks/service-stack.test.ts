@@ -1,8 +1,8 @@
 import { App, Testing } from 'cdktf';
 import { SERVICE_ENV_VARS } from '../../service/src/config';
-import { buildConfig, ConfigOverrides } from '../../stacks/config';
+import { buildConfig, ConfigOverrides } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
-import type { ServiceOverrides } from '../../stacks/service-settings';
+import type { ServiceOverrides } from '../../stacks/settings/service';
 import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
 import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
 

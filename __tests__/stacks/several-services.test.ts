@@ -4,9 +4,9 @@
  */
 import { App, Testing } from 'cdktf';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/config';
+import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
-import { ServiceSettings } from '../../stacks/service-settings';
+import { ServiceSettings } from '../../stacks/settings/service';
 import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
 

@@ -7,8 +7,8 @@
 import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildConfig } from '../../stacks/config';
-import { ONE_SERVICE_LAYOUT } from '../../stacks/service-moves';
+import { buildConfig } from '../../stacks/settings/config';
+import { ONE_SERVICE_LAYOUT } from '../../stacks/lib/service-moves';
 import { ServiceStack } from '../../stacks/service-stack';
 import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
 

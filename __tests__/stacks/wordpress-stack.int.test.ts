@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { awsCli, MotoServer, startMoto } from '../support/moto-server';
-import { init, requireTerraform, terraform } from '../support/terraform';
+import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(900_000);
 

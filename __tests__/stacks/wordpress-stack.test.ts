@@ -19,9 +19,9 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RegistryImage } from '@cdktf/provider-docker/lib/registry-image';
-import { buildConfig } from '../../stacks/config';
+import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { WORDPRESS_REGISTRY_IMAGES, WordPressOverrides } from '../../stacks/wordpress-settings';
+import { WORDPRESS_REGISTRY_IMAGES, WordPressOverrides } from '../../stacks/settings/wordpress';
 import { WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
 import { FAKE_NETWORK } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, SynthJson } from '../support/synth';

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import { generateBadInput, outcomeClass, sendRaw, type BadInputCase, type RawResponse } from '../support/bad-input';
-import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
-import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../../scripts/lib/seeded-tables';
+import { buildServiceBundle, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
 import { reportStress } from '../support/stress-load';
 

@@ -6,8 +6,8 @@
  * must serve 200s again by itself.
  */
 import * as fs from 'node:fs';
-import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
-import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../../scripts/lib/seeded-tables';
+import { buildServiceBundle, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
 import { closedLoop, quantile, reportStress, round1, type RequestRecord } from '../support/stress-load';
 

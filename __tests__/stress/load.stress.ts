@@ -5,8 +5,8 @@
  * machine's cores are shared.
  */
 import * as fs from 'node:fs';
-import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
-import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../../scripts/lib/seeded-tables';
+import { buildServiceBundle, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
 import { reportStress, secondsFromEnv } from '../support/stress-load';
 

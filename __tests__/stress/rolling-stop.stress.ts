@@ -5,8 +5,8 @@
  * SIGTERM must be refused at the socket, never half-answered or answered with an error.
  */
 import * as fs from 'node:fs';
-import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../support/seeded-tables';
-import { buildServiceBundle, startBundledService, type BundledService } from '../support/service-bundle';
+import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../../scripts/lib/seeded-tables';
+import { buildServiceBundle, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
 import { startSlowProxy, type SlowProxy } from '../support/service-slow-proxy';
 import { startDynamoProcess, type DynamoProcess } from '../support/stress-dynamo';
 import { closedLoop, reportStress, round1, type RequestRecord } from '../support/stress-load';

@@ -1,5 +1,5 @@
 /** Helpers for tests of the configuration model. */
-import { ConfigError } from '../../stacks/config';
+import { ConfigError } from '../../stacks/settings/config';
 
 /** The problems of a configuration that must fail to build, or a failed test if it builds. */
 export function configProblems(build: () => unknown): readonly string[] {

@@ -2,7 +2,7 @@
 import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildConfig } from '../../stacks/config';
+import { buildConfig } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { loadSeedData } from '../../stacks/seed';
 

@@ -7,7 +7,7 @@ import { createApp } from '../../service/src/app';
 import type { BasicAuthCredentials, ServiceConfig, TableNames } from '../../service/src/config';
 import { createDocumentClient } from '../../service/src/db';
 import { createLogger } from '../../service/src/logger';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './seeded-tables';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/lib/seeded-tables';
 
 /** The unbundled web page folder. */
 export const SERVICE_PUBLIC_DIR = path.resolve(__dirname, '..', '..', 'service', 'public');

@@ -15,7 +15,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AuroraServerless } from '../../stacks/constructs/aurora-serverless';
 import { EfsFileSystem, subnetsInZones } from '../../stacks/constructs/efs-file-system';
-import { policyDocument, trustPolicyDocument } from '../../stacks/constructs/iam';
+import { policyDocument, trustPolicyDocument } from '../../stacks/lib/iam';
 
 export const STORAGE_REGION = 'eu-west-1';
 export const STORAGE_NAME = 'wp-storage-test';

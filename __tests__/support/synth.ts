@@ -2,11 +2,9 @@
 import { App, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AppConfig } from '../../stacks/config';
-import { DataStack } from '../../stacks/data-stack';
-import { NetworkStack } from '../../stacks/network-stack';
+import type { AppConfig } from '../../stacks/settings/config';
+import { buildApp } from '../../app';
 import { loadSeedData } from '../../stacks/seed';
-import { ServiceStack } from '../../stacks/service-stack';
 
 /** One resource of a synthesized stack. */
 export interface SynthResource {
@@ -65,9 +63,7 @@ export function ref(resource: SynthResource, attribute = 'id'): string {
 /** The three stacks' JSON of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
 export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> {
   const app = Testing.app() as App;
-  const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
-  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  buildApp(app, config, loadSeedData(config.data.directory));
   app.synth();
   try {
     const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));

@@ -1,6 +1,6 @@
 /** What every benchmark section receives from the orchestrator, and the run's global deadline. */
 import * as path from 'node:path';
-import { VARIABLES } from '../../stacks/variables';
+import { VARIABLES } from '../../stacks/settings/variables';
 import type { BenchOptions } from './options';
 import { startProcess, tail, type TrackedProcess } from './processes';
 import type { ResultStore } from './results';

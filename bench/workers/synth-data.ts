@@ -5,7 +5,7 @@
  * Argument: a JSON {@link SynthDataJob}.
  */
 import { App } from 'cdktf';
-import { buildConfig } from '../../stacks/config';
+import { buildConfig } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { loadSeedData } from '../../stacks/seed';
 

@@ -2,7 +2,7 @@
  * Items an emulated DynamoDB table holds that the stack's Terraform state does not: what a
  * PutItem leaves behind when its effect landed but its answer was lost, so that the provider's
  * SDK sent it again and the repeat failed its `attribute_not_exists` condition (the emulator gap
- * `dynamodb-put-answer-lost`, stacks/sandbox.ts). The sandbox removes them before it runs the
+ * `dynamodb-put-answer-lost`, scripts/lib/emulator.ts). The sandbox removes them before it runs the
  * failed deploy once more, which then creates them with state to match.
  */
 import { DeleteItemCommand, DynamoDBClient, paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';

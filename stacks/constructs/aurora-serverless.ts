@@ -9,8 +9,9 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import type { PolicyStatement } from './iam';
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from './log-retention';
+import type { PolicyStatement } from '../lib/iam';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../lib/log-retention';
+import { auroraSettingProblems } from '../lib/storage-rules';
 
 /** The MySQL port the cluster listens on. */
 export const MYSQL_PORT = 3306;
@@ -245,34 +246,6 @@ interface ResolvedOptions {
   readonly finalSnapshotIdentifier: string;
   readonly logExports: readonly string[];
   readonly logRetentionDays: number;
-}
-
-/** Whether `value` is a multiple of 0.5 within [low, high]. */
-function isHalfStep(value: number, low: number, high: number): boolean {
-  return Number.isFinite(value) && value >= low && value <= high && Number.isInteger(value * 2);
-}
-
-/** The options of a cluster that a configuration chooses per environment; see {@link auroraSettingProblems}. */
-export interface AuroraSettingOptions {
-  readonly databaseName: string;
-  readonly minCapacityAcu: number;
-  readonly maxCapacityAcu: number;
-  readonly backupRetentionDays: number;
-}
-
-/** Every reason these schema, capacity and backup options would be refused, each with its fix. */
-export function auroraSettingProblems(o: AuroraSettingOptions): string[] {
-  const problems: string[] = [];
-  if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(o.databaseName)) {
-    problems.push(`databaseName "${o.databaseName}" is not a MySQL schema name; use up to 64 letters, digits and underscores, starting with a letter`);
-  }
-  if (!isHalfStep(o.minCapacityAcu, 0, 256)) problems.push(`minCapacityAcu ${o.minCapacityAcu} is invalid; use 0 to 256 in steps of 0.5, e.g. 0.5`);
-  if (!isHalfStep(o.maxCapacityAcu, 1, 256)) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is invalid; use 1 to 256 in steps of 0.5, e.g. 2`);
-  if (o.maxCapacityAcu < o.minCapacityAcu) problems.push(`maxCapacityAcu ${o.maxCapacityAcu} is below minCapacityAcu ${o.minCapacityAcu}; raise maxCapacityAcu`);
-  if (!Number.isInteger(o.backupRetentionDays) || o.backupRetentionDays < 1 || o.backupRetentionDays > 35) {
-    problems.push(`backupRetentionDays ${o.backupRetentionDays} is out of range; Aurora keeps 1 to 35 days`);
-  }
-  return problems;
 }
 
 /** Every reason these Aurora settings would fail at deploy time, each with its fix; empty when valid. */

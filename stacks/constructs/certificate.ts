@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
-import { dnsNameProblem } from './dns';
+import { dnsNameProblem } from '../lib/dns-rules';
 
 /** Props of {@link DnsValidatedCertificate}. */
 export interface DnsValidatedCertificateProps {

@@ -9,9 +9,10 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RegistryImage } from '@cdktf/provider-docker/lib/registry-image';
-import { hashBuildContext } from './context-hash';
-import { architectureProblem, CpuArchitecture, dockerPlatform } from './fargate-rules';
-import { ecrPullStatements, PolicyStatement } from './iam';
+import { hashBuildContext } from '../lib/context-hash';
+import { architectureProblem, CpuArchitecture, dockerPlatform } from '../lib/fargate-rules';
+import { ecrPullStatements, PolicyStatement } from '../lib/iam';
+import { keepImagesProblem } from '../lib/image-rules';
 
 /**
  * Where the image comes from. `build` builds `contextDirectory` with the local Docker engine and
@@ -162,11 +163,6 @@ export class EcrDockerProvider extends Construct {
 }
 
 const ECR_DOCKER_ID = 'ecr-docker';
-
-/** Why a number of images to keep is refused, or undefined. */
-export function keepImagesProblem(keepImages: number): string | undefined {
-  return Number.isInteger(keepImages) && keepImages >= 1 && keepImages <= 1000 ? undefined : `keepImages ${keepImages} is out of range; keep from 1 to 1000 images`;
-}
 
 function validate(props: ContainerImageProps, keepImages: number): void {
   const problem = architectureProblem(props.cpuArchitecture);

@@ -2,6 +2,7 @@
 import { Construct } from 'constructs';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+import { dnsNameProblem } from '../lib/dns-rules';
 
 /** What an alias record can point at; `LoadBalancer` satisfies it. */
 export interface AliasTarget {
@@ -17,13 +18,6 @@ export interface PrivateHostedZoneProps {
   readonly vpcId: string;
   /** @default - `Private names of <zoneName>` */
   readonly comment?: string;
-}
-
-/** Why a DNS name is not a valid zone or record name, or undefined. */
-export function dnsNameProblem(name: string): string | undefined {
-  const labels = name.replace(/\.$/, '').split('.');
-  const valid = name.length <= 253 && labels.length >= 2 && labels.every((l) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(l));
-  return valid ? undefined : `"${name}" is not a DNS name; use lower-case labels of letters, digits and hyphens joined by dots, e.g. svc.internal`;
 }
 
 /** A private hosted zone attached to one VPC, to which aliases are added by method. */

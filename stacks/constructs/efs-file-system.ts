@@ -12,7 +12,8 @@ import { EfsFileSystem as EfsFileSystemResource } from '@cdktf/provider-aws/lib/
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { policyDocument, PolicyStatement } from './iam';
+import { policyDocument, PolicyStatement } from '../lib/iam';
+import { EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
 
 /** NFS, the only port a mount target listens on. */
 export const NFS_PORT = 2049;
@@ -56,10 +57,6 @@ export interface EfsAccessPointOptions {
    */
   readonly permissions?: string;
 }
-
-/** Days after the last access before a file moves to Infrequent Access; the values EFS accepts. */
-export const EFS_TRANSITION_DAYS = [1, 7, 14, 30, 60, 90, 180, 270, 365] as const;
-export type EfsTransitionDays = (typeof EFS_TRANSITION_DAYS)[number];
 
 /** Props of {@link EfsFileSystem}. */
 export interface EfsFileSystemProps {
@@ -257,13 +254,6 @@ export function fileSystemPolicy(fileSystemArn: string, accessPointArn?: string)
 function withAnyPrincipal(document: string): string {
   const parsed = JSON.parse(document) as { Version: string; Statement: Record<string, unknown>[] };
   return JSON.stringify({ ...parsed, Statement: parsed.Statement.map((s) => ({ Sid: s.Sid, Effect: s.Effect, Principal: { AWS: '*' }, ...s })) });
-}
-
-/** Why a transition period is not one EFS offers, or undefined. */
-export function transitionDaysProblem(days: number | 'never'): string | undefined {
-  return days === 'never' || (EFS_TRANSITION_DAYS as readonly number[]).includes(days)
-    ? undefined
-    : `transitionToIaDays ${days} is not a period EFS offers; use one of ${EFS_TRANSITION_DAYS.join(', ')} or 'never'`;
 }
 
 function transitionValue(days: EfsTransitionDays): string {

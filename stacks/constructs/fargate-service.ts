@@ -9,10 +9,12 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { FargateCluster } from './cluster';
-import { CapacityProviderShare, capacityStrategyProblems, resolveCapacityStrategy } from './fargate-rules';
+import { CapacityProviderShare, resolveCapacityStrategy } from '../lib/fargate-rules';
 import type { LoadBalancerTarget } from './load-balancer';
-import { ScalingOptions, scalingProblems, ServiceScaling } from './service-scaling';
+import { ServiceScaling } from './service-scaling';
 import type { FargateTaskDefinition } from './task-definition';
+import { ScalingOptions, scalingProblems } from '../lib/service-rules';
+import { serviceOptionProblems } from '../lib/service-rules';
 
 /** Anything behind its own security group that tasks may call: `LoadBalancer`, a file system, a database. */
 export interface SecurityGroupPeer {
@@ -64,38 +66,6 @@ export interface FargateServiceProps {
    * @default []
    */
   readonly dependsOn?: readonly ITerraformDependable[];
-}
-
-/** The options of a service that can be checked without building it; see {@link serviceOptionProblems}. */
-export interface ServiceOptions {
-  readonly desiredCount: number;
-  readonly minHealthyPercent: number;
-  readonly maxPercent: number;
-  readonly healthCheckGracePeriodSeconds: number;
-  readonly spot?: boolean;
-  readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
-  readonly cpuArchitecture?: string;
-}
-
-/** Every reason these service options would fail at deploy time, each with its fix. */
-export function serviceOptionProblems(options: ServiceOptions): string[] {
-  const problems = capacityStrategyProblems(resolveCapacityStrategy(options.spot ?? false, options.capacityProviderStrategy), {
-    spot: options.spot,
-    explicit: options.capacityProviderStrategy !== undefined,
-    architecture: options.cpuArchitecture,
-  });
-  if (!Number.isInteger(options.desiredCount) || options.desiredCount < 0) {
-    problems.push(`desiredCount ${options.desiredCount} is not a task count; use a whole number from 0`);
-  }
-  const { minHealthyPercent: min, maxPercent: max } = options;
-  if (!Number.isInteger(min) || min < 0 || min > 100) problems.push(`minHealthyPercent ${min} is out of range; use 0 to 100`);
-  if (!Number.isInteger(max) || max < 100 || max > 200) problems.push(`maxPercent ${max} is out of range; use 100 to 200`);
-  if (min === 100 && max === 100) problems.push('minHealthyPercent 100 with maxPercent 100 leaves no room to deploy; raise maxPercent to 200');
-  const grace = options.healthCheckGracePeriodSeconds;
-  if (!Number.isInteger(grace) || grace < 0 || grace > 2147483647) {
-    problems.push(`healthCheckGracePeriodSeconds ${grace} is not a number of seconds; use e.g. 60`);
-  }
-  return problems;
 }
 
 /** A Fargate service in a shared cluster whose security group admits exactly its load balancers' traffic. */

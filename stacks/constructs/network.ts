@@ -15,9 +15,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
-import { policyDocument, trustPolicyDocument } from './iam';
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from './log-retention';
-import { layoutSubnets } from './subnet-layout';
+import { policyDocument, trustPolicyDocument } from '../lib/iam';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../lib/log-retention';
+import { layoutSubnets } from '../lib/subnet-layout';
 
 /** Egress of the private subnets; see `NetworkProps.natMode`. */
 export type NetworkNatMode = 'none' | 'single' | 'per-az';

@@ -2,22 +2,7 @@
 import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
-
-/** How a service scales; every average above its target adds tasks. */
-export interface ScalingOptions {
-  readonly minTasks: number;
-  readonly maxTasks: number;
-  /** Average CPU of the service, in percent. @default 70 */
-  readonly cpuPercent?: number;
-  /** Average memory of the service, in percent. @default 80 */
-  readonly memoryPercent?: number;
-  /** ALB requests per target per minute, tracked on each attached target group. @default - no request-count policy */
-  readonly requestsPerTarget?: number;
-  /** @default 300 */
-  readonly scaleInCooldownSeconds?: number;
-  /** @default 60 */
-  readonly scaleOutCooldownSeconds?: number;
-}
+import { ScalingOptions, scalingProblems } from '../lib/service-rules';
 
 /** Props of {@link ServiceScaling}. */
 export interface ServiceScalingProps extends ScalingOptions {
@@ -25,24 +10,6 @@ export interface ServiceScalingProps extends ScalingOptions {
   readonly serviceName: string;
   /** Target groups with their request-count labels (`LoadBalancerTarget`). @default [] */
   readonly targets?: readonly { readonly id: string; readonly requestCountLabel: string }[];
-}
-
-/** Every reason a scaling setting would be refused, each with its fix; `desiredCount` must lie inside it. */
-export function scalingProblems(scaling: ScalingOptions, desiredCount?: number): string[] {
-  const problems: string[] = [];
-  const { minTasks, maxTasks } = scaling;
-  if (!Number.isInteger(minTasks) || minTasks < 0) problems.push(`minTasks ${minTasks} is not a task count; use a whole number from 0`);
-  if (!Number.isInteger(maxTasks) || maxTasks < Math.max(1, minTasks)) problems.push(`maxTasks ${maxTasks} is below minTasks ${minTasks} (or 1); raise maxTasks`);
-  if (desiredCount !== undefined && minTasks <= maxTasks && (desiredCount < minTasks || desiredCount > maxTasks)) {
-    problems.push(`desiredCount ${desiredCount} is outside scaling ${minTasks}..${maxTasks}; pick a count inside it`);
-  }
-  for (const key of ['cpuPercent', 'memoryPercent'] as const) {
-    const value = scaling[key];
-    if (value !== undefined && (!(value > 0) || value > 100)) problems.push(`${key} ${value} is out of range; use 1 to 100`);
-  }
-  const requests = scaling.requestsPerTarget;
-  if (requests !== undefined && !(requests > 0)) problems.push(`requestsPerTarget ${requests} must be above 0, e.g. 1000`);
-  return problems;
 }
 
 /** A scalable target on the service's desired count with one target-tracking policy per signal. */

@@ -4,8 +4,8 @@
  * JSON path, the bad value and the fix. Pure: config.ts reads the file.
  */
 import * as path from 'node:path';
-import type { CapacityProviderShare } from './constructs/fargate-rules';
-import { mergeService, parseImageSetting, ServiceSettings } from './service-settings';
+import type { CapacityProviderShare } from '../lib/fargate-rules';
+import { mergeService, parseImageSetting, ServiceSettings } from './service';
 
 /** The fields a service of a services file may set. */
 const SERVICE_FIELDS = [

@@ -1,6 +1,6 @@
 /**
  * Typed environments and their validation. This is the only module that reads environment
- * variables, and it reads them only through the registry of stacks/variables.ts; main.ts calls
+ * variables, and it reads them only through the registry of stacks/settings/variables.ts; main.ts calls
  * `loadConfig` once and passes the result down.
  */
 import * as fs from 'node:fs';
@@ -15,10 +15,10 @@ import {
   NAT_MODES,
   NetworkSettings,
 } from './app-config';
-import { parseCidr } from './constructs/cidr';
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from './constructs/log-retention';
+import { parseCidr } from '../lib/cidr';
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../lib/log-retention';
 import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from './environments';
-import { DEFAULT_MOTO_PORT, emulatorEndpoints, motoUrl } from './sandbox';
+import { DEFAULT_MOTO_PORT, emulatorEndpoints, motoUrl } from './emulator';
 import {
   mergeServiceStackSettings,
   parseImageSetting,
@@ -26,7 +26,7 @@ import {
   ServiceOverrides,
   ServiceStackOverrides,
   validateServiceStackSettings,
-} from './service-settings';
+} from './service';
 import { parseServicesDocument } from './services-file';
 import { DEFAULT_ENVIRONMENT, VariableName, variableReader, VariableReader, VARIABLES, variablesOf } from './variables';
 import {
@@ -35,7 +35,7 @@ import {
   wordpressDefaults,
   wordpressImages,
   WordPressOverrides,
-} from './wordpress-settings';
+} from './wordpress';
 
 export { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 export {
@@ -116,7 +116,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
         wordpress: wordpressDefaults(name, root),
       };
     case 'sandbox':
-      // dev, deployed by real Terraform to the emulated AWS of a local moto server (stacks/sandbox.ts).
+      // dev, deployed by real Terraform to the emulated AWS of a local moto server (scripts/lib/emulator.ts).
       return {
         ...environmentDefaults('dev', root),
         environment: 'sandbox',
@@ -420,7 +420,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
     const bounds = (['CDKTF_MIN_TASKS', 'CDKTF_MAX_TASKS'] as const).filter((key) => text(key));
     if (bounds.length > 0) {
       throw new ConfigError(
-        bounds.map((key) => `${key}: "${text(key)}" sets an autoscaling bound, but ${name} has no autoscaling (stacks/sandbox.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`),
+        bounds.map((key) => `${key}: "${text(key)}" sets an autoscaling bound, but ${name} has no autoscaling (scripts/lib/emulator.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`),
       );
     }
   }

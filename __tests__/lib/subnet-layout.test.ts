@@ -1,5 +1,5 @@
-import { formatCidr, parseCidr, subnetOf } from '../../stacks/constructs/cidr';
-import { layoutSubnets } from '../../stacks/constructs/subnet-layout';
+import { formatCidr, parseCidr, subnetOf } from '../../stacks/lib/cidr';
+import { layoutSubnets } from '../../stacks/lib/subnet-layout';
 
 describe('cidr arithmetic', () => {
   it('parses and formats a block without change', () => {

@@ -4,16 +4,15 @@
  * config.ts composes them into AppConfig and is the only place that reads variables or files for them.
  */
 import * as path from 'node:path';
-import { keepImagesProblem } from './constructs/container-image';
-import { dnsNameProblem } from './constructs/dns';
-import { CapacityProviderShare, CpuArchitecture } from './constructs/fargate-rules';
-import { serviceOptionProblems } from './constructs/fargate-service';
-import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, portProblem, successCodesProblem } from './constructs/load-balancer';
-import type { NetworkNatMode } from './constructs/network';
-import { scalingProblems } from './constructs/service-scaling';
-import { containerProblems, taskOptionProblems } from './constructs/task-definition';
+import { CapacityProviderShare, CpuArchitecture } from '../lib/fargate-rules';
+import type { NatMode as NetworkNatMode } from './app-config';
 import type { EnvironmentName } from './environments';
-import { serviceUrlVariable } from './naming';
+import { serviceUrlVariable } from '../lib/naming';
+import { keepImagesProblem } from '../lib/image-rules';
+import { dnsNameProblem } from '../lib/dns-rules';
+import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
+import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, portProblem, successCodesProblem } from '../lib/load-balancer-rules';
+import { containerProblems, taskOptionProblems } from '../lib/task-rules';
 
 /** `build` builds a directory with Docker and pushes it to ECR; `registry` runs a ready image. */
 export type ImageSettings =

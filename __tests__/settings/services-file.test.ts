@@ -1,9 +1,9 @@
 /** CDKTF_SERVICES_FILE: the list of services from JSON, every problem named by file, JSON path, value and fix. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadConfig } from '../../stacks/config';
-import { serviceDefaults } from '../../stacks/service-settings';
-import { parseServicesDocument } from '../../stacks/services-file';
+import { loadConfig } from '../../stacks/settings/config';
+import { serviceDefaults } from '../../stacks/settings/service';
+import { parseServicesDocument } from '../../stacks/settings/services-file';
 import { configProblems } from '../support/config';
 import { writeTree } from '../support/service-fixtures';
 

@@ -1,60 +1,9 @@
 /**
- * What the `sandbox` environment knows about its emulated AWS (moto 5.2.1 behind one local port):
- * the provider endpoints it serves, the flags moto must start with, and every gap of the emulator
- * that shapes the sandbox: a setting left out, or a re-plan drift that is moto's and not ours.
- * Pure data and pure functions; config.ts, the sandbox scripts and the tests read it.
+ * The emulated AWS as the sandbox meets it (moto 5.2.1): the flags moto must start with, and every
+ * gap of the emulator that shapes the sandbox: a setting left out, or a re-plan drift that is
+ * moto's and not ours. Pure data and pure functions; the sandbox scripts and the tests read it.
  */
-
-/** Port of the local moto server when `MOTO_PORT` is unset: moto's own default. */
-export const DEFAULT_MOTO_PORT = 5000;
-
-/**
- * Provider endpoint keys (hashicorp/aws 5.100.0 `endpoints` block) pointed at moto: every service
- * the blueprint's stacks use, and the ones the coming stacks need (EFS, RDS, Route 53, ACM, Cloud
- * Map, Secrets Manager, SSM). STS is listed so that nothing can reach the real AWS by accident.
- */
-export const EMULATED_ENDPOINTS = [
-  'acm',
-  'appautoscaling',
-  'cloudwatch',
-  'dynamodb',
-  'ec2',
-  'ecr',
-  'ecs',
-  'efs',
-  'elb',
-  'elbv2',
-  'iam',
-  'kms',
-  'logs',
-  'rds',
-  'route53',
-  's3',
-  'secretsmanager',
-  'servicediscovery',
-  'ssm',
-  'sts',
-] as const;
-export type EmulatedEndpoint = (typeof EMULATED_ENDPOINTS)[number];
-
-/** Every emulated endpoint of the provider pointed at one moto URL. */
-export function emulatorEndpoints(url: string): Record<EmulatedEndpoint, string> {
-  return Object.fromEntries(EMULATED_ENDPOINTS.map((key) => [key, url])) as Record<EmulatedEndpoint, string>;
-}
-
-/** The one URL that every endpoint points at; an error when they point at several (or none). */
-export function emulatorUrl(endpoints: Readonly<Record<string, string>>): string {
-  const urls = [...new Set(Object.values(endpoints))];
-  if (urls.length !== 1) {
-    throw new Error(`sandbox: the provider endpoints point at ${urls.length} URLs (${urls.join(', ') || 'none'}); the sandbox expects one moto server`);
-  }
-  return urls[0];
-}
-
-/** The loopback URL of the moto server on `port`. */
-export function motoUrl(port: number): string {
-  return `http://127.0.0.1:${port}`;
-}
+export { DEFAULT_MOTO_PORT, EMULATED_ENDPOINTS, emulatorEndpoints, emulatorUrl, motoUrl, type EmulatedEndpoint } from '../../stacks/settings/emulator';
 
 /** How the sandbox copes with one gap. */
 export type GapHandling =

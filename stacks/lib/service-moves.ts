@@ -6,7 +6,7 @@
  */
 import { TerraformResource, TerraformStack } from 'cdktf';
 import { loadBalancerName, NamingContext, serviceName } from './naming';
-import { DEFAULT_SERVICE_NAME } from './service-settings';
+import { DEFAULT_SERVICE_NAME } from '../settings/service';
 
 /** Where the default service's constructs live now, relative to the stack. */
 const SERVICE = `services/${DEFAULT_SERVICE_NAME}`;

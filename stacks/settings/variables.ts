@@ -7,12 +7,12 @@
  */
 import * as path from 'node:path';
 import { INTERFACE_ENDPOINTS, NAT_MODES, type AppConfig } from './app-config';
-import { CPU_ARCHITECTURES, FARGATE_TASK_SIZES, type CapacityProviderShare } from './constructs/fargate-rules';
-import { LOG_RETENTION_DAYS } from './constructs/log-retention';
+import { CPU_ARCHITECTURES, FARGATE_TASK_SIZES, type CapacityProviderShare } from '../lib/fargate-rules';
+import { LOG_RETENTION_DAYS } from '../lib/log-retention';
 import { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
-import { privateZoneName } from './naming';
-import { emulatorUrl } from './sandbox';
-import { LOG_LEVELS, type ImageSettings } from './service-settings';
+import { privateZoneName } from '../lib/naming';
+import { emulatorUrl } from './emulator';
+import { LOG_LEVELS, type ImageSettings } from './service';
 
 /** The environment when `CDKTF_ENV` is unset. */
 export const DEFAULT_ENVIRONMENT: EnvironmentName = 'local';
@@ -461,7 +461,7 @@ export interface VariableReader<N extends string> {
 export function variableReader<R extends VariableRegistry>(registry: R, env: NodeJS.ProcessEnv, environment?: string): VariableReader<keyof R & string> {
   const raw = (name: keyof R & string): string | undefined => {
     const spec = Object.prototype.hasOwnProperty.call(registry, name) ? registry[name] : undefined;
-    if (!spec) throw new Error(`${name} is not a registered variable; add it to VARIABLES in stacks/variables.ts (description, values, default), then run npm run docs:config`);
+    if (!spec) throw new Error(`${name} is not a registered variable; add it to VARIABLES in stacks/settings/variables.ts (description, values, default), then run npm run docs:config`);
     if (spec.environments) {
       if (environment === undefined) throw new Error(`${name} is read only in ${spec.environments.join(', ')}; create the reader with the environment first`);
       if (!(spec.environments as readonly string[]).includes(environment)) return undefined;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashBuildContext, isIgnored, parseDockerignore } from '../../stacks/constructs/context-hash';
+import { hashBuildContext, isIgnored, parseDockerignore } from '../../stacks/lib/context-hash';
 import { serviceLikeContext, writeTree } from '../support/service-fixtures';
 
 const SERVICE_DIR = path.resolve(__dirname, '../../service');

@@ -5,17 +5,15 @@
  * that reads variables for them.
  */
 import * as path from 'node:path';
-import { auroraSettingProblems } from './constructs/aurora-serverless';
-import { keepImagesProblem } from './constructs/container-image';
-import { EfsTransitionDays, transitionDaysProblem } from './constructs/efs-file-system';
-import { serviceOptionProblems } from './constructs/fargate-service';
-import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, successCodesProblem } from './constructs/load-balancer';
-import type { NetworkNatMode } from './constructs/network';
-import { scalingProblems } from './constructs/service-scaling';
-import { taskOptionProblems } from './constructs/task-definition';
+import type { NatMode as NetworkNatMode } from './app-config';
 import type { EnvironmentName } from './environments';
-import { PROD_CAPACITY_PROVIDER_STRATEGY, PROD_REPOSITORY } from './service-settings';
-import type { HealthCheckSettings, ImageSettings, LoadBalancerSettings, RepositorySettings, ScalingSettings, ServiceSettings } from './service-settings';
+import { PROD_CAPACITY_PROVIDER_STRATEGY, PROD_REPOSITORY } from './service';
+import type { HealthCheckSettings, ImageSettings, LoadBalancerSettings, RepositorySettings, ScalingSettings, ServiceSettings } from './service';
+import { auroraSettingProblems, EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
+import { keepImagesProblem } from '../lib/image-rules';
+import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
+import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, successCodesProblem } from '../lib/load-balancer-rules';
+import { taskOptionProblems } from '../lib/task-rules';
 
 /** The two images of the WordPress task. */
 export interface WordPressImages {
@@ -191,7 +189,7 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
   // The local network has no NAT gateway: tasks get public IPs to pull the published images.
   local: (root) => ({ ...throwawayWordPress(devDefaults(root), root), subnets: 'public', logRetentionDays: 7, repository: { keepImages: 5, forceDelete: true } }),
   dev: devDefaults,
-  // dev on the emulated AWS: published images, and no EFS backups or autoscaling (moto can create neither; stacks/sandbox.ts).
+  // dev on the emulated AWS: published images, and no EFS backups or autoscaling (moto can create neither; scripts/lib/emulator.ts).
   sandbox: (root) => {
     const dev = devDefaults(root);
     return { ...dev, images: wordpressImages('registry', root), scaling: undefined, fileSystem: { ...dev.fileSystem, backups: false } };

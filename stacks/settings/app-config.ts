@@ -4,8 +4,8 @@
  * read it) share it without importing each other.
  */
 import type { EnvironmentName } from './environments';
-import type { ServiceStackSettings } from './service-settings';
-import type { WordPressSettings } from './wordpress-settings';
+import type { ServiceStackSettings } from './service';
+import type { WordPressSettings } from './wordpress';
 
 export const NAT_MODES = ['none', 'single', 'per-az'] as const;
 /**
@@ -89,9 +89,9 @@ export interface AppConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly aws: AwsAccessSettings;
   readonly data: DataSettings;
-  /** The ECS services, their images, load balancers and DNS names (stacks/service-settings.ts). */
+  /** The ECS services, their images, load balancers and DNS names (stacks/settings/service.ts). */
   readonly service: ServiceStackSettings;
-  /** The opt-in `wordpress` stack (stacks/wordpress-settings.ts). */
+  /** The opt-in `wordpress` stack (stacks/settings/wordpress.ts). */
   readonly wordpress: WordPressSettings;
   /**
    * A deliberate teardown (`CDKTF_TEARDOWN=true`): every protection against destroy is off, and

@@ -1,9 +1,9 @@
 /** The WordPress settings: defaults per environment, overrides, the variables that set them, and their validation. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildConfig, loadConfig } from '../../stacks/config';
-import { ENVIRONMENT_NAMES } from '../../stacks/environments';
-import { VARIABLES, variablesOf } from '../../stacks/variables';
+import { buildConfig, loadConfig } from '../../stacks/settings/config';
+import { ENVIRONMENT_NAMES } from '../../stacks/settings/environments';
+import { VARIABLES, variablesOf } from '../../stacks/settings/variables';
 import {
   mergeWordPressSettings,
   throwawayWordPress,
@@ -12,7 +12,7 @@ import {
   wordpressDefaults,
   wordpressEgressWarning,
   WordPressSettings,
-} from '../../stacks/wordpress-settings';
+} from '../../stacks/settings/wordpress';
 import { configProblems, recordingEnv } from '../support/config';
 
 const ROOT = '/project';

@@ -1,4 +1,4 @@
-import { buildConfig, loadConfig } from '../../stacks/config';
+import { buildConfig, loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
 
 const ROOT = '/project';

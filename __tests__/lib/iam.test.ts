@@ -11,7 +11,7 @@ import {
   policyDocument,
   secretReadStatements,
   trustPolicyDocument,
-} from '../../stacks/constructs/iam';
+} from '../../stacks/lib/iam';
 
 const TABLE = 'arn:aws:dynamodb:eu-west-1:123456789012:table/t';
 

@@ -3,7 +3,7 @@ import {
   dockerPlatform,
   resolveCapacityStrategy,
   taskSizeProblem,
-} from '../../stacks/constructs/fargate-rules';
+} from '../../stacks/lib/fargate-rules';
 
 describe('Fargate task sizes', () => {
   it.each([

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, loadConfig, type AppConfig } from '../../stacks/config';
-import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../stacks/sandbox';
+import { buildConfig, loadConfig, type AppConfig } from '../../stacks/settings/config';
+import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../scripts/lib/emulator';
 import { configProblems } from '../support/config';
 import { resources, synthStacks, type SynthJson } from '../support/synth';
 
@@ -60,7 +60,7 @@ describe('sandbox environment', () => {
 
   it('refuses autoscaling bounds in the sandbox and says to use the desired count', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_MAX_TASKS: '4' }, ROOT))).toEqual([
-      'CDKTF_MAX_TASKS: "4" sets an autoscaling bound, but sandbox has no autoscaling (stacks/sandbox.ts: moto cannot create scaling targets); unset CDKTF_MAX_TASKS and use CDKTF_DESIRED_COUNT',
+      'CDKTF_MAX_TASKS: "4" sets an autoscaling bound, but sandbox has no autoscaling (scripts/lib/emulator.ts: moto cannot create scaling targets); unset CDKTF_MAX_TASKS and use CDKTF_DESIRED_COUNT',
     ]);
   });
 

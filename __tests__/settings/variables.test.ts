@@ -1,8 +1,8 @@
 /** The variable registry: loadConfig reads through it and nothing else, and its defaults are the real ones. */
 import * as path from 'node:path';
-import { environmentDefaults, loadConfig } from '../../stacks/config';
-import { ENVIRONMENT_NAMES } from '../../stacks/environments';
-import { VariableName, variableReader, VARIABLES, variablesOf } from '../../stacks/variables';
+import { environmentDefaults, loadConfig } from '../../stacks/settings/config';
+import { ENVIRONMENT_NAMES } from '../../stacks/settings/environments';
+import { VariableName, variableReader, VARIABLES, variablesOf } from '../../stacks/settings/variables';
 import { recordingEnv } from '../support/config';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -39,7 +39,7 @@ describe('reading variables', () => {
   it('a name outside the registry is refused by the compiler and, at run time, with the fix', () => {
     const reader = variableReader(VARIABLES, { CDKTF_NOT_A_SETTING: 'x' }, 'dev');
     // @ts-expect-error: the reader takes registered names only (typecheck fails if it accepted this one).
-    expect(() => reader.text('CDKTF_NOT_A_SETTING')).toThrow('CDKTF_NOT_A_SETTING is not a registered variable; add it to VARIABLES in stacks/variables.ts');
+    expect(() => reader.text('CDKTF_NOT_A_SETTING')).toThrow('CDKTF_NOT_A_SETTING is not a registered variable; add it to VARIABLES in stacks/settings/variables.ts');
   });
 
   it('a variable bound to some environments reads as unset in the others', () => {

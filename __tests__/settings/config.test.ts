@@ -1,4 +1,4 @@
-import { buildConfig, configWarnings, loadConfig } from '../../stacks/config';
+import { buildConfig, configWarnings, loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
 
 const ROOT = '/project';

@@ -1,5 +1,8 @@
 /** Physical names: the one place that decides how AWS resources are named. */
 
+/** The default service's name: it keeps every physical name of the one-service layout. */
+export const DEFAULT_SERVICE_NAME = 'service';
+
 /** What a physical name is derived from. */
 export interface NamingContext {
   readonly project: string;

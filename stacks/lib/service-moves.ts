@@ -5,8 +5,7 @@
  * and replaces none of them.
  */
 import { TerraformResource, TerraformStack } from 'cdktf';
-import { loadBalancerName, NamingContext, serviceName } from './naming';
-import { DEFAULT_SERVICE_NAME } from '../settings/service';
+import { DEFAULT_SERVICE_NAME, loadBalancerName, NamingContext, serviceName } from './naming';
 
 /** Where the default service's constructs live now, relative to the stack. */
 const SERVICE = `services/${DEFAULT_SERVICE_NAME}`;

@@ -1,13 +1,15 @@
 /**
- * Typed settings of the `service` stack: a list of services with their load balancers, DNS and
- * repositories, the per-environment defaults, the services file, and their validation.
- * config.ts composes them into AppConfig and is the only place that reads variables or files for them.
+ * The `service` group: the services of the `service` stack with their load balancers, DNS and
+ * repositories; the fields every load-balanced service shares (WordPress's too); the defaults of
+ * each environment, the variables of the stack and of its default service, and their checks.
+ * The services file (services-file.ts) reads the same fields from JSON.
  */
 import * as path from 'node:path';
-import { CapacityProviderShare, CpuArchitecture } from '../lib/fargate-rules';
-import type { NatMode as NetworkNatMode } from './app-config';
+import { CapacityProviderShare, CPU_ARCHITECTURES, CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
+import { DEFAULT_SERVICE_NAME, privateZoneName, serviceUrlVariable } from '../lib/naming';
 import type { EnvironmentName } from './environments';
-import { serviceUrlVariable } from '../lib/naming';
+import type { NatMode as NetworkNatMode } from './network';
+import { GroupVariables, ignored, SettingsContext, text, unset, value, variable } from './spec';
 import { keepImagesProblem } from '../lib/image-rules';
 import { dnsNameProblem } from '../lib/dns-rules';
 import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
@@ -189,8 +191,7 @@ export const SANDBOX_IMAGE = 'localhost/bookmarks-service:sandbox';
 export const RESOURCE_CATEGORY_INDEX = 'byCategory';
 export const BOOKMARK_RESOURCE_INDEX = 'byResource';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-/** The default list's one service; the name keeps every physical name of the one-service layout. */
-export const DEFAULT_SERVICE_NAME = 'service';
+export { DEFAULT_SERVICE_NAME };
 
 /** An image source: `build` (service/), `build:<directory>` (relative to the project) or `registry:<reference>`; undefined when malformed. */
 export function parseImageSetting(value: string, root: string): ImageSettings | undefined {
@@ -204,6 +205,9 @@ export function parseImageSetting(value: string, root: string): ImageSettings | 
 function buildImage(contextDirectory: string): ImageSettings {
   return { kind: 'build', contextDirectory, dockerfile: 'Dockerfile' };
 }
+
+/** Target tracking every scaled service starts from; a scaling block given in part fills the rest from here. */
+export const DEFAULT_SCALING: ScalingSettings = { minTasks: 1, maxTasks: 3, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 };
 
 /** The app container: uid 1000 (`node`), read-only root, 20 s drain inside a 30 s stop. */
 const APP_CONTAINER: ContainerSettings = {
@@ -231,7 +235,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
     secrets: {},
     healthCheck: { path: '/health', codes: '200' },
     desiredCount: 1,
-    scaling: { minTasks: 1, maxTasks: 3, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 },
+    scaling: DEFAULT_SCALING,
     minHealthyPercent: 100,
     maxPercent: 200,
     healthCheckGracePeriodSeconds: 60,
@@ -265,7 +269,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
             // The local network has no NAT gateway: tasks need public IPs to pull the image.
             subnets: 'public',
             healthCheck: { ...api.healthCheck, path: '/' },
-            scaling: { ...(api.scaling as ScalingSettings), maxTasks: 2 },
+            scaling: { ...DEFAULT_SCALING, maxTasks: 2 },
           },
         ],
         logRetentionDays: 7,
@@ -287,7 +291,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
             desiredCount: 2,
             spot: false,
             capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
-            scaling: { ...(api.scaling as ScalingSettings), minTasks: 2, maxTasks: 10 },
+            scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 10 },
           },
         ],
         loadBalancers: { ...dev.loadBalancers, deletionProtection: true },
@@ -297,25 +301,80 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
   }
 }
 
-/** Applies overrides to one service, block by block. */
-export function mergeService(defaults: ServiceSettings, overrides: ServiceOverrides = {}): ServiceSettings {
-  // An explicit strategy or spot flag replaces the other, so that `spot: true` alone means all Spot.
+/**
+ * The fields every load-balanced Fargate service has, the services of the service stack and
+ * WordPress alike: their task size, count, scaling, capacity, placement, deployment and health
+ * check. They are merged by {@link mergeServiceLike} and checked by {@link serviceLikeProblems}.
+ */
+export type ServiceLikeSettings = Pick<
+  ServiceSettings,
+  | 'cpuArchitecture'
+  | 'cpu'
+  | 'memoryMiB'
+  | 'desiredCount'
+  | 'scaling'
+  | 'spot'
+  | 'capacityProviderStrategy'
+  | 'enableExecuteCommand'
+  | 'subnets'
+  | 'minHealthyPercent'
+  | 'maxPercent'
+  | 'healthCheckGracePeriodSeconds'
+  | 'healthCheck'
+>;
+
+/** Overrides of the service-like fields; `scaling: null` removes scaling. */
+export type ServiceLikeOverrides = Partial<Omit<ServiceLikeSettings, 'healthCheck' | 'scaling'>> & {
+  readonly healthCheck?: Partial<HealthCheckSettings>;
+  readonly scaling?: Partial<ScalingSettings> | null;
+};
+
+/** The settings that configure the task definition itself, passed to it as they are. */
+export const TASK_SETTINGS = ['cpu', 'memoryMiB', 'cpuArchitecture', 'enableExecuteCommand'] as const;
+/** The task definition's own settings of a service. */
+export type TaskSettings = Pick<ServiceSettings, (typeof TASK_SETTINGS)[number]>;
+
+/** The task definition's own settings of a service (or of WordPress), for FargateTaskDefinition. */
+export function taskSettingsOf(settings: TaskSettings): TaskSettings {
+  return Object.fromEntries(TASK_SETTINGS.map((key) => [key, settings[key]])) as unknown as TaskSettings;
+}
+
+/** Applies overrides to the service-like fields; an explicit strategy or spot flag replaces the other, so that `spot: true` alone means all Spot. */
+export function mergeServiceLike<S extends ServiceLikeSettings>(defaults: S, overrides: ServiceLikeOverrides): S {
   const strategy =
     overrides.capacityProviderStrategy !== undefined ? overrides.capacityProviderStrategy : overrides.spot !== undefined ? undefined : defaults.capacityProviderStrategy;
   const spot = overrides.spot ?? (overrides.capacityProviderStrategy !== undefined ? false : defaults.spot);
-  const block = <T>(base: T | undefined, override: Partial<T> | null | undefined, fallback: T): T | undefined =>
-    override === null ? undefined : override === undefined ? base : { ...(base ?? fallback), ...override };
+  const scaling =
+    overrides.scaling === null ? undefined : overrides.scaling === undefined ? defaults.scaling : { ...(defaults.scaling ?? DEFAULT_SCALING), ...overrides.scaling };
+  return { ...defaults, ...overrides, spot, capacityProviderStrategy: strategy, scaling, healthCheck: { ...defaults.healthCheck, ...overrides.healthCheck } };
+}
+
+/** Applies overrides to one service, block by block. */
+export function mergeService(defaults: ServiceSettings, overrides: ServiceOverrides = {}): ServiceSettings {
   return {
-    ...defaults,
-    ...overrides,
-    spot,
-    capacityProviderStrategy: strategy,
+    ...mergeServiceLike(defaults, overrides),
     container: { ...defaults.container, ...overrides.container },
-    healthCheck: { ...defaults.healthCheck, ...overrides.healthCheck },
-    scaling: block(defaults.scaling, overrides.scaling, { minTasks: 1, maxTasks: 1, cpuPercent: 70, memoryPercent: 80 }),
     external: overrides.external === null ? undefined : (overrides.external ?? defaults.external),
     internal: overrides.internal === null ? undefined : (overrides.internal ?? defaults.internal),
   };
+}
+
+/**
+ * Every problem with the service-like fields, each starting with its field: task size and
+ * architecture, count, deployment, capacity, scaling, subnets and health check.
+ */
+export function serviceLikeProblems(settings: ServiceLikeSettings, logRetentionDays: number): string[] {
+  const problems = [
+    ...taskOptionProblems({ cpu: settings.cpu, memoryMiB: settings.memoryMiB, cpuArchitecture: settings.cpuArchitecture, logRetentionDays }),
+    ...serviceOptionProblems(settings),
+  ];
+  if (settings.scaling) problems.push(...scalingProblems(settings.scaling, settings.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));
+  if (settings.subnets !== 'private' && settings.subnets !== 'public') problems.push(`subnets "${settings.subnets}" is unknown; use private or public`);
+  const codes = successCodesProblem(settings.healthCheck.codes);
+  if (codes) problems.push(`healthCheck.codes: ${codes}`);
+  const healthPath = healthCheckPathProblem(settings.healthCheck.path);
+  if (healthPath) problems.push(`healthCheck.path: ${healthPath}`);
+  return problems;
 }
 
 /** Applies overrides to the stack settings: a given list replaces the default one, else the default service is overridden. */
@@ -412,8 +471,8 @@ function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings
     if (service.external?.port === 80) problems.push('external.port 80 with a certificate leaves no port for the HTTP redirect; use 443');
   }
   problems.push(
-    ...taskOptionProblems({ cpu: service.cpu, memoryMiB: service.memoryMiB, cpuArchitecture: service.cpuArchitecture, logRetentionDays: 1 }),
-    ...serviceOptionProblems(service),
+    // Log retention is the stack's, checked once for all services.
+    ...serviceLikeProblems(service, 1),
     ...containerProblems({
       environment: service.environment,
       secrets: service.secrets,
@@ -424,7 +483,6 @@ function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings
       enableExecuteCommand: service.enableExecuteCommand,
     }).map((p) => p.replace(/^(user|stopTimeoutSeconds|writablePaths)\b/, 'container.$1')),
   );
-  if (service.scaling) problems.push(...scalingProblems(service.scaling, service.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));
   if (!(container.shutdownTimeoutMs > 0) || container.shutdownTimeoutMs >= container.stopTimeoutSeconds * 1000) {
     problems.push(
       `container.shutdownTimeoutMs ${container.shutdownTimeoutMs} must be above 0 and below the stop timeout of ${container.stopTimeoutSeconds * 1000} ms, or ECS kills requests mid-drain; e.g. 20000 with a 30 s stop timeout`,
@@ -433,11 +491,6 @@ function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings
   if (!(LOG_LEVELS as readonly string[]).includes(container.logLevel)) {
     problems.push(`container.logLevel "${container.logLevel}" is not a log level; use one of ${LOG_LEVELS.join(', ')}`);
   }
-  const codes = successCodesProblem(service.healthCheck.codes);
-  if (codes) problems.push(`healthCheck.codes: ${codes}`);
-  const healthPath = healthCheckPathProblem(service.healthCheck.path);
-  if (healthPath) problems.push(`healthCheck.path: ${healthPath}`);
-  if (service.subnets !== 'private' && service.subnets !== 'public') problems.push(`subnets "${service.subnets}" is unknown; use private or public`);
   service.consumes.forEach((name, j) => {
     const target = all.find((s) => s.name === name);
     if (name === service.name) problems.push(`consumes[${j}]: "${name}" is the service itself; list the services it calls`);
@@ -486,4 +539,247 @@ export function privateEgressWarning(service: ServiceSettings, context: ServiceV
   if (service.subnets !== 'private' || context.natMode !== 'none') return undefined;
   if (endpoints.every((e) => context.interfaceEndpoints.includes(e))) return undefined;
   return `the tasks of "${service.name}" run in private subnets, but the network has no NAT gateway and lacks the ecr.api, ecr.dkr and logs endpoints, so they cannot pull images or write logs; set CDKTF_TASK_SUBNETS=public (or "subnets": "public"), a NAT mode, or those endpoints`;
+}
+
+const projectPath = (root: string, directory: string) => path.relative(root, directory).split(path.sep).join('/') || '.';
+const firstService = (d: ServiceStackSettings) => d.services[0];
+const strategyText = (strategy: readonly CapacityProviderShare[]) =>
+  strategy.map((s) => [s.capacityProvider, s.base ? `base ${s.base}` : '', `weight ${s.weight}`].filter((p) => p !== '').join(' ')).join(' + ');
+/** What applies when a spot variable is unset: an explicit strategy, or the spot flag. */
+export const spotDefault = (s: { readonly spot: boolean; readonly capacityProviderStrategy?: readonly CapacityProviderShare[] }) =>
+  s.capacityProviderStrategy ? unset(strategyText(s.capacityProviderStrategy)) : value(s.spot);
+const imageSource = (image: ImageSettings, root: string) =>
+  image.kind === 'registry' ? `registry:${image.reference}` : image.contextDirectory === path.join(root, 'service') ? 'build' : `build:${projectPath(root, image.contextDirectory)}`;
+const IMAGE_SOURCE = /^(build|build:.+|registry:.+)$/;
+/** Fargate's task CPU sizes, for the variables that set one. */
+export const FARGATE_CPU_SIZES: readonly number[] = [...FARGATE_TASK_SIZES.keys()];
+/** What the service stack's variables set: the stack's own overrides, and the services file to read. */
+export interface ServiceStackDraft extends ServiceStackOverrides {
+  /** `CDKTF_SERVICES_FILE` as given, relative to the project. */
+  readonly servicesFile?: string;
+}
+/** Applies `o` to the default service's overrides. */
+const toDefault = (d: ServiceStackDraft, o: ServiceOverrides): ServiceStackDraft => ({ ...d, defaultService: { ...d.defaultService, ...o } });
+
+/** The variables of the whole service stack. */
+export const SERVICE_STACK_VARIABLES = {
+  CDKTF_SERVICES_FILE: variable({
+    group: 'services',
+    description: 'JSON file `{ "services": [...] }` that replaces the default service (docs/services.md)',
+    values: 'a path relative to the project, e.g. docs/examples/three-services.json',
+    parse: text.any(),
+    apply: (o, servicesFile) => ({ ...o, servicesFile }),
+    defaultIn: (d) => unset(`one service, ${d.services.map((s) => `\`${s.name}\``).join(', ')}`),
+  }),
+  CDKTF_ALB_INGRESS_CIDRS: variable({
+    group: 'services',
+    description: 'client networks allowed on the listener ports of the internet-facing load balancer',
+    values: 'comma-separated IPv4 or IPv6 CIDR blocks',
+    parse: text.list(),
+    apply: (o, ingressCidrs) => ({ ...o, loadBalancers: { ...o.loadBalancers, ingressCidrs } }),
+    defaultIn: (d) => value(d.loadBalancers.ingressCidrs.join(',')),
+  }),
+  CDKTF_PRIVATE_ZONE: variable({
+    group: 'services',
+    description: 'private hosted zone on the VPC, created when some service is internal',
+    values: 'a DNS name',
+    parse: text.any(),
+    apply: (o, privateZoneName) => ({ ...o, dns: { ...o.dns, privateZoneName } }),
+    defaultIn: (d, c) => value(d.dns.privateZoneName ?? privateZoneName(c)),
+  }),
+  CDKTF_PUBLIC_ZONE_ID: variable({
+    group: 'services',
+    description: 'public hosted zone: the external load balancer gets CDKTF_PUBLIC_RECORD_NAME in it, with a DNS-validated certificate',
+    values: 'a Route 53 zone id',
+    parse: text.any(),
+    apply: (o, publicZoneId) => ({ ...o, dns: { ...o.dns, publicZoneId } }),
+    defaultIn: (d) => (d.dns.publicZoneId ? value(d.dns.publicZoneId) : unset('no public name')),
+  }),
+  CDKTF_PUBLIC_RECORD_NAME: variable({
+    group: 'services',
+    description: 'public name of the external load balancer (needs CDKTF_PUBLIC_ZONE_ID)',
+    values: 'a DNS name, e.g. shop.example.com',
+    parse: text.any(),
+    apply: (o, publicRecordName) => ({ ...o, dns: { ...o.dns, publicRecordName } }),
+    defaultIn: (d) => (d.dns.publicRecordName ? value(d.dns.publicRecordName) : unset('no public name')),
+  }),
+} satisfies GroupVariables<ServiceStackSettings, ServiceStackDraft>;
+
+/** The variables of the default service (the stack's one service without a services file). */
+export const DEFAULT_SERVICE_VARIABLES = {
+  CDKTF_IMAGE: variable({
+    group: 'default service',
+    description: 'image source: Docker build of service/ pushed to ECR, another build context, or a ready image (no Docker)',
+    values: 'build, build:<directory>, registry:<image>',
+    parse: text
+      .any()
+      .refine((v) => IMAGE_SOURCE.test(v), { error: 'is not an image source; use build, build:<directory> or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable' }),
+    apply: (o, source, c: SettingsContext) => toDefault(o, { image: parseImageSetting(source, c.root) }),
+    defaultIn: (d, c) => value(imageSource(firstService(d).image, c.root)),
+  }),
+  CDKTF_CPU_ARCHITECTURE: variable({
+    group: 'default service',
+    description: 'CPU architecture of the task and of the image build',
+    values: CPU_ARCHITECTURES.join(', '),
+    parse: text.oneOf(CPU_ARCHITECTURES, 'a CPU architecture of Fargate'),
+    apply: (o, cpuArchitecture) => toDefault(o, { cpuArchitecture }),
+    defaultIn: (d) => value(firstService(d).cpuArchitecture),
+  }),
+  CDKTF_TASK_CPU: variable({
+    group: 'default service',
+    description: 'task CPU units',
+    values: FARGATE_CPU_SIZES.join(', '),
+    parse: text.integerOf(FARGATE_CPU_SIZES, 'a Fargate CPU size'),
+    apply: (o, cpu) => toDefault(o, { cpu }),
+    defaultIn: (d) => value(firstService(d).cpu),
+  }),
+  CDKTF_TASK_MEMORY: variable({
+    group: 'default service',
+    description: 'task memory in MiB',
+    values: 'a Fargate pair with the CPU',
+    parse: text.integer(1024, 1),
+    apply: (o, memoryMiB) => toDefault(o, { memoryMiB }),
+    defaultIn: (d) => value(firstService(d).memoryMiB),
+  }),
+  CDKTF_DESIRED_COUNT: variable({
+    group: 'default service',
+    description: 'tasks at the first deployment',
+    values: 'a whole number',
+    parse: text.integer(2),
+    apply: (o, desiredCount) => toDefault(o, { desiredCount }),
+    defaultIn: (d) => value(firstService(d).desiredCount),
+  }),
+  CDKTF_MIN_TASKS: variable({
+    group: 'default service',
+    description: 'autoscaling minimum (target tracking on CPU, memory and requests per target)',
+    values: 'a whole number',
+    parse: text.integer(2),
+    apply: (o, minTasks) => toDefault(o, { scaling: { ...scalingOf(o), minTasks } }),
+    defaultIn: (d) => {
+      const scaling = firstService(d).scaling;
+      return scaling ? value(scaling.minTasks) : ignored('refused: no autoscaling');
+    },
+  }),
+  CDKTF_MAX_TASKS: variable({
+    group: 'default service',
+    description: 'autoscaling maximum',
+    values: 'a whole number',
+    parse: text.integer(4),
+    apply: (o, maxTasks) => toDefault(o, { scaling: { ...scalingOf(o), maxTasks } }),
+    defaultIn: (d) => {
+      const scaling = firstService(d).scaling;
+      return scaling ? value(scaling.maxTasks) : ignored('refused: no autoscaling');
+    },
+  }),
+  CDKTF_SPOT: variable({
+    group: 'default service',
+    description: 'true: every task on FARGATE_SPOT; false: every task on FARGATE',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, spot) => toDefault(o, { spot }),
+    defaultIn: (d) => spotDefault(firstService(d)),
+  }),
+  CDKTF_ECS_EXEC: variable({
+    group: 'default service',
+    description: 'ECS Exec; it also turns the read-only root filesystem off (the exec agent writes)',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, enableExecuteCommand) =>
+      toDefault(o, { enableExecuteCommand, ...(enableExecuteCommand ? { container: { ...o.defaultService?.container, readonlyRootFilesystem: false } } : {}) }),
+    defaultIn: (d) => value(firstService(d).enableExecuteCommand),
+  }),
+  CDKTF_TASK_SUBNETS: variable({
+    group: 'default service',
+    description: 'task subnets: private, or public with a public IP (for VPCs without NAT)',
+    values: 'private, public',
+    parse: text.oneOf(['private', 'public'] as const, 'a kind of subnet'),
+    apply: (o, subnets) => toDefault(o, { subnets }),
+    defaultIn: (d) => value(firstService(d).subnets),
+  }),
+  CDKTF_CERTIFICATE_ARN: variable({
+    group: 'default service',
+    description: 'ACM certificate: HTTPS on 443, port 80 redirects to it',
+    values: 'an ACM certificate ARN of the region',
+    parse: text.any(),
+    apply: (o, certificateArn) => toDefault(o, { external: { port: 443, certificateArn } }),
+    defaultIn: (d) => {
+      const arn = firstService(d).external?.certificateArn;
+      return arn ? value(arn) : unset('HTTP only');
+    },
+  }),
+  CDKTF_ALB_INTERNAL: variable({
+    group: 'default service',
+    description: 'true: the service is internal only, on port 80 of the internal load balancer (private subnets, `internal.<zone>`); the internet-facing one is not created',
+    values: 'true, false',
+    parse: text.boolean(),
+    // An internal-only service leaves the internet-facing load balancer out.
+    apply: (o, internal) => (internal ? toDefault(o, { internal: { port: 80 }, external: null }) : o),
+    defaultIn: (d) => {
+      const s = firstService(d);
+      return value(s.internal !== undefined && s.external === undefined);
+    },
+  }),
+  CDKTF_HEALTH_CHECK_CODES: variable({
+    group: 'default service',
+    description: 'health-check success codes of the target group (`200,401` behind basic auth)',
+    values: 'codes, e.g. 200 or 200,401',
+    parse: text.any(),
+    apply: (o, codes) => toDefault(o, { healthCheck: { ...o.defaultService?.healthCheck, codes } }),
+    defaultIn: (d) => value(firstService(d).healthCheck.codes),
+  }),
+  CDKTF_LOG_LEVEL: variable({
+    group: 'default service',
+    description: 'LOG_LEVEL of the catalog API',
+    values: LOG_LEVELS.join(', '),
+    parse: text.oneOf(LOG_LEVELS, 'a log level'),
+    apply: (o, logLevel) => toDefault(o, { container: { ...o.defaultService?.container, logLevel } }),
+    defaultIn: (d) => value(firstService(d).container.logLevel),
+  }),
+  CDKTF_BASIC_AUTH_USER_ARN: basicAuthVariable('BASIC_AUTH_USER'),
+  CDKTF_BASIC_AUTH_PASSWORD_ARN: basicAuthVariable('BASIC_AUTH_PASSWORD'),
+} satisfies GroupVariables<ServiceStackSettings, ServiceStackDraft>;
+
+function scalingOf(o: ServiceStackDraft): Partial<ScalingSettings> {
+  const scaling = o.defaultService?.scaling;
+  return scaling === null || scaling === undefined ? {} : scaling;
+}
+
+/** A variable holding the ARN of a secret that the container gets as `name`. */
+function basicAuthVariable(name: 'BASIC_AUTH_USER' | 'BASIC_AUTH_PASSWORD') {
+  return variable({
+    group: 'default service',
+    description: `Secrets Manager or SSM ARN injected as ${name}`,
+    values: 'an ARN',
+    parse: text.any(),
+    apply: (o: ServiceStackDraft, arn: string) => toDefault(o, { secrets: { ...o.defaultService?.secrets, [name]: arn } }),
+    defaultIn: (d: ServiceStackSettings) => {
+      const arn = firstService(d).secrets[name];
+      return arn ? value(arn) : unset('no basic auth');
+    },
+  });
+}
+
+/**
+ * The problems of variables that contradict each other or the environment, each naming them:
+ * an internal-only service with a certificate, default-service variables beside a services file,
+ * and scaling bounds where the environment has no scaling.
+ */
+export function serviceVariableProblems(isSet: (name: string) => boolean, read: (name: string) => string | undefined, defaults: ServiceStackSettings, environment: EnvironmentName): string[] {
+  const problems: string[] = [];
+  if (read('CDKTF_ALB_INTERNAL') === 'true' && isSet('CDKTF_CERTIFICATE_ARN')) {
+    problems.push('CDKTF_CERTIFICATE_ARN: the internal load balancer serves HTTP only; unset it, or CDKTF_ALB_INTERNAL');
+  }
+  const file = read('CDKTF_SERVICES_FILE');
+  if (file !== undefined) {
+    for (const key of Object.keys(DEFAULT_SERVICE_VARIABLES).filter(isSet)) {
+      problems.push(`${key}: sets the default service, which CDKTF_SERVICES_FILE (${file}) replaces; set the field in that file instead, or unset ${key}`);
+    }
+  } else if (defaults.services.every((s) => s.scaling === undefined)) {
+    for (const key of ['CDKTF_MIN_TASKS', 'CDKTF_MAX_TASKS'].filter(isSet)) {
+      problems.push(
+        `${key}: "${read(key)}" sets an autoscaling bound, but ${environment} has no autoscaling (scripts/lib/emulator.ts: moto cannot create scaling targets); unset ${key} and use CDKTF_DESIRED_COUNT`,
+      );
+    }
+  }
+  return problems;
 }

@@ -5,15 +5,27 @@
  * that reads variables for them.
  */
 import * as path from 'node:path';
-import type { NatMode as NetworkNatMode } from './app-config';
-import type { EnvironmentName } from './environments';
-import { PROD_CAPACITY_PROVIDER_STRATEGY, PROD_REPOSITORY } from './service';
-import type { HealthCheckSettings, ImageSettings, LoadBalancerSettings, RepositorySettings, ScalingSettings, ServiceSettings } from './service';
-import { auroraSettingProblems, EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
 import { keepImagesProblem } from '../lib/image-rules';
-import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
-import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, successCodesProblem } from '../lib/load-balancer-rules';
-import { taskOptionProblems } from '../lib/task-rules';
+import { certificateArnProblem, deregistrationDelayProblem, ingressCidrProblem } from '../lib/load-balancer-rules';
+import { auroraSettingProblems, EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
+import type { EnvironmentName } from './environments';
+import type { NatMode as NetworkNatMode } from './network';
+import {
+  DEFAULT_SCALING,
+  FARGATE_CPU_SIZES,
+  mergeServiceLike,
+  PROD_CAPACITY_PROVIDER_STRATEGY,
+  PROD_REPOSITORY,
+  serviceLikeProblems,
+  spotDefault,
+  type HealthCheckSettings,
+  type ImageSettings,
+  type LoadBalancerSettings,
+  type RepositorySettings,
+  type ScalingSettings,
+  type ServiceLikeSettings,
+} from './service';
+import { GroupVariables, text, unset, value, variable } from './spec';
 
 /** The two images of the WordPress task. */
 export interface WordPressImages {
@@ -30,22 +42,7 @@ export type WordPressImageMode = ImageSettings['kind'];
  * The task and the service, in the service settings' own fields (and checked by the same rules):
  * size, architecture, count, scaling, capacity, ECS Exec, subnets, deployment and health check.
  */
-export type WordPressServiceSettings = Pick<
-  ServiceSettings,
-  | 'cpuArchitecture'
-  | 'cpu'
-  | 'memoryMiB'
-  | 'desiredCount'
-  | 'scaling'
-  | 'spot'
-  | 'capacityProviderStrategy'
-  | 'enableExecuteCommand'
-  | 'subnets'
-  | 'minHealthyPercent'
-  | 'maxPercent'
-  | 'healthCheckGracePeriodSeconds'
-  | 'healthCheck'
->;
+export type WordPressServiceSettings = ServiceLikeSettings;
 
 /** The EFS file system that holds the web root. */
 export interface WordPressFileSystemSettings {
@@ -130,7 +127,6 @@ export function wordpressImages(mode: WordPressImageMode, root: string, referenc
 
 /** The installer answers `/` with 302 to wp-admin/install.php until the site is set up. */
 const WORDPRESS_HEALTH_CHECK: HealthCheckSettings = { path: '/', codes: '200,302' };
-const DEFAULT_SCALING: ScalingSettings = { minTasks: 1, maxTasks: 3, cpuPercent: 70, memoryPercent: 80, requestsPerTarget: 1000 };
 
 /** dev: a small site on Spot, its files backed up, its file system and database protected from `terraform destroy`. */
 function devDefaults(root: string): WordPressSettings {
@@ -217,21 +213,11 @@ export function wordpressDefaults(name: EnvironmentName, root: string): WordPres
   return WORDPRESS_DEFAULTS[name](root);
 }
 
-/** Applies overrides block by block; an explicit `spot` or strategy replaces the other, as for the services. */
+/** Applies overrides block by block; the service-like fields merge as a service's do. */
 export function mergeWordPressSettings(defaults: WordPressSettings, overrides: WordPressOverrides = {}): WordPressSettings {
-  const strategy =
-    overrides.capacityProviderStrategy !== undefined ? overrides.capacityProviderStrategy : overrides.spot !== undefined ? undefined : defaults.capacityProviderStrategy;
-  const spot = overrides.spot ?? (overrides.capacityProviderStrategy !== undefined ? false : defaults.spot);
-  const scaling =
-    overrides.scaling === null ? undefined : overrides.scaling === undefined ? defaults.scaling : { ...(defaults.scaling ?? DEFAULT_SCALING), ...overrides.scaling };
   return {
-    ...defaults,
-    ...overrides,
-    spot,
-    capacityProviderStrategy: strategy,
-    scaling,
+    ...mergeServiceLike(defaults, overrides),
     images: { ...defaults.images, ...overrides.images },
-    healthCheck: { ...defaults.healthCheck, ...overrides.healthCheck },
     loadBalancer: { ...defaults.loadBalancer, ...overrides.loadBalancer },
     repository: { ...defaults.repository, ...overrides.repository },
     fileSystem: { ...defaults.fileSystem, ...overrides.fileSystem },
@@ -278,18 +264,7 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
       problems.push(`images.${key}.contextDirectory: "${image.contextDirectory}" is relative; give an absolute directory`);
     }
   }
-  problems.push(
-    ...taskOptionProblems({ cpu: settings.cpu, memoryMiB: settings.memoryMiB, cpuArchitecture: settings.cpuArchitecture, logRetentionDays: settings.logRetentionDays }),
-    ...serviceOptionProblems(settings),
-  );
-  if (settings.scaling) {
-    problems.push(...scalingProblems(settings.scaling, settings.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));
-  }
-  if (settings.subnets !== 'private' && settings.subnets !== 'public') problems.push(`subnets "${settings.subnets}" is unknown; use private or public`);
-  const codes = successCodesProblem(settings.healthCheck.codes);
-  if (codes) problems.push(`healthCheck.codes: ${codes}`);
-  const healthPath = healthCheckPathProblem(settings.healthCheck.path);
-  if (healthPath) problems.push(`healthCheck.path: ${healthPath}`);
+  problems.push(...serviceLikeProblems(settings, settings.logRetentionDays));
   const certificate = settings.certificateArn === undefined ? undefined : certificateArnProblem(settings.certificateArn);
   if (certificate) problems.push(`certificateArn: ${certificate}`);
 
@@ -328,4 +303,190 @@ export function upstreamNginxWarning(settings: WordPressSettings): string | unde
   const { nginx } = settings.images;
   if (nginx.kind !== 'registry' || nginx.reference !== WORDPRESS_REGISTRY_IMAGES.nginx) return undefined;
   return `the nginx image is the upstream ${nginx.reference}, which does not pass PHP to php-fpm (it serves its welcome page); publish the image built from service/wordpress/nginx and set CDKTF_WORDPRESS_NGINX_IMAGE to it`;
+}
+
+/** What the WordPress variables set, before the image mode and its references are combined. */
+export interface WordPressDraft extends WordPressOverrides {
+  readonly imageMode?: WordPressImageMode;
+  readonly references?: Partial<Record<keyof WordPressImages, string>>;
+  /** `CDKTF_WORDPRESS_AUTOSCALING`: false removes scaling, true keeps or adds it. */
+  readonly autoscaling?: boolean;
+}
+
+const scalingOf = (o: WordPressDraft): Partial<ScalingSettings> => (o.scaling === null || o.scaling === undefined ? {} : o.scaling);
+
+/** The WordPress variables. */
+export const WORDPRESS_VARIABLES = {
+  CDKTF_WORDPRESS: variable({
+    group: 'wordpress',
+    description: 'synthesize the wordpress stack (WordPress on Fargate with EFS and Aurora); deploy it with cdktf deploy network wordpress',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, enabled) => ({ ...o, enabled }),
+    defaultIn: (d) => value(d.enabled),
+  }),
+  CDKTF_WORDPRESS_IMAGES: variable({
+    group: 'wordpress',
+    description: 'build: Docker builds of service/wordpress/nginx and php-fpm, pushed to ECR; registry: published images, no Docker',
+    values: 'build, registry',
+    parse: text
+      .any()
+      .refine((v) => v === 'build' || v === 'registry', { error: 'is not an image mode; use build (Docker builds service/wordpress/*) or registry (published images)' })
+      .transform((v) => v as WordPressImageMode),
+    apply: (o, imageMode) => ({ ...o, imageMode }),
+    defaultIn: (d) => value(d.images.nginx.kind),
+  }),
+  CDKTF_WORDPRESS_NGINX_IMAGE: variable({
+    group: 'wordpress',
+    description: 'registry mode: the nginx image (the upstream default serves no PHP: publish service/wordpress/nginx)',
+    values: 'an image reference',
+    parse: text.any(),
+    apply: (o, nginx) => ({ ...o, references: { ...o.references, nginx } }),
+    defaultIn: (d) => (d.images.nginx.kind === 'registry' ? value(d.images.nginx.reference) : unset('built')),
+  }),
+  CDKTF_WORDPRESS_PHP_IMAGE: variable({
+    group: 'wordpress',
+    description: 'registry mode: the php-fpm image (the upstream default allows 2 MB uploads)',
+    values: 'an image reference',
+    parse: text.any(),
+    apply: (o, php) => ({ ...o, references: { ...o.references, php } }),
+    defaultIn: (d) => (d.images.php.kind === 'registry' ? value(d.images.php.reference) : unset('built')),
+  }),
+  CDKTF_WORDPRESS_TASK_CPU: variable({
+    group: 'wordpress',
+    description: 'task CPU units of the nginx + php-fpm task',
+    values: FARGATE_CPU_SIZES.join(', '),
+    parse: text.integerOf(FARGATE_CPU_SIZES, 'a Fargate CPU size'),
+    apply: (o, cpu) => ({ ...o, cpu }),
+    defaultIn: (d) => value(d.cpu),
+  }),
+  CDKTF_WORDPRESS_TASK_MEMORY: variable({
+    group: 'wordpress',
+    description: 'task memory in MiB',
+    values: 'a Fargate pair with the CPU',
+    parse: text.integer(2048, 1),
+    apply: (o, memoryMiB) => ({ ...o, memoryMiB }),
+    defaultIn: (d) => value(d.memoryMiB),
+  }),
+  CDKTF_WORDPRESS_DESIRED_COUNT: variable({
+    group: 'wordpress',
+    description: 'WordPress tasks at the first deployment',
+    values: 'a whole number',
+    parse: text.integer(2),
+    apply: (o, desiredCount) => ({ ...o, desiredCount }),
+    defaultIn: (d) => value(d.desiredCount),
+  }),
+  CDKTF_WORDPRESS_AUTOSCALING: variable({
+    group: 'wordpress',
+    description: 'false: a fixed task count and no scaling resources; true: scaling between the min and max tasks',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, autoscaling) => ({ ...o, autoscaling }),
+    defaultIn: (d) => value(d.scaling !== undefined),
+  }),
+  CDKTF_WORDPRESS_MIN_TASKS: variable({
+    group: 'wordpress',
+    description: 'autoscaling minimum of the WordPress tasks',
+    values: 'a whole number',
+    parse: text.integer(2),
+    apply: (o, minTasks) => ({ ...o, scaling: { ...scalingOf(o), minTasks } }),
+    defaultIn: (d) => (d.scaling ? value(d.scaling.minTasks) : unset('no scaling')),
+  }),
+  CDKTF_WORDPRESS_MAX_TASKS: variable({
+    group: 'wordpress',
+    description: 'autoscaling maximum of the WordPress tasks',
+    values: 'a whole number',
+    parse: text.integer(4),
+    apply: (o, maxTasks) => ({ ...o, scaling: { ...scalingOf(o), maxTasks } }),
+    defaultIn: (d) => (d.scaling ? value(d.scaling.maxTasks) : unset('no scaling')),
+  }),
+  CDKTF_WORDPRESS_SPOT: variable({
+    group: 'wordpress',
+    description: 'true: every WordPress task on FARGATE_SPOT; false: every task on FARGATE',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, spot) => ({ ...o, spot }),
+    defaultIn: (d) => spotDefault(d),
+  }),
+  CDKTF_WORDPRESS_ECS_EXEC: variable({
+    group: 'wordpress',
+    description: 'ECS Exec into the WordPress containers (their root filesystems become writable)',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, enableExecuteCommand) => ({ ...o, enableExecuteCommand }),
+    defaultIn: (d) => value(d.enableExecuteCommand),
+  }),
+  CDKTF_WORDPRESS_TASK_SUBNETS: variable({
+    group: 'wordpress',
+    description: 'task subnets: private, or public with a public IP (for VPCs without NAT)',
+    values: 'private, public',
+    parse: text.oneOf(['private', 'public'] as const, 'a kind of subnet'),
+    apply: (o, subnets) => ({ ...o, subnets }),
+    defaultIn: (d) => value(d.subnets),
+  }),
+  CDKTF_WORDPRESS_CERTIFICATE_ARN: variable({
+    group: 'wordpress',
+    description: 'ACM certificate: WordPress on HTTPS 443, port 80 redirects to it',
+    values: 'an ACM certificate ARN of the region',
+    parse: text.any(),
+    apply: (o, certificateArn) => ({ ...o, certificateArn }),
+    defaultIn: (d) => (d.certificateArn ? value(d.certificateArn) : unset('HTTP only')),
+  }),
+  CDKTF_WORDPRESS_DB_MIN_ACU: variable({
+    group: 'wordpress',
+    description: 'Aurora Serverless v2 minimum capacity in ACU (0 pauses when idle)',
+    values: '0 to 256 in steps of 0.5',
+    parse: text.decimal('0.5'),
+    apply: (o, minCapacityAcu) => ({ ...o, database: { ...o.database, minCapacityAcu } }),
+    defaultIn: (d) => value(d.database.minCapacityAcu),
+  }),
+  CDKTF_WORDPRESS_DB_MAX_ACU: variable({
+    group: 'wordpress',
+    description: 'Aurora Serverless v2 maximum capacity in ACU',
+    values: '1 to 256 in steps of 0.5',
+    parse: text.decimal('0.5'),
+    apply: (o, maxCapacityAcu) => ({ ...o, database: { ...o.database, maxCapacityAcu } }),
+    defaultIn: (d) => value(d.database.maxCapacityAcu),
+  }),
+  CDKTF_WORDPRESS_DB_BACKUP_DAYS: variable({
+    group: 'wordpress',
+    description: 'days of Aurora automated backups',
+    values: '1 to 35',
+    parse: text.integer(7, 1),
+    apply: (o, backupRetentionDays) => ({ ...o, database: { ...o.database, backupRetentionDays } }),
+    defaultIn: (d) => value(d.database.backupRetentionDays),
+  }),
+  CDKTF_WORDPRESS_EFS_BACKUPS: variable({
+    group: 'wordpress',
+    description: 'daily AWS Backup of the WordPress file system',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, backups) => ({ ...o, fileSystem: { ...o.fileSystem, backups } }),
+    defaultIn: (d) => value(d.fileSystem.backups),
+  }),
+} satisfies GroupVariables<WordPressSettings, WordPressDraft>;
+
+/**
+ * The overrides the WordPress variables make, with the image mode and references combined (a
+ * reference in build mode is a problem) and `CDKTF_WORDPRESS_AUTOSCALING` applied (false with a
+ * bound is a problem), each problem naming its variables.
+ */
+export function wordpressOverridesOf(draft: WordPressDraft, defaults: WordPressSettings, root: string, environment: EnvironmentName): { overrides: WordPressOverrides; problems: string[] } {
+  const { imageMode, references = {}, autoscaling, ...overrides } = draft;
+  const problems: string[] = [];
+  const mode = imageMode ?? defaults.images.nginx.kind;
+  if (mode === 'build') {
+    for (const key of Object.keys(references)) {
+      problems.push(
+        `CDKTF_WORDPRESS_${key.toUpperCase()}_IMAGE: names a published image, but the images are built${imageMode ? '' : ` (the default of ${environment})`}; set CDKTF_WORDPRESS_IMAGES=registry, or unset it`,
+      );
+    }
+  }
+  const bounded = overrides.scaling !== undefined && overrides.scaling !== null;
+  if (autoscaling === false && bounded) {
+    problems.push('CDKTF_WORDPRESS_AUTOSCALING: false turns scaling off, but CDKTF_WORDPRESS_MIN_TASKS or CDKTF_WORDPRESS_MAX_TASKS sets a bound; unset them, or the false');
+  }
+  const scaling = autoscaling === false ? null : bounded ? overrides.scaling : autoscaling ? {} : undefined;
+  const images = imageMode !== undefined || Object.keys(references).length > 0 ? wordpressImages(mode, root, references) : undefined;
+  return { overrides: { ...overrides, ...(scaling !== undefined ? { scaling } : {}), ...(images ? { images } : {}) }, problems };
 }

@@ -1,14 +1,16 @@
 /**
- * `npm run docs:config`: writes the configuration tables of docs/configuration.md from the code:
- * every variable of the registry (stacks/settings/variables.ts) with its values and its default in each
- * environment, then the settings no variable changes. `--check` writes nothing and exits 1 when the
- * document and the code disagree.
+ * `npm run docs:config`: writes what the settings specs generate: the configuration tables of
+ * docs/configuration.md (every variable of the registry, stacks/settings/variables.ts, with its
+ * values and its default in each environment, then the settings no variable changes) and the JSON
+ * Schema of the services file (docs/services.schema.json, from stacks/settings/services-file.ts).
+ * `--check` writes nothing and exits 1 when a document and the code disagree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '../stacks/settings/app-config';
 import { environmentDefaults } from '../stacks/settings/config';
 import { ENVIRONMENT_NAMES } from '../stacks/settings/environments';
+import { servicesFileJsonSchema } from '../stacks/settings/services-file';
 import { VARIABLE_GROUPS, VariableRegistry, VARIABLES } from '../stacks/settings/variables';
 import { configDocProblems, renderConfigTables, withGeneratedPart, type FixedSetting } from './lib/config-table';
 import { runAsScript } from './run-as-script';
@@ -16,6 +18,13 @@ import { runAsScript } from './run-as-script';
 const ROOT = path.resolve(__dirname, '..');
 /** The document, relative to the project. */
 export const CONFIG_DOC = 'docs/configuration.md';
+/** The JSON Schema of the services file that editors read, relative to the project. */
+export const SERVICES_SCHEMA = 'docs/services.schema.json';
+
+/** The services file's JSON Schema as written to docs/services.schema.json. */
+export function renderServicesSchema(): string {
+  return `${JSON.stringify(servicesFileJsonSchema(), null, 2)}\n`;
+}
 
 const onOff = (on: boolean) => (on ? 'on' : 'off');
 const service = (d: AppConfig) => d.service.services[0];
@@ -84,15 +93,21 @@ async function main(): Promise<void> {
   const file = path.join(ROOT, CONFIG_DOC);
   const doc = fs.readFileSync(file, 'utf8');
   const generated = renderConfiguration(ROOT);
+  const schemaFile = path.join(ROOT, SERVICES_SCHEMA);
+  const schema = renderServicesSchema();
+  const schemaNow = fs.existsSync(schemaFile) ? fs.readFileSync(schemaFile, 'utf8') : '';
   if (args.includes('--check')) {
     const problems = configDocProblems(doc, generated, CONFIG_DOC);
+    if (schemaNow !== schema) problems.push(`${SERVICES_SCHEMA} differs from the services file schema in the code; run npm run docs:config`);
     if (problems.length > 0) throw new Error(problems.join('\n'));
-    console.log(`${CONFIG_DOC} matches the code`);
+    console.log(`${CONFIG_DOC} and ${SERVICES_SCHEMA} match the code`);
     return;
   }
   const updated = withGeneratedPart(doc, generated, CONFIG_DOC);
   if (updated !== doc) fs.writeFileSync(file, updated);
+  if (schemaNow !== schema) fs.writeFileSync(schemaFile, schema);
   console.log(`${CONFIG_DOC}: ${Object.keys(VARIABLES).length} variables, ${FIXED_SETTINGS.length} settings without a variable${updated === doc ? ' (unchanged)' : ' (written)'}`);
+  console.log(`${SERVICES_SCHEMA}: ${schemaNow === schema ? 'unchanged' : 'written'}`);
 }
 
 runAsScript(module, main);

@@ -126,9 +126,23 @@ describe('validation', () => {
     ]);
   });
 
+  it('a task CPU that is not a number names CDKTF_TASK_CPU, the value and the sizes Fargate allows', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_TASK_CPU: 'abc' }, ROOT))).toEqual([
+      'CDKTF_TASK_CPU: "abc" is not a Fargate CPU size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384',
+    ]);
+  });
+
+  it('every bad variable is reported at once, with the checks of what the others set', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_TASK_CPU: 'abc', CDKTF_SPOT: 'yes', CDKTF_VPC_CIDR: '10.0.0.0/8' }, ROOT))).toEqual([
+      'CDKTF_TASK_CPU: "abc" is not a Fargate CPU size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384',
+      'CDKTF_SPOT: "yes" is not a boolean; use true or false',
+      'network.cidrBlock: "10.0.0.0/8" has prefix /8; AWS VPCs take /16 to /24 here, e.g. 10.0.0.0/16',
+    ]);
+  });
+
   it('an unknown NAT mode is refused', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_NAT_MODE: 'double' }, ROOT))).toEqual([
-      'network.natMode: "double" is not a NAT mode; use one of none, single, per-az',
+      'CDKTF_NAT_MODE: "double" is not a NAT mode; use one of none, single, per-az',
     ]);
   });
 
@@ -138,12 +152,9 @@ describe('validation', () => {
     ]);
   });
 
-  it.each([
-    ['45', '45'],
-    ['ninety', '"ninety"'],
-  ])('a flow-log retention of %s days is refused with the accepted values', (value, shown) => {
+  it.each(['45', 'ninety'])('a flow-log retention of %s days is refused, naming CDKTF_FLOW_LOG_DAYS and the accepted values', (value) => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_FLOW_LOG_DAYS: value }, ROOT))).toEqual([
-      `network.flowLogRetentionDays: ${shown} is not a CloudWatch retention period; use 0 (no flow logs) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653`,
+      `CDKTF_FLOW_LOG_DAYS: "${value}" is not a CloudWatch retention period; use 0 (no flow logs) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653`,
     ]);
   });
 

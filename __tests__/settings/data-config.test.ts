@@ -24,7 +24,7 @@ describe('data settings', () => {
 
   test('rejects a threshold that is not a whole number', () => {
     expect(configProblems(() => loadConfig({ CDKTF_SEED_BATCH_THRESHOLD: 'lots' }, ROOT))).toEqual([
-      'data.batchSeedingThresholdRows: NaN is not a whole number of rows; set CDKTF_SEED_BATCH_THRESHOLD to e.g. 1000',
+      'CDKTF_SEED_BATCH_THRESHOLD: "lots" is not a whole number; use digits, e.g. 1000',
     ]);
   });
 

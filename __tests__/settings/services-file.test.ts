@@ -96,6 +96,20 @@ describe('a services file with mistakes', () => {
     expect(fileProblems({ services })).toContainEqual(expect.stringMatching(new RegExp(`services\\.json: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)));
   });
 
+  it('reports the problems of two services at once: a port given as text in one, a call to a missing service in the other', () => {
+    expect(fileProblems({ services: [{ ...ORDER, containerPort: 'http' }, { ...ORDER, name: 'web', external: { port: 8080 }, consumes: ['nowhere'] }] })).toEqual([
+      expect.stringMatching(/services\.json: services\[0\]\.containerPort: "http" is not a number; give one like 8080$/),
+      expect.stringMatching(/services\.json: services\[1\]\.consumes\[0\]: "nowhere" is not a service here; use one of order$/),
+    ]);
+  });
+
+  it('reports a port out of range in one service and a call to a missing service in another at once', () => {
+    expect(fileProblems({ services: [{ ...ORDER, containerPort: 70000 }, { ...ORDER, name: 'web', external: { port: 8080 }, consumes: ['nowhere'] }] })).toEqual([
+      expect.stringMatching(/services\.json: services\[0\]\.containerPort: port 70000 is not a TCP port/),
+      expect.stringMatching(/services\.json: services\[1\]\.consumes\[0\]: "nowhere" is not a service here/),
+    ]);
+  });
+
   it('invalid JSON names the file and the line', () => {
     expect(fileProblems('{\n  "services": [\n    { "name": "order", }\n  ]\n}')).toEqual([expect.stringMatching(/services\.json: not valid JSON at line 3 .*; fix the syntax/)]);
   });

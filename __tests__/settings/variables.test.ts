@@ -39,7 +39,7 @@ describe('reading variables', () => {
   it('a name outside the registry is refused by the compiler and, at run time, with the fix', () => {
     const reader = variableReader(VARIABLES, { CDKTF_NOT_A_SETTING: 'x' }, 'dev');
     // @ts-expect-error: the reader takes registered names only (typecheck fails if it accepted this one).
-    expect(() => reader.text('CDKTF_NOT_A_SETTING')).toThrow('CDKTF_NOT_A_SETTING is not a registered variable; add it to VARIABLES in stacks/settings/variables.ts');
+    expect(() => reader.text('CDKTF_NOT_A_SETTING')).toThrow('CDKTF_NOT_A_SETTING is not a registered variable; add it to the variables of its settings group (stacks/settings/*.ts)');
   });
 
   it('a variable bound to some environments reads as unset in the others', () => {

@@ -196,7 +196,7 @@ describe('WordPress variables that fail at once, naming the variable, the value 
     [{ CDKTF_WORDPRESS: 'yes' }, 'CDKTF_WORDPRESS: "yes" is not a boolean; use true or false'],
     [{ CDKTF_WORDPRESS_IMAGES: 'docker' }, 'CDKTF_WORDPRESS_IMAGES: "docker" is not an image mode; use build'],
     [{ CDKTF_WORDPRESS_DB_MIN_ACU: 'half' }, 'CDKTF_WORDPRESS_DB_MIN_ACU: "half" is not a number; use digits, e.g. 0.5'],
-    [{ CDKTF_WORDPRESS_TASK_CPU: '1 vCPU' }, 'CDKTF_WORDPRESS_TASK_CPU: "1 vCPU" is not a number; use digits, e.g. 2'],
+    [{ CDKTF_WORDPRESS_TASK_CPU: '1 vCPU' }, 'CDKTF_WORDPRESS_TASK_CPU: "1 vCPU" is not a Fargate CPU size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384'],
     [{ CDKTF_WORDPRESS_PHP_IMAGE: 'ghcr.io/acme/wp-php:1' }, 'CDKTF_WORDPRESS_PHP_IMAGE: names a published image, but the images are built (the default of dev); set CDKTF_WORDPRESS_IMAGES=registry'],
     [{ CDKTF_WORDPRESS_AUTOSCALING: 'false', CDKTF_WORDPRESS_MAX_TASKS: '4' }, 'CDKTF_WORDPRESS_AUTOSCALING: false turns scaling off, but CDKTF_WORDPRESS_MIN_TASKS or CDKTF_WORDPRESS_MAX_TASKS sets a bound'],
   ])('%j', (vars, message) => {
@@ -213,7 +213,7 @@ describe('WordPress settings that fail validation', () => {
     [{ CDKTF_WORDPRESS_DESIRED_COUNT: '5' }, 'wordpress.desiredCount 5 is outside scaling 1..3; pick a count inside it (set by CDKTF_WORDPRESS_DESIRED_COUNT)'],
     [{ CDKTF_WORDPRESS_MIN_TASKS: '4', CDKTF_WORDPRESS_MAX_TASKS: '2' }, 'wordpress.scaling.maxTasks 2 is below minTasks 4 (or 1); raise maxTasks (set by CDKTF_WORDPRESS_MAX_TASKS)'],
     [{ CDKTF_WORDPRESS_CERTIFICATE_ARN: 'my-cert' }, 'wordpress.certificateArn: certificate ARN "my-cert" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id> (set by CDKTF_WORDPRESS_CERTIFICATE_ARN)'],
-    [{ CDKTF_WORDPRESS_TASK_SUBNETS: 'isolated' }, 'wordpress.subnets "isolated" is unknown; use private or public (set by CDKTF_WORDPRESS_TASK_SUBNETS)'],
+    [{ CDKTF_WORDPRESS_TASK_SUBNETS: 'isolated' }, 'CDKTF_WORDPRESS_TASK_SUBNETS: "isolated" is not a kind of subnet; use one of private, public'],
   ])('%j', (vars, message) => {
     expect(configProblems(() => load(vars))).toContain(message);
   });

@@ -94,8 +94,11 @@ export const NETWORK_VARIABLES = {
     description: 'days to keep VPC flow logs in CloudWatch Logs; 0 records none',
     values: `0, or a CloudWatch retention period (${LOG_RETENTION_DAYS.slice(0, 12).join(', ')}, ...)`,
     parse: text
-      .integer(90)
-      .refine((days) => days === 0 || isLogRetentionDays(days), { error: `is not a CloudWatch retention period; use 0 (no flow logs) or one of ${LOG_RETENTION_DAYS.join(', ')}` }),
+      .any()
+      .refine((v) => /^\d+$/.test(v) && (Number(v) === 0 || isLogRetentionDays(Number(v))), {
+        error: `is not a CloudWatch retention period; use 0 (no flow logs) or one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .transform(Number),
     apply: (o, flowLogRetentionDays) => ({ ...o, flowLogRetentionDays }),
     defaultIn: (d) => value(d.flowLogRetentionDays),
   }),

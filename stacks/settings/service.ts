@@ -5,11 +5,12 @@
  * The services file (services-file.ts) reads the same fields from JSON.
  */
 import * as path from 'node:path';
-import { CapacityProviderShare, CPU_ARCHITECTURES, CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
+import { CAPACITY_PROVIDERS, CapacityProviderShare, CPU_ARCHITECTURES, CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
 import { DEFAULT_SERVICE_NAME, privateZoneName, serviceUrlVariable } from '../lib/naming';
 import type { EnvironmentName } from './environments';
 import type { NatMode as NetworkNatMode } from './network';
-import { GroupVariables, ignored, SettingsContext, text, unset, value, variable } from './spec';
+import { z } from 'zod';
+import { GroupVariables, ignored, json, SettingsContext, text, unset, value, variable } from './spec';
 import { keepImagesProblem } from '../lib/image-rules';
 import { dnsNameProblem } from '../lib/dns-rules';
 import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
@@ -376,6 +377,59 @@ export function serviceLikeProblems(settings: ServiceLikeSettings, logRetentionD
   if (healthPath) problems.push(`healthCheck.path: ${healthPath}`);
   return problems;
 }
+
+/** One service of a services file; every field but name, image and containerPort defaults to the environment's. */
+export const SERVICE_ENTRY_SCHEMA = json.object(
+  {
+    name: json.string('orders').describe('1-20 lower-case letters, digits or hyphens: `<project>-<env>-<name>` names its resources, `<NAME>_URL` its consumers'),
+    image: json.string('registry:public.ecr.aws/nginx/nginx:stable')
+      .regex(/^(build|build:.+|registry:.+)$/, {
+        error: (issue) => `${json.describe(issue.input)} is not an image source; use build, build:<directory> or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable`,
+      })
+      .describe('build (service/), build:<directory> (relative to the project) or registry:<image>'),
+    catalog: json.boolean().optional().describe('runs the catalog API of service/ (table variables and read access); default: true for the image build of service/'),
+    containerPort: json.number(8080).describe('the port the container listens on'),
+    external: json.object({ port: json.number(80), certificateArn: json.string('arn:aws:acm:eu-west-1:123456789012:certificate/<id>').optional() }, 'served by the internet-facing load balancer on this port; with a certificate, HTTPS').optional(),
+    internal: json.object({ port: json.number(80) }, 'served by the internal load balancer on this port, named internal.<zone>').optional(),
+    desiredCount: json.number(2).optional().describe('tasks at the first deployment, or always without scaling'),
+    scaling: json.object(
+      {
+        minTasks: json.number(1),
+        maxTasks: json.number(4),
+        cpuPercent: json.number(DEFAULT_SCALING.cpuPercent).default(DEFAULT_SCALING.cpuPercent),
+        memoryPercent: json.number(DEFAULT_SCALING.memoryPercent).default(DEFAULT_SCALING.memoryPercent),
+        requestsPerTarget: json.number(1000).optional(),
+      },
+      'target tracking on CPU, memory and (optionally) requests per target; unset: a fixed desiredCount',
+    ).optional(),
+    consumes: json.list(json.string('product'), '["product"]').optional().describe('internal services this one calls: it may reach their ports and gets <NAME>_URL'),
+    environment: json.stringMap('debug').optional().describe('plain variables; they win over the catalog API own'),
+    secrets: json.stringMap('arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbCdEf').optional().describe('variable name to Secrets Manager or SSM ARN'),
+    cpu: json.number(256).optional().describe('task CPU units; with memoryMiB one of Fargate task sizes'),
+    memoryMiB: json.number(512).optional().describe('task memory in MiB'),
+    cpuArchitecture: json.oneOf(CPU_ARCHITECTURES).optional().describe('task CPU architecture (and image platform)'),
+    healthCheck: json.object({ path: json.string('/health').optional(), codes: json.string('200,302').optional() }, 'what the load balancer health check asks for').optional(),
+    spot: json.boolean().optional().describe('all tasks on FARGATE_SPOT; not with capacityProviderStrategy'),
+    capacityProviderStrategy: json.list(
+      json.object({ provider: json.oneOf(CAPACITY_PROVIDERS), base: json.number(1).optional(), weight: json.number(1) }, 'one capacity provider share'),
+      '[{ "provider": "FARGATE", "weight": 1 }]',
+    )
+      .optional()
+      .describe('capacity provider shares'),
+    enableExecuteCommand: json.boolean().optional().describe('ECS Exec; also makes the root filesystem writable unless readonlyRootFilesystem says otherwise'),
+    subnets: json.oneOf(['private', 'public']).optional().describe('private, or public with a public IP (for VPCs without NAT)'),
+    user: json.string('1000').optional().describe('uid[:gid] the container runs as'),
+    readonlyRootFilesystem: json.boolean().optional(),
+    writablePaths: json.list(json.string('/tmp'), '["/tmp"]').optional().describe('directories that stay writable on a read-only root'),
+    minHealthyPercent: json.number(100).optional(),
+    maxPercent: json.number(200).optional(),
+    healthCheckGracePeriodSeconds: json.number(60).optional(),
+  },
+  'one Fargate service',
+);
+
+/** One service as a services file gives it. */
+export type ServiceEntry = z.infer<typeof SERVICE_ENTRY_SCHEMA>;
 
 /** Applies overrides to the stack settings: a given list replaces the default one, else the default service is overridden. */
 export function mergeServiceStackSettings(defaults: ServiceStackSettings, overrides: ServiceStackOverrides = {}): ServiceStackSettings {

@@ -7,97 +7,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { CAPACITY_PROVIDERS, CPU_ARCHITECTURES } from '../lib/fargate-rules';
-import { DEFAULT_SCALING, mergeService, parseImageSetting, ServiceSettings, ServiceStackSettings, validateServiceStackSettings, type ServiceValidationContext } from './service';
-
-const describe = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
-/** The message of a missing field, or of a value of the wrong type. */
-const typeError = (expected: string, example: string) => (issue: { input?: unknown; path?: PropertyKey[] }) =>
-  issue.input === undefined ? `missing; give it, e.g. ${example}` : `${describe(issue.input)} is not ${expected}`;
-
-const str = (example: string) => z.string({ error: typeError(`a string; give one like "${example}"`, `"${example}"`) });
-const num = (example: number) => z.number({ error: typeError(`a number; give one like ${example}`, String(example)) });
-const bool = () => z.boolean({ error: typeError('true or false', 'true') });
-const oneOf = <C extends string>(choices: readonly [C, ...C[]]) =>
-  z.enum(choices, { error: (issue) => (issue.input === undefined ? `missing; give one of ${choices.join(', ')}` : `${describe(issue.input)} is not one of ${choices.join(', ')}`) });
-const list = <T extends z.ZodType>(item: T, example: string) => z.array(item, { error: typeError(`a list; give one like ${example}`, example) });
-const stringMap = (example: string) =>
-  z.record(z.string(), str(example), { error: typeError(`an object of names to strings; give one like { "NAME": "${example}" }`, `{ "NAME": "${example}" }`) });
-/** An object that refuses fields it does not know, naming the ones it does. */
-function object<S extends z.ZodRawShape>(shape: S, description: string) {
-  const fields = Object.keys(shape).join(', ');
-  return z
-    .strictObject(shape, {
-      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field; use one of ${fields}` : `${describe(issue.input)} is not an object; give { ... }`),
-    })
-    .describe(description);
-}
-
-/** One service of a services file; every field but name, image and containerPort defaults to the environment's. */
-export const SERVICE_ENTRY_SCHEMA = object(
-  {
-    name: str('orders').describe('1-20 lower-case letters, digits or hyphens: `<project>-<env>-<name>` names its resources, `<NAME>_URL` its consumers'),
-    image: str('registry:public.ecr.aws/nginx/nginx:stable')
-      .refine((v) => /^(build|build:.+|registry:.+)$/.test(v), {
-        error: (issue) => `${describe(issue.input)} is not an image source; use build, build:<directory> or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable`,
-      })
-      .describe('build (service/), build:<directory> (relative to the project) or registry:<image>'),
-    catalog: bool().optional().describe('runs the catalog API of service/ (table variables and read access); default: true for the image build of service/'),
-    containerPort: num(8080).describe('the port the container listens on'),
-    external: object({ port: num(80), certificateArn: str('arn:aws:acm:eu-west-1:123456789012:certificate/<id>').optional() }, 'served by the internet-facing load balancer on this port; with a certificate, HTTPS').optional(),
-    internal: object({ port: num(80) }, 'served by the internal load balancer on this port, named internal.<zone>').optional(),
-    desiredCount: num(2).optional().describe('tasks at the first deployment, or always without scaling'),
-    scaling: object(
-      {
-        minTasks: num(1),
-        maxTasks: num(4),
-        cpuPercent: num(DEFAULT_SCALING.cpuPercent).default(DEFAULT_SCALING.cpuPercent),
-        memoryPercent: num(DEFAULT_SCALING.memoryPercent).default(DEFAULT_SCALING.memoryPercent),
-        requestsPerTarget: num(1000).optional(),
-      },
-      'target tracking on CPU, memory and (optionally) requests per target; unset: a fixed desiredCount',
-    ).optional(),
-    consumes: list(str('product'), '["product"]').optional().describe('internal services this one calls: it may reach their ports and gets <NAME>_URL'),
-    environment: stringMap('debug').optional().describe('plain variables; they win over the catalog API own'),
-    secrets: stringMap('arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbCdEf').optional().describe('variable name to Secrets Manager or SSM ARN'),
-    cpu: num(256).optional().describe('task CPU units; with memoryMiB one of Fargate task sizes'),
-    memoryMiB: num(512).optional().describe('task memory in MiB'),
-    cpuArchitecture: oneOf(CPU_ARCHITECTURES).optional().describe('task CPU architecture (and image platform)'),
-    healthCheck: object({ path: str('/health').optional(), codes: str('200,302').optional() }, 'what the load balancer health check asks for').optional(),
-    spot: bool().optional().describe('all tasks on FARGATE_SPOT; not with capacityProviderStrategy'),
-    capacityProviderStrategy: list(
-      object({ provider: oneOf(CAPACITY_PROVIDERS), base: num(1).optional(), weight: num(1) }, 'one capacity provider share'),
-      '[{ "provider": "FARGATE", "weight": 1 }]',
-    )
-      .optional()
-      .describe('capacity provider shares'),
-    enableExecuteCommand: bool().optional().describe('ECS Exec; also makes the root filesystem writable unless readonlyRootFilesystem says otherwise'),
-    subnets: oneOf(['private', 'public']).optional().describe('private, or public with a public IP (for VPCs without NAT)'),
-    user: str('1000').optional().describe('uid[:gid] the container runs as'),
-    readonlyRootFilesystem: bool().optional(),
-    writablePaths: list(str('/tmp'), '["/tmp"]').optional().describe('directories that stay writable on a read-only root'),
-    minHealthyPercent: num(100).optional(),
-    maxPercent: num(200).optional(),
-    healthCheckGracePeriodSeconds: num(60).optional(),
-  },
-  'one Fargate service',
-);
-type ServiceEntry = z.infer<typeof SERVICE_ENTRY_SCHEMA>;
+import { mergeService, parseImageSetting, SERVICE_ENTRY_SCHEMA, ServiceSettings, ServiceStackSettings, validateServiceStackSettings, type ServiceEntry, type ServiceValidationContext } from './service';
+import { json } from './spec';
 
 /** The whole file. */
 export const SERVICES_FILE_SCHEMA = z
   .strictObject(
     {
       $schema: z.string().optional().describe('the JSON Schema of this file, for editors'),
-      services: list(SERVICE_ENTRY_SCHEMA, '{ "services": [ { "name": ..., "image": ..., "containerPort": ... } ] }').describe('the services; they replace the default service'),
+      services: json.list(SERVICE_ENTRY_SCHEMA, '{ "services": [ { "name": ..., "image": ..., "containerPort": ... } ] }').describe('the services; they replace the default service'),
     },
-    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field; use services' : `${describe(issue.input)} is not an object; give { ... }`) },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field; use one of services' : `${json.describe(issue.input)} is not an object; give { ... }`) },
   )
   .describe('Services of the service stack (CDKTF_SERVICES_FILE)');
 
 /** The JSON Schema of a services file (docs/services.schema.json is generated from it). */
 export function servicesFileJsonSchema(): Record<string, unknown> {
-  return { $id: 'https://example.invalid/cdktf-fargate/services.schema.json', ...z.toJSONSchema(SERVICES_FILE_SCHEMA, { io: 'input' }) };
+  return z.toJSONSchema(SERVICES_FILE_SCHEMA, { io: 'input' }) as Record<string, unknown>;
 }
 
 /** `services[1].containerPort`: a zod issue path as a JSON path. */
@@ -110,13 +36,19 @@ function jsonPath(segments: readonly PropertyKey[]): string {
 function problemsOf(error: z.ZodError, source: string, prefix: readonly PropertyKey[] = []): string[] {
   return error.issues.flatMap((issue) => {
     const at = [...prefix, ...issue.path];
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${source}: ${jsonPath([...at, key])}: ${issue.message}`);
-    return [`${source}: ${jsonPath(at)}: ${issue.message}`];
+    // Fields the top level does not know are named from the document's root, `$.<field>`.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${source}: ${at.length === 0 ? `$.${key}` : jsonPath([...at, key])}: ${issue.message}`);
+    const key = at[at.length - 1];
+    // A missing field's example shows it as it would be written: `"minTasks": 1`.
+    const message = typeof key === 'string' ? issue.message.replace(/^missing; give it, e\.g\. /, `missing; give it, e.g. "${key}": `) : issue.message;
+    return [`${source}: ${jsonPath(at)}: ${message}`];
   });
 }
 
 /** The settings of one parsed entry: `base`'s sizing, placement and hardening, and what the entry says. */
 function serviceOf(entry: ServiceEntry, base: ServiceSettings, root: string): ServiceSettings {
+  // The fields that are not service settings of the same name and shape.
+  const { name: _name, image: _image, catalog: _catalog, containerPort: _port, healthCheck: _health, user: _user, writablePaths: _writable, readonlyRootFilesystem: _readonly, scaling, capacityProviderStrategy: _strategy, ...plain } = entry;
   const image = parseImageSetting(entry.image, root) as NonNullable<ReturnType<typeof parseImageSetting>>;
   const catalog = entry.catalog ?? (image.kind === 'build' && image.contextDirectory === path.join(root, 'service'));
   const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -139,25 +71,8 @@ function serviceOf(entry: ServiceEntry, base: ServiceSettings, root: string): Se
       healthCheck: { path: catalog ? base.healthCheck.path : '/', codes: base.healthCheck.codes },
     },
     {
-      ...defined({
-        desiredCount: entry.desiredCount,
-        consumes: entry.consumes,
-        environment: entry.environment,
-        secrets: entry.secrets,
-        cpu: entry.cpu,
-        memoryMiB: entry.memoryMiB,
-        cpuArchitecture: entry.cpuArchitecture,
-        subnets: entry.subnets,
-        minHealthyPercent: entry.minHealthyPercent,
-        maxPercent: entry.maxPercent,
-        healthCheckGracePeriodSeconds: entry.healthCheckGracePeriodSeconds,
-        external: entry.external,
-        internal: entry.internal,
-        scaling: entry.scaling && defined(entry.scaling),
-        capacityProviderStrategy: strategy,
-        spot: entry.spot,
-        enableExecuteCommand: entry.enableExecuteCommand,
-      }),
+      // Every other field of the entry is a service setting of the same name.
+      ...defined({ ...plain, scaling: scaling && defined(scaling), capacityProviderStrategy: strategy }),
       healthCheck: defined(entry.healthCheck ?? {}),
       // ECS Exec needs a writable root, so turning it on turns the read-only root off unless the file says otherwise.
       container: defined({

@@ -136,3 +136,31 @@ export function variableProblem(name: string, raw: string, error: z.ZodError): s
 export function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** How a value of a settings file is shown in a problem. */
+const describe = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+/** The message of a missing field, or of a value of the wrong type. */
+const typeError = (expected: string, example: string) => (issue: { input?: unknown; path?: PropertyKey[] }) =>
+  issue.input === undefined ? `missing; give it, e.g. ${example}` : `${describe(issue.input)} is not ${expected}`;
+
+const string = (example: string) => z.string({ error: typeError(`a string; give one like "${example}"`, `"${example}"`) });
+const number = (example: number) => z.number({ error: typeError(`a number; give one like ${example}`, String(example)) });
+const boolean = () => z.boolean({ error: typeError('true or false', 'true') });
+const oneOf = <C extends string>(choices: readonly [C, ...C[]]) =>
+  z.enum(choices, { error: (issue) => (issue.input === undefined ? `missing; give one of ${choices.join(', ')}` : `${describe(issue.input)} is not one of ${choices.join(', ')}`) });
+const list = <T extends z.ZodType>(item: T, example: string) => z.array(item, { error: typeError(`a list; give one like ${example}`, example) });
+const stringMap = (example: string) =>
+  z.record(z.string(), string(example), { error: typeError(`an object of names to strings; give one like { "NAME": "${example}" }`, `{ "NAME": "${example}" }`) });
+/** An object that refuses fields it does not know, naming the ones it does. */
+function strictObject<S extends z.ZodRawShape>(shape: S, description: string) {
+  const fields = Object.keys(shape).join(', ');
+  return z
+    .strictObject(shape, {
+      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field; use one of ${fields}` : `${describe(issue.input)} is not an object; give { ... }`),
+    })
+    .describe(description);
+}
+
+
+/** Typed readers of a settings file's JSON fields: each names, in its problem, the bad value and an example. */
+export const json = { describe, string, number, boolean, oneOf, list, stringMap, object: strictObject };

@@ -452,7 +452,7 @@ export const WORDPRESS_VARIABLES = {
     group: 'wordpress',
     description: 'days of Aurora automated backups',
     values: '1 to 35',
-    parse: text.integer(7, 1),
+    parse: text.integer(7),
     apply: (o, backupRetentionDays) => ({ ...o, database: { ...o.database, backupRetentionDays } }),
     defaultIn: (d) => value(d.database.backupRetentionDays),
   }),

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TfDocument, type TfJson } from '../stacks/lib/tf-json';
 import { environmentDefaults } from '../stacks/settings/config';
 import { init, requireTerraform } from '../scripts/lib/terraform';
 import { generateSeedData } from './generate-data';
@@ -30,8 +31,8 @@ export function seedingThreshold(mode: SeedingModeName, rows: number, configured
 }
 
 /** Number of Terraform resources (not data sources) in a synthesized stack. */
-export function countResources(stackJson: { resource?: Record<string, Record<string, unknown>> }): number {
-  return Object.values(stackJson.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+export function countResources(stackJson: TfJson): number {
+  return new TfDocument(stackJson).resources().length;
 }
 
 /** Runs the data-scale section; `plan` adds the terraform plans of `options.planRows`. */

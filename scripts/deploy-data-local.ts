@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
+import { literal, TfDocument, type TfJson } from '../stacks/lib/tf-json';
 import { loadConfig } from '../stacks/settings/config';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
@@ -40,13 +41,13 @@ export interface DataDeployment {
 }
 
 /** The physical names of the DynamoDB tables in a synthesized stack (`cdk.tf.json`). */
-export function tableNames(stack: unknown): string[] {
-  const tables = (stack as { resource?: { aws_dynamodb_table?: Record<string, { name?: unknown }> } }).resource?.aws_dynamodb_table ?? {};
-  return Object.entries(tables).map(([id, table]) => {
-    if (typeof table.name !== 'string' || table.name.includes('${')) {
-      throw new Error(`cdk.tf.json aws_dynamodb_table.${id}.name: ${JSON.stringify(table.name)} is not a literal table name; the local environment names its tables literally`);
+export function tableNames(stack: TfJson): string[] {
+  return new TfDocument(stack).resources('aws_dynamodb_table').map((table) => {
+    const name = table.props.name;
+    if (typeof name !== 'string' || name.includes('${')) {
+      throw new Error(`cdk.tf.json ${table.address}.name: ${JSON.stringify(name)} is not a literal table name; the local environment names its tables literally`);
     }
-    return table.name;
+    return name;
   });
 }
 
@@ -93,10 +94,8 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   }
   if (!result.ok) throw new StepFailure(result.reason ?? `cdktf ${args.join(' ')} failed with exit code ${result.code}`, log);
 
-  const stack = JSON.parse(fs.readFileSync(path.join(options.cwd, 'cdktf.out', 'stacks', 'data', 'cdk.tf.json'), 'utf8')) as {
-    provider?: { aws?: { region?: string }[] };
-  };
-  const tables = await countItems(options.endpoint, stack.provider?.aws?.[0]?.region ?? 'us-east-1', tableNames(stack));
+  const stack = JSON.parse(fs.readFileSync(path.join(options.cwd, 'cdktf.out', 'stacks', 'data', 'cdk.tf.json'), 'utf8')) as TfJson;
+  const tables = await countItems(options.endpoint, literal(stack.provider?.aws?.[0]?.region) ?? 'us-east-1', tableNames(stack));
   return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms: result.ms, logFile: log };
 }
 

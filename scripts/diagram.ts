@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { instance } from '@viz-js/viz';
+import { asTfJson, isRecord, type TfJson } from '../stacks/lib/tf-json';
 import { toDot, withFontFallback } from './lib/diagram-dot';
-import { buildModel, type DiagramModel } from './lib/diagram-model';
-import { asStackJson, compare, isRecord, type StackJson } from './lib/tf-json';
+import { buildModel, compare, type DiagramModel } from './lib/diagram-model';
 import { runAsScript } from './run-as-script';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -97,7 +97,7 @@ function shown(file: string): string {
 }
 
 /** Reads and checks every stack of a synthesized app (a cdktf.out directory), keyed by stack id. */
-export function readStacks(dir: string): Record<string, StackJson> {
+export function readStacks(dir: string): Record<string, TfJson> {
   const files = stackFiles(dir);
   const ids = Object.keys(files).sort(compare);
   if (ids.length === 0) {
@@ -113,7 +113,7 @@ export function readStacks(dir: string): Record<string, StackJson> {
       } catch (error) {
         throw new Error(`${shown(file)}: not valid JSON (${error instanceof Error ? error.message : String(error)}); re-synthesize the app (npx cdktf synth)`);
       }
-      return [id, asStackJson(parsed, shown(file))];
+      return [id, asTfJson(parsed, shown(file), 're-synthesize the app (npx cdktf synth) or point --input at a cdktf.out directory')];
     }),
   );
 }

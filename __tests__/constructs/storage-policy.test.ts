@@ -5,7 +5,8 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AuroraServerless } from '../../stacks/constructs/aurora-serverless';
 import { EfsFileSystem, subnetsInZones } from '../../stacks/constructs/efs-file-system';
 import { policyDocument } from '../../stacks/lib/iam';
-import { checkPolicy, type TfJson } from '../../stacks/policy/engine';
+import type { TfJson } from '../../stacks/lib/tf-json';
+import { checkPolicy } from '../../stacks/policy/engine';
 
 /** Synthesizes both constructs, a role policy granting through them, and (optionally) a task definition with the EFS volume. */
 function synthStorage(disposable: boolean, withTask = false): TfJson {

@@ -1,5 +1,6 @@
 /** Edge cases of the EFS and RDS rules; the one-fixture-each cases run in rules.test.ts. */
-import { checkPolicy, type PolicyContext, type TfJson } from '../../stacks/policy/engine';
+import type { TfJson } from '../../stacks/lib/tf-json';
+import { checkPolicy, type PolicyContext } from '../../stacks/policy/engine';
 import { RULES } from '../../stacks/policy/rules';
 import { deniesInsecureTransport } from '../../stacks/policy/rules/efs';
 import { auroraStack, efsStack, efsTask, tlsOnlyPolicy } from '../support/policy-cases-storage';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkPolicy, type PolicyContext, type TfJson } from '../../stacks/policy/engine';
+import type { TfJson } from '../../stacks/lib/tf-json';
+import { checkPolicy, type PolicyContext } from '../../stacks/policy/engine';
 import { looksSecret, RULES } from '../../stacks/policy/rules';
 import { STORAGE_CASES } from '../support/policy-cases-storage';
 

@@ -1,7 +1,8 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { checkPolicy, type TfJson } from '../../stacks/policy/engine';
+import type { TfJson } from '../../stacks/lib/tf-json';
+import { checkPolicy } from '../../stacks/policy/engine';
 import { formatReport } from '../../stacks/policy/report';
 import { suppressPolicy } from '../../stacks/policy/suppress';
 

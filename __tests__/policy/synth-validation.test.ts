@@ -4,7 +4,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { BaseStack, BaseStackProps } from '../../stacks/base-stack';
 import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { checkPolicy, policyInput, type TfJson } from '../../stacks/policy/engine';
+import type { TfJson } from '../../stacks/lib/tf-json';
+import { checkPolicy, policyInput } from '../../stacks/policy/engine';
 import { suppressPolicy } from '../../stacks/policy/suppress';
 
 /** A stack with one subnet that maps public IPs on launch (VPC001). */

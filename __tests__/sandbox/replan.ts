@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { terraform } from '../../scripts/lib/terraform';
+import { recordedPath, type TfJson } from '../../stacks/lib/tf-json';
 
 /** One planned change of `terraform show -json`, reduced to what a drift entry states. */
 export interface Drift {
@@ -43,10 +44,10 @@ function same(a: unknown, b: unknown): boolean {
  * top-level attributes that differ: known values that differ, and the paths that force a
  * replacement. Values only known after apply are left out (a replacement makes every computed one unknown).
  */
-export function driftsOf(plan: PlanJson, synthesized: { resource?: Record<string, Record<string, Record<string, unknown>>> }): Drift[] {
+export function driftsOf(plan: PlanJson, synthesized: TfJson): Drift[] {
   const pathOf = (type: string, name: string): string => {
-    const meta = (synthesized.resource?.[type]?.[name]?.['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
-    return meta?.path ? meta.path.split('/').slice(1).join('/') : `${type}.${name}`;
+    const props = synthesized.resource?.[type]?.[name];
+    return (props && recordedPath(props)) ?? `${type}.${name}`;
   };
   return (plan.resource_changes ?? [])
     .filter((rc) => !(rc.change.actions.length === 1 && rc.change.actions[0] === 'no-op'))
@@ -66,6 +67,6 @@ export function driftsOf(plan: PlanJson, synthesized: { resource?: Record<string
 export function replan(dir: string): Drift[] {
   terraform(dir, ['plan', '-input=false', '-no-color', '-lock=false', '-out=replan.tfplan']);
   const plan = JSON.parse(terraform(dir, ['show', '-json', 'replan.tfplan']).stdout) as PlanJson;
-  const synthesized = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+  const synthesized = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as TfJson;
   return driftsOf(plan, synthesized);
 }

@@ -9,6 +9,7 @@ import { startMoto, type Moto } from '../../scripts/moto';
 import { SANDBOX_STACKS, sandboxConfig, stateResourceCount, type SandboxContext, type SandboxStack, type StepResult } from '../../scripts/sandbox';
 import { freePort } from '../support/moto-server';
 import { terraform } from '../../scripts/lib/terraform';
+import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 
 /** One suite's moto server and the sandbox context that works in its own directory. */
 export interface SandboxSuite {
@@ -52,8 +53,8 @@ export function stateResources(context: SandboxContext, stack: SandboxStack): St
 /** `[stack, "<n> added, 0 changed, 0 destroyed"]` for every sandbox stack, n counted in its synthesized JSON. */
 export function expectedFirstApply(context: SandboxContext): [string, string][] {
   return SANDBOX_STACKS.map((stack) => {
-    const json = JSON.parse(fs.readFileSync(path.join(context.outDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
-    const count = Object.values(json.resource ?? {}).reduce((sum, byId) => sum + Object.keys(byId).length, 0);
+    const json = JSON.parse(fs.readFileSync(path.join(context.outDir, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as TfJson;
+    const count = new TfDocument(json).resources().length;
     return [stack, `${count} added, 0 changed, 0 destroyed`];
   });
 }

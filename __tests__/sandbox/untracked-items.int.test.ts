@@ -14,6 +14,7 @@ import { CdktfError, prepareRetry, retryOnEmulatorGap, type SandboxContext } fro
 import { writeLocalDataStack } from '../support/local-data-stack';
 import { startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
+import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 
 jest.setTimeout(300_000);
 
@@ -49,14 +50,13 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'untracked-items-'));
   dir = path.join(work, 'data');
   writeLocalDataStack({ endpoint: moto.endpoint, dataDir: DATA_DIR, stateDir: path.join(work, 'state'), outDir: dir });
-  const synthesized = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as {
-    provider: { aws: { region: string }[] };
-    resource: { aws_dynamodb_table: Record<string, { name: string }> };
-  };
-  region = synthesized.provider.aws[0].region;
-  const [id, table] = Object.entries(synthesized.resource.aws_dynamodb_table).find(([, t]) => /bookmark/i.test(t.name)) ?? [];
-  if (!id || !table) throw new Error('the synthesized data stack has no Bookmark table');
-  [bookmarkAddress, bookmarkTable] = [`aws_dynamodb_table.${id}`, table.name];
+  const synthesized = new TfDocument(JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as TfJson);
+  const synthesizedRegion = synthesized.json.provider?.aws?.[0]?.region;
+  if (typeof synthesizedRegion !== 'string') throw new Error('the synthesized data stack configures no AWS region');
+  region = synthesizedRegion;
+  const table = synthesized.resources('aws_dynamodb_table').find((t) => /bookmark/i.test(String(t.props.name)));
+  if (!table) throw new Error('the synthesized data stack has no Bookmark table');
+  [bookmarkAddress, bookmarkTable] = [table.address, String(table.props.name)];
   dynamo = new DynamoDBClient({ endpoint: moto.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   init(dir);
 });

@@ -4,7 +4,7 @@
  * through `terraform_remote_state`. Two shapes that the default app does not have yet: three services
  * behind an external and an internal ALB with Route 53 aliases, and a WordPress stack with EFS and Aurora.
  */
-import type { StackJson } from '../../scripts/lib/tf-json';
+import type { TfJson } from '../../stacks/lib/tf-json';
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -32,11 +32,11 @@ export class FixtureStack {
     return name;
   }
 
-  json(): StackJson {
+  json(): TfJson {
     const json: Record<string, unknown> = { resource: this.resource, output: this.output };
     if (Object.keys(this.data).length > 0) json.data = this.data;
     if (Object.keys(this.provider).length > 0) json.provider = this.provider;
-    return json as StackJson;
+    return json as TfJson;
   }
 }
 
@@ -102,7 +102,7 @@ function containerDefinitions(containers: readonly Record<string, unknown>[]): s
  * whose default is a 404), `customer` internal on 8080, `product` internal on 9090; one shared cluster,
  * a private zone with aliases for both ALBs, and a data stack whose table name `order` reads.
  */
-export function threeServiceApp(): Record<string, StackJson> {
+export function threeServiceApp(): Record<string, TfJson> {
   const tags = { Project: 'shop', Environment: 'dev' };
   const net = networkStack(tags);
   const data = new FixtureStack('data', tags);
@@ -212,7 +212,7 @@ export function threeServiceApp(): Record<string, StackJson> {
 }
 
 /** WordPress as a fourth kind of stack: nginx and php-fpm in one task, EFS with an access point, Aurora Serverless v2. */
-export function wordpressApp(): Record<string, StackJson> {
+export function wordpressApp(): Record<string, TfJson> {
   const net = networkStack();
   const wp = new FixtureStack('wordpress');
   const vpcId = crossStack(net.stack, wp, net.vpc, 'id').token;

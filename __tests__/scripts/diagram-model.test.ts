@@ -1,6 +1,5 @@
 /** The architecture model: pure functions over synthesized JSON, checked on fixtures without synthesizing. */
 import { buildModel, type DiagramModel, type DiagramNode } from '../../scripts/lib/diagram-model';
-import { asStackJson, remoteReads, resourceRefs } from '../../scripts/lib/tf-json';
 import { crossStack, FixtureStack, networkStack, ref, threeServiceApp, wordpressApp } from './diagram-fixtures';
 
 /** The nodes of a stack as `title | name`, the way a reader of the picture sees them. */
@@ -14,37 +13,6 @@ function node(model: DiagramModel, stack: string, name: string, title?: string):
   if (found.length !== 1) throw new Error(`expected one node "${name}" in ${stack}, found ${found.length}`);
   return found[0];
 }
-
-describe('references inside Terraform JSON', () => {
-  const known = new Set(['aws_ecr_repository.repo', 'aws_lb.alb']);
-
-  it('finds references inside JSON-encoded strings such as container definitions', () => {
-    // Given a container definition that embeds a token in its image
-    const defs = JSON.stringify([{ image: '${aws_ecr_repository.repo.repository_url}:1' }]);
-    // When its references are read
-    // Then the repository and attribute are found
-    expect(resourceRefs({ container_definitions: defs }, known)).toEqual([{ address: 'aws_ecr_repository.repo', attribute: 'repository_url' }]);
-  });
-
-  it('ignores depends_on, data sources and resources of other stacks', () => {
-    const value = { depends_on: ['aws_lb.alb'], a: '${data.aws_lb.alb.arn}', b: '${aws_lb.other.arn}', c: 'aws_lb.alb.arn without a token' };
-    expect(resourceRefs(value, known)).toEqual([]);
-  });
-
-  it('reads every remote-state output a value uses, once each', () => {
-    const token = (o: string) => `\${data.terraform_remote_state.cross-stack-reference-input-network.outputs.${o}}`;
-    expect(remoteReads({ subnets: [token('a'), token('b')], again: token('a') })).toEqual([
-      { block: 'cross-stack-reference-input-network', output: 'a' },
-      { block: 'cross-stack-reference-input-network', output: 'b' },
-    ]);
-  });
-
-  it('refuses a document of the wrong shape with the file, JSON path and fix', () => {
-    expect(() => asStackJson({ resource: { aws_vpc: [] } }, 'cdktf.out/stacks/network/cdk.tf.json')).toThrow(
-      'cdktf.out/stacks/network/cdk.tf.json: resource.aws_vpc is an array, expected an object of blocks by logical id; re-synthesize the app (npx cdktf synth)',
-    );
-  });
-});
 
 describe('network resources', () => {
   const model = buildModel({ network: networkStack().stack.json() });

@@ -1,6 +1,7 @@
 /** The service stack reads the network and data stacks through outputs and terraform_remote_state. */
 import * as path from 'node:path';
 import { stateKey } from '../../stacks/base-stack';
+import { TfDocument, type RemoteState } from '../../stacks/lib/tf-json';
 import { BackendSettings, buildConfig } from '../../stacks/settings/config';
 import { byPath, SynthJson, synthStacks } from '../support/synth';
 
@@ -16,19 +17,16 @@ function synthApp(backend: BackendSettings): Stacks {
   return synthStacks(config);
 }
 
+const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
+
 /** The remote state blocks of a stack, keyed by the producer stack they read. */
-function remoteStates(json: SynthJson): Record<string, { backend: string; config: Record<string, unknown> }> {
-  const blocks = (json.data?.terraform_remote_state ?? {}) as Record<string, { backend: string; config: Record<string, unknown> }>;
-  return Object.fromEntries(Object.entries(blocks).map(([name, block]) => [name.replace('cross-stack-reference-input-', ''), block]));
+function remoteStates(json: SynthJson): Record<string, RemoteState> {
+  return Object.fromEntries(new TfDocument(json).remoteStates().map((state) => [state.name.replace(REMOTE_STATE_PREFIX, ''), state]));
 }
 
 /** Every `data.terraform_remote_state.<block>.outputs.<output>` that a stack reads. */
 function readOutputs(json: SynthJson): { stack: string; output: string }[] {
-  const text = JSON.stringify(json);
-  return [...text.matchAll(/data\.terraform_remote_state\.cross-stack-reference-input-([a-z]+)\.outputs\.([A-Za-z0-9_-]+)/g)].map((m) => ({
-    stack: m[1],
-    output: m[2],
-  }));
+  return new TfDocument(json).remoteReads().map(({ block, output }) => ({ stack: block.replace(REMOTE_STATE_PREFIX, ''), output }));
 }
 
 describe('remote state follows the backend', () => {

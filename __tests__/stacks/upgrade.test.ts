@@ -9,29 +9,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildConfig } from '../../stacks/settings/config';
 import { ONE_SERVICE_LAYOUT } from '../../stacks/lib/service-moves';
+import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 import { ServiceStack } from '../../stacks/service-stack';
 import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'one-service-layout');
 const ROOT = path.resolve(__dirname, '../..');
 
-interface Synthesized {
-  readonly resource: Record<string, Record<string, Record<string, unknown>>>;
-  readonly moved?: { from: string; to: string }[];
-}
-
-function synthDefault(env: string): Synthesized {
+function synthDefault(env: string): TfJson {
   const config = buildConfig(env, {}, ROOT);
-  return JSON.parse(Testing.synth(new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as Synthesized;
+  return JSON.parse(Testing.synth(new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as TfJson;
 }
 const deployed = (env: string) => fs.readFileSync(path.join(FIXTURES, `${env}.addresses`), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('data.'));
-const addresses = (json: Synthesized) => Object.entries(json.resource).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
-function attributes(json: Synthesized, address: string): Record<string, unknown> {
-  const [type, id] = address.split('.');
-  return json.resource[type][id];
+const addresses = (json: TfJson) => new TfDocument(json).resources().map((r) => r.address);
+function attributes(json: TfJson, address: string): Record<string, unknown> {
+  return new TfDocument(json).element(address)?.props ?? {};
 }
 /** Where an old address lives now: itself, or the target of its moved block. */
-function now(json: Synthesized, old: string): string | undefined {
+function now(json: TfJson, old: string): string | undefined {
   const target = json.moved?.find((m) => m.from === old)?.to ?? old;
   return addresses(json).includes(target) ? target : undefined;
 }

@@ -2,7 +2,8 @@
  * Policy fixtures for the EFS and RDS rules: a compliant document of each kind, and a variation
  * that breaks one rule each. rules.test.ts runs them with the other rules' cases.
  */
-import type { PolicyContext, TfJson } from '../../stacks/policy/engine';
+import type { TfJson } from '../../stacks/lib/tf-json';
+import type { PolicyContext } from '../../stacks/policy/engine';
 
 /** One rule's pair of fixtures, as rules.test.ts runs them. */
 export interface RuleCase {

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 
 /**
  * Removes the backend cache of `stackDir` when it points at a state other than `statePath` (by
@@ -27,6 +28,6 @@ export function forgetOtherBackend(stackDir: string, statePath?: string): string
 function synthesizedStatePath(stackDir: string): string | undefined {
   const file = path.join(stackDir, 'cdk.tf.json');
   if (!fs.existsSync(file)) return undefined;
-  const synthesized = JSON.parse(fs.readFileSync(file, 'utf8')) as { terraform?: { backend?: { local?: { path?: string } } } };
-  return synthesized.terraform?.backend?.local?.path;
+  const backend = new TfDocument(JSON.parse(fs.readFileSync(file, 'utf8')) as TfJson).backend();
+  return backend?.kind === 'local' && typeof backend.config.path === 'string' ? backend.config.path : undefined;
 }

@@ -2,8 +2,7 @@
  * Graphviz DOT source of a {@link DiagramModel}: one cluster per stack, left-to-right flow, cross-stack
  * edges labelled with the outputs they carry. Ordering is stable, so the same app gives the same text.
  */
-import type { CrossStackReference, DiagramModel, DiagramNode, NodeKind, ServiceRoute, StackModel } from './diagram-model';
-import { compare } from './tf-json';
+import { compare, type CrossStackReference, type DiagramModel, type DiagramNode, type NodeKind, type ServiceRoute, type StackModel } from './diagram-model';
 
 /** Options of {@link toDot}. */
 export interface DotOptions {

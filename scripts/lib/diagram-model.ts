@@ -4,18 +4,12 @@
  * resource types and `${...}` references, never from our construct names, so new stacks and services
  * appear without changes here. Pure functions over parsed cdk.tf.json documents.
  */
-import {
-  blocks,
-  compare,
-  isRecord,
-  literal,
-  literalNumber,
-  remoteReads,
-  resourceRefs,
-  stackResources,
-  type StackJson,
-  type TfResource,
-} from './tf-json';
+import { blocks, isRecord, literal, literalNumber, TfDocument, type TfAttributes, type TfElement, type TfJson } from '../../stacks/lib/tf-json';
+
+/** Locale-independent string order, so that output never depends on the machine. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** What a node stands for; decides its shape and colour in the picture. */
 export type NodeKind =
@@ -143,20 +137,18 @@ const KIND_ORDER: readonly NodeKind[] = ['vpc', 'subnets', 'nat', 'zone', 'loadB
 
 const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
 
-/** The resources of one stack with lookups by address, type and referrer. */
+/** The resources of one stack with lookups by type and referrer on top of its document. */
 class StackIndex {
-  readonly byAddress: ReadonlyMap<string, TfResource>;
-  private readonly addresses: ReadonlySet<string>;
-  private readonly referrersOf = new Map<string, TfResource[]>();
+  /** Every resource, sorted by address so that the model does not depend on the order of the JSON. */
+  readonly resources: readonly TfElement[];
+  private readonly referrersOf = new Map<string, TfElement[]>();
 
   constructor(
     readonly id: string,
-    readonly json: StackJson,
-    readonly resources: readonly TfResource[] = stackResources(json),
+    readonly doc: TfDocument,
   ) {
-    this.byAddress = new Map(resources.map((r) => [r.address, r]));
-    this.addresses = new Set(this.byAddress.keys());
-    for (const r of resources) {
+    this.resources = doc.resources().sort((a, b) => compare(a.address, b.address));
+    for (const r of this.resources) {
       for (const ref of this.refs(r.props)) {
         const list = this.referrersOf.get(ref.address) ?? [];
         if (!list.includes(r)) list.push(r);
@@ -165,29 +157,29 @@ class StackIndex {
     }
   }
 
-  ofType(type: string): TfResource[] {
+  ofType(type: string): TfElement[] {
     return this.resources.filter((r) => r.type === type);
   }
 
   refs(value: unknown) {
-    return resourceRefs(value, this.addresses);
+    return this.doc.references(value);
   }
 
   /** The resources of a type that a value references. */
-  refsTo(value: unknown, type: string): TfResource[] {
+  refsTo(value: unknown, type: string): TfElement[] {
     return this.refs(value)
-      .map((ref) => this.byAddress.get(ref.address))
-      .filter((r): r is TfResource => r !== undefined && r.type === type)
+      .map((ref) => this.doc.element(ref.address))
+      .filter((r): r is TfElement => r !== undefined && r.type === type)
       .filter((r, i, all) => all.indexOf(r) === i);
   }
 
   /** The resources (of a type) that reference a resource anywhere in their arguments. */
-  referrers(target: TfResource, type?: string): TfResource[] {
+  referrers(target: TfElement, type?: string): TfElement[] {
     return (this.referrersOf.get(target.address) ?? []).filter((r) => type === undefined || r.type === type);
   }
 
   /** A readable name: the literal name argument, the Name tag (first when `tagFirst`), or the construct path. */
-  nameOf(r: TfResource, nameArg = 'name', tagFirst = false): string {
+  nameOf(r: TfElement, nameArg = 'name', tagFirst = false): string {
     const tags = r.props.tags;
     const tag = isRecord(tags) ? literal(tags.Name) : undefined;
     const arg = literal(r.props[nameArg]);
@@ -199,7 +191,7 @@ class StackIndex {
     if (typeof value !== 'string') return literal(value) ?? '…';
     return value.replace(/\$\{([^}]*)\}/g, (token) => {
       const [ref] = this.refs(token);
-      const target = ref && this.byAddress.get(ref.address);
+      const target = ref && this.doc.element(ref.address);
       return target && ref.attribute === 'name' && literal(target.props.name) !== undefined ? String(target.props.name) : '…';
     });
   }
@@ -211,7 +203,7 @@ function count(n: number, one: string, many = `${one}s`): string {
 }
 
 /** Detail lines counting the per-item children of a resource (seeded items, mount targets, ...). */
-function childCounts(index: StackIndex, r: TfResource): string[] {
+function childCounts(index: StackIndex, r: TfElement): string[] {
   return CHILD_COUNTS.filter((c) => c.parentType === r.type)
     .map((c) => ({ c, n: index.referrers(r, c.type).length }))
     .filter(({ n }) => n > 0)
@@ -219,7 +211,7 @@ function childCounts(index: StackIndex, r: TfResource): string[] {
 }
 
 /** The tier of a subnet: its Tier tag, else public when its route table reaches an internet gateway. */
-function subnetTier(index: StackIndex, subnet: TfResource): string {
+function subnetTier(index: StackIndex, subnet: TfElement): string {
   const tags = subnet.props.tags;
   const tagged = isRecord(tags) ? literal(tags.Tier) : undefined;
   if (tagged) return tagged.toLowerCase();
@@ -232,7 +224,7 @@ function subnetTier(index: StackIndex, subnet: TfResource): string {
 }
 
 /** The service name of a VPC endpoint without its region prefix, e.g. `ecr.api`. */
-function endpointName(index: StackIndex, endpoint: TfResource): string {
+function endpointName(index: StackIndex, endpoint: TfElement): string {
   const service = index.display(endpoint.props.service_name);
   return service.replace(/^com\.amazonaws\.(…|[a-z0-9-]+)\./, '');
 }
@@ -266,7 +258,7 @@ function networkNodes(index: StackIndex): DiagramNode[] {
     });
   }
   // Subnets are drawn per VPC and tier, never one node per zone.
-  const groups = new Map<string, TfResource[]>();
+  const groups = new Map<string, TfElement[]>();
   for (const subnet of index.ofType('aws_subnet')) {
     const [vpc] = index.refsTo(subnet.props.vpc_id, 'aws_vpc');
     const key = `${vpcs.length > 1 && vpc ? `${vpc.logicalId}/` : ''}${subnetTier(index, subnet)}`;
@@ -302,7 +294,7 @@ function networkNodes(index: StackIndex): DiagramNode[] {
 }
 
 /** `HTTP :80`, plus what the default action does when it does not forward. */
-function listenerSummary(index: StackIndex, listener: TfResource): string {
+function listenerSummary(index: StackIndex, listener: TfElement): string {
   const head = `${literal(listener.props.protocol) ?? ''} :${literal(listener.props.port) ?? '…'}`.trim();
   const [action] = blocks(listener.props.default_action);
   const type = action ? literal(action.type) : undefined;
@@ -350,7 +342,7 @@ function zoneNodes(index: StackIndex): DiagramNode[] {
 }
 
 /** The containers of a task definition, from its JSON-encoded container_definitions. */
-function containers(taskDefinition: TfResource | undefined): { name: string; ports: number[] }[] {
+function containers(taskDefinition: TfElement | undefined): { name: string; ports: number[] }[] {
   const text = taskDefinition?.props.container_definitions;
   if (typeof text !== 'string') return [];
   let parsed: unknown;
@@ -481,7 +473,7 @@ function dataNodes(index: StackIndex): DiagramNode[] {
 }
 
 /** Conditions of a listener rule as short phrases, e.g. `path /api/*`, `host api.example.com`. */
-function ruleConditions(index: StackIndex, rule: TfResource): string[] {
+function ruleConditions(index: StackIndex, rule: TfElement): string[] {
   return blocks(rule.props.condition).flatMap((condition) =>
     Object.entries(condition).flatMap(([key, value]) =>
       blocks(value).map((block) => {
@@ -493,7 +485,7 @@ function ruleConditions(index: StackIndex, rule: TfResource): string[] {
 }
 
 /** The routes of one ECS service: each load_balancer block, followed to its listeners and load balancer. */
-function serviceRoutes(index: StackIndex, service: TfResource, nodeOf: (address: string) => string | undefined): ServiceRoute[] {
+function serviceRoutes(index: StackIndex, service: TfElement, nodeOf: (address: string) => string | undefined): ServiceRoute[] {
   const serviceId = `${index.id}/${service.address}`;
   return blocks(service.props.load_balancer).flatMap((attachment) => {
     const container = literal(attachment.container_name);
@@ -538,7 +530,7 @@ function serviceRoutes(index: StackIndex, service: TfResource, nodeOf: (address:
 }
 
 /** The main nodes a service's tasks use: what its task definition references, directly or through one non-main resource. */
-function serviceUses(index: StackIndex, service: TfResource, nodes: ReadonlyMap<string, DiagramNode>, nodeOf: (address: string) => string | undefined): DiagramLink[] {
+function serviceUses(index: StackIndex, service: TfElement, nodes: ReadonlyMap<string, DiagramNode>, nodeOf: (address: string) => string | undefined): DiagramLink[] {
   const serviceId = `${index.id}/${service.address}`;
   const [task] = index.refsTo(service.props.task_definition, 'aws_ecs_task_definition');
   if (!task) return [];
@@ -549,7 +541,7 @@ function serviceUses(index: StackIndex, service: TfResource, nodes: ReadonlyMap<
       targets.add(direct);
       continue;
     }
-    const via = index.byAddress.get(ref.address);
+    const via = index.doc.element(ref.address);
     for (const next of via ? index.refs(via.props) : []) {
       const node = nodeOf(next.address);
       if (node) targets.add(node);
@@ -583,9 +575,8 @@ function aliasLinks(index: StackIndex, nodeOf: (address: string) => string | und
 }
 
 /** The stack a remote-state block reads: by cdktf's block name, else by the state file name in its config. */
-function producerOf(block: string, settings: unknown, stackIds: ReadonlySet<string>): string | undefined {
+function producerOf(block: string, config: TfAttributes, stackIds: ReadonlySet<string>): string | undefined {
   if (block.startsWith(REMOTE_STATE_PREFIX) && stackIds.has(block.slice(REMOTE_STATE_PREFIX.length))) return block.slice(REMOTE_STATE_PREFIX.length);
-  const config = isRecord(settings) && isRecord(settings.config) ? settings.config : {};
   const file = literal(config.path) ?? literal(config.key);
   const stem = file?.split('/').pop()?.replace(/\.tfstate$/, '');
   return stem !== undefined && stackIds.has(stem) ? stem : undefined;
@@ -593,15 +584,16 @@ function producerOf(block: string, settings: unknown, stackIds: ReadonlySet<stri
 
 /** The readable name of an output: a named output with the same value, else what its value references. */
 function outputLabel(index: StackIndex, output: string): string {
-  const outputs = index.json.output ?? {};
-  const value = JSON.stringify(outputs[output]?.value);
-  const twin = Object.keys(outputs)
-    .filter((name) => name !== output && !name.startsWith('cross-stack-output-') && JSON.stringify(outputs[name].value) === value)
+  const outputs = index.doc.outputs();
+  const value = outputs.find((o) => o.name === output)?.value;
+  const twin = outputs
+    .filter((o) => o.name !== output && !o.name.startsWith('cross-stack-output-') && JSON.stringify(o.value) === JSON.stringify(value))
+    .map((o) => o.name)
     .sort(compare)[0];
   if (twin) return twin;
-  const refs = index.refs(outputs[output]?.value);
+  const refs = index.refs(value);
   if (refs.length !== 1) return output;
-  const target = index.byAddress.get(refs[0].address);
+  const target = index.doc.element(refs[0].address);
   return target ? `${target.path}${refs[0].attribute ? `.${refs[0].attribute}` : ''}` : output;
 }
 
@@ -610,21 +602,21 @@ function crossStackReferences(indexes: ReadonlyMap<string, StackIndex>, nodeOf: 
   const stackIds = new Set(indexes.keys());
   const references: CrossStackReference[] = [];
   for (const consumer of indexes.values()) {
-    const states = isRecord(consumer.json.data?.terraform_remote_state) ? consumer.json.data.terraform_remote_state : {};
-    const readers = { resource: consumer.json.resource, data: { ...consumer.json.data, terraform_remote_state: undefined }, output: consumer.json.output };
-    for (const { block, output } of remoteReads(readers)) {
-      const producer = producerOf(block, states[block], stackIds);
+    const states = consumer.doc.remoteStates();
+    for (const { block, output } of consumer.doc.remoteReads()) {
+      const producer = producerOf(block, states.find((s) => s.name === block)?.config ?? {}, stackIds);
       if (producer === undefined) {
         references.push({ consumer: consumer.id, producer: block, external: true, output, label: output });
         continue;
       }
       const index = indexes.get(producer);
-      const value = index?.json.output?.[output];
+      const written = index?.doc.outputs() ?? [];
+      const value = written.find((o) => o.name === output);
       if (!index || value === undefined) {
-        const written = Object.keys(index?.json.output ?? {}).sort(compare);
+        const names = written.map((o) => o.name).sort(compare);
         throw new Error(
           `stacks/${consumer.id}/cdk.tf.json reads output "${output}" of stack ${producer} (data.terraform_remote_state.${block}), ` +
-            `but stacks/${producer}/cdk.tf.json writes ${written.length > 0 ? `only ${written.join(', ')}` : 'no outputs'}; synthesize all stacks together (npx cdktf synth)`,
+            `but stacks/${producer}/cdk.tf.json writes ${names.length > 0 ? `only ${names.join(', ')}` : 'no outputs'}; synthesize all stacks together (npx cdktf synth)`,
         );
       }
       const [ref] = index.refs(value.value);
@@ -636,7 +628,7 @@ function crossStackReferences(indexes: ReadonlyMap<string, StackIndex>, nodeOf: 
 }
 
 /** The project and environment of the app, from the default tags of its providers. */
-function appTitle(stacks: readonly StackJson[]): string | undefined {
+function appTitle(stacks: readonly TfJson[]): string | undefined {
   const tags = stacks.flatMap((json) =>
     Object.values(json.provider ?? {}).flatMap((configs) => blocks(configs).flatMap((config) => blocks(config.default_tags).map((d) => (isRecord(d.tags) ? d.tags : {})))),
   );
@@ -649,9 +641,9 @@ function appTitle(stacks: readonly StackJson[]): string | undefined {
 }
 
 /** Builds the model of an app from the parsed cdk.tf.json of each of its stacks, keyed by stack id. */
-export function buildModel(stacks: Readonly<Record<string, StackJson>>): DiagramModel {
+export function buildModel(stacks: Readonly<Record<string, TfJson>>): DiagramModel {
   const ids = Object.keys(stacks).sort(compare);
-  const indexes = new Map(ids.map((id) => [id, new StackIndex(id, stacks[id])]));
+  const indexes = new Map(ids.map((id) => [id, new StackIndex(id, new TfDocument(stacks[id]))]));
   const stackModels: StackModel[] = [];
   const nodeByAddress = new Map<string, string>();
   const nodesById = new Map<string, DiagramNode>();

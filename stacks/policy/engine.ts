@@ -5,18 +5,9 @@
  */
 import { DefaultTokenResolver, StringConcat, TerraformBackend, TerraformDataSource, TerraformResource, Tokenization } from 'cdktf';
 import type { TerraformStack } from 'cdktf';
+import { isRecord, TfDocument, type TfAttributes, type TfElement, type TfJson } from '../lib/tf-json';
 import { RULES } from './rules';
 import { SUPPRESSIONS_KEY } from './suppress';
-
-/** Attributes of one resource or data source as synthesized (snake_case keys, `${...}` references). */
-export type TfAttributes = Record<string, unknown>;
-
-/** The parts of a parsed cdk.tf.json the rules read. */
-export interface TfJson {
-  readonly resource?: Record<string, Record<string, TfAttributes>>;
-  readonly data?: Record<string, Record<string, TfAttributes>>;
-  readonly terraform?: { readonly backend?: Record<string, TfAttributes> } & Record<string, unknown>;
-}
 
 /** What the rules know about the stack beyond its JSON. */
 export interface PolicyContext {
@@ -35,19 +26,6 @@ export interface PolicyContext {
    * @default false
    */
   readonly teardown?: boolean;
-}
-
-/** One resource or data source of the document, addressed as Terraform addresses it. */
-export interface TfElement {
-  /** `resource` or `data`. */
-  readonly mode: 'resource' | 'data';
-  readonly type: string;
-  readonly logicalId: string;
-  /** `type.logicalId`, or `data.type.logicalId` for data sources. */
-  readonly address: string;
-  /** Construct path below the stack (`vpc/default-sg`), or the logical id when the JSON has no metadata. */
-  readonly path: string;
-  readonly attributes: TfAttributes;
 }
 
 /** A rule broken by one element (or by the stack itself when `element` is absent). */
@@ -70,7 +48,7 @@ export interface Rule {
   readonly resourceTypes: readonly string[];
   /** Data-source types it reads. */
   readonly dataTypes?: readonly string[];
-  check(doc: PolicyDocument, context: PolicyContext): Violation[];
+  check(doc: TfDocument, context: PolicyContext): Violation[];
 }
 
 /** A broken rule as reported. */
@@ -96,57 +74,9 @@ export interface PolicyResult {
   readonly suppressed: readonly SuppressedFinding[];
 }
 
-/** Indexed read access to a synthesized document, shared by all rules of one run. */
-export class PolicyDocument {
-  private readonly byType = new Map<string, TfElement[]>();
-  private readonly byAddress = new Map<string, TfElement>();
-
-  constructor(readonly json: TfJson) {
-    for (const mode of ['resource', 'data'] as const) {
-      for (const [type, byId] of Object.entries(json[mode] ?? {})) {
-        const elements = Object.entries(byId).map(([logicalId, attributes]) => toElement(mode, type, logicalId, attributes));
-        this.byType.set(`${mode}:${type}`, elements);
-        for (const element of elements) this.byAddress.set(element.address, element);
-      }
-    }
-  }
-
-  /** Every resource of the given types. */
-  resources(...types: string[]): TfElement[] {
-    return types.flatMap((type) => this.byType.get(`resource:${type}`) ?? []);
-  }
-
-  /** Every data source of the given types. */
-  dataSources(...types: string[]): TfElement[] {
-    return types.flatMap((type) => this.byType.get(`data:${type}`) ?? []);
-  }
-
-  /** The element a reference such as `${aws_vpc.vpc_vpc_1234ABCD.id}` points to, if it is in the document. */
-  referenced(value: unknown): TfElement | undefined {
-    const address = referenceAddress(value);
-    return address === undefined ? undefined : this.byAddress.get(address);
-  }
-
-  /** The backend block, e.g. `{ kind: 's3', attributes: {...} }`, if the stack declares one. */
-  backend(): { kind: string; attributes: TfAttributes } | undefined {
-    const [entry] = Object.entries(this.json.terraform?.backend ?? {});
-    return entry ? { kind: entry[0], attributes: entry[1] } : undefined;
-  }
-}
-
-/**
- * `aws_vpc.x` for a string that is exactly one reference `${aws_vpc.x.id}` (or `${data.t.x.json}`);
- * undefined for literals and expressions.
- */
-export function referenceAddress(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const match = /^\$\{((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)(?:\.[A-Za-z0-9_.[\]"*-]+)?\}$/.exec(value);
-  return match?.[1];
-}
-
 /** Runs the rules over one parsed document. */
 export function checkPolicy(json: TfJson, context: PolicyContext, rules: readonly Rule[] = RULES): PolicyResult {
-  const doc = new PolicyDocument(json);
+  const doc = new TfDocument(json);
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const known = new Set(rules.map((r) => r.id));
@@ -170,11 +100,8 @@ export function checkPolicy(json: TfJson, context: PolicyContext, rules: readonl
 }
 
 /** A suppression naming a rule that does not exist hides nothing and is most likely a typo. */
-function unknownSuppressions(doc: PolicyDocument, known: ReadonlySet<string>): Finding[] {
-  const all = (['resource', 'data'] as const).flatMap((mode) =>
-    Object.entries(doc.json[mode] ?? {}).flatMap(([type, byId]) => Object.entries(byId).map(([id, attributes]) => toElement(mode, type, id, attributes))),
-  );
-  return all.flatMap((element) =>
+function unknownSuppressions(doc: TfDocument, known: ReadonlySet<string>): Finding[] {
+  return doc.elements.flatMap((element) =>
     Object.keys(suppressionsOf(element))
       .filter((id) => !known.has(id))
       .map((id) => ({
@@ -189,17 +116,9 @@ function unknownSuppressions(doc: PolicyDocument, known: ReadonlySet<string>): F
 
 /** The suppressions `suppressPolicy` recorded on an element: rule id → reason. */
 export function suppressionsOf(element: TfElement): Record<string, string> {
-  const comment = element.attributes['//'] as Record<string, unknown> | undefined;
-  const recorded = comment?.[SUPPRESSIONS_KEY];
+  const comment = element.props['//'];
+  const recorded = isRecord(comment) ? comment[SUPPRESSIONS_KEY] : undefined;
   return recorded && typeof recorded === 'object' ? (recorded as Record<string, string>) : {};
-}
-
-function toElement(mode: 'resource' | 'data', type: string, logicalId: string, attributes: TfAttributes): TfElement {
-  const metadata = (attributes['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
-  // The metadata path starts with the stack id; the report shows the path inside the stack.
-  const path = metadata?.path ? metadata.path.split('/').slice(1).join('/') : logicalId;
-  const address = mode === 'data' ? `data.${type}.${logicalId}` : `${type}.${logicalId}`;
-  return { mode, type, logicalId, address, path, attributes };
 }
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());

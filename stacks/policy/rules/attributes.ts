@@ -1,25 +1,6 @@
-/** Reading synthesized attributes, and the shape shared by rules that judge each resource alone. */
-import type { PolicyContext, PolicyDocument, Rule, TfAttributes, TfElement } from '../engine';
-
-// Blocks of at most one item synthesize as an object or as a one-item list depending on the
-// provider schema, so both shapes are accepted.
-
-/** The single block of a nested-block attribute, in either shape. */
-export function block(value: unknown): TfAttributes | undefined {
-  if (Array.isArray(value)) return isObject(value[0]) ? value[0] : undefined;
-  return isObject(value) ? value : undefined;
-}
-
-/** Every block of a nested-block attribute, in either shape. */
-export function blocks(value: unknown): TfAttributes[] {
-  if (Array.isArray(value)) return value.filter(isObject);
-  return isObject(value) ? [value] : [];
-}
-
-/** A JSON object (not an array, not null). */
-export function isObject(value: unknown): value is TfAttributes {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** How the rules judge synthesized values, and the shape shared by rules that judge each resource alone. */
+import type { TfDocument, TfElement } from '../../lib/tf-json';
+import type { PolicyContext, Rule } from '../engine';
 
 /** True as Terraform reads it: the boolean or the string. */
 export function isTrue(value: unknown): boolean {
@@ -60,7 +41,7 @@ export function perResource(
     readonly alsoReads?: readonly string[];
     readonly appliesTo?: (context: PolicyContext) => boolean;
     /** The problem with one resource, or undefined when it complies. */
-    readonly test: (element: TfElement, doc: PolicyDocument, context: PolicyContext) => string | undefined;
+    readonly test: (element: TfElement, doc: TfDocument, context: PolicyContext) => string | undefined;
   },
 ): Rule {
   const { appliesTo, test, alsoReads = [], ...rule } = spec;

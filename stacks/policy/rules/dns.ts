@@ -1,6 +1,6 @@
 /** Route 53 rules: internal names stay in private zones. */
 import type { Rule } from '../engine';
-import { block, blocks } from './attributes';
+import { block, blocks } from '../../lib/tf-json';
 import { LB } from './load-balancer';
 
 /** The Route 53 rules. */
@@ -13,11 +13,11 @@ export const dnsRules: readonly Rule[] = [
     resourceTypes: ['aws_route53_record', 'aws_route53_zone', ...LB],
     check(doc) {
       return doc.resources('aws_route53_record').flatMap((record) => {
-        const target = doc.referenced(block(record.attributes.alias)?.name);
-        if (!target || !LB.includes(target.type) || !(target.attributes.internal === true || target.attributes.internal === 'true')) return [];
-        const zone = doc.referenced(record.attributes.zone_id);
-        if (zone?.type === 'aws_route53_zone' && blocks(zone.attributes.vpc).length > 0) return [];
-        const where = zone ? `the public zone ${zone.address}` : `the zone ${String(record.attributes.zone_id)}, which is not a private zone of this stack`;
+        const target = doc.referenced(block(record.props.alias)?.name);
+        if (!target || !LB.includes(target.type) || !(target.props.internal === true || target.props.internal === 'true')) return [];
+        const zone = doc.referenced(record.props.zone_id);
+        if (zone?.type === 'aws_route53_zone' && blocks(zone.props.vpc).length > 0) return [];
+        const where = zone ? `the public zone ${zone.address}` : `the zone ${String(record.props.zone_id)}, which is not a private zone of this stack`;
         return [{ element: record, message: `names the internal load balancer ${target.address} in ${where}` }];
       });
     },

@@ -1,6 +1,7 @@
 /** DynamoDB rules: backups, encryption, protection against deletion, capacity. */
-import type { Rule, TfElement } from '../engine';
-import { block, isTrue, outsideLocal, perResource, unlessTeardown } from './attributes';
+import type { Rule } from '../engine';
+import { block, type TfElement } from '../../lib/tf-json';
+import { isTrue, outsideLocal, perResource, unlessTeardown } from './attributes';
 
 const TABLE = ['aws_dynamodb_table'];
 
@@ -13,7 +14,7 @@ export const dynamodbRules: readonly Rule[] = [
     fix: 'pass pointInTimeRecovery: true to SeededTable (config data.pointInTimeRecovery)',
     resourceTypes: TABLE,
     appliesTo: outsideLocal,
-    test: (t) => (isTrue(block(t.attributes.point_in_time_recovery)?.enabled) ? undefined : 'point-in-time recovery is off'),
+    test: (t) => (isTrue(block(t.props.point_in_time_recovery)?.enabled) ? undefined : 'point-in-time recovery is off'),
   }),
   perResource({
     id: 'DDB002',
@@ -22,7 +23,7 @@ export const dynamodbRules: readonly Rule[] = [
     fix: 'pass serverSideEncryption: true to SeededTable (config data.serverSideEncryption)',
     resourceTypes: TABLE,
     appliesTo: outsideLocal,
-    test: (t) => (isTrue(block(t.attributes.server_side_encryption)?.enabled) ? undefined : 'encryption with a KMS key is off (AWS owned key only)'),
+    test: (t) => (isTrue(block(t.props.server_side_encryption)?.enabled) ? undefined : 'encryption with a KMS key is off (AWS owned key only)'),
   }),
   perResource({
     id: 'DDB003',
@@ -31,7 +32,7 @@ export const dynamodbRules: readonly Rule[] = [
     fix: 'pass deletionProtection: true to SeededTable (config data.deletionProtection)',
     resourceTypes: TABLE,
     appliesTo: unlessTeardown(outsideLocal),
-    test: (t) => (isTrue(t.attributes.deletion_protection_enabled) ? undefined : 'deletion protection is off'),
+    test: (t) => (isTrue(t.props.deletion_protection_enabled) ? undefined : 'deletion protection is off'),
   }),
   perResource({
     id: 'DDB004',
@@ -40,7 +41,7 @@ export const dynamodbRules: readonly Rule[] = [
     fix: 'pass preventDestroy: true to SeededTable (config data.preventDestroy)',
     resourceTypes: TABLE,
     appliesTo: unlessTeardown(outsideLocal),
-    test: (t) => (isTrue(block(t.attributes.lifecycle)?.prevent_destroy) ? undefined : 'Terraform may destroy the table: prevent_destroy is not set'),
+    test: (t) => (isTrue(block(t.props.lifecycle)?.prevent_destroy) ? undefined : 'Terraform may destroy the table: prevent_destroy is not set'),
   }),
   perResource({
     id: 'DDB005',
@@ -50,17 +51,17 @@ export const dynamodbRules: readonly Rule[] = [
     resourceTypes: TABLE,
     alsoReads: ['aws_appautoscaling_target'],
     test: (t, doc) => {
-      if (t.attributes.billing_mode === 'PAY_PER_REQUEST') return undefined;
+      if (t.props.billing_mode === 'PAY_PER_REQUEST') return undefined;
       const scaled = doc
         .resources('aws_appautoscaling_target')
-        .some((s) => s.attributes.service_namespace === 'dynamodb' && tableOfScalingTarget(s, t));
+        .some((s) => s.props.service_namespace === 'dynamodb' && tableOfScalingTarget(s, t));
       return scaled ? undefined : 'provisioned capacity without autoscaling throttles under load';
     },
   }),
 ];
 
 function tableOfScalingTarget(target: TfElement, table: TfElement): boolean {
-  const resourceId = String(target.attributes.resource_id ?? '');
-  const name = typeof table.attributes.name === 'string' ? table.attributes.name : undefined;
+  const resourceId = String(target.props.resource_id ?? '');
+  const name = typeof table.props.name === 'string' ? table.props.name : undefined;
   return resourceId.includes(`${table.type}.${table.logicalId}.`) || (name !== undefined && resourceId === `table/${name}`);
 }

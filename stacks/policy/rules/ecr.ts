@@ -1,6 +1,7 @@
 /** ECR rules: scanning, immutable tags, lifecycle, deletion. */
 import type { Rule } from '../engine';
-import { block, inProd, isTrue, perResource, unlessTeardown } from './attributes';
+import { block } from '../../lib/tf-json';
+import { inProd, isTrue, perResource, unlessTeardown } from './attributes';
 
 const REPOSITORY = ['aws_ecr_repository'];
 
@@ -12,7 +13,7 @@ export const ecrRules: readonly Rule[] = [
     title: 'ECR repositories scan images on push',
     fix: 'set imageScanningConfiguration: { scanOnPush: true } on the repository',
     resourceTypes: REPOSITORY,
-    test: (r) => (isTrue(block(r.attributes.image_scanning_configuration)?.scan_on_push) ? undefined : 'images are not scanned on push'),
+    test: (r) => (isTrue(block(r.props.image_scanning_configuration)?.scan_on_push) ? undefined : 'images are not scanned on push'),
   }),
   perResource({
     id: 'ECR002',
@@ -21,7 +22,7 @@ export const ecrRules: readonly Rule[] = [
     fix: "set imageTagMutability: 'IMMUTABLE' and tag images by content (digest or hash)",
     resourceTypes: REPOSITORY,
     test: (r) =>
-      String(r.attributes.image_tag_mutability ?? 'MUTABLE').startsWith('IMMUTABLE') ? undefined : 'tags are mutable: a pushed tag can be silently replaced',
+      String(r.props.image_tag_mutability ?? 'MUTABLE').startsWith('IMMUTABLE') ? undefined : 'tags are mutable: a pushed tag can be silently replaced',
   }),
   perResource({
     id: 'ECR003',
@@ -32,8 +33,8 @@ export const ecrRules: readonly Rule[] = [
     alsoReads: ['aws_ecr_lifecycle_policy'],
     test: (r, doc) => {
       const covered = doc.resources('aws_ecr_lifecycle_policy').some((p) => {
-        const target = p.attributes.repository;
-        return doc.referenced(target)?.address === r.address || (typeof target === 'string' && target === r.attributes.name);
+        const target = p.props.repository;
+        return doc.referenced(target)?.address === r.address || (typeof target === 'string' && target === r.props.name);
       });
       return covered ? undefined : 'no lifecycle policy: old images pile up and keep their storage cost and vulnerabilities';
     },
@@ -45,6 +46,6 @@ export const ecrRules: readonly Rule[] = [
     fix: 'leave forceDelete unset (false) in prod',
     resourceTypes: REPOSITORY,
     appliesTo: unlessTeardown(inProd),
-    test: (r) => (isTrue(r.attributes.force_delete) ? 'force_delete lets a destroy remove every image of the running service' : undefined),
+    test: (r) => (isTrue(r.props.force_delete) ? 'force_delete lets a destroy remove every image of the running service' : undefined),
   }),
 ];

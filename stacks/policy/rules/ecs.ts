@@ -1,16 +1,17 @@
 /** ECS rules: container hardening, logging, secrets, cluster and service settings. */
-import type { Rule, TfAttributes, TfElement } from '../engine';
-import { block, blocks, isObject, isTrue, perResource, text } from './attributes';
+import type { Rule } from '../engine';
+import { block, blocks, isRecord, type TfAttributes, type TfElement } from '../../lib/tf-json';
+import { isTrue, perResource, text } from './attributes';
 
 const TASK_DEFINITION = ['aws_ecs_task_definition'];
 
 /** The container definitions of a task definition, or undefined when they are not a JSON literal. */
 function containersOf(task: TfElement): TfAttributes[] | undefined {
-  const raw = task.attributes.container_definitions;
+  const raw = task.props.container_definitions;
   if (typeof raw !== 'string') return undefined;
   try {
     const parsed: unknown = JSON.parse(raw);
-    return Array.isArray(parsed) ? parsed.filter(isObject) : undefined;
+    return Array.isArray(parsed) ? parsed.filter(isRecord) : undefined;
   } catch {
     return undefined;
   }
@@ -99,7 +100,7 @@ export const ecsRules: readonly Rule[] = [
     fix: "add setting: [{ name: 'containerInsights', value: 'enabled' }] to the cluster",
     resourceTypes: ['aws_ecs_cluster'],
     test: (c) =>
-      blocks(c.attributes.setting).some((s) => s.name === 'containerInsights' && ['enabled', 'enhanced'].includes(String(s.value)))
+      blocks(c.props.setting).some((s) => s.name === 'containerInsights' && ['enabled', 'enhanced'].includes(String(s.value)))
         ? undefined
         : 'Container Insights is off',
   }),
@@ -110,9 +111,9 @@ export const ecsRules: readonly Rule[] = [
     fix: 'set deploymentCircuitBreaker: { enable: true, rollback: true } on the service',
     resourceTypes: ['aws_ecs_service'],
     test: (s) => {
-      const controller = String(block(s.attributes.deployment_controller)?.type ?? 'ECS');
+      const controller = String(block(s.props.deployment_controller)?.type ?? 'ECS');
       if (controller !== 'ECS') return undefined;
-      const breaker = block(s.attributes.deployment_circuit_breaker);
+      const breaker = block(s.props.deployment_circuit_breaker);
       return isTrue(breaker?.enable) && isTrue(breaker?.rollback) ? undefined : 'a deployment that never gets healthy keeps replacing tasks';
     },
   }),
@@ -123,7 +124,7 @@ export const ecsRules: readonly Rule[] = [
     fix: 'run tasks in private subnets with assignPublicIp: false, or configure public mode explicitly',
     resourceTypes: ['aws_ecs_service'],
     test: (s, _doc, context) =>
-      isTrue(block(s.attributes.network_configuration)?.assign_public_ip) && !context.allowPublicTaskIp
+      isTrue(block(s.props.network_configuration)?.assign_public_ip) && !context.allowPublicTaskIp
         ? 'tasks get public IPs but the configuration does not ask for public mode'
         : undefined,
   }),

@@ -1,6 +1,7 @@
 /** EFS rules: encryption at rest and in transit, access through access points, backups, a TLS-only policy. */
-import type { PolicyContext, PolicyDocument, Rule, TfAttributes, TfElement } from '../engine';
-import { block, blocks, isObject, isTrue, perResource, strings, text } from './attributes';
+import type { PolicyContext, Rule } from '../engine';
+import { block, blocks, isRecord, type TfAttributes, type TfDocument, type TfElement } from '../../lib/tf-json';
+import { isTrue, perResource, strings, text } from './attributes';
 
 const FILE_SYSTEM = 'aws_efs_file_system';
 const TASK_DEFINITION = 'aws_ecs_task_definition';
@@ -10,7 +11,7 @@ const withBackups = (context: PolicyContext) => !['local', 'sandbox'].includes(c
 
 /** The EFS volumes of a task definition: name and `efs_volume_configuration`. */
 function efsVolumes(task: TfElement): { name: string; config: TfAttributes }[] {
-  return blocks(task.attributes.volume).flatMap((volume) => {
+  return blocks(task.props.volume).flatMap((volume) => {
     const config = block(volume.efs_volume_configuration);
     return config ? [{ name: String(volume.name ?? '?'), config }] : [];
   });
@@ -35,7 +36,7 @@ function perEfsVolume(
 }
 
 /** Whether `value` references the file system (its id or ARN). */
-function refersTo(doc: PolicyDocument, value: unknown, fileSystem: TfElement): boolean {
+function refersTo(doc: TfDocument, value: unknown, fileSystem: TfElement): boolean {
   return doc.referenced(value)?.address === fileSystem.address;
 }
 
@@ -48,7 +49,7 @@ export function deniesInsecureTransport(policy: unknown): boolean {
   } catch {
     return false;
   }
-  if (!isObject(parsed)) return false;
+  if (!isRecord(parsed)) return false;
   return blocks(parsed.Statement).some((statement) => {
     if (statement.Effect !== 'Deny') return false;
     const condition = block(statement.Condition);
@@ -65,7 +66,7 @@ export const efsRules: readonly Rule[] = [
     title: 'EFS file systems are encrypted at rest',
     fix: 'set encrypted: true (EfsFileSystem always does); an existing file system must be copied to a new encrypted one',
     resourceTypes: [FILE_SYSTEM],
-    test: (fs) => (isTrue(fs.attributes.encrypted) ? undefined : 'the file system is not encrypted at rest'),
+    test: (fs) => (isTrue(fs.props.encrypted) ? undefined : 'the file system is not encrypted at rest'),
   }),
   perEfsVolume({
     id: 'EFS002',
@@ -95,8 +96,8 @@ export const efsRules: readonly Rule[] = [
     fix: 'give the access point posixUser { uid, gid } (not 0) and rootDirectory { path, creationInfo } below / (EfsFileSystem accessPoint)',
     resourceTypes: ['aws_efs_access_point'],
     test: (ap) => {
-      const user = block(ap.attributes.posix_user);
-      const path = text(block(ap.attributes.root_directory)?.path) ?? '/';
+      const user = block(ap.props.posix_user);
+      const path = text(block(ap.props.root_directory)?.path) ?? '/';
       const problems = [
         ...(user === undefined ? ['no POSIX user: clients act as whoever they claim to be'] : []),
         ...(user !== undefined && (String(user.uid) === '0' || String(user.gid) === '0') ? ['the POSIX user is root'] : []),
@@ -116,7 +117,7 @@ export const efsRules: readonly Rule[] = [
     test: (fs, doc) =>
       doc
         .resources('aws_efs_backup_policy')
-        .some((p) => refersTo(doc, p.attributes.file_system_id, fs) && block(p.attributes.backup_policy)?.status === 'ENABLED')
+        .some((p) => refersTo(doc, p.props.file_system_id, fs) && block(p.props.backup_policy)?.status === 'ENABLED')
         ? undefined
         : 'no backup policy: a deleted upload or a broken plugin update cannot be restored',
   }),
@@ -130,7 +131,7 @@ export const efsRules: readonly Rule[] = [
     test: (fs, doc) =>
       doc
         .resources('aws_efs_file_system_policy')
-        .some((p) => refersTo(doc, p.attributes.file_system_id, fs) && deniesInsecureTransport(p.attributes.policy))
+        .some((p) => refersTo(doc, p.props.file_system_id, fs) && deniesInsecureTransport(p.props.policy))
         ? undefined
         : 'no policy denies plain NFS: a client that mounts without TLS is let in',
   }),

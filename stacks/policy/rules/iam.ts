@@ -1,6 +1,7 @@
 /** IAM rules: named actions, named resources, readable policies. */
-import type { PolicyDocument, Rule, TfAttributes, TfElement } from '../engine';
-import { blocks, isObject, strings } from './attributes';
+import type { Rule } from '../engine';
+import { blocks, isRecord, type TfAttributes, type TfDocument, type TfElement } from '../../lib/tf-json';
+import { strings } from './attributes';
 
 /** A statement reduced to what the rules read. */
 interface Statement {
@@ -56,7 +57,7 @@ function toStatement(s: TfAttributes, keys: StatementKeys): Statement {
 function parsePolicy(policy: string): Statement[] | undefined {
   try {
     const parsed: unknown = JSON.parse(policy);
-    if (!isObject(parsed)) return undefined;
+    if (!isRecord(parsed)) return undefined;
     return blocks(parsed.Statement).map((statement) => toStatement(statement, JSON_KEYS));
   } catch {
     return undefined;
@@ -68,13 +69,13 @@ function parsePolicy(policy: string): Statement[] | undefined {
  * policies, managed policies and inline role policies. A policy that refers to a policy document
  * is left to the document. Trust policies (`assume_role_policy`) grant no permissions and are skipped.
  */
-function policySources(doc: PolicyDocument): PolicySource[] {
+function policySources(doc: TfDocument): PolicySource[] {
   const sources: PolicySource[] = doc.dataSources('aws_iam_policy_document').map((element) => ({
     element,
     label: 'policy document',
     statements: [
-      ...blocks(element.attributes.statement).map((statement) => toStatement(statement, DOCUMENT_KEYS)),
-      ...[...strings(element.attributes.source_policy_documents), ...strings(element.attributes.override_policy_documents)]
+      ...blocks(element.props.statement).map((statement) => toStatement(statement, DOCUMENT_KEYS)),
+      ...[...strings(element.props.source_policy_documents), ...strings(element.props.override_policy_documents)]
         .filter((p) => doc.referenced(p) === undefined)
         .flatMap((p) => parsePolicy(p) ?? []),
     ],
@@ -84,10 +85,10 @@ function policySources(doc: PolicyDocument): PolicySource[] {
     return [{ element, label, statements: typeof policy === 'string' ? parsePolicy(policy) : undefined }];
   };
   for (const element of doc.resources('aws_iam_role_policy', 'aws_iam_policy')) {
-    sources.push(...fromString(element, 'policy', element.attributes.policy));
+    sources.push(...fromString(element, 'policy', element.props.policy));
   }
   for (const role of doc.resources('aws_iam_role')) {
-    for (const inline of blocks(role.attributes.inline_policy)) {
+    for (const inline of blocks(role.props.inline_policy)) {
       if (inline.policy !== undefined) sources.push(...fromString(role, `inline policy "${String(inline.name ?? '?')}"`, inline.policy));
     }
   }
@@ -163,13 +164,13 @@ export const iamRules: readonly Rule[] = [
       const users = new Map<string, string[]>();
       for (const task of tasks) {
         for (const key of ['task_role_arn', 'execution_role_arn']) {
-          const role = task.attributes[key];
+          const role = task.props[key];
           if (typeof role === 'string') users.set(role, [...(users.get(role) ?? []), `${task.address} (${key})`]);
         }
       }
       return tasks.flatMap((task) => {
         const messages: string[] = [];
-        const { task_role_arn: taskRole, execution_role_arn: executionRole } = task.attributes;
+        const { task_role_arn: taskRole, execution_role_arn: executionRole } = task.props;
         if (typeof taskRole === 'string' && taskRole === executionRole) messages.push('the task role is also the execution role: the application gets what ECS needs to start it');
         for (const role of [taskRole, executionRole]) {
           const shared = typeof role === 'string' ? (users.get(role) ?? []).filter((u) => !u.startsWith(`${task.address} `)) : [];

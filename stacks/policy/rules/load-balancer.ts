@@ -1,6 +1,7 @@
 /** Load balancer rules: header hygiene, HTTPS, TLS policy, health checks, deletion protection. */
-import type { Rule, TfElement } from '../engine';
-import { block, blocks, inProd, isTrue, numberOf, perResource, text, unlessTeardown } from './attributes';
+import type { Rule } from '../engine';
+import { block, blocks, type TfElement } from '../../lib/tf-json';
+import { inProd, isTrue, numberOf, perResource, text, unlessTeardown } from './attributes';
 
 /** Load balancer resource types (aws_alb is the older alias). */
 export const LB = ['aws_lb', 'aws_alb'];
@@ -11,8 +12,8 @@ const LISTENER_RULE = ['aws_lb_listener_rule', 'aws_alb_listener_rule'];
 /** TLS 1.2+ policies with forward secrecy only (the provider default, ELBSecurityPolicy-2016-08, allows TLS 1.0). */
 const MODERN_TLS_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 
-const isApplicationLb = (lb: TfElement) => (lb.attributes.load_balancer_type ?? 'application') === 'application';
-const listenerProtocol = (listener: TfElement) => String(listener.attributes.protocol ?? 'HTTP').toUpperCase();
+const isApplicationLb = (lb: TfElement) => (lb.props.load_balancer_type ?? 'application') === 'application';
+const listenerProtocol = (listener: TfElement) => String(listener.props.protocol ?? 'HTTP').toUpperCase();
 
 /** The load balancer rules. */
 export const loadBalancerRules: readonly Rule[] = [
@@ -23,7 +24,7 @@ export const loadBalancerRules: readonly Rule[] = [
     fix: 'set dropInvalidHeaderFields: true on the load balancer',
     resourceTypes: LB,
     test: (lb) =>
-      !isApplicationLb(lb) || isTrue(lb.attributes.drop_invalid_header_fields) ? undefined : 'invalid headers are passed to targets (request smuggling)',
+      !isApplicationLb(lb) || isTrue(lb.props.drop_invalid_header_fields) ? undefined : 'invalid headers are passed to targets (request smuggling)',
   }),
   {
     id: 'ALB002',
@@ -33,11 +34,11 @@ export const loadBalancerRules: readonly Rule[] = [
     resourceTypes: LISTENER,
     check(doc) {
       const listeners = doc.resources(...LISTENER);
-      const withHttps = new Set(listeners.filter((l) => listenerProtocol(l) === 'HTTPS').map((l) => String(l.attributes.load_balancer_arn)));
+      const withHttps = new Set(listeners.filter((l) => listenerProtocol(l) === 'HTTPS').map((l) => String(l.props.load_balancer_arn)));
       return listeners
-        .filter((l) => listenerProtocol(l) === 'HTTP' && withHttps.has(String(l.attributes.load_balancer_arn)))
-        .filter((l) => !blocks(l.attributes.default_action).some((a) => a.type === 'redirect' && block(a.redirect)?.protocol === 'HTTPS'))
-        .map((element) => ({ element, message: `HTTP listener on port ${element.attributes.port} serves plain HTTP beside HTTPS` }));
+        .filter((l) => listenerProtocol(l) === 'HTTP' && withHttps.has(String(l.props.load_balancer_arn)))
+        .filter((l) => !blocks(l.props.default_action).some((a) => a.type === 'redirect' && block(a.redirect)?.protocol === 'HTTPS'))
+        .map((element) => ({ element, message: `HTTP listener on port ${element.props.port} serves plain HTTP beside HTTPS` }));
     },
   },
   perResource({
@@ -47,7 +48,7 @@ export const loadBalancerRules: readonly Rule[] = [
     fix: 'set enableDeletionProtection: true on the load balancer in prod',
     resourceTypes: LB,
     appliesTo: unlessTeardown(inProd),
-    test: (lb) => (isTrue(lb.attributes.enable_deletion_protection) ? undefined : 'deletion protection is off in prod'),
+    test: (lb) => (isTrue(lb.props.enable_deletion_protection) ? undefined : 'deletion protection is off in prod'),
   }),
   perResource({
     id: 'ALB004',
@@ -57,7 +58,7 @@ export const loadBalancerRules: readonly Rule[] = [
     resourceTypes: LISTENER,
     test: (l) => {
       if (listenerProtocol(l) !== 'HTTPS') return undefined;
-      const policy = l.attributes.ssl_policy;
+      const policy = l.props.ssl_policy;
       if (typeof policy !== 'string') return 'no ssl_policy: the provider default still accepts TLS 1.0';
       return MODERN_TLS_POLICY.test(policy) ? undefined : `ssl_policy ${policy} accepts TLS older than 1.2`;
     },
@@ -69,10 +70,10 @@ export const loadBalancerRules: readonly Rule[] = [
     fix: "set healthCheck: { enabled: true, path: '/health', matcher: '200' } on the target group",
     resourceTypes: TARGET_GROUP,
     test: (tg) => {
-      if (tg.attributes.target_type === 'lambda') return undefined;
-      const check = block(tg.attributes.health_check);
+      if (tg.props.target_type === 'lambda') return undefined;
+      const check = block(tg.props.health_check);
       if (check?.enabled === false || check?.enabled === 'false') return 'health checks are disabled';
-      const http = ['HTTP', 'HTTPS'].includes(String(tg.attributes.protocol ?? 'HTTP').toUpperCase());
+      const http = ['HTTP', 'HTTPS'].includes(String(tg.props.protocol ?? 'HTTP').toUpperCase());
       return http && !text(check?.path) ? 'no health check path: a target that cannot serve the app still counts as healthy' : undefined;
     },
   }),
@@ -85,9 +86,9 @@ export const loadBalancerRules: readonly Rule[] = [
     check(doc) {
       const rules = doc.resources(...LISTENER_RULE);
       return rules.flatMap((rule) => {
-        const priority = numberOf(rule.attributes.priority);
+        const priority = numberOf(rule.props.priority);
         if (priority === undefined) return [{ element: rule, message: 'no priority: AWS appends the rule after the others, so the order of rules depends on the order of creation' }];
-        const clash = rules.find((other) => other !== rule && other.attributes.listener_arn === rule.attributes.listener_arn && numberOf(other.attributes.priority) === priority);
+        const clash = rules.find((other) => other !== rule && other.props.listener_arn === rule.props.listener_arn && numberOf(other.props.priority) === priority);
         return clash ? [{ element: rule, message: `priority ${priority} is also the priority of ${clash.address} on the same listener` }] : [];
       });
     },

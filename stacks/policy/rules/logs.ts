@@ -10,6 +10,6 @@ export const logRules: readonly Rule[] = [
     title: 'Log groups expire their events',
     fix: 'set retentionInDays (FargateService logRetentionDays)',
     resourceTypes: ['aws_cloudwatch_log_group'],
-    test: (g) => ((numberOf(g.attributes.retention_in_days) ?? 0) > 0 ? undefined : 'events are kept forever and billed forever'),
+    test: (g) => ((numberOf(g.props.retention_in_days) ?? 0) > 0 ? undefined : 'events are kept forever and billed forever'),
   }),
 ];

@@ -19,7 +19,7 @@ export const rdsRules: readonly Rule[] = [
     title: 'RDS clusters and instances encrypt their storage',
     fix: 'set storageEncrypted: true (AuroraServerless always does); existing storage is encrypted by restoring a snapshot copy',
     resourceTypes: DATABASES,
-    test: (db) => (isTrue(db.attributes.storage_encrypted) ? undefined : 'storage and its snapshots are not encrypted at rest'),
+    test: (db) => (isTrue(db.props.storage_encrypted) ? undefined : 'storage and its snapshots are not encrypted at rest'),
   }),
   perResource({
     id: 'RDS002',
@@ -27,7 +27,7 @@ export const rdsRules: readonly Rule[] = [
     title: 'RDS instances are not publicly accessible',
     fix: 'set publiclyAccessible: false and keep the instances in private subnets',
     resourceTypes: [DB_INSTANCE, CLUSTER_INSTANCE],
-    test: (db) => (isTrue(db.attributes.publicly_accessible) ? 'the instance gets a public DNS name and address' : undefined),
+    test: (db) => (isTrue(db.props.publicly_accessible) ? 'the instance gets a public DNS name and address' : undefined),
   }),
   perResource({
     id: 'RDS003',
@@ -36,7 +36,7 @@ export const rdsRules: readonly Rule[] = [
     fix: 'pass deletionProtection: true to AuroraServerless (the default)',
     resourceTypes: DATABASES,
     appliesTo: unlessTeardown(inProd),
-    test: (db) => (isTrue(db.attributes.deletion_protection) ? undefined : 'deletion protection is off'),
+    test: (db) => (isTrue(db.props.deletion_protection) ? undefined : 'deletion protection is off'),
   }),
   perResource({
     id: 'RDS004',
@@ -47,7 +47,7 @@ export const rdsRules: readonly Rule[] = [
     appliesTo: outsideLocal,
     test: (db, _doc, context) => {
       // Unset, RDS keeps one day.
-      const days = numberOf(db.attributes.backup_retention_period) ?? 1;
+      const days = numberOf(db.props.backup_retention_period) ?? 1;
       const minimum = context.environment === 'prod' ? PROD_BACKUP_RETENTION_DAYS : 1;
       return days >= minimum ? undefined : `backups are kept ${days} day(s); ${context.environment} needs at least ${minimum}`;
     },
@@ -60,8 +60,8 @@ export const rdsRules: readonly Rule[] = [
     resourceTypes: DATABASES,
     appliesTo: inProd,
     test: (db) => {
-      if (isTrue(db.attributes.skip_final_snapshot)) return 'skip_final_snapshot is on: deleting it loses the data after the last backup';
-      return text(db.attributes.final_snapshot_identifier) ? undefined : 'no final_snapshot_identifier: a destroy fails, or someone sets skip_final_snapshot to get past it';
+      if (isTrue(db.props.skip_final_snapshot)) return 'skip_final_snapshot is on: deleting it loses the data after the last backup';
+      return text(db.props.final_snapshot_identifier) ? undefined : 'no final_snapshot_identifier: a destroy fails, or someone sets skip_final_snapshot to get past it';
     },
   }),
   perResource({
@@ -70,6 +70,6 @@ export const rdsRules: readonly Rule[] = [
     title: 'RDS master passwords are managed by RDS in Secrets Manager, never written into the Terraform state',
     fix: 'set manageMasterUserPassword: true instead of masterPassword (AuroraServerless does)',
     resourceTypes: DATABASES,
-    test: (db) => (text(db.attributes.master_password) ? 'master_password is set: the password is stored in plain text in the Terraform state' : undefined),
+    test: (db) => (text(db.props.master_password) ? 'master_password is set: the password is stored in plain text in the Terraform state' : undefined),
   }),
 ];

@@ -1,6 +1,7 @@
 /** Security group rules: no open ingress beyond the load balancer listeners, every rule described. */
-import type { PolicyDocument, Rule, TfElement, Violation } from '../engine';
-import { blocks, numberOf, strings, text } from './attributes';
+import type { Rule, Violation } from '../engine';
+import { blocks, type TfDocument, type TfElement } from '../../lib/tf-json';
+import { numberOf, strings, text } from './attributes';
 import { LB, LISTENER } from './load-balancer';
 
 const SG = 'aws_security_group';
@@ -21,9 +22,9 @@ interface Ingress {
   readonly cidrs: string[];
 }
 
-function ingressPermissions(doc: PolicyDocument): Ingress[] {
+function ingressPermissions(doc: TfDocument): Ingress[] {
   const inline = doc.resources(SG).flatMap((group) =>
-    blocks(group.attributes.ingress).map((b) => ({
+    blocks(group.props.ingress).map((b) => ({
       element: group,
       group,
       protocol: String(b.protocol ?? ''),
@@ -34,38 +35,38 @@ function ingressPermissions(doc: PolicyDocument): Ingress[] {
   );
   const legacy = doc
     .resources(SG_RULE)
-    .filter((r) => r.attributes.type === 'ingress')
+    .filter((r) => r.props.type === 'ingress')
     .map((r) => ({
       element: r,
-      group: doc.referenced(r.attributes.security_group_id),
-      protocol: String(r.attributes.protocol ?? ''),
-      fromPort: numberOf(r.attributes.from_port),
-      toPort: numberOf(r.attributes.to_port),
-      cidrs: [...strings(r.attributes.cidr_blocks), ...strings(r.attributes.ipv6_cidr_blocks)],
+      group: doc.referenced(r.props.security_group_id),
+      protocol: String(r.props.protocol ?? ''),
+      fromPort: numberOf(r.props.from_port),
+      toPort: numberOf(r.props.to_port),
+      cidrs: [...strings(r.props.cidr_blocks), ...strings(r.props.ipv6_cidr_blocks)],
     }));
   const modern = doc.resources(INGRESS_RULE).map((r) => ({
     element: r,
-    group: doc.referenced(r.attributes.security_group_id),
-    protocol: String(r.attributes.ip_protocol ?? ''),
-    fromPort: numberOf(r.attributes.from_port),
-    toPort: numberOf(r.attributes.to_port),
-    cidrs: [...strings(r.attributes.cidr_ipv4), ...strings(r.attributes.cidr_ipv6)],
+    group: doc.referenced(r.props.security_group_id),
+    protocol: String(r.props.ip_protocol ?? ''),
+    fromPort: numberOf(r.props.from_port),
+    toPort: numberOf(r.props.to_port),
+    cidrs: [...strings(r.props.cidr_ipv4), ...strings(r.props.cidr_ipv6)],
   }));
   return [...inline, ...legacy, ...modern];
 }
 
 /** Group address → the listener ports of the load balancers that use the group. */
-function listenerPortsByGroup(doc: PolicyDocument): Map<string, Set<number>> {
+function listenerPortsByGroup(doc: TfDocument): Map<string, Set<number>> {
   const portsByLb = new Map<string, Set<number>>();
   for (const listener of doc.resources(...LISTENER)) {
-    const lb = doc.referenced(listener.attributes.load_balancer_arn);
-    const port = numberOf(listener.attributes.port);
+    const lb = doc.referenced(listener.props.load_balancer_arn);
+    const port = numberOf(listener.props.port);
     if (!lb || port === undefined) continue;
     portsByLb.set(lb.address, (portsByLb.get(lb.address) ?? new Set()).add(port));
   }
   const byGroup = new Map<string, Set<number>>();
   for (const lb of doc.resources(...LB)) {
-    for (const ref of strings(lb.attributes.security_groups)) {
+    for (const ref of strings(lb.props.security_groups)) {
       const group = doc.referenced(ref);
       if (!group) continue;
       const ports = byGroup.get(group.address) ?? new Set<number>();
@@ -82,13 +83,13 @@ function describePorts(p: Ingress): string {
 }
 
 /** The description problems of every rule of every group, inline or standalone. */
-function undescribedRules(doc: PolicyDocument): Violation[] {
+function undescribedRules(doc: TfDocument): Violation[] {
   const inline = doc.resources(SG).flatMap((group) => {
     const problems: Violation[] = [];
-    const description = text(group.attributes.description);
+    const description = text(group.props.description);
     if (!description || description === 'Managed by Terraform') problems.push({ element: group, message: 'the group has no description of its own' });
     for (const direction of ['ingress', 'egress'] as const) {
-      blocks(group.attributes[direction]).forEach((b, i) => {
+      blocks(group.props[direction]).forEach((b, i) => {
         if (!text(b.description)) problems.push({ element: group, message: `inline ${direction} rule #${i + 1} has no description` });
       });
     }
@@ -96,7 +97,7 @@ function undescribedRules(doc: PolicyDocument): Violation[] {
   });
   const standalone = doc
     .resources(SG_RULE, INGRESS_RULE, EGRESS_RULE)
-    .filter((r) => !text(r.attributes.description))
+    .filter((r) => !text(r.props.description))
     .map((element) => ({ element, message: 'the rule has no description' }));
   return [...inline, ...standalone];
 }
@@ -141,8 +142,8 @@ export const securityGroupRules: readonly Rule[] = [
       const internalGroups = new Set(
         doc
           .resources(...LB)
-          .filter((lb) => lb.attributes.internal === true || lb.attributes.internal === 'true')
-          .flatMap((lb) => strings(lb.attributes.security_groups).map((ref) => doc.referenced(ref)?.address)),
+          .filter((lb) => lb.props.internal === true || lb.props.internal === 'true')
+          .flatMap((lb) => strings(lb.props.security_groups).map((ref) => doc.referenced(ref)?.address)),
       );
       return ingressPermissions(doc)
         .filter((p) => p.group !== undefined && internalGroups.has(p.group.address) && p.cidrs.some((c) => OPEN_CIDRS.has(c)))

@@ -14,8 +14,8 @@ export const stateRules: readonly Rule[] = [
       const backend = doc.backend();
       if (backend?.kind !== 's3') return [];
       const problems: string[] = [];
-      if (!isTrue(backend.attributes.encrypt)) problems.push('state is stored unencrypted');
-      if (!isTrue(backend.attributes.use_lockfile) && !text(backend.attributes.dynamodb_table)) problems.push('state is not locked: two applies can interleave');
+      if (!isTrue(backend.config.encrypt)) problems.push('state is stored unencrypted');
+      if (!isTrue(backend.config.use_lockfile) && !text(backend.config.dynamodb_table)) problems.push('state is not locked: two applies can interleave');
       return problems.map((message) => ({ message }));
     },
   },

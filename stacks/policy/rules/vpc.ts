@@ -1,6 +1,7 @@
 /** VPC rules: no implicit public IPs, a DynamoDB gateway endpoint, a closed default security group, flow logs in prod. */
 import type { Rule } from '../engine';
-import { blocks, inProd, isTrue, perResource } from './attributes';
+import { blocks } from '../../lib/tf-json';
+import { inProd, isTrue, perResource } from './attributes';
 
 /** The VPC rules. */
 export const vpcRules: readonly Rule[] = [
@@ -10,7 +11,7 @@ export const vpcRules: readonly Rule[] = [
     title: 'Subnets do not give instances public IPs on launch',
     fix: 'set mapPublicIpOnLaunch: false; a resource that needs a public IP asks for it explicitly',
     resourceTypes: ['aws_subnet'],
-    test: (s) => (isTrue(s.attributes.map_public_ip_on_launch) ? 'every instance launched here gets a public IP' : undefined),
+    test: (s) => (isTrue(s.props.map_public_ip_on_launch) ? 'every instance launched here gets a public IP' : undefined),
   }),
   perResource({
     id: 'VPC002',
@@ -24,9 +25,9 @@ export const vpcRules: readonly Rule[] = [
         .resources('aws_vpc_endpoint')
         .some(
           (e) =>
-            doc.referenced(e.attributes.vpc_id)?.address === vpc.address &&
-            String(e.attributes.service_name ?? '').endsWith('.dynamodb') &&
-            String(e.attributes.vpc_endpoint_type ?? 'Gateway') === 'Gateway',
+            doc.referenced(e.props.vpc_id)?.address === vpc.address &&
+            String(e.props.service_name ?? '').endsWith('.dynamodb') &&
+            String(e.props.vpc_endpoint_type ?? 'Gateway') === 'Gateway',
         );
       return found ? undefined : 'no DynamoDB gateway endpoint: table traffic goes through NAT (billed) or fails';
     },
@@ -39,13 +40,13 @@ export const vpcRules: readonly Rule[] = [
     resourceTypes: ['aws_vpc', 'aws_default_security_group'],
     check(doc) {
       const defaults = doc.resources('aws_default_security_group');
-      const adopted = new Set(defaults.map((g) => doc.referenced(g.attributes.vpc_id)?.address));
+      const adopted = new Set(defaults.map((g) => doc.referenced(g.props.vpc_id)?.address));
       const unadopted = doc
         .resources('aws_vpc')
         .filter((vpc) => !adopted.has(vpc.address))
         .map((element) => ({ element, message: 'the default security group keeps its allow-all rules' }));
       const withRules = defaults
-        .filter((g) => blocks(g.attributes.ingress).length > 0 || blocks(g.attributes.egress).length > 0)
+        .filter((g) => blocks(g.props.ingress).length > 0 || blocks(g.props.egress).length > 0)
         .map((element) => ({ element, message: 'the default security group has rules; anything launched without a group gets them' }));
       return [...unadopted, ...withRules];
     },
@@ -59,7 +60,7 @@ export const vpcRules: readonly Rule[] = [
     alsoReads: ['aws_flow_log'],
     appliesTo: inProd,
     test: (vpc, doc) =>
-      doc.resources('aws_flow_log').some((f) => doc.referenced(f.attributes.vpc_id)?.address === vpc.address)
+      doc.resources('aws_flow_log').some((f) => doc.referenced(f.props.vpc_id)?.address === vpc.address)
         ? undefined
         : 'no flow log: there is no record of who talked to what when an incident needs one',
   }),

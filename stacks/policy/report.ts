@@ -1,5 +1,5 @@
 /** Renders a policy result as the text that synth prints and tests show on failure. */
-import type { Finding, PolicyResult } from './engine';
+import type { Finding, PolicyResult } from './types';
 
 /** A readable report: each finding with its address, construct path and fix; then each suppression with its reason. */
 export function formatReport(result: PolicyResult): string {

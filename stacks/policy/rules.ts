@@ -3,7 +3,7 @@
  * under rules/. Each rule names the checkov / tfsec / AWS Security Hub check it mirrors;
  * docs/policy.md lists them all.
  */
-import type { Rule } from './engine';
+import type { Rule } from './types';
 import { dnsRules } from './rules/dns';
 import { dynamodbRules } from './rules/dynamodb';
 import { ecrRules } from './rules/ecr';

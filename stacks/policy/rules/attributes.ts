@@ -1,6 +1,6 @@
 /** How the rules judge synthesized values, and the shape shared by rules that judge each resource alone. */
 import type { TfDocument, TfElement } from '../../lib/tf-json';
-import type { PolicyContext, Rule } from '../engine';
+import type { PolicyContext, Rule } from '../types';
 
 /** True as Terraform reads it: the boolean or the string. */
 export function isTrue(value: unknown): boolean {

@@ -1,5 +1,5 @@
 /** Route 53 rules: internal names stay in private zones. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { block, blocks } from '../../lib/tf-json';
 import { LB } from './load-balancer';
 

@@ -1,5 +1,5 @@
 /** DynamoDB rules: backups, encryption, protection against deletion, capacity. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { block, type TfElement } from '../../lib/tf-json';
 import { isTrue, outsideLocal, perResource, unlessTeardown } from './attributes';
 

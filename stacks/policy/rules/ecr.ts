@@ -1,5 +1,5 @@
 /** ECR rules: scanning, immutable tags, lifecycle, deletion. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { block } from '../../lib/tf-json';
 import { inProd, isTrue, perResource, unlessTeardown } from './attributes';
 

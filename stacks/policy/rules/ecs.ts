@@ -1,5 +1,5 @@
 /** ECS rules: container hardening, logging, secrets, cluster and service settings. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { block, blocks, isRecord, type TfAttributes, type TfElement } from '../../lib/tf-json';
 import { isTrue, perResource, text } from './attributes';
 

@@ -1,5 +1,5 @@
 /** EFS rules: encryption at rest and in transit, access through access points, backups, a TLS-only policy. */
-import type { PolicyContext, Rule } from '../engine';
+import type { PolicyContext, Rule } from '../types';
 import { block, blocks, isRecord, type TfAttributes, type TfDocument, type TfElement } from '../../lib/tf-json';
 import { isTrue, perResource, strings, text } from './attributes';
 

@@ -1,5 +1,5 @@
 /** IAM rules: named actions, named resources, readable policies. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { blocks, isRecord, type TfAttributes, type TfDocument, type TfElement } from '../../lib/tf-json';
 import { strings } from './attributes';
 

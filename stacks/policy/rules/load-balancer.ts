@@ -1,5 +1,5 @@
 /** Load balancer rules: header hygiene, HTTPS, TLS policy, health checks, deletion protection. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { block, blocks, type TfElement } from '../../lib/tf-json';
 import { inProd, isTrue, numberOf, perResource, text, unlessTeardown } from './attributes';
 

@@ -1,5 +1,5 @@
 /** CloudWatch Logs rules. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { numberOf, perResource } from './attributes';
 
 /** The CloudWatch Logs rules. */

@@ -1,5 +1,5 @@
 /** RDS rules: encrypted storage, no public endpoints, backups, protection against deletion in prod, no password in state. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { inProd, isTrue, numberOf, outsideLocal, perResource, text, unlessTeardown } from './attributes';
 
 const CLUSTER = 'aws_rds_cluster';

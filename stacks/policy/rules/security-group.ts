@@ -1,5 +1,5 @@
 /** Security group rules: no open ingress beyond the load balancer listeners, every rule described. */
-import type { Rule, Violation } from '../engine';
+import type { Rule, Violation } from '../types';
 import { blocks, type TfDocument, type TfElement } from '../../lib/tf-json';
 import { numberOf, strings, text } from './attributes';
 import { LB, LISTENER } from './load-balancer';

@@ -1,5 +1,5 @@
 /** State backend rules. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { isTrue, text } from './attributes';
 
 /** The state backend rules. */

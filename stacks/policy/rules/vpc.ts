@@ -1,5 +1,5 @@
 /** VPC rules: no implicit public IPs, a DynamoDB gateway endpoint, a closed default security group, flow logs in prod. */
-import type { Rule } from '../engine';
+import type { Rule } from '../types';
 import { blocks } from '../../lib/tf-json';
 import { inProd, isTrue, perResource } from './attributes';
 

@@ -10,12 +10,12 @@ import { FargateCluster } from './constructs/cluster';
 import { AliasRecord, PrivateHostedZone } from './constructs/dns';
 import { dynamodbReadStatement } from './lib/iam';
 import { LoadBalancer } from './constructs/load-balancer';
-import { LoadBalancedFargateService, LoadBalancedFargateServiceProps, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
+import { LoadBalancedFargateService, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
-import { BOOKMARK_RESOURCE_INDEX, LoadBalancerSettings, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
-import type { WordPressServiceSettings } from './settings/wordpress';
+import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
+import { fargateServiceProps, ServiceNetwork } from './service-props';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
 export interface ReadableTable {
@@ -26,13 +26,6 @@ export interface ReadableTable {
   readonly indexArns: readonly string[];
 }
 
-/** The subnets and VPC the services run in; the network stack's `Network` satisfies it. */
-export interface ServiceNetwork {
-  readonly vpcId: string;
-  readonly publicSubnetIds: readonly string[];
-  readonly privateSubnetIds: readonly string[];
-}
-
 /** Props of {@link ServiceStack}; network and tables come from other stacks as references. */
 export interface ServiceStackProps extends BaseStackProps {
   readonly network: ServiceNetwork;
@@ -41,53 +34,6 @@ export interface ServiceStackProps extends BaseStackProps {
 
 /** One configured service: its image (`images.image`), task, target groups and ECS service. */
 export type DeployedService = LoadBalancedFargateService<'image'>;
-
-/** What {@link fargateServiceProps} needs besides the settings of the service. */
-export interface FargateServicePropsContext {
-  readonly region: string;
-  readonly network: ServiceNetwork;
-  readonly logRetentionDays: number;
-  readonly loadBalancers: LoadBalancerSettings;
-}
-
-/**
- * The task, service, scaling and target group options of a Fargate service's settings: the fields
- * each configured service shares with WordPress (`WordPressServiceSettings`), mapped the same way
- * for both stacks.
- */
-export function fargateServiceProps(
-  settings: WordPressServiceSettings,
-  context: FargateServicePropsContext,
-): Pick<LoadBalancedFargateServiceProps, 'task' | 'service' | 'scaling'> & { readonly target: Pick<ServiceTargetProps, 'healthCheck' | 'deregistrationDelaySeconds'> } {
-  const { network } = context;
-  const publicTasks = settings.subnets === 'public';
-  return {
-    task: {
-      region: context.region,
-      cpu: settings.cpu,
-      memoryMiB: settings.memoryMiB,
-      cpuArchitecture: settings.cpuArchitecture,
-      logRetentionDays: context.logRetentionDays,
-      enableExecuteCommand: settings.enableExecuteCommand,
-    },
-    service: {
-      vpcId: network.vpcId,
-      subnetIds: publicTasks ? network.publicSubnetIds : network.privateSubnetIds,
-      assignPublicIp: publicTasks,
-      desiredCount: settings.desiredCount,
-      minHealthyPercent: settings.minHealthyPercent,
-      maxPercent: settings.maxPercent,
-      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
-      spot: settings.spot,
-      capacityProviderStrategy: settings.capacityProviderStrategy,
-    },
-    scaling: settings.scaling,
-    target: {
-      healthCheck: { path: settings.healthCheck.path, successCodes: settings.healthCheck.codes },
-      deregistrationDelaySeconds: context.loadBalancers.deregistrationDelaySeconds,
-    },
-  };
-}
 
 /** The one container of each configured service. */
 export const CONTAINER_NAME = 'app';

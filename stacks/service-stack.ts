@@ -165,6 +165,7 @@ export class ServiceStack extends BaseStack {
         },
       ],
       targets,
+      // Construct ids are Terraform addresses: each service deployed so far has its ECS service under `ecs`.
       constructIds: { service: 'ecs' },
     });
     if (service.catalog) deployed.task.addToTaskPolicy(dynamodbReadStatement([props.tables.category, props.tables.resource, props.tables.bookmark]));

@@ -7,16 +7,15 @@ import { Construct } from 'constructs';
 import { BaseStack, BaseStackProps } from './base-stack';
 import { DnsValidatedCertificate } from './constructs/certificate';
 import { FargateCluster } from './constructs/cluster';
-import { ContainerImage } from './constructs/container-image';
 import { AliasRecord, PrivateHostedZone } from './constructs/dns';
-import { FargateService } from './constructs/fargate-service';
 import { dynamodbReadStatement } from './lib/iam';
-import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
-import { FargateTaskDefinition } from './constructs/task-definition';
+import { LoadBalancer } from './constructs/load-balancer';
+import { LoadBalancedFargateService, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
 import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
+import { fargateServiceProps, ServiceNetwork } from './service-props';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
 export interface ReadableTable {
@@ -27,27 +26,14 @@ export interface ReadableTable {
   readonly indexArns: readonly string[];
 }
 
-/** The subnets and VPC the services run in; the network stack's `Network` satisfies it. */
-export interface ServiceNetwork {
-  readonly vpcId: string;
-  readonly publicSubnetIds: readonly string[];
-  readonly privateSubnetIds: readonly string[];
-}
-
 /** Props of {@link ServiceStack}; network and tables come from other stacks as references. */
 export interface ServiceStackProps extends BaseStackProps {
   readonly network: ServiceNetwork;
   readonly tables: { readonly category: ReadableTable; readonly resource: ReadableTable; readonly bookmark: ReadableTable };
 }
 
-/** The pieces of one configured service. */
-export interface DeployedService {
-  readonly image: ContainerImage;
-  readonly task: FargateTaskDefinition;
-  readonly service: FargateService;
-  /** Its target groups: on the external load balancer, the internal one, or both. */
-  readonly targets: { readonly external?: LoadBalancerTarget; readonly internal?: LoadBalancerTarget };
-}
+/** One configured service: its image (`images.image`), task, target groups and ECS service. */
+export type DeployedService = LoadBalancedFargateService<'image'>;
 
 /** The one container of each configured service. */
 export const CONTAINER_NAME = 'app';
@@ -134,25 +120,25 @@ export class ServiceStack extends BaseStack {
   }
 
   private addService(scope: Construct, service: ServiceSettings, props: ServiceStackProps, publicCertificateArn?: string): DeployedService {
-    const { region } = this.config;
     const settings = this.config.service;
     const name = serviceName(this.config, service.name);
-    const image = new ContainerImage(scope, 'image', {
-      repositoryName: name,
-      source: service.image,
-      cpuArchitecture: service.cpuArchitecture,
-      keepImages: settings.repository.keepImages,
-      forceDelete: settings.repository.forceDelete,
-    });
-    const task = new FargateTaskDefinition(scope, 'task', {
-      family: name,
-      region,
-      cpu: service.cpu,
-      memoryMiB: service.memoryMiB,
-      cpuArchitecture: service.cpuArchitecture,
+    const { target, ...fargate } = fargateServiceProps(service, {
+      region: this.config.region,
+      network: props.network,
       logRetentionDays: settings.logRetentionDays,
-      enableExecuteCommand: service.enableExecuteCommand,
+      loadBalancers: settings.loadBalancers,
     });
+    const targets: ServiceTargetProps[] = [];
+    if (service.external && this.externalLoadBalancer) {
+      // With a public name, external services serve HTTPS with its certificate (port 80 then redirects).
+      const { port, certificateArn } = service.external;
+      targets.push({
+        loadBalancer: this.externalLoadBalancer,
+        ...(publicCertificateArn ? { port: port === 80 ? 443 : port, certificateArn: publicCertificateArn } : { port, certificateArn }),
+        ...target,
+      });
+    }
+    if (service.internal && this.internalLoadBalancer) targets.push({ loadBalancer: this.internalLoadBalancer, port: service.internal.port, ...target });
     const consumed = Object.fromEntries(
       service.consumes.flatMap((other) => {
         const url = this.internalUrl(settings.services.find((s) => s.name === other) as ServiceSettings);
@@ -160,59 +146,30 @@ export class ServiceStack extends BaseStack {
       }),
     );
     const { container } = service;
-    task.addContainer(CONTAINER_NAME, {
-      image,
-      ports: [{ containerPort: service.containerPort }],
-      environment: { ...(service.catalog ? this.catalogEnvironment(service, props) : {}), ...consumed, ...service.environment },
-      secrets: service.secrets,
-      user: container.user,
-      readonlyRootFilesystem: container.readonlyRootFilesystem,
-      writablePaths: container.writablePaths,
-      stopTimeoutSeconds: container.stopTimeoutSeconds,
-    });
-    if (service.catalog) task.addToTaskPolicy(dynamodbReadStatement([props.tables.category, props.tables.resource, props.tables.bookmark]));
-
-    const target = (lb: LoadBalancer | undefined, port: number, certificateArn?: string) =>
-      lb?.addTargets(service.name, {
-        port,
-        certificateArn,
-        targetPort: service.containerPort,
-        healthCheck: { path: service.healthCheck.path, successCodes: service.healthCheck.codes },
-        deregistrationDelaySeconds: settings.loadBalancers.deregistrationDelaySeconds,
-      });
-    // With a public name, external services serve HTTPS with its certificate (port 80 then redirects).
-    const external = service.external
-      ? publicCertificateArn
-        ? target(this.externalLoadBalancer, service.external.port === 80 ? 443 : service.external.port, publicCertificateArn)
-        : target(this.externalLoadBalancer, service.external.port, service.external.certificateArn)
-      : undefined;
-    const internal = service.internal ? target(this.internalLoadBalancer, service.internal.port) : undefined;
-    const network = props.network;
-    const fargate = new FargateService(scope, 'ecs', {
+    const deployed = new LoadBalancedFargateService(scope, service.name, {
+      ...fargate,
       name,
       cluster: this.cluster,
-      taskDefinition: task,
-      vpcId: network.vpcId,
-      subnetIds: service.subnets === 'public' ? network.publicSubnetIds : network.privateSubnetIds,
-      assignPublicIp: service.subnets === 'public',
-      targets: [external, internal].flatMap((t) => (t ? [{ target: t, containerName: CONTAINER_NAME }] : [])),
-      desiredCount: service.desiredCount,
-      minHealthyPercent: service.minHealthyPercent,
-      maxPercent: service.maxPercent,
-      healthCheckGracePeriodSeconds: service.healthCheckGracePeriodSeconds,
-      spot: service.spot,
-      capacityProviderStrategy: service.capacityProviderStrategy,
+      images: { image: { repositoryName: name, source: service.image, ...settings.repository } },
+      containers: [
+        {
+          name: CONTAINER_NAME,
+          image: 'image',
+          ports: [{ containerPort: service.containerPort }],
+          environment: { ...(service.catalog ? this.catalogEnvironment(service, props) : {}), ...consumed, ...service.environment },
+          secrets: service.secrets,
+          user: container.user,
+          readonlyRootFilesystem: container.readonlyRootFilesystem,
+          writablePaths: container.writablePaths,
+          stopTimeoutSeconds: container.stopTimeoutSeconds,
+        },
+      ],
+      targets,
+      // Construct ids are Terraform addresses: each service deployed so far has its ECS service under `ecs`.
+      constructIds: { service: 'ecs' },
     });
-    if (service.scaling) {
-      fargate.autoScaleTaskCount({
-        minTasks: service.scaling.minTasks,
-        maxTasks: service.scaling.maxTasks,
-        cpuPercent: service.scaling.cpuPercent,
-        memoryPercent: service.scaling.memoryPercent,
-        requestsPerTarget: service.scaling.requestsPerTarget,
-      });
-    }
-    return { image, task, service: fargate, targets: { external, internal } };
+    if (service.catalog) deployed.task.addToTaskPolicy(dynamodbReadStatement([props.tables.category, props.tables.resource, props.tables.bookmark]));
+    return deployed;
   }
 
   /** Exactly the variables service/src/config.ts reads, for a service running the catalog API. */
@@ -239,14 +196,14 @@ export class ServiceStack extends BaseStack {
     if (this.zone) output('private_zone_name', this.zone.zoneName, 'Private hosted zone of internal.<zone> and external.<zone>');
     services.forEach((settings, i) => {
       const deployed = this.services.get(settings.name) as DeployedService;
-      const url = deployed.targets.external?.url ?? this.internalUrl(settings) ?? '';
+      const url = deployed.targets.find((t) => !t.loadBalancer.internal)?.url ?? this.internalUrl(settings) ?? '';
       // The first service keeps the output names of the one-service layout; with several, each also has its own.
       const names = [...(i === 0 ? [''] : []), ...(services.length > 1 ? [`${settings.name}_`] : [])];
       for (const prefix of names) {
         output(`${prefix}service_url`, url, `URL of ${settings.name}`);
         output(`${prefix}service_name`, deployed.service.serviceName, `ECS service of ${settings.name}`);
-        output(`${prefix}ecr_repository_url`, deployed.image.repositoryUrl, `ECR repository of ${settings.name}`);
-        output(`${prefix}image_uri`, deployed.image.imageUri, `Image ${settings.name} runs (by digest when built)`);
+        output(`${prefix}ecr_repository_url`, deployed.images.image.repositoryUrl, `ECR repository of ${settings.name}`);
+        output(`${prefix}image_uri`, deployed.images.image.imageUri, `Image ${settings.name} runs (by digest when built)`);
       }
     });
   }

@@ -8,14 +8,12 @@ import { Construct } from 'constructs';
 import { BaseStack, BaseStackProps } from './base-stack';
 import { AuroraServerless } from './constructs/aurora-serverless';
 import { FargateCluster } from './constructs/cluster';
-import { ContainerImage } from './constructs/container-image';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
-import { FargateService } from './constructs/fargate-service';
-import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
-import { FargateTaskDefinition } from './constructs/task-definition';
+import { LoadBalancer } from './constructs/load-balancer';
+import { LoadBalancedFargateService, ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
-import type { ServiceNetwork } from './service-stack';
+import { fargateServiceProps, ServiceNetwork } from './service-props';
 import { upstreamNginxWarning, wordpressEgressWarning } from './settings/wordpress';
 
 /** The VPC, subnets and their zones; the network stack's `Network` satisfies it. */
@@ -51,10 +49,8 @@ export class WordPressStack extends BaseStack {
   readonly loadBalancer: LoadBalancer;
   readonly fileSystem: EfsFileSystem;
   readonly database: AuroraServerless;
-  readonly task: FargateTaskDefinition;
-  readonly service: FargateService;
-  /** The target group of nginx's port, with the site's URL. */
-  readonly target: LoadBalancerTarget;
+  /** The images, the task of nginx and php-fpm, the target group of nginx's port (with the site's URL) and the service. */
+  readonly site: LoadBalancedFargateService<'nginx-image' | 'php-image'>;
 
   constructor(scope: Construct, id: 'wordpress', props: WordPressStackProps) {
     super(scope, id, props);
@@ -80,17 +76,6 @@ export class WordPressStack extends BaseStack {
       subnetIds: network.privateSubnetIds,
       ...settings.database,
     });
-
-    const image = (key: 'nginx' | 'php') =>
-      new ContainerImage(this, `${key}-image`, {
-        repositoryName: physicalName(this.config, 'wordpress', key),
-        source: settings.images[key],
-        cpuArchitecture: settings.cpuArchitecture,
-        keepImages: settings.repository.keepImages,
-        forceDelete: settings.repository.forceDelete,
-      });
-    this.task = this.addTask(name, image('nginx'), image('php'));
-
     this.loadBalancer = new LoadBalancer(this, 'alb', {
       name,
       vpcId: network.vpcId,
@@ -98,94 +83,79 @@ export class WordPressStack extends BaseStack {
       ingressCidrs: settings.loadBalancer.ingressCidrs,
       deletionProtection: settings.loadBalancer.deletionProtection,
     });
-    this.target = this.loadBalancer.addTargets('wordpress', {
-      // With a certificate, 443 serves HTTPS and the load balancer adds the port-80 redirect.
-      port: settings.certificateArn ? 443 : 80,
-      certificateArn: settings.certificateArn,
-      targetPort: NGINX_PORT,
-      healthCheck: { path: settings.healthCheck.path, successCodes: settings.healthCheck.codes },
-      deregistrationDelaySeconds: settings.loadBalancer.deregistrationDelaySeconds,
-    });
 
-    const publicTasks = settings.subnets === 'public';
-    this.service = new FargateService(this, 'wordpress', {
+    const { target, service, ...fargate } = fargateServiceProps(settings, {
+      region: this.config.region,
+      network,
+      logRetentionDays: settings.logRetentionDays,
+      loadBalancers: settings.loadBalancer,
+    });
+    const image = (key: 'nginx' | 'php') => ({ repositoryName: physicalName(this.config, 'wordpress', key), source: settings.images[key], ...settings.repository });
+    this.site = new LoadBalancedFargateService(this, 'wordpress', {
+      ...fargate,
       name,
       cluster: this.cluster,
-      taskDefinition: this.task,
-      vpcId: network.vpcId,
-      subnetIds: publicTasks ? network.publicSubnetIds : network.privateSubnetIds,
-      assignPublicIp: publicTasks,
-      targets: [{ target: this.target, containerName: NGINX_CONTAINER }],
-      desiredCount: settings.desiredCount,
-      minHealthyPercent: settings.minHealthyPercent,
-      maxPercent: settings.maxPercent,
-      healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
-      spot: settings.spot,
-      capacityProviderStrategy: settings.capacityProviderStrategy,
+      images: { 'nginx-image': image('nginx'), 'php-image': image('php') },
+      // Through the access point, with TLS and the task role's identity; the role may write because php mounts it read-write.
+      volumes: { [WEB_ROOT_VOLUME]: { efs: { fileSystem: this.fileSystem } } },
+      containers: this.containers(),
+      targetContainer: NGINX_CONTAINER,
+      // With a certificate, 443 serves HTTPS and the load balancer adds the port-80 redirect.
+      targets: [{ loadBalancer: this.loadBalancer, port: settings.certificateArn ? 443 : 80, certificateArn: settings.certificateArn, ...target }],
       // A task that starts before the mount targets exist cannot mount the web root.
-      dependsOn: this.fileSystem.mountTargets,
+      service: { ...service, dependsOn: this.fileSystem.mountTargets },
     });
     // The file system and the database admit the tasks' group, and nothing else.
-    this.service.allowTo(this.fileSystem, this.fileSystem.port, 'the WordPress web root');
-    this.service.allowTo(this.database, this.database.port, 'the WordPress database');
-    if (settings.scaling) this.service.autoScaleTaskCount(settings.scaling);
+    this.site.service.allowTo(this.fileSystem, this.fileSystem.port, 'the WordPress web root');
+    this.site.service.allowTo(this.database, this.database.port, 'the WordPress database');
 
     this.addOutputs();
   }
 
-  /** The task: php-fpm (read-write web root, database settings) and nginx (read-only web root) in front of it. */
-  private addTask(family: string, nginx: ContainerImage, php: ContainerImage): FargateTaskDefinition {
-    const settings = this.config.wordpress;
-    const task = new FargateTaskDefinition(this, 'task', {
-      family,
-      region: this.config.region,
-      cpu: settings.cpu,
-      memoryMiB: settings.memoryMiB,
-      cpuArchitecture: settings.cpuArchitecture,
-      logRetentionDays: settings.logRetentionDays,
-      enableExecuteCommand: settings.enableExecuteCommand,
-    });
-    // Through the access point, with TLS and the task role's identity; the role may write because php mounts it read-write.
-    task.addVolume(WEB_ROOT_VOLUME, { efs: { fileSystem: this.fileSystem } });
+  /** php-fpm (read-write web root, database settings) and nginx (read-only web root) in front of it. */
+  private containers(): ServiceContainerProps<'nginx-image' | 'php-image'>[] {
     // The exec agent needs a writable root (https://github.com/aws/containers-roadmap/issues/1359).
-    const readonlyRootFilesystem = !settings.enableExecuteCommand;
+    const readonlyRootFilesystem = !this.config.wordpress.enableExecuteCommand;
     const db = this.database;
-    task.addContainer(PHP_CONTAINER, {
-      image: php,
-      environment: { WORDPRESS_DB_HOST: db.endpoint, WORDPRESS_DB_NAME: db.databaseName },
-      // Keys of the secret RDS manages; ECS reads them at task start with the execution role.
-      secrets: { WORDPRESS_DB_USER: db.usernameValueFrom, WORDPRESS_DB_PASSWORD: db.passwordValueFrom },
-      user: PHP_USER,
-      readonlyRootFilesystem,
-      // Uploads and sessions are staged in /tmp.
-      writablePaths: ['/tmp'],
-      mounts: [{ volume: WEB_ROOT_VOLUME, containerPath: WEB_ROOT }],
-      healthCheck: {
-        // php-fpm accepts FastCGI connections; the image has php but no cgi-fcgi client.
-        command: ['CMD-SHELL', `php -r 'exit(@fsockopen("127.0.0.1", ${PHP_FPM_PORT}) ? 0 : 1);'`],
-        // The first task copies WordPress onto the empty file system before php-fpm listens.
-        startPeriodSeconds: 120,
+    return [
+      {
+        name: PHP_CONTAINER,
+        image: 'php-image',
+        environment: { WORDPRESS_DB_HOST: db.endpoint, WORDPRESS_DB_NAME: db.databaseName },
+        // Keys of the secret RDS manages; ECS reads them at task start with the execution role.
+        secrets: { WORDPRESS_DB_USER: db.usernameValueFrom, WORDPRESS_DB_PASSWORD: db.passwordValueFrom },
+        user: PHP_USER,
+        readonlyRootFilesystem,
+        // Uploads and sessions are staged in /tmp.
+        writablePaths: ['/tmp'],
+        mounts: [{ volume: WEB_ROOT_VOLUME, containerPath: WEB_ROOT }],
+        healthCheck: {
+          // php-fpm accepts FastCGI connections; the image has php but no cgi-fcgi client.
+          command: ['CMD-SHELL', `php -r 'exit(@fsockopen("127.0.0.1", ${PHP_FPM_PORT}) ? 0 : 1);'`],
+          // The first task copies WordPress onto the empty file system before php-fpm listens.
+          startPeriodSeconds: 120,
+        },
       },
-    });
-    task.addContainer(NGINX_CONTAINER, {
-      image: nginx,
-      ports: [{ containerPort: NGINX_PORT }],
-      user: NGINX_USER,
-      readonlyRootFilesystem,
-      // Pid file and request buffers of nginx-unprivileged.
-      writablePaths: ['/tmp'],
-      mounts: [{ volume: WEB_ROOT_VOLUME, containerPath: WEB_ROOT, readOnly: true }],
-      // nginx answers 502 until php-fpm listens, so it starts once php-fpm's health check passes.
-      dependsOn: [{ container: PHP_CONTAINER, condition: 'HEALTHY' }],
-    });
-    return task;
+      {
+        name: NGINX_CONTAINER,
+        image: 'nginx-image',
+        ports: [{ containerPort: NGINX_PORT }],
+        user: NGINX_USER,
+        readonlyRootFilesystem,
+        // Pid file and request buffers of nginx-unprivileged.
+        writablePaths: ['/tmp'],
+        mounts: [{ volume: WEB_ROOT_VOLUME, containerPath: WEB_ROOT, readOnly: true }],
+        // nginx answers 502 until php-fpm listens, so it starts once php-fpm's health check passes.
+        dependsOn: [{ container: PHP_CONTAINER, condition: 'HEALTHY' }],
+      },
+    ];
   }
 
   private addOutputs(): void {
     const output = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
-    output('wordpress_url', this.target.url, 'URL of the WordPress site (the installer at first)');
+    output('wordpress_url', this.site.targets[0].url, 'URL of the WordPress site (the installer at first)');
     output('cluster_name', this.cluster.clusterName, 'ECS cluster of the WordPress service');
-    output('service_name', this.service.serviceName, 'ECS service running nginx and php-fpm');
+    output('service_name', this.site.service.serviceName, 'ECS service running nginx and php-fpm');
     output('file_system_id', this.fileSystem.fileSystemId, 'EFS file system of the web root');
     output('database_endpoint', this.database.endpoint, 'Writer endpoint of the Aurora cluster');
     output('database_secret_arn', this.database.masterUserSecretArn, 'Secrets Manager secret (username, password) that RDS manages');

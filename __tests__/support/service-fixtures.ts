@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ReadableTable, ServiceNetwork } from '../../stacks/service-stack';
+import type { ServiceNetwork } from '../../stacks/service-props';
+import type { ReadableTable } from '../../stacks/service-stack';
 
 /** A table as the data stack would expose it, with literal ARNs. */
 export function fakeTable(name: string, indexNames: readonly string[] = []): ReadableTable {

@@ -125,6 +125,9 @@ export interface VolumeProps {
   };
 }
 
+/** The architecture of a task that names none. */
+export const DEFAULT_CPU_ARCHITECTURE: CpuArchitecture = 'X86_64';
+
 /** Props of {@link FargateTaskDefinition}. */
 export interface FargateTaskDefinitionProps {
   /** Family of the task definition; also names its roles and log group. */
@@ -188,7 +191,7 @@ export class FargateTaskDefinition extends Construct {
     const cpu = props.cpu ?? 256;
     const memoryMiB = props.memoryMiB ?? 512;
     const logRetentionDays = props.logRetentionDays ?? 30;
-    this.cpuArchitecture = props.cpuArchitecture ?? 'X86_64';
+    this.cpuArchitecture = props.cpuArchitecture ?? DEFAULT_CPU_ARCHITECTURE;
     this.enableExecuteCommand = props.enableExecuteCommand ?? false;
     this.family = props.family;
     this.region = props.region;

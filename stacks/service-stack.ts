@@ -15,7 +15,7 @@ import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrl
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
 import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
-import { fargateServiceProps, ServiceNetwork } from './service-props';
+import { fargateServiceProps, ServiceNetwork } from './shared/service-props';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
 export interface ReadableTable {

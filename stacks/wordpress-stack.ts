@@ -13,7 +13,7 @@ import { LoadBalancer } from './constructs/load-balancer';
 import { LoadBalancedFargateService, ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
-import { fargateServiceProps, ServiceNetwork } from './service-props';
+import { fargateServiceProps, ServiceNetwork } from './shared/service-props';
 import { upstreamNginxWarning, wordpressEgressWarning } from './settings/wordpress';
 
 /** The VPC, subnets and their zones; the network stack's `Network` satisfies it. */

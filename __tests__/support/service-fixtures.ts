@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { ServiceNetwork } from '../../stacks/service-props';
+import type { ServiceNetwork } from '../../stacks/shared/service-props';
 import type { ReadableTable } from '../../stacks/service-stack';
 
 /** A table as the data stack would expose it, with literal ARNs. */

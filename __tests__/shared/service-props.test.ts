@@ -1,5 +1,5 @@
 /** The mapping of a Fargate service's settings to the pattern's props, shared by the service and wordpress stacks. */
-import { fargateServiceProps, FargateServicePropsContext } from '../../stacks/service-props';
+import { fargateServiceProps, FargateServicePropsContext } from '../../stacks/shared/service-props';
 import { serviceDefaults, ServiceSettings } from '../../stacks/settings/service';
 import { FAKE_NETWORK } from '../support/service-fixtures';
 

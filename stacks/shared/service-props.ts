@@ -1,11 +1,12 @@
 /**
  * How the settings of a Fargate service become the props of the LoadBalancedFargateService
  * pattern: one mapping for each configured service and for WordPress, whose settings share the
- * service settings' fields (`WordPressServiceSettings`).
+ * service settings' fields (`WordPressServiceSettings`). The stacks' shared wiring: it reads
+ * settings and writes construct props, so it lives with the stacks, below them.
  */
-import type { LoadBalancedFargateServiceProps, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
-import type { LoadBalancerSettings } from './settings/service';
-import type { WordPressServiceSettings } from './settings/wordpress';
+import type { LoadBalancedFargateServiceProps, ServiceTargetProps } from '../constructs/patterns/load-balanced-fargate-service';
+import { taskSettingsOf, type LoadBalancerSettings } from '../settings/service';
+import type { WordPressServiceSettings } from '../settings/wordpress';
 
 /** The subnets and VPC the services run in; the network stack's `Network` satisfies it. */
 export interface ServiceNetwork {
@@ -34,14 +35,8 @@ export function fargateServiceProps(
   const { network } = context;
   const publicTasks = settings.subnets === 'public';
   return {
-    task: {
-      region: context.region,
-      cpu: settings.cpu,
-      memoryMiB: settings.memoryMiB,
-      cpuArchitecture: settings.cpuArchitecture,
-      logRetentionDays: context.logRetentionDays,
-      enableExecuteCommand: settings.enableExecuteCommand,
-    },
+    // The task definition's own settings pass through as the spec lists them (TASK_SETTINGS).
+    task: { region: context.region, logRetentionDays: context.logRetentionDays, ...taskSettingsOf(settings) },
     service: {
       vpcId: network.vpcId,
       subnetIds: publicTasks ? network.publicSubnetIds : network.privateSubnetIds,

@@ -366,7 +366,7 @@ export function mergeService(defaults: ServiceSettings, overrides: ServiceOverri
  */
 export function serviceLikeProblems(settings: ServiceLikeSettings, logRetentionDays: number): string[] {
   const problems = [
-    ...taskOptionProblems({ cpu: settings.cpu, memoryMiB: settings.memoryMiB, cpuArchitecture: settings.cpuArchitecture, logRetentionDays }),
+    ...taskOptionProblems({ ...taskSettingsOf(settings), logRetentionDays }),
     ...serviceOptionProblems(settings),
   ];
   if (settings.scaling) problems.push(...scalingProblems(settings.scaling, settings.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));

@@ -53,6 +53,18 @@ describe('FargateTaskDefinition task', () => {
     });
   });
 
+  it('keeps the free 20 GiB of ephemeral storage unless told otherwise (no ephemeral_storage block)', () => {
+    expect(byPath(synthTask((t) => t.addContainer('app', APP)), 'task/definition').props.ephemeral_storage).toBeUndefined();
+  });
+
+  it('sizes the ephemeral storage in GiB when given', () => {
+    expect(byPath(synthTask((t) => t.addContainer('app', APP), { ephemeralStorageGiB: 50 }), 'task/definition').props.ephemeral_storage).toEqual({ size_in_gib: 50 });
+  });
+
+  it.each([20, 201, 30.5])('refuses %s GiB of ephemeral storage, naming the range', (ephemeralStorageGiB) => {
+    expect(() => synthTask(() => undefined, { ephemeralStorageGiB })).toThrow(`ephemeralStorageGiB ${ephemeralStorageGiB} is out of range; Fargate takes 21 to 200 GiB`);
+  });
+
   it('uses separate execution and task roles that trust only ECS tasks', () => {
     const json = synthTask((t) => t.addContainer('app', APP));
     const task = byPath(json, 'task/definition').props;

@@ -96,8 +96,8 @@ describe('the defaults of the registry', () => {
     }),
   );
 
-  it('cover every environment, and most variables with a value', () => {
-    expect([new Set(cases.map(([environment]) => environment)).size, cases.length > NAMES.length * 3]).toEqual([ENVIRONMENT_NAMES.length, true]);
+  it('cover every environment, and give a value in more than two thirds of the (variable, environment) pairs', () => {
+    expect([new Set(cases.map(([environment]) => environment)).size, cases.length > (NAMES.length * ENVIRONMENT_NAMES.length * 2) / 3]).toEqual([ENVIRONMENT_NAMES.length, true]);
   });
 
   it.each(cases)('%s: %s=%s is the configuration without it', (environment, name, value) => {

@@ -148,6 +148,12 @@ export interface FargateTaskDefinitionProps {
    * @default false
    */
   readonly enableExecuteCommand?: boolean;
+  /**
+   * Ephemeral storage of the task in GiB, 21 to 200: what its containers write outside volumes
+   * (image layers included). Above the free 20 GiB it is billed per GiB-hour.
+   * @default - 20 GiB, Fargate's free allotment (no `ephemeral_storage` block)
+   */
+  readonly ephemeralStorageGiB?: number;
 }
 
 /** A container as rendered into the task definition. */
@@ -195,7 +201,7 @@ export class FargateTaskDefinition extends Construct {
     this.enableExecuteCommand = props.enableExecuteCommand ?? false;
     this.family = props.family;
     this.region = props.region;
-    const problems = taskOptionProblems({ cpu, memoryMiB, cpuArchitecture: this.cpuArchitecture, logRetentionDays });
+    const problems = taskOptionProblems({ cpu, memoryMiB, cpuArchitecture: this.cpuArchitecture, logRetentionDays, ephemeralStorageGiB: props.ephemeralStorageGiB });
     if (problems.length > 0) throw new Error(`FargateTaskDefinition ${props.family}: ${problems.join('; ')}`);
 
     const logGroup = new CloudwatchLogGroup(this, 'logs', { name: `/ecs/${props.family}`, retentionInDays: logRetentionDays });
@@ -229,6 +235,7 @@ export class FargateTaskDefinition extends Construct {
       cpu: String(cpu),
       memory: String(memoryMiB),
       runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: this.cpuArchitecture },
+      ...(props.ephemeralStorageGiB !== undefined ? { ephemeralStorage: { sizeInGib: props.ephemeralStorageGiB } } : {}),
       executionRoleArn: executionRole.arn,
       taskRoleArn: this.taskRole.arn,
       containerDefinitions: Lazy.stringValue({ produce: () => JSON.stringify(this.renderContainers()) }),

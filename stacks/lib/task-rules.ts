@@ -9,6 +9,8 @@ export interface TaskOptions {
   readonly memoryMiB: number;
   readonly cpuArchitecture: string;
   readonly logRetentionDays: number;
+  /** @default - Fargate's free 20 GiB */
+  readonly ephemeralStorageGiB?: number;
 }
 
 /** Every reason these task options would fail at deploy time, each with its fix. */
@@ -20,6 +22,10 @@ export function taskOptionProblems(options: TaskOptions): string[] {
   if (architecture) problems.push(architecture);
   if (!isLogRetentionDays(options.logRetentionDays)) {
     problems.push(`logRetentionDays ${options.logRetentionDays} is not a CloudWatch retention; use one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+  const storage = options.ephemeralStorageGiB;
+  if (storage !== undefined && (!Number.isInteger(storage) || storage < 21 || storage > 200)) {
+    problems.push(`ephemeralStorageGiB ${storage} is out of range; Fargate takes 21 to 200 GiB (unset keeps the free 20 GiB)`);
   }
   return problems;
 }

@@ -86,6 +86,8 @@ export interface ServiceSettings {
   /** CPU units (1024 = 1 vCPU); with `memoryMiB` one of Fargate's task sizes. */
   readonly cpu: number;
   readonly memoryMiB: number;
+  /** Task ephemeral storage in GiB, 21 to 200; unset: Fargate's free 20 GiB. */
+  readonly ephemeralStorageGiB?: number;
   readonly container: ContainerSettings;
   /** Plain variables; they win over the catalog API's own. */
   readonly environment: Readonly<Record<string, string>>;
@@ -312,6 +314,7 @@ export type ServiceLikeSettings = Pick<
   | 'cpuArchitecture'
   | 'cpu'
   | 'memoryMiB'
+  | 'ephemeralStorageGiB'
   | 'desiredCount'
   | 'scaling'
   | 'spot'
@@ -331,7 +334,7 @@ export type ServiceLikeOverrides = Partial<Omit<ServiceLikeSettings, 'healthChec
 };
 
 /** The settings that configure the task definition itself, passed to it as they are. */
-export const TASK_SETTINGS = ['cpu', 'memoryMiB', 'cpuArchitecture', 'enableExecuteCommand'] as const;
+export const TASK_SETTINGS = ['cpu', 'memoryMiB', 'cpuArchitecture', 'enableExecuteCommand', 'ephemeralStorageGiB'] as const;
 /** The task definition's own settings of a service. */
 export type TaskSettings = Pick<ServiceSettings, (typeof TASK_SETTINGS)[number]>;
 
@@ -407,6 +410,7 @@ export const SERVICE_ENTRY_SCHEMA = json.object(
     secrets: json.stringMap('arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbCdEf').optional().describe('variable name to Secrets Manager or SSM ARN'),
     cpu: json.number(256).optional().describe('task CPU units; with memoryMiB one of Fargate task sizes'),
     memoryMiB: json.number(512).optional().describe('task memory in MiB'),
+    ephemeralStorageGiB: json.number(30).optional().describe('task ephemeral storage in GiB, 21 to 200; unset: the free 20 GiB'),
     cpuArchitecture: json.oneOf(CPU_ARCHITECTURES).optional().describe('task CPU architecture (and image platform)'),
     healthCheck: json.object({ path: json.string('/health').optional(), codes: json.string('200,302').optional() }, 'what the load balancer health check asks for').optional(),
     spot: json.boolean().optional().describe('all tasks on FARGATE_SPOT; not with capacityProviderStrategy'),
@@ -694,6 +698,14 @@ export const DEFAULT_SERVICE_VARIABLES = {
     parse: text.integer(1024, 1),
     apply: (o, memoryMiB) => toDefault(o, { memoryMiB }),
     defaultIn: (d) => value(firstService(d).memoryMiB),
+  }),
+  CDKTF_TASK_EPHEMERAL_STORAGE: variable({
+    group: 'default service',
+    description: 'task ephemeral storage in GiB (billed above the free 20 GiB)',
+    values: '21 to 200',
+    parse: text.integer(30),
+    apply: (o, ephemeralStorageGiB) => toDefault(o, { ephemeralStorageGiB }),
+    defaultIn: (d) => (firstService(d).ephemeralStorageGiB === undefined ? unset('20 GiB, free') : value(firstService(d).ephemeralStorageGiB as number)),
   }),
   CDKTF_DESIRED_COUNT: variable({
     group: 'default service',

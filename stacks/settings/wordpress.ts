@@ -368,6 +368,14 @@ export const WORDPRESS_VARIABLES = {
     apply: (o, memoryMiB) => ({ ...o, memoryMiB }),
     defaultIn: (d) => value(d.memoryMiB),
   }),
+  CDKTF_WORDPRESS_EPHEMERAL_STORAGE: variable({
+    group: 'wordpress',
+    description: 'ephemeral storage of the WordPress task in GiB (billed above the free 20 GiB)',
+    values: '21 to 200',
+    parse: text.integer(30),
+    apply: (o, ephemeralStorageGiB) => ({ ...o, ephemeralStorageGiB }),
+    defaultIn: (d) => (d.ephemeralStorageGiB === undefined ? unset('20 GiB, free') : value(d.ephemeralStorageGiB)),
+  }),
   CDKTF_WORDPRESS_DESIRED_COUNT: variable({
     group: 'wordpress',
     description: 'WordPress tasks at the first deployment',

@@ -14,6 +14,7 @@ import { dynamodbReadStatement } from './lib/iam';
 import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
 import { FargateTaskDefinition } from './constructs/task-definition';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
+import { nodeHealthCheck } from './lib/node-health-check';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
 import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
@@ -169,6 +170,8 @@ export class ServiceStack extends BaseStack {
       readonlyRootFilesystem: container.readonlyRootFilesystem,
       writablePaths: container.writablePaths,
       stopTimeoutSeconds: container.stopTimeoutSeconds,
+      // The catalog image is ours and has node; other images may not, so they keep only the load balancer's check.
+      healthCheck: service.catalog ? nodeHealthCheck({ port: service.containerPort, path: service.healthCheck.path, codes: service.healthCheck.codes }) : undefined,
     });
     if (service.catalog) task.addToTaskPolicy(dynamodbReadStatement([props.tables.category, props.tables.resource, props.tables.bookmark]));
 

@@ -1,4 +1,4 @@
-import { dockerCreateBody, FARGATE_NOFILE, isUnresolved, resolvedEnvironment, taskContainer, type EcsContainerDefinition, type SynthesizedStack } from '../../scripts/lib/task-container';
+import { dockerCreateBody, isUnresolved, localDynamoEnvironment, resolvedEnvironment, taskContainer, type EcsContainerDefinition, type SynthesizedStack } from '../../scripts/lib/task-container';
 
 const APP: EcsContainerDefinition = {
   name: 'app',
@@ -125,11 +125,28 @@ describe('dockerCreateBody', () => {
     expect([body().StopSignal, body().StopTimeout]).toEqual(['SIGTERM', 30]);
   });
 
-  it("gives the container Fargate's open-files limit", () => {
-    expect(host(body()).Ulimits).toEqual([{ Name: 'nofile', Soft: FARGATE_NOFILE, Hard: FARGATE_NOFILE }]);
+  it("passes the container's ulimits", () => {
+    const limited = taskContainer(stack([{ family: 'a', containers: [{ ...APP, ulimits: [{ name: 'nofile', softLimit: 4096, hardLimit: 8192 }] }], volume: SCRATCH }]), 'app');
+    expect(host(dockerCreateBody(limited, { image: 'x', network: 'none', environment: { CATEGORY_TABLE: 't' } })).Ulimits).toEqual([{ Name: 'nofile', Soft: 4096, Hard: 8192 }]);
   });
 
   it('uses the network asked for', () => {
     expect([host(body()).NetworkMode, host(body({ network: 'host' })).NetworkMode]).toEqual(['none', 'host']);
+  });
+});
+
+describe('localDynamoEnvironment', () => {
+  const env = localDynamoEnvironment('http://127.0.0.1:4567', { category: 'c', resource: 'r', bookmark: 'b' });
+
+  it('points the service at the endpoint and the given tables', () => {
+    expect([env.DYNAMODB_ENDPOINT, env.CATEGORY_TABLE, env.RESOURCE_TABLE, env.BOOKMARK_TABLE]).toEqual(['http://127.0.0.1:4567', 'c', 'r', 'b']);
+  });
+
+  it('gives throwaway credentials and turns the instance metadata lookup off', () => {
+    expect([env.AWS_ACCESS_KEY_ID !== undefined, env.AWS_SECRET_ACCESS_KEY !== undefined, env.AWS_EC2_METADATA_DISABLED]).toEqual([true, true, 'true']);
+  });
+
+  it('resolves the table names a task definition knows only at apply', () => {
+    expect(() => resolvedEnvironment(task, env)).not.toThrow();
   });
 });

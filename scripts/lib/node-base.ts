@@ -3,6 +3,7 @@
  * Dockerfile asks for, the npm package holding that Node binary, and the files of a `FROM scratch`
  * root filesystem equivalent to the official `node:<version>-bookworm-slim` for running the service.
  */
+import { createHash } from 'node:crypto';
 
 /** The build argument of service/Dockerfile that names the base image. */
 export const BASE_IMAGE_ARG = 'BASE_IMAGE';
@@ -119,16 +120,29 @@ export function baseEtcFiles(): Record<string, string> {
   };
 }
 
-/** The Dockerfile of the base, built from a context holding `rootfs/`. */
-export function baseDockerfile(exactVersion: string, npmPackage: string): string {
+/** The label that records which recipe made a base, so a changed recipe makes it anew. */
+export const RECIPE_LABEL = 'local.base.recipe';
+
+/** The instructions of the base, without its recipe label. */
+function baseInstructions(exactVersion: string, npmPackage: string): string[] {
   return [
     '# Equivalent to the official node image for running a bundled app: the official Node binary',
-    `# (npm package ${npmPackage}@${exactVersion}), the glibc libraries it links, a "node" user (1000:1000) and /tmp.`,
+    `# (npm package ${npmPackage}@${exactVersion}), the glibc libraries it links, a "node" user (1000:1000) with its home, and /tmp.`,
     'FROM scratch',
     'COPY rootfs/ /',
+    `COPY --chown=${NODE_USER.uid}:${NODE_USER.gid} home/ ${NODE_USER.home}/`,
     `ENV NODE_VERSION=${exactVersion} PATH=/usr/local/bin:/usr/bin:/bin`,
     `LABEL org.opencontainers.image.version="${exactVersion}" org.opencontainers.image.source="npm:${npmPackage}@${exactVersion}"`,
     'CMD ["node"]',
-    '',
-  ].join('\n');
+  ];
+}
+
+/** A short hash of everything that makes the base besides the binary and the libraries: its instructions and files. */
+export function baseRecipe(exactVersion: string, npmPackage: string): string {
+  return createHash('sha256').update(JSON.stringify([baseInstructions(exactVersion, npmPackage), baseEtcFiles()])).digest('hex').slice(0, 12);
+}
+
+/** The Dockerfile of the base, built from a context holding `rootfs/` and an empty `home/`. */
+export function baseDockerfile(exactVersion: string, npmPackage: string): string {
+  return [...baseInstructions(exactVersion, npmPackage), `LABEL ${RECIPE_LABEL}="${baseRecipe(exactVersion, npmPackage)}"`, ''].join('\n');
 }

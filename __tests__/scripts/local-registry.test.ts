@@ -1,0 +1,41 @@
+import { isLoopback, isRegistryCommandLine, registryConfig, registryLayout } from '../../scripts/lib/local-registry';
+
+const layout = registryLayout('/work/project/.local/docker/registry');
+
+describe('registryConfig', () => {
+  const config = registryConfig(layout, 5107);
+
+  it('listens on 127.0.0.1 at the port, nowhere else', () => {
+    expect(config.match(/^\s*addr: .*$/gm)).toEqual(['  addr: "127.0.0.1:5107"']);
+  });
+
+  it('stores blobs in the layout folder', () => {
+    expect(config).toContain('    rootdirectory: "/work/project/.local/docker/registry/storage"');
+  });
+
+  it('asks for no login (no auth section), so it must stay on loopback', () => {
+    expect(config).not.toMatch(/^auth:/m);
+  });
+
+  it('refuses an address off loopback, since it has no login', () => {
+    expect(() => registryConfig(layout, 5107, '0.0.0.0')).toThrow('"0.0.0.0" is not a loopback address');
+  });
+
+  it('refuses a port that is not a TCP port', () => {
+    expect(() => registryConfig(layout, 70000)).toThrow('port 70000 is not a TCP port');
+  });
+});
+
+describe('isLoopback', () => {
+  it('accepts 127.0.0.0/8, ::1 and localhost only', () => {
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost', '10.0.0.1', '0.0.0.0', '128.0.0.1'].map(isLoopback)).toEqual([true, true, true, true, false, false, false]);
+  });
+});
+
+describe('isRegistryCommandLine', () => {
+  it('recognises docker-registry serving this layout, not another one', () => {
+    const other = registryLayout('/work/other/.local/docker/registry');
+    const cmdline = (config: string) => ['/usr/bin/docker-registry', 'serve', config, ''].join('\0');
+    expect([isRegistryCommandLine(cmdline(layout.configFile), layout), isRegistryCommandLine(cmdline(other.configFile), layout)]).toEqual([true, false]);
+  });
+});

@@ -66,7 +66,7 @@ function engineChildren(layout: EngineLayout): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.split('\0').some((arg) => arg.startsWith(layout.execRoot))) pids.push(Number(entry));
+      if (cmdline.split('\0').some((arg) => arg === layout.execRoot || arg.startsWith(`${layout.execRoot}/`))) pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }

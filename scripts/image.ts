@@ -16,6 +16,7 @@ import { createSeededTables } from './lib/seeded-tables';
 import { megabytes, parseImageCommand, type ImageCommand } from './lib/service-image';
 import { dockerCreateBody, localDynamoEnvironment, type CatalogTableNames } from './lib/task-container';
 import { startLocalDynamo } from './local-dynamodb';
+import { registryPort } from './lib/local-registry';
 import { startRegistry } from './local-registry';
 import { startContainer, synthesizedTaskContainer } from './local-task';
 import { runAsScript } from './run-as-script';
@@ -30,10 +31,10 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 /** Pushes to a registry started for the push; its storage stays in .local/docker/registry/. */
 async function push(engine: Engine, image: ServiceImage): Promise<void> {
-  const registry = await startRegistry({ root: ROOT });
+  const registry = await startRegistry({ root: ROOT, port: registryPort(process.env) });
   try {
     const pushed = await pushImage(engine.docker, image.reference, registry.host);
-    log(`pushed in ${seconds(pushed.ms)} to the registry on ${registry.host} (stopped again; its storage stays in ${path.relative(ROOT, registry.layout.storage)})`);
+    log(`pushed in ${seconds(pushed.ms)} to the registry on ${registry.host} (REGISTRY_PORT), stopped again; its storage stays in ${path.relative(ROOT, registry.layout.storage)}`);
     console.log(pushed.digestReference);
   } finally {
     await registry.stop();

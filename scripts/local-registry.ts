@@ -88,7 +88,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       child.kill('SIGKILL');
       fs.rmSync(layout.pidFile, { force: true });
       const tail = fs.readFileSync(layout.logFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
-      throw new StepFailure(`docker-registry did not answer on ${host}: ${tail}`, layout.logFile);
+      const hint = /address already in use/.test(tail) ? `; port ${port} is taken: choose another with REGISTRY_PORT` : '';
+      throw new StepFailure(`docker-registry did not answer on ${host}: ${tail}${hint}`, layout.logFile);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

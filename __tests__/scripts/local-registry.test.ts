@@ -1,4 +1,4 @@
-import { isLoopback, isRegistryCommandLine, registryConfig, registryLayout } from '../../scripts/lib/local-registry';
+import { isLoopback, isRegistryCommandLine, registryConfig, registryLayout, registryPort } from '../../scripts/lib/local-registry';
 
 const layout = registryLayout('/work/project/.local/docker/registry');
 
@@ -37,5 +37,19 @@ describe('isRegistryCommandLine', () => {
     const other = registryLayout('/work/other/.local/docker/registry');
     const cmdline = (config: string) => ['/usr/bin/docker-registry', 'serve', config, ''].join('\0');
     expect([isRegistryCommandLine(cmdline(layout.configFile), layout), isRegistryCommandLine(cmdline(other.configFile), layout)]).toEqual([true, false]);
+  });
+});
+
+describe('registryPort', () => {
+  it('is 5001 without REGISTRY_PORT, clear of moto on 5000', () => {
+    expect(registryPort({})).toBe(5001);
+  });
+
+  it('reads REGISTRY_PORT', () => {
+    expect(registryPort({ REGISTRY_PORT: '5108' })).toBe(5108);
+  });
+
+  it('refuses a REGISTRY_PORT that is not a port, naming it', () => {
+    expect(() => registryPort({ REGISTRY_PORT: 'five' })).toThrow('REGISTRY_PORT="five" is not a TCP port');
   });
 });

@@ -19,6 +19,18 @@ export interface RegistryLayout {
 /** The registry's folder, relative to the project root. */
 export const REGISTRY_DIR = path.join('.local', 'docker', 'registry');
 
+/** The port of the registry `npm run image -- --push` starts: fixed, so a pushed reference stays valid. moto's default is 5000. */
+export const DEFAULT_REGISTRY_PORT = 5001;
+
+/** `REGISTRY_PORT` from the environment, else {@link DEFAULT_REGISTRY_PORT}; throws for a value that is not a port. */
+export function registryPort(env: NodeJS.ProcessEnv): number {
+  const raw = env.REGISTRY_PORT?.trim();
+  if (raw === undefined || raw === '') return DEFAULT_REGISTRY_PORT;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new Error(`REGISTRY_PORT="${raw}" is not a TCP port; use 1 to 65535, e.g. ${DEFAULT_REGISTRY_PORT}`);
+  return port;
+}
+
 /** The files of a registry kept in `dir`. */
 export function registryLayout(dir: string): RegistryLayout {
   const abs = path.resolve(dir);

@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { aptInstall } from './lib/apt';
 import { dockerClient, pingEngine, type DockerClient } from './lib/docker-cli';
 import {
+  cgroupContainerId,
   dockerdArgs,
   dockerHost,
   ENGINE_DIR,
@@ -59,14 +60,25 @@ export function runningPid(layout: EngineLayout): number | undefined {
   }
 }
 
-/** Processes of this layout's engine besides dockerd (its containerd and shims name the exec root). */
+/**
+ * Processes of this layout's engine besides dockerd: its containerd and shims (they name the exec
+ * root) and its containers' processes (their cgroup names a container of this data root). All of
+ * them outlive a dockerd that was killed.
+ */
 function engineChildren(layout: EngineLayout): number[] {
+  let containers: Set<string>;
+  try {
+    containers = new Set(fs.readdirSync(path.join(layout.dataRoot, 'containers')));
+  } catch {
+    containers = new Set();
+  }
   const pids: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (cmdline.split('\0').some((arg) => arg === layout.execRoot || arg.startsWith(`${layout.execRoot}/`))) pids.push(Number(entry));
+      const id = containers.size > 0 ? cgroupContainerId(fs.readFileSync(`/proc/${entry}/cgroup`, 'utf8')) : undefined;
+      if (cmdline.split('\0').some((arg) => arg === layout.execRoot || arg.startsWith(`${layout.execRoot}/`)) || (id !== undefined && containers.has(id))) pids.push(Number(entry));
     } catch {
       // The process ended while we looked.
     }
@@ -169,7 +181,7 @@ export async function stopEngine(layout: EngineLayout, timeoutMs = 45_000): Prom
     if (!(await waitFor(() => !alive(pid), timeoutMs))) process.kill(pid, 'SIGKILL');
     await waitFor(() => !alive(pid), 5000);
   }
-  // After a SIGKILL (or a crash) its containerd and shims would live on: they name our exec root.
+  // After a SIGKILL (or a crash) its containerd, shims and containers would live on.
   for (const child of engineChildren(layout)) {
     try {
       process.kill(child, 'SIGKILL');

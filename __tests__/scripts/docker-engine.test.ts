@@ -1,4 +1,4 @@
-import { dockerdArgs, dockerHost, engineLayout, isEngineCommandLine, mountsBelow, parseMountInfo } from '../../scripts/lib/docker-engine';
+import { cgroupContainerId, dockerdArgs, dockerHost, engineLayout, isEngineCommandLine, mountsBelow, parseMountInfo } from '../../scripts/lib/docker-engine';
 
 const layout = engineLayout('/work/project/.local/docker');
 
@@ -85,5 +85,17 @@ describe('mountsBelow', () => {
 
   it('leaves a sibling folder that only shares the name prefix alone', () => {
     expect(mountsBelow(mounts, ['/work/project/.local/docker'])).not.toContain('/work/project/.local/docker-other');
+  });
+});
+
+describe('cgroupContainerId', () => {
+  const id = 'a'.repeat(64);
+
+  it('reads the container id from a cgroup v1 listing', () => {
+    expect(cgroupContainerId(`12:memory:/docker/${id}\n11:cpu,cpuacct:/docker/${id}\n`)).toBe(id);
+  });
+
+  it('is undefined for a process outside any container', () => {
+    expect(cgroupContainerId('12:memory:/\n0::/user.slice\n')).toBeUndefined();
   });
 });

@@ -79,6 +79,14 @@ export function isEngineCommandLine(cmdline: string, layout: EngineLayout): bool
   return args.length > 0 && path.basename(args[0]) === 'dockerd' && args.includes(`--pidfile=${layout.pidFile}`);
 }
 
+/**
+ * The id of the Docker container a process runs in, from its /proc/<pid>/cgroup text (the
+ * cgroupfs driver puts it below `/docker/<64 hex digits>`); undefined outside a container.
+ */
+export function cgroupContainerId(cgroup: string): string | undefined {
+  return /\/docker\/([0-9a-f]{64})(?:\/|$)/m.exec(cgroup)?.[1];
+}
+
 /** One line of /proc/self/mountinfo, reduced to what cleaning up needs. */
 export interface MountEntry {
   readonly mountPoint: string;

@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { ensureEnginePackages } from './docker-engine';
+import { freePort } from './lib/free-port';
 import { isRegistryCommandLine, REGISTRY_DIR, registryConfig, registryLayout, type RegistryLayout } from './lib/local-registry';
 import { StepFailure } from './lib/quiet-run';
 
@@ -23,18 +23,6 @@ export interface LocalRegistry {
   /** Milliseconds from spawn to the first answer of `/v2/`. */
   readonly startMs: number;
   stop(): Promise<void>;
-}
-
-/** A TCP port free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Ends the registry a pid file names, if that process is the registry of `layout`. */

@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { createSeededTables, seedItems } from '../../scripts/lib/seeded-tables';
 import { dockerCreateBody, localDynamoEnvironment } from '../../scripts/lib/task-container';
-import { freePort } from '../../scripts/local-registry';
+import { freePort } from '../../scripts/lib/free-port';
 import { startContainer, type LocalContainer } from '../../scripts/local-task';
 import { startDynalite, type TestDynalite } from '../support/dynalite';
 import { CONTAINER_PREFIX, imageSuite, ms1, reportImage, waitForStatus } from '../support/image-suite';

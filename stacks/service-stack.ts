@@ -12,9 +12,10 @@ import { dynamodbReadStatement } from './lib/iam';
 import { LoadBalancer } from './constructs/load-balancer';
 import { LoadBalancedFargateService, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
+import { nodeHealthCheck } from './lib/node-health-check';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
-import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
+import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, runsCatalogImage, ServiceSettings } from './settings/service';
 import { fargateServiceProps, ServiceNetwork } from './shared/service-props';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
@@ -162,6 +163,8 @@ export class ServiceStack extends BaseStack {
           readonlyRootFilesystem: container.readonlyRootFilesystem,
           writablePaths: container.writablePaths,
           stopTimeoutSeconds: container.stopTimeoutSeconds,
+          // The catalog image is ours and has node; other images may not, so they keep only the load balancer's check.
+          healthCheck: runsCatalogImage(service) ? nodeHealthCheck({ port: service.containerPort, path: service.healthCheck.path, codes: service.healthCheck.codes }) : undefined,
         },
       ],
       targets,

@@ -24,7 +24,7 @@ describe('service boundaries', () => {
 
   test('the Dockerfile runs as a non-root user with an exec-form CMD on Node 22', () => {
     const dockerfile = fs.readFileSync(path.join(SERVICE, 'Dockerfile'), 'utf8');
-    expect([/^FROM node:22/m.test(dockerfile), /^USER node$/m.test(dockerfile), /^CMD \["node", "server\.js"\]$/m.test(dockerfile)]).toEqual([
+    expect([/^ARG BASE_IMAGE=node:22-/m.test(dockerfile), /^USER node$/m.test(dockerfile), /^CMD \["node", "server\.js"\]$/m.test(dockerfile)]).toEqual([
       true,
       true,
       true,

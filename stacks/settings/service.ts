@@ -196,6 +196,14 @@ export const BOOKMARK_RESOURCE_INDEX = 'byResource';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export { DEFAULT_SERVICE_NAME };
 
+/**
+ * Whether a service runs the catalog API's own image, which has node (and so the task's node
+ * health check): a catalog service on any image but local's nginx demo.
+ */
+export function runsCatalogImage(service: Pick<ServiceSettings, 'catalog' | 'image'>): boolean {
+  return service.catalog && !(service.image.kind === 'registry' && service.image.reference === DEMO_IMAGE);
+}
+
 /** An image source: `build` (service/), `build:<directory>` (relative to the project) or `registry:<reference>`; undefined when malformed. */
 export function parseImageSetting(value: string, root: string): ImageSettings | undefined {
   if (value === 'build') return buildImage(path.join(root, 'service'));

@@ -19,6 +19,8 @@ export interface StackJson {
   readonly data?: BlocksByType;
   readonly output?: Readonly<Record<string, OutputJson>>;
   readonly provider?: Readonly<Record<string, unknown>>;
+  /** The `terraform` block: backend and required providers. */
+  readonly terraform?: Readonly<Record<string, unknown>>;
 }
 
 /** One resource of a stack. */

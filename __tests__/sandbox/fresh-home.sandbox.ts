@@ -16,6 +16,7 @@ import { SANDBOX_STACKS, sandboxConfig, stateResourceCount } from '../../scripts
 import { requireTerraform } from '../../scripts/lib/terraform';
 import { loadSeedData } from '../../stacks/seed';
 import { freePort } from '../support/moto-server';
+import { newUserEnvironment, scratchProject } from '../support/scratch-project';
 import { keepLogsAndClean } from './suite';
 
 jest.setTimeout(20 * 60_000);
@@ -31,11 +32,6 @@ interface Running {
   readonly child: ChildProcess;
   readonly output: () => string;
   readonly exited: Promise<number | null>;
-}
-
-/** Our settings and the test runner's variables removed: the command sees what a new shell would. */
-function newUserEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CDKTF_|BASIC_AUTH_|JEST_|TF_|MOTO_|DYNAMODB_PORT$|PORT$|npm_)/.test(name)));
 }
 
 function start(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Running {
@@ -100,9 +96,7 @@ const started = Date.now();
 beforeAll(async () => {
   requireTerraform();
   // Given a scratch project, a HOME without a Terraform plugin folder and a CLI config file that does not exist
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-fresh-'));
-  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-  for (const entry of LINKED) fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));
+  project = scratchProject('sandbox-fresh-', COPIED, LINKED);
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-home-'));
   motoPort = process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) : await freePort();
   if (await isMotoRunning(motoUrl(motoPort))) throw new Error(`a moto server already answers on port ${motoPort}; this test starts its own: stop that one or set MOTO_PORT to a free port`);

@@ -14,6 +14,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../support/moto-server';
+import { newUserEnvironment, scratchProject } from '../support/scratch-project';
 
 jest.setTimeout(120_000);
 
@@ -98,11 +99,6 @@ echo "stand-in terraform: not running $1" >&2
 exit 1
 `;
 
-/** Our settings and the test runner's variables removed: the command sees what a new shell would. */
-function newUserEnvironment(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CDKTF_|BASIC_AUTH_|JEST_|TF_|MOTO_|DYNAMODB_PORT$|PORT$|npm_)/.test(name)));
-}
-
 let project: string;
 let work: string;
 let busy: http.Server;
@@ -111,10 +107,8 @@ let busyPort: number;
 const runs = new Map<string, ProbeRun>();
 
 beforeAll(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'commands-prepare-'));
-  project = path.join(work, 'project');
-  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-  for (const entry of LINKED) fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));
+  project = scratchProject('commands-prepare-', COPIED, LINKED);
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'commands-prepare-work-'));
   // One passing test for each jest configuration to select, so that jest runs its globalSetup.
   const probeTest = "test('runs', () => expect(1).toBe(1));\n";
   fs.writeFileSync(path.join(project, '__tests__', 'probe.int.test.ts'), probeTest);
@@ -136,7 +130,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => busy?.close(resolve));
-  if (work) fs.rmSync(work, { recursive: true, force: true });
+  for (const dir of [project, work]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** What one command did on its fresh HOME. */

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { readStacks, synthesizeApp } from '../../scripts/diagram';
 import { quote, stackCluster, toDot } from '../../scripts/lib/diagram-dot';
 import { buildModel } from '../../scripts/lib/diagram-model';
+import { scratchProject } from '../support/scratch-project';
 
 const ROOT = path.resolve(__dirname, '../..');
 const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
@@ -100,21 +101,20 @@ describe('npm run diagram in a fresh clone', () => {
   // Copied: what the diagram and the app command resolve their root from or write into; the rest is linked.
   const COPIED = ['package.json', 'scripts', 'main.ts', 'app.ts', 'cdktf.json', 'tsconfig.json'];
   const LINKED = ['node_modules', 'stacks', 'data', 'service'];
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-clone-'));
-  const manifest = path.join(project, 'cdktf.out', 'manifest.json');
+  let project: string;
+  const manifest = () => path.join(project, 'cdktf.out', 'manifest.json');
   const runs: { stdout: string; svg: string; manifestMs: number }[] = [];
 
   /** `npm run diagram` in the clone with the given settings; the SVG goes to a file of its own. */
   const diagram = (settings: Record<string, string>) => {
     const output = path.join(project, `picture-${runs.length}.svg`);
     const stdout = execFileSync('npm', ['run', '--silent', 'diagram', '--', '--output', output], { cwd: project, env: environment(settings), encoding: 'utf8' });
-    runs.push({ stdout, svg: fs.readFileSync(output, 'utf8'), manifestMs: fs.statSync(manifest).mtimeMs });
+    runs.push({ stdout, svg: fs.readFileSync(output, 'utf8'), manifestMs: fs.statSync(manifest()).mtimeMs });
   };
 
   beforeAll(() => {
     // Given a clone where nothing was synthesized
-    for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-    for (const entry of LINKED) fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));
+    project = scratchProject('diagram-clone-', COPIED, LINKED);
     // When the diagram is drawn with the default settings, then twice with CDKTF_ENV=dev
     diagram({});
     diagram({ CDKTF_ENV: 'dev' });

@@ -1,8 +1,9 @@
 /**
- * `npm run test:sandbox` (issue 11): the three stacks applied by real Terraform to the emulated AWS
+ * `npm run test:sandbox`: the three stacks applied by real Terraform to the emulated AWS
  * of a moto server the suite starts itself, re-planned, run and torn down; a few minutes, because
  * the AWS provider waits about 60 s after creating a load balancer. The suite is named
  * `*.sandbox.ts`, not `*.test.ts`, so that `npm test` stays fast; CI runs it after `npm test`.
+ * Before the suites, scripts/jest-sandbox-setup.ts prepares the machine for Terraform.
  */
 const { projects } = require('./jest.config.js');
 
@@ -12,6 +13,7 @@ module.exports = {
   ...common,
   displayName: 'sandbox',
   testMatch: ['<rootDir>/__tests__/sandbox/**/*.sandbox.ts'],
+  globalSetup: '<rootDir>/scripts/jest-sandbox-setup.ts',
   // beforeAll deploys three stacks; the teardown test destroys them.
   testTimeout: 15 * 60_000,
   slowTestThreshold: 600,

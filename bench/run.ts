@@ -1,13 +1,16 @@
 /**
  * `npm run bench`: measures synth, tests, data scale, the API and start-up in one run, prints a
- * table and writes bench/results.json. Every child runs in its own process group and is killed on
- * exit, on a signal or at its time limit; servers listen on 127.0.0.1 only. See docs/performance.md.
+ * table and writes bench/results.json. It prepares the machine for Terraform first
+ * (scripts/prepare-machine.ts). Every child runs in its own process group and is killed on exit,
+ * on a signal or at its time limit; servers listen on 127.0.0.1 only. See docs/performance.md.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { StepFailure } from '../scripts/lib/quiet-run';
 import { buildServiceBundle } from '../scripts/lib/service-bundle';
+import { prepareMachineLine } from '../scripts/prepare-machine';
 import { measureApi } from './api';
 import { measureDataScale } from './data-scale';
 import { cleanEnvironment, Deadline, DeadlineError, type SectionContext } from './lib/context';
@@ -30,6 +33,10 @@ export async function runBench(options: BenchOptions): Promise<number> {
   const loadBefore = os.loadavg();
   const catalog = metricCatalog(options);
   const results = new ResultStore(catalog);
+  const log = (message: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+  // The plan, tests and sandbox sections run Terraform: a fresh machine is prepared for it first.
+  const prepared = await prepareMachineLine({ root: ROOT });
+  if (prepared !== undefined) log(prepared);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const ctx: SectionContext = {
     root: ROOT,
@@ -38,7 +45,7 @@ export async function runBench(options: BenchOptions): Promise<number> {
     deadline: new Deadline(options.deadlineS),
     workDir,
     env: cleanEnvironment(process.env),
-    log: (message) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`),
+    log,
   };
   const failures: { section: Section; error: string }[] = [];
   let bundleDir: string | undefined;
@@ -131,7 +138,9 @@ if (require.main === module) {
   runBench(options).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      // A machine that cannot be prepared says why and how to fix it; a stack trace adds nothing.
+      const shown = error instanceof StepFailure ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+      process.stderr.write(`bench: ${shown}\n`);
       process.exit(1);
     },
   );

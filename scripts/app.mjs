@@ -2,6 +2,9 @@
 //
 //   node scripts/app.mjs                  the `app` command of cdktf.json: what `cdktf synth`, `diff` and
 //                                         `deploy` run. Rebuilds .build/main.js only when a source changed.
+//                                         After the synth it prepares the machine for the Terraform the
+//                                         CLI runs next (scripts/prepare-machine.ts), so a bare
+//                                         `npx cdktf deploy` works on a fresh machine as `npm start` does.
 //   node scripts/app.mjs --synth [-o DIR] `npm run synth`: what `cdktf synth` does, without the CLI. Sets
 //                                         the environment the CLI gives the app (output folder, context
 //                                         from cdktf.json), runs it in this process, then prints the
@@ -15,7 +18,7 @@ import * as fs from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
-import { APP_BUNDLE, ensureAppBuilt, ROOT } from './build-app.mjs';
+import { APP_BUNDLE, ensureAppBuilt, PREPARE_BUNDLE, ROOT } from './build-app.mjs';
 
 const USAGE = 'usage: node scripts/app.mjs [--synth [--output DIR]]   (npm run synth [-- --output DIR])';
 
@@ -95,6 +98,22 @@ function runBundle(file) {
   }
 }
 
+/**
+ * Prepares the machine for Terraform, which the cdktf CLI runs once this command has exited. The CLI
+ * shows the app's output only when it fails, so a preparation that cannot be done fails the command
+ * with its reason and fix (Terraform would fail anyway, with a less helpful message).
+ */
+async function prepareForTerraform() {
+  const { prepareMachineLine } = Module.createRequire(import.meta.url)(path.join(ROOT, PREPARE_BUNDLE));
+  try {
+    const prepared = await prepareMachineLine({ root: ROOT });
+    if (prepared !== undefined) process.stderr.write(`${prepared}\n`);
+  } catch (error) {
+    process.stderr.write(`cannot prepare the machine for terraform: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
 let options;
 try {
   options = parseArgs(process.argv.slice(2));
@@ -119,3 +138,5 @@ try {
   process.exit(1);
 }
 if (options.synth) process.exitCode = afterSynth(outdir);
+// After the synth, not before: the stack traces cdktf records must not depend on the mode.
+else await prepareForTerraform();

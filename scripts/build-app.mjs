@@ -1,7 +1,9 @@
 // Transpile-only build of the cdktf app: esbuild bundles main.ts, our TypeScript and the npm packages
 // it imports (cdktf, the provider classes) into one CommonJS file, .build/main.js. One file loads
 // about 60 ms faster than a few hundred separate modules. Type-checking is a separate step
-// (`npm run typecheck`).
+// (`npm run typecheck`). The same build bundles scripts/prepare-machine.ts into
+// .build/prepare-machine.js, which the app command runs after a synth so that the cdktf CLI's
+// Terraform finds the machine prepared (scripts/app.mjs).
 //
 // The build also records the size and mtime of every input it read (.build/main.inputs.json), so
 // scripts/app.mjs can tell in a few milliseconds whether the bundle is still current and rebuild only
@@ -15,6 +17,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The bundle, relative to the root. */
 export const APP_BUNDLE = path.join('.build', 'main.js');
+/** The machine preparation (scripts/prepare-machine.ts) as plain JavaScript, relative to the root. */
+export const PREPARE_BUNDLE = path.join('.build', 'prepare-machine.js');
 /** The inputs the bundle was built from, with their size and mtime. */
 export const APP_INPUTS = path.join('.build', 'main.inputs.json');
 /**
@@ -22,7 +26,7 @@ export const APP_INPUTS = path.join('.build', 'main.inputs.json');
  * node_modules/.package-lock.json on every install, so it stands for the package files.
  */
 const BUILD_SETTINGS = ['scripts/build-app.mjs', 'tsconfig.json', 'node_modules/.package-lock.json'];
-const INPUTS_VERSION = 1;
+const INPUTS_VERSION = 2;
 
 /** `[size, mtimeMs]` of `file`, or undefined when it is gone. */
 function fingerprint(file) {
@@ -45,7 +49,7 @@ export function staleInput(root = ROOT) {
   } catch {
     return 'no build';
   }
-  if (recorded.version !== INPUTS_VERSION || !fs.existsSync(path.join(root, APP_BUNDLE))) return 'no build';
+  if (recorded.version !== INPUTS_VERSION || ![APP_BUNDLE, PREPARE_BUNDLE].every((file) => fs.existsSync(path.join(root, file)))) return 'no build';
   for (const [file, [size, mtimeMs]] of Object.entries(recorded.files)) {
     const now = fingerprint(path.join(root, file));
     if (now === undefined || now[0] !== size || now[1] !== mtimeMs) return file;
@@ -62,7 +66,8 @@ function writeAtomically(file, contents) {
 }
 
 /**
- * Bundles `<root>/main.ts` into `<root>/.build/main.js` and records its inputs. Synchronous on
+ * Bundles `<root>/main.ts` into `<root>/.build/main.js` and `<root>/scripts/prepare-machine.ts` into
+ * `<root>/.build/prepare-machine.js`, and records their inputs. Synchronous on
  * purpose: scripts/app.mjs then runs the app from the same stack whether it built or not, and the
  * stack traces cdktf records stay the same. esbuild is loaded only when a build is needed.
  */
@@ -70,8 +75,8 @@ export function buildApp(root = ROOT) {
   const { buildSync } = createRequire(import.meta.url)('esbuild');
   const result = buildSync({
     absWorkingDir: root,
-    entryPoints: [path.join(root, 'main.ts')],
-    outfile: path.join(root, APP_BUNDLE),
+    entryPoints: { main: path.join(root, 'main.ts'), 'prepare-machine': path.join(root, 'scripts', 'prepare-machine.ts') },
+    outdir: path.join(root, '.build'),
     bundle: true,
     platform: 'node',
     target: 'node20',

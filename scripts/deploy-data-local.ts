@@ -13,7 +13,7 @@ import { loadConfig } from '../stacks/settings/config';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
-import { describeChanges, prepareMachine } from './prepare-machine';
+import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
 
 /** Options of {@link deployDataLocal}. */
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
   const endpoint = `http://127.0.0.1:${port}`;
   // The pinned AWS SDK runs on Node 20; its notice about future versions needing Node 22 is not ours to act on here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  for (const change of describeChanges(await prepareMachine({ root }))) console.error(change);
+  const prepared = await prepareMachineLine({ root });
+  if (prepared !== undefined) console.error(prepared);
   const started = (await isDynamoRunning(endpoint)) ? undefined : await startLocalDynamo({ port, dir: path.join(root, DEFAULT_DYNAMODB_DIR) });
   console.error(started ? `started dynalite on ${endpoint} (data in ${DEFAULT_DYNAMODB_DIR}/)` : `using the DynamoDB on ${endpoint}`);
   try {

@@ -1,7 +1,9 @@
 /**
  * `npm run diagram`: draws the synthesized app (cdktf.out) as an SVG: the stacks, their main resources,
  * the cross-stack references between them, and each ECS service's load balancers and target ports.
- * Graphviz runs as WebAssembly (@viz-js/viz), so no system package is needed.
+ * When cdktf.out holds nothing, or stacks made with other settings (environment, project, region,
+ * state location: scripts/lib/synth-settings.ts), it synthesizes the app into it first, as
+ * `npm run synth` would. Graphviz runs as WebAssembly (@viz-js/viz), so no system package is needed.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,16 +13,27 @@ import { instance } from '@viz-js/viz';
 import { asTfJson, isRecord, type TfJson } from '../stacks/lib/tf-json';
 import { toDot, withFontFallback } from './lib/diagram-dot';
 import { buildModel, compare, type DiagramModel } from './lib/diagram-model';
+import { loadConfig } from '../stacks/settings/config';
+import { configSettings, settingsMismatch } from './lib/synth-settings';
 import { runAsScript } from './run-as-script';
 
 const ROOT = path.resolve(__dirname, '..');
 
 const USAGE = `usage: npm run diagram -- [options]
-  --input DIR     synthesized app to draw (its manifest.json, else stacks/*/cdk.tf.json)   default cdktf.out
+  --input DIR     synthesized app to draw (its manifest.json, else stacks/*/cdk.tf.json), as it is
+                  default cdktf.out, synthesized first when it holds nothing or another environment,
+                  project, region or state location than the CDKTF_* settings give
   --output FILE   SVG to write                                                             default docs/images/architecture.svg
   --dot FILE      also write the Graphviz source
   --title TEXT    heading of the picture                               default: the Project · Environment tags
-  --synth         synthesize the app into --input first (the app command of cdktf.json; CDKTF_* as usual)`;
+  --synth         synthesize the app into --input first, always (the app command of cdktf.json; CDKTF_* as usual)`;
+
+/**
+ * When the app is synthesized before it is drawn: `always` (--synth), `when-needed` (the default
+ * cdktf.out: when it holds nothing or was made with other settings), `never` (an --input given
+ * without --synth is drawn as it is).
+ */
+export type SynthMode = 'always' | 'when-needed' | 'never';
 
 /** Options of one run. */
 export interface DiagramOptions {
@@ -32,8 +45,8 @@ export interface DiagramOptions {
   readonly dot?: string;
   /** @default - the model's title: the Project · Environment default tags */
   readonly title?: string;
-  /** Synthesize the app into `input` first. */
-  readonly synth: boolean;
+  /** When to synthesize the app into `input` first. */
+  readonly synth: SynthMode;
   /** Print the usage and do nothing else. @default false */
   readonly help?: boolean;
 }
@@ -58,13 +71,13 @@ export function parseDiagramArgs(argv: readonly string[], cwd: string): DiagramO
   } catch (error) {
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   }
-  if (values.help) return { input: '', output: '', synth: false, help: true };
+  if (values.help) return { input: '', output: '', synth: 'never', help: true };
   return {
     input: path.resolve(cwd, values.input ?? 'cdktf.out'),
     output: path.resolve(cwd, values.output ?? path.join('docs', 'images', 'architecture.svg')),
     ...(values.dot ? { dot: path.resolve(cwd, values.dot) } : {}),
     ...(values.title ? { title: values.title } : {}),
-    synth: values.synth === true,
+    synth: values.synth === true ? 'always' : values.input === undefined ? 'when-needed' : 'never',
   };
 }
 
@@ -94,6 +107,24 @@ function stackFiles(dir: string): Record<string, string> {
 function shown(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+/**
+ * Why the app must be synthesized into `options.input` before it is drawn, or undefined when it
+ * must not: `env` and `root` give the settings, as the app command reads them.
+ */
+export function synthReason(options: Pick<DiagramOptions, 'input' | 'synth'>, env: NodeJS.ProcessEnv, root: string): string | undefined {
+  if (options.synth === 'never') return undefined;
+  if (options.synth === 'always') return 'asked with --synth';
+  if (Object.keys(stackFiles(options.input)).length === 0) return `${shown(options.input)} holds no synthesized stack`;
+  let stacks: Record<string, TfJson>;
+  try {
+    stacks = readStacks(options.input);
+  } catch (error) {
+    return `${shown(options.input)} cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  }
+  const mismatch = settingsMismatch(stacks, configSettings(loadConfig(env, root)));
+  return mismatch === undefined ? undefined : `${shown(options.input)} was synthesized with other settings (${mismatch})`;
 }
 
 /** Reads and checks every stack of a synthesized app (a cdktf.out directory), keyed by stack id. */
@@ -156,7 +187,12 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (options.synth) synthesizeApp(ROOT, options.input);
+  const reason = synthReason(options, process.env, ROOT);
+  if (reason !== undefined) {
+    const synthStarted = performance.now();
+    synthesizeApp(ROOT, options.input);
+    console.log(`diagram: synthesized the app into ${shown(options.input)} in ${((performance.now() - synthStarted) / 1000).toFixed(2)} s: ${reason}`);
+  }
   const { model, dot, svg } = await drawApp(options);
   fs.mkdirSync(path.dirname(options.output), { recursive: true });
   fs.writeFileSync(options.output, svg);

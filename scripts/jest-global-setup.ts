@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { StepFailure } from './lib/quiet-run';
-import { describeChanges, prepareMachine } from './prepare-machine';
+import { prepareMachineLine, type PrepareOptions } from './prepare-machine';
 
 /** The test file that drives Chromium, relative to the project root. */
 export const BROWSER_TEST = path.join('__tests__', 'service', 'browser.int.test.ts');
@@ -22,14 +22,23 @@ export function selectsBrowserTest(globalConfig: SelectedPaths, rootDir: string)
   return globalConfig.testPathPatterns.toExecutor({ rootDir }).isMatch(path.join(rootDir, BROWSER_TEST));
 }
 
-export default async function globalSetup(globalConfig: SelectedPaths, projectConfig: { readonly rootDir: string }): Promise<void> {
+/**
+ * Prepares the machine for `tests` (e.g. `the integration tests`) of `command` (e.g. `npm test`),
+ * printing what changed under that label; a step that cannot be done exits with its reason and fix,
+ * without a stack trace.
+ */
+export async function prepareForTests(command: string, tests: string, options: PrepareOptions): Promise<void> {
   try {
-    const steps = await prepareMachine({ root: projectConfig.rootDir, purpose: 'test', needsBrowser: selectsBrowserTest(globalConfig, projectConfig.rootDir) });
-    for (const change of describeChanges(steps)) process.stderr.write(`[npm test] ${change}\n`);
+    const prepared = await prepareMachineLine(options);
+    if (prepared !== undefined) process.stderr.write(`[${command}] ${prepared}\n`);
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
     // jest would print a stack trace under it; the reason and the fix are the whole story.
-    process.stderr.write(`\n[npm test] cannot run the integration tests: ${error.message}\n`);
+    process.stderr.write(`\n[${command}] cannot run ${tests}: ${error.message}\n`);
     process.exit(1);
   }
+}
+
+export default async function globalSetup(globalConfig: SelectedPaths, projectConfig: { readonly rootDir: string }): Promise<void> {
+  await prepareForTests('npm test', 'the integration tests', { root: projectConfig.rootDir, purpose: 'test', needsBrowser: selectsBrowserTest(globalConfig, projectConfig.rootDir) });
 }

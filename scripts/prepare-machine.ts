@@ -1,6 +1,7 @@
 /**
- * What `npm start` and `npm test` need from the machine, set up by themselves. Idempotent, and a few
- * milliseconds when everything is already in place:
+ * What the commands that run Terraform (npm start, npm test, the sandbox and its suite, the bench,
+ * data:local, and the cdktf CLI through the app command) need from the machine, set up by each of
+ * them before Terraform runs. Idempotent, and a few milliseconds when everything is already in place:
  * - the AWS provider for Terraform: when Terraform cannot find it locally, a filesystem mirror on the
  *   machine exists and the registry cannot be reached, the mirror's provider binaries are linked into
  *   Terraform's implied mirror directory (~/.terraform.d/plugins), where `terraform init` looks first;
@@ -9,8 +10,8 @@
  * - for the tests, Debian's Chromium: installed with apt when it is missing and we are root;
  *   otherwise the error gives the one command to run.
  *
- * `npx tsx scripts/prepare-machine.ts [--for start|test]` runs the same set-up by hand, e.g. before
- * calling `npx cdktf deploy` directly on an offline machine.
+ * `npx tsx scripts/prepare-machine.ts [--for start|test]` runs the same set-up by hand and prints
+ * what every step found, e.g. to see why `terraform init` cannot find the provider.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -269,7 +270,7 @@ export async function ensureChromium(options: ChromiumOptions): Promise<Prepared
   return { name: 'Chromium', action: 'installed', detail: `installed ${debian} with apt in ${(result.ms / 1000).toFixed(1)} s (log: ${path.relative(options.root, result.logFile)})` };
 }
 
-/** What {@link prepareMachine} prepares for. */
+/** What {@link prepareMachine} prepares for: `start` is what Terraform needs, `test` adds the browser. */
 export type Purpose = 'start' | 'test';
 
 /** Options of {@link prepareMachine}. */
@@ -295,6 +296,22 @@ export async function prepareMachine(options: PrepareOptions = {}): Promise<Prep
 /** The steps that changed something, one line each. */
 export function describeChanges(steps: readonly PreparedStep[]): string[] {
   return steps.filter((s) => s.action !== 'present' && s.action !== 'not needed').map((s) => `${s.name}: ${s.detail}`);
+}
+
+/** `machine prepared in 0.1 s: <change>; <change>`, or undefined when no step changed the machine. */
+export function preparedSummary(steps: readonly PreparedStep[], ms: number): string | undefined {
+  const changes = describeChanges(steps);
+  return changes.length === 0 ? undefined : `machine prepared in ${(ms / 1000).toFixed(1)} s: ${changes.join('; ')}`;
+}
+
+/**
+ * {@link prepareMachine}, timed: the one line a command prints about it, or undefined when the
+ * machine was already prepared (the usual case, which prints nothing).
+ */
+export async function prepareMachineLine(options: PrepareOptions = {}): Promise<string | undefined> {
+  const started = performance.now();
+  const steps = await prepareMachine(options);
+  return preparedSummary(steps, performance.now() - started);
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * `npm run sandbox`: the whole blueprint deployed by real Terraform to an emulated AWS (the
- * `sandbox` environment, a local moto server). It starts moto or reuses the one on MOTO_PORT, runs
+ * `sandbox` environment, a local moto server). It prepares the machine for Terraform
+ * (scripts/prepare-machine.ts), starts moto or reuses the one on MOTO_PORT, runs
  * `cdktf deploy` for network, data and service in that order, prints the outputs, then runs the
  * service bundle locally with exactly the environment of the container definition that Terraform
  * registered, read back from the emulated ECS API. One line per step; cdktf's own output goes to
@@ -8,7 +9,8 @@
  * Ctrl-C stops the service, and moto if this run started it.
  *
  * `npm run sandbox:destroy` (`destroy`): the teardown the README documents for prod, for real:
- * protections off (CDKTF_TEARDOWN=true), deploy, then destroy service, data and network.
+ * protections off (CDKTF_TEARDOWN=true), deploy, then destroy service, data and network. It
+ * prepares the machine first too: it may be the first command a fresh shell runs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,6 +22,7 @@ import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
+import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
 import { terraformProblem } from './start-local';
 
@@ -354,6 +357,12 @@ function stepLine(result: StepResult): void {
   say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run again: emulator gap ${result.retriedFor})` : ''}`);
 }
 
+/** Prepares the machine for Terraform (the provider mirror link, the CLI config file) and says what changed. */
+async function prepareForTerraform(options: SandboxCommandOptions): Promise<void> {
+  const prepared = await prepareMachineLine({ root: options.root, env: options.env });
+  if (prepared !== undefined) say(prepared);
+}
+
 function requireTerraform(): void {
   const problem = terraformProblem(process.env.TERRAFORM_BINARY_NAME ?? 'terraform', (bin) => {
     const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
@@ -403,6 +412,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   try {
+    await prepareForTerraform(options);
     const motoStarted = performance.now();
     const moto: Moto = await ensureMoto({ port: Number(new URL(url).port), logFile: path.join(context.logDir, 'moto.log'), lookup: options.lookup });
     cleanups.push(() => moto.stop());
@@ -451,6 +461,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
 
 async function destroy(options: SandboxCommandOptions): Promise<void> {
   requireTerraform();
+  await prepareForTerraform(options);
   const context = contextOf(options);
   fs.mkdirSync(context.logDir, { recursive: true });
   fs.appendFileSync(context.logFile, `\nnpm run sandbox:destroy, ${new Date().toISOString()}\n`);

@@ -15,7 +15,7 @@ import { physicalName } from '../stacks/lib/naming';
 import { deployDataLocal, describeDeployment } from './deploy-data-local';
 import { failureReason, logFile, quietRunOrThrow, StepFailure } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo, type LocalDynamo } from './local-dynamodb';
-import { describeChanges, prepareMachine } from './prepare-machine';
+import { prepareMachineLine } from './prepare-machine';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Oldest Terraform the project supports; the CI and the offline provider mirror use 1.11.x. */
@@ -164,9 +164,8 @@ async function main(): Promise<void> {
   const startEverything = async (): Promise<void> => {
     // Checked first: whatever listens there would answer /ready in the service's place, after a whole deploy.
     if (!(await portFree(servicePort))) throw new StepFailure(`port ${servicePort} is already in use; stop what listens there, or set PORT to a free port`);
-    const prepareStarted = performance.now();
-    const changes = describeChanges(await prepareMachine({ root: ROOT }));
-    if (changes.length > 0) log(`machine prepared in ${seconds(performance.now() - prepareStarted)}: ${changes.join('; ')}`);
+    const prepared = await prepareMachineLine({ root: ROOT });
+    if (prepared !== undefined) log(prepared);
 
     let endpoint = `http://127.0.0.1:${dynamoPort}`;
     await step(

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { readStacks, synthesizeApp } from '../../scripts/diagram';
 import { quote, stackCluster, toDot } from '../../scripts/lib/diagram-dot';
 import { buildModel } from '../../scripts/lib/diagram-model';
+import { scratchProject } from '../support/scratch-project';
 
 const ROOT = path.resolve(__dirname, '../..');
 const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
@@ -93,5 +94,43 @@ describe('npm run diagram', () => {
     const svg = fs.readFileSync(output, 'utf8');
     const stacks = Object.keys((JSON.parse(fs.readFileSync(path.join(outdir, 'app', 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks);
     expect([svg.includes('</svg>'), stacks.filter((id) => !svg.includes(`${id} stack`))]).toEqual([true, []]);
+  });
+});
+
+describe('npm run diagram in a fresh clone', () => {
+  // Copied: what the diagram and the app command resolve their root from or write into; the rest is linked.
+  const COPIED = ['package.json', 'scripts', 'main.ts', 'app.ts', 'cdktf.json', 'tsconfig.json'];
+  const LINKED = ['node_modules', 'stacks', 'data', 'service'];
+  let project: string;
+  const manifest = () => path.join(project, 'cdktf.out', 'manifest.json');
+  const runs: { stdout: string; svg: string; manifestMs: number }[] = [];
+
+  /** `npm run diagram` in the clone with the given settings; the SVG goes to a file of its own. */
+  const diagram = (settings: Record<string, string>) => {
+    const output = path.join(project, `picture-${runs.length}.svg`);
+    const stdout = execFileSync('npm', ['run', '--silent', 'diagram', '--', '--output', output], { cwd: project, env: environment(settings), encoding: 'utf8' });
+    runs.push({ stdout, svg: fs.readFileSync(output, 'utf8'), manifestMs: fs.statSync(manifest()).mtimeMs });
+  };
+
+  beforeAll(() => {
+    // Given a clone where nothing was synthesized
+    project = scratchProject('diagram-clone-', COPIED, LINKED);
+    // When the diagram is drawn with the default settings, then twice with CDKTF_ENV=dev
+    diagram({});
+    diagram({ CDKTF_ENV: 'dev' });
+    diagram({ CDKTF_ENV: 'dev' });
+  });
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  it('synthesizes cdktf.out first when there is none, and draws it', () => {
+    expect({ said: /^diagram: synthesized the app into cdktf\.out in [\d.]+ s: cdktf\.out holds no synthesized stack$/m.test(runs[0].stdout), drawn: runs[0].svg.includes('network stack') }).toEqual({ said: true, drawn: true });
+  });
+
+  it('synthesizes again when cdktf.out holds another environment, naming what differs, and draws the current one', () => {
+    expect({ said: /^diagram: synthesized .*: cdktf\.out was synthesized with other settings \(stack data: region us-east-1, the settings say eu-west-1\)$/m.test(runs[1].stdout), dev: /bookmarks (·|&#183;|&middot;) dev/.test(runs[1].svg) }).toEqual({ said: true, dev: true });
+  });
+
+  it('draws a cdktf.out made with the current settings as it is', () => {
+    expect({ synthesized: runs[2].stdout.includes('synthesized'), manifestUnchanged: runs[2].manifestMs === runs[1].manifestMs }).toEqual({ synthesized: false, manifestUnchanged: true });
   });
 });

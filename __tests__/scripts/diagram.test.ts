@@ -1,8 +1,8 @@
-/** The `npm run diagram` command line: its options and how it reads a cdktf.out directory. */
+/** The `npm run diagram` command line: its options, how it reads a cdktf.out directory and when it synthesizes first. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseDiagramArgs, readStacks } from '../../scripts/diagram';
+import { parseDiagramArgs, readStacks, synthReason } from '../../scripts/diagram';
 
 /** A cdktf.out-like directory with the given files (relative path → content). */
 function outdir(files: Record<string, unknown>): string {
@@ -23,12 +23,16 @@ const make = (files: Record<string, unknown>) => {
 };
 
 describe('command line', () => {
-  it('reads cdktf.out and writes docs/images/architecture.svg by default', () => {
-    expect(parseDiagramArgs([], '/project')).toEqual({ input: '/project/cdktf.out', output: '/project/docs/images/architecture.svg', synth: false });
+  it('reads cdktf.out, synthesized when needed, and writes docs/images/architecture.svg by default', () => {
+    expect(parseDiagramArgs([], '/project')).toEqual({ input: '/project/cdktf.out', output: '/project/docs/images/architecture.svg', synth: 'when-needed' });
   });
 
   it('resolves --input, --output and --dot against the working directory', () => {
-    expect(parseDiagramArgs(['--input', 'out', '--output', 'a.svg', '--dot', 'a.dot', '--synth'], '/p')).toEqual({ input: '/p/out', output: '/p/a.svg', dot: '/p/a.dot', synth: true });
+    expect(parseDiagramArgs(['--input', 'out', '--output', 'a.svg', '--dot', 'a.dot', '--synth'], '/p')).toEqual({ input: '/p/out', output: '/p/a.svg', dot: '/p/a.dot', synth: 'always' });
+  });
+
+  it('draws an --input given without --synth as it is', () => {
+    expect(parseDiagramArgs(['--input', 'out'], '/p').synth).toBe('never');
   });
 
   it('refuses an unknown option with the usage', () => {
@@ -62,5 +66,50 @@ describe('reading a synthesized app', () => {
   it('names the file of a stack that is not valid JSON', () => {
     const dir = make({ 'stacks/network/cdk.tf.json': '{"resource": ' });
     expect(() => readStacks(dir)).toThrow(new RegExp(`^${path.join(dir, 'stacks/network/cdk.tf.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.*\\); re-synthesize`));
+  });
+});
+
+describe('when the diagram synthesizes first', () => {
+  const root = '/project';
+  /** One stack as the app writes it for `CDKTF_ENV=<environment>` under `root`: provider tags and region, local state. */
+  const stackOf = (environment: string, region: string, tags: Record<string, string>) => ({
+    provider: { aws: [{ region, ...(Object.keys(tags).length > 0 ? { default_tags: [{ tags }] } : {}) }] },
+    terraform: { backend: { local: { path: path.join(root, 'state', environment, 'network.tfstate') } } },
+  });
+  const dev = stackOf('dev', 'eu-west-1', { Project: 'bookmarks', Environment: 'dev', ManagedBy: 'cdktf' });
+  const local = stackOf('local', 'us-east-1', {});
+
+  it('synthesizes when the default cdktf.out holds no stack', () => {
+    const dir = make({});
+    expect(synthReason({ input: dir, synth: 'when-needed' }, {}, root)).toBe(`${dir} holds no synthesized stack`);
+  });
+
+  it('draws the default cdktf.out as it is when it was synthesized with the current settings', () => {
+    const dir = make({ 'stacks/network/cdk.tf.json': dev });
+    expect(synthReason({ input: dir, synth: 'when-needed' }, { CDKTF_ENV: 'dev' }, root)).toBeUndefined();
+  });
+
+  it('synthesizes when the default cdktf.out holds another environment, naming what differs', () => {
+    // Given the local environment's stacks (no tags, us-east-1) and CDKTF_ENV=dev
+    const dir = make({ 'stacks/network/cdk.tf.json': local });
+    // Then the reason names the stack and the first setting that differs
+    expect(synthReason({ input: dir, synth: 'when-needed' }, { CDKTF_ENV: 'dev' }, root)).toBe(`${dir} was synthesized with other settings (stack network: region us-east-1, the settings say eu-west-1)`);
+  });
+
+  it('synthesizes when a setting moved the state elsewhere', () => {
+    const dir = make({ 'stacks/network/cdk.tf.json': dev });
+    expect(synthReason({ input: dir, synth: 'when-needed' }, { CDKTF_ENV: 'dev', CDKTF_STATE_DIR: '/elsewhere' }, root)).toBe(
+      `${dir} was synthesized with other settings (stack network: state in ${path.join(root, 'state', 'dev')}, the settings say /elsewhere)`,
+    );
+  });
+
+  it('synthesizes when a stack file named by the manifest is missing', () => {
+    const dir = make({ 'manifest.json': { stacks: { network: { synthesizedStackPath: 'stacks/network/cdk.tf.json' } } } });
+    expect(synthReason({ input: dir, synth: 'when-needed' }, {}, root)).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read: .*missing, although manifest\.json names stack network`));
+  });
+
+  it('never synthesizes into an --input given without --synth, and always with --synth', () => {
+    const dir = make({});
+    expect([synthReason({ input: dir, synth: 'never' }, {}, root), synthReason({ input: dir, synth: 'always' }, {}, root)]).toEqual([undefined, 'asked with --synth']);
   });
 });

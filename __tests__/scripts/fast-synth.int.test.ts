@@ -30,7 +30,7 @@ async function fastSynth(project: string, out: string, extraEnv: NodeJS.ProcessE
 /** A scratch copy of the project; `service/` holds only the Dockerfile, so dev synth warns about it. */
 function scratchProject(prefix: string): string {
   const project = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  for (const entry of ['main.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'data', 'service/Dockerfile']) {
+  for (const entry of ['main.ts', 'app.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'data', 'service/Dockerfile']) {
     fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
@@ -92,7 +92,7 @@ describe('the app bundle in a scratch copy of the project', () => {
 
   test('is rebuilt when a stack source changed', async () => {
     const before = fs.statSync(bundle()).mtimeMs;
-    fs.appendFileSync(path.join(project, 'stacks', 'naming.ts'), '\n// edited\n');
+    fs.appendFileSync(path.join(project, 'stacks', 'lib', 'naming.ts'), '\n// edited\n');
     await fastSynth(project, 'out-3');
     expect(fs.statSync(bundle()).mtimeMs).toBeGreaterThan(before);
   });

@@ -1,4 +1,4 @@
-/** The machine set-up of `npm start` and `npm test`, on temporary homes and mirrors (no network, no apt). */
+/** The machine set-up of the commands that run Terraform, on temporary homes and mirrors (no network, no apt). */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +11,7 @@ import {
   findProviderMirror,
   impliedMirrorDirs,
   mirrorHolds,
+  preparedSummary,
   requiredProviders,
   terraformPlatform,
 } from '../../scripts/prepare-machine';
@@ -203,5 +204,23 @@ describe('describeChanges', () => {
         { name: 'provider mirror', action: 'present', detail: 'found' },
       ]),
     ).toEqual(['CLI config: created x']);
+  });
+});
+
+describe('preparedSummary', () => {
+  test('a machine that needed nothing gets no line', () => {
+    expect(preparedSummary([{ name: 'provider mirror', action: 'present', detail: 'found' }, { name: 'CLI config', action: 'not needed', detail: 'unset' }], 3)).toBeUndefined();
+  });
+
+  test('one line with the duration and every change, in order', () => {
+    expect(
+      preparedSummary(
+        [
+          { name: 'CLI config', action: 'created', detail: 'created /h/.terraformrc' },
+          { name: 'provider mirror', action: 'linked', detail: 'linked aws' },
+        ],
+        240,
+      ),
+    ).toBe('machine prepared in 0.2 s: CLI config: created /h/.terraformrc; provider mirror: linked aws');
   });
 });

@@ -8,8 +8,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { loadConfig } from '../stacks/settings/config';
+import { forgetDeploy, recordDeploy } from './data-unchanged';
 import { forgetOtherBackend } from './lib/backend-cache';
+import { dataStackDir, localDeployEnv, localStatePath } from './lib/local-deploy';
 import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
 import { describeChanges, prepareMachine } from './prepare-machine';
@@ -80,8 +81,9 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   const args = ['deploy', 'data', '--auto-approve', '--skip-provider-lock'];
   const log = options.logFile ?? logFile(options.cwd, 'deploy-data');
   // cdktf.out may hold another environment's data stack (a sandbox or dev deploy): Terraform must not refuse the local state.
-  const env = { ...process.env, CDKTF_ENV: 'local', DYNAMODB_PORT: url.port };
-  forgetOtherBackend(path.join(options.cwd, 'cdktf.out', 'stacks', 'data'), localStatePath(env, options.cwd));
+  const env = localDeployEnv(options.endpoint);
+  forgetOtherBackend(dataStackDir(options.cwd), localStatePath(env, options.cwd));
+  forgetDeploy(options.cwd);
   const result = await quietRun(cdktf, args, {
     cwd: options.cwd,
     logFile: log,
@@ -93,17 +95,12 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   }
   if (!result.ok) throw new StepFailure(result.reason ?? `cdktf ${args.join(' ')} failed with exit code ${result.code}`, log);
 
-  const stack = JSON.parse(fs.readFileSync(path.join(options.cwd, 'cdktf.out', 'stacks', 'data', 'cdk.tf.json'), 'utf8')) as {
+  await recordDeploy({ endpoint: options.endpoint, cwd: options.cwd });
+  const stack = JSON.parse(fs.readFileSync(path.join(dataStackDir(options.cwd), 'cdk.tf.json'), 'utf8')) as {
     provider?: { aws?: { region?: string }[] };
   };
   const tables = await countItems(options.endpoint, stack.provider?.aws?.[0]?.region ?? 'us-east-1', tableNames(stack));
   return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms: result.ms, logFile: log };
-}
-
-/** Where the local environment keeps the data stack's state (state/local/data.tfstate unless CDKTF_STATE_DIR says otherwise). */
-function localStatePath(env: NodeJS.ProcessEnv, root: string): string | undefined {
-  const { backend } = loadConfig(env, root);
-  return backend.kind === 'local' ? path.join(backend.directory, 'data.tfstate') : undefined;
 }
 
 /** `3 tables, 114 items`. */

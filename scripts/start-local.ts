@@ -12,8 +12,10 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { loadConfig } from '../stacks/settings/config';
 import { physicalName } from '../stacks/lib/naming';
-import { deployDataLocal, describeDeployment } from './deploy-data-local';
+import { checkDataUnchanged, type DataUnchanged } from './data-unchanged';
+import { deployDataLocal, describeDeployment, type DataDeployment } from './deploy-data-local';
 import { failureReason, logFile, quietRunOrThrow, StepFailure } from './lib/quiet-run';
+import { parseTerraformVersion } from './lib/terraform-version';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo, type LocalDynamo } from './local-dynamodb';
 import { describeChanges, prepareMachine } from './prepare-machine';
 
@@ -31,12 +33,7 @@ export function terraformProblem(binary: string, run: (binary: string) => { erro
   if (result.error !== undefined) {
     return `No terraform binary found ("${binary}": ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}).\n${INSTALL_HINT}`;
   }
-  let version: string | undefined;
-  try {
-    version = (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
-  } catch {
-    version = /Terraform v(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1];
-  }
+  const version = parseTerraformVersion(result.stdout);
   const match = /^(\d+)\.(\d+)\./.exec(version ?? '');
   if (match === null) return `Could not read the version of "${binary}".\n${INSTALL_HINT}`;
   const [major, minor] = [Number(match[1]), Number(match[2])];
@@ -93,6 +90,17 @@ async function step<T>(describe: (value: T) => StepLine, run: () => Promise<T>):
   const { title, detail } = describe(value);
   log(`${title} in ${seconds(performance.now() - started)}: ${detail}`);
   return value;
+}
+
+/** The data step's outcome: unchanged since the last deploy, or deployed and why. */
+type DataStep = DataUnchanged | (DataDeployment & { readonly because: string });
+
+/** The data step's line: skipped, with what the tables hold, or deployed, with the log and the reason. */
+export function describeDataStep(outcome: DataStep): StepLine {
+  if ('because' in outcome) {
+    return { title: 'data stack deployed', detail: `${describeDeployment(outcome)}; Terraform log: ${shown(outcome.logFile)}; deployed because ${outcome.because}` };
+  }
+  return { title: 'data stack unchanged', detail: `${describeDeployment(outcome)} as last deployed; deploy skipped` };
 }
 
 /** What the service printed since `offset` in its log, for the reason it stopped. */
@@ -164,6 +172,11 @@ async function main(): Promise<void> {
   const startEverything = async (): Promise<void> => {
     // Checked first: whatever listens there would answer /ready in the service's place, after a whole deploy.
     if (!(await portFree(servicePort))) throw new StepFailure(`port ${servicePort} is already in use; stop what listens there, or set PORT to a free port`);
+    // The service bundle does not depend on the data: it builds while the data step runs, and the service step waits for it.
+    const serviceLog = logFile(ROOT, 'service');
+    const serviceBuilt = quietRunOrThrow(process.execPath, [path.join(ROOT, 'service', 'build.mjs')], { cwd: ROOT, logFile: serviceLog, signal: abort.signal });
+    // Awaited in the service step; an earlier step's failure must not turn it into an unhandled rejection.
+    serviceBuilt.catch(() => undefined);
     const prepareStarted = performance.now();
     const changes = describeChanges(await prepareMachine({ root: ROOT }));
     if (changes.length > 0) log(`machine prepared in ${seconds(performance.now() - prepareStarted)}: ${changes.join('; ')}`);
@@ -182,13 +195,13 @@ async function main(): Promise<void> {
       },
     );
 
-    await step(
-      (deployment) => ({ title: 'data stack deployed', detail: `${describeDeployment(deployment)}; Terraform log: ${shown(deployment.logFile)}` }),
-      () => deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal }),
-    );
+    await step(describeDataStep, async (): Promise<DataStep> => {
+      const check = await checkDataUnchanged({ endpoint, cwd: ROOT, signal: abort.signal });
+      if (check.unchanged) return check;
+      return { ...(await deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal })), because: check.reason };
+    });
     if (stopping) return;
 
-    const serviceLog = logFile(ROOT, 'service');
     const url = `http://localhost:${servicePort}`;
     await step(
       () => ({
@@ -196,7 +209,7 @@ async function main(): Promise<void> {
         detail: `${url} (log: ${shown(serviceLog)}); everything up ${seconds(performance.now() - started)} after npm start, Ctrl-C stops it all`,
       }),
       async () => {
-        await quietRunOrThrow(process.execPath, [path.join(ROOT, 'service', 'build.mjs')], { cwd: ROOT, logFile: serviceLog });
+        await serviceBuilt;
         const offset = fs.statSync(serviceLog).size;
         const out = fs.openSync(serviceLog, 'a');
         const env = localServiceEnv({ port: servicePort, dynamoEndpoint: endpoint, env: process.env });

@@ -12,7 +12,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** tsx's command line, run with the current node. */
 export const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 // Copied: what npm start writes into or resolves its root from; the rest is linked.
-const COPIED = ['scripts', 'service/src', 'service/public', 'service/build.mjs', 'main.ts', 'cdktf.json', 'package.json', 'tsconfig.json'];
+const COPIED = ['scripts', 'service/src', 'service/public', 'service/build.mjs', 'main.ts', 'app.ts', 'cdktf.json', 'package.json', 'tsconfig.json'];
 const LINKED = ['node_modules', 'stacks', 'data'];
 
 /** A TCP port nothing listened on a moment ago. */

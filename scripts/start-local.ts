@@ -14,10 +14,11 @@ import { loadConfig } from '../stacks/settings/config';
 import { physicalName } from '../stacks/lib/naming';
 import { checkDataUnchanged, type DataUnchanged } from './data-unchanged';
 import { deployDataLocal, describeDeployment, type DataDeployment } from './deploy-data-local';
-import { failureReason, logFile, quietRunOrThrow, StepFailure } from './lib/quiet-run';
+import { failureReason, logFile, StepFailure } from './lib/quiet-run';
 import { parseTerraformVersion } from './lib/terraform-version';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo, type LocalDynamo } from './local-dynamodb';
 import { describeChanges, prepareMachine } from './prepare-machine';
+import { ensureServiceBuilt } from './service-build';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Oldest Terraform the project supports; the CI and the offline provider mirror use 1.11.x. */
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
     if (!(await portFree(servicePort))) throw new StepFailure(`port ${servicePort} is already in use; stop what listens there, or set PORT to a free port`);
     // The service bundle does not depend on the data: it builds while the data step runs, and the service step waits for it.
     const serviceLog = logFile(ROOT, 'service');
-    const serviceBuilt = quietRunOrThrow(process.execPath, [path.join(ROOT, 'service', 'build.mjs')], { cwd: ROOT, logFile: serviceLog, signal: abort.signal });
+    const serviceBuilt = ensureServiceBuilt({ root: ROOT, logFile: serviceLog, signal: abort.signal });
     // Awaited in the service step; an earlier step's failure must not turn it into an unhandled rejection.
     serviceBuilt.catch(() => undefined);
     const prepareStarted = performance.now();
@@ -210,7 +211,9 @@ async function main(): Promise<void> {
       }),
       async () => {
         await serviceBuilt;
-        const offset = fs.statSync(serviceLog).size;
+        // A skipped build wrote nothing: the log and its folder may not exist yet.
+        fs.mkdirSync(path.dirname(serviceLog), { recursive: true });
+        const offset = fs.existsSync(serviceLog) ? fs.statSync(serviceLog).size : 0;
         const out = fs.openSync(serviceLog, 'a');
         const env = localServiceEnv({ port: servicePort, dynamoEndpoint: endpoint, env: process.env });
         service = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'service', 'dist', 'server.js')], { cwd: ROOT, env, stdio: ['ignore', out, out] });

@@ -121,6 +121,11 @@ describe('npm start on a fresh machine', () => {
     });
   });
 
+  test('the second start does not rebuild the unchanged service bundle', () => {
+    const log = fs.readFileSync(path.join(project, '.local', 'logs', 'service.log'), 'utf8');
+    expect(log.split('\n').filter((line) => line.includes('service/build.mjs'))).toHaveLength(1);
+  });
+
   // A ratio, not seconds: both starts see the same machine load, and only the skipped deploy sets them apart.
   test('the second start is ready in less than half the time of the first', () => {
     expect({ first: first.readyMs, second: second.readyMs, secondUnderHalf: second.readyMs < first.readyMs / 2 }).toEqual(expect.objectContaining({ secondUnderHalf: true }));

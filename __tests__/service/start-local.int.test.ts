@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { requireTerraform } from '../../scripts/lib/terraform';
-import { freePort, npmStart, scratchProject, stepLines, stop, TSX, waitFor } from '../support/npm-start';
+import { freePort, npmStart, npmStartArgs, scratchProject, stepLines, stop, waitFor } from '../support/npm-start';
 
 jest.setTimeout(240_000);
 
@@ -20,7 +20,7 @@ const NOISE = /[\u2800-\u28ff]|<sensitive>|Stacks? (deploying|done|waiting)|Unab
 
 test('without a terraform binary, npm start exits 1 within seconds naming the version to install', async () => {
   const started = Date.now();
-  const child = spawn(process.execPath, [TSX, 'scripts/start-local.ts'], {
+  const child = spawn(process.execPath, npmStartArgs(), {
     cwd: ROOT,
     // An unused port: if the check were missing, the script would go on to start DynamoDB here.
     env: { ...process.env, TERRAFORM_BINARY_NAME: '/nonexistent/terraform', DYNAMODB_PORT: '1', PORT: '1' },

@@ -1,6 +1,7 @@
 /**
- * `npm start` (tsx scripts/start-local.ts) run as a person runs it, in a scratch copy of the project
- * so that its state, logs and DynamoDB files never touch the worktree, and stopped with Ctrl-C.
+ * `npm start` run as a person runs it (package.json's command, without npm's own start-up), in a
+ * scratch copy of the project so that its state, logs and DynamoDB files never touch the worktree,
+ * and stopped with Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,8 +10,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** tsx's command line, run with the current node. */
-export const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+
+/** The arguments of node in package.json's `start` script, e.g. `--import tsx scripts/start-local.ts`. */
+export function npmStartArgs(): string[] {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`package.json start: "${scripts.start}" does not run node; npmStart runs node with its arguments`);
+  return args;
+}
 // Copied: what npm start writes into or resolves its root from; the rest is linked.
 const COPIED = ['scripts', 'service/src', 'service/public', 'service/build.mjs', 'main.ts', 'app.ts', 'cdktf.json', 'package.json', 'tsconfig.json'];
 const LINKED = ['node_modules', 'stacks', 'data'];
@@ -44,7 +51,7 @@ export interface Start {
 
 /** Starts `npm start` in `project` with `env` added to this process's environment. */
 export function npmStart(project: string, env: NodeJS.ProcessEnv): Start {
-  const child = spawn(process.execPath, [TSX, 'scripts/start-local.ts'], { cwd: project, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, npmStartArgs(), { cwd: project, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));

@@ -3,6 +3,7 @@
  * machine (scripts/prepare-machine.ts), starts dynalite (persisted under .local/dynamodb/) unless
  * one already answers on DYNAMODB_PORT, then runs `cdktf deploy data` with CDKTF_ENV=local. The
  * whole cdktf and Terraform output goes to .local/logs/deploy-data.log; the terminal gets one line.
+ * Every deploy through here is recorded for `npm start`'s check that a deploy would change nothing.
  * `--keep-running` leaves a dynalite started here running in the foreground afterwards.
  */
 import * as fs from 'node:fs';

@@ -1,10 +1,11 @@
 /**
  * `npm start`: prepares the machine (scripts/prepare-machine.ts), starts the embedded DynamoDB,
- * deploys the `data` stack to it with real Terraform (`local` environment), then runs the bundled
- * service on http://localhost:8080. The terminal gets one line per step with its duration; the
- * Terraform and service output go to .local/logs/, and a failure prints the one line that says why
- * and the log's path. Ctrl-C stops everything; a second run reuses the DynamoDB files under
- * .local/dynamodb/ and the Terraform state under state/local/.
+ * deploys the `data` stack to it with real Terraform (`local` environment) unless that deploy would
+ * change nothing (scripts/data-unchanged.ts), then runs the bundled service on
+ * http://localhost:8080. The terminal gets one line per step with its duration; the Terraform and
+ * service output go to .local/logs/, and a failure prints the one line that says why and the log's
+ * path. Ctrl-C stops everything; a second run reuses the DynamoDB files under .local/dynamodb/ and
+ * the Terraform state under state/local/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

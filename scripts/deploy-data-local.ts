@@ -3,14 +3,16 @@
  * machine (scripts/prepare-machine.ts), starts dynalite (persisted under .local/dynamodb/) unless
  * one already answers on DYNAMODB_PORT, then runs `cdktf deploy data` with CDKTF_ENV=local. The
  * whole cdktf and Terraform output goes to .local/logs/deploy-data.log; the terminal gets one line.
+ * Every deploy through here is recorded for `npm start`'s check that a deploy would change nothing.
  * `--keep-running` leaves a dynalite started here running in the foreground afterwards.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { literal, TfDocument, type TfJson } from '../stacks/lib/tf-json';
-import { loadConfig } from '../stacks/settings/config';
+import { forgetDeploy, recordDeploy } from './data-unchanged';
 import { forgetOtherBackend } from './lib/backend-cache';
+import { dataStackDir, localDeployEnv, localStatePath } from './lib/local-deploy';
 import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
 import { prepareMachineLine } from './prepare-machine';
@@ -81,8 +83,9 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   const args = ['deploy', 'data', '--auto-approve', '--skip-provider-lock'];
   const log = options.logFile ?? logFile(options.cwd, 'deploy-data');
   // cdktf.out may hold another environment's data stack (a sandbox or dev deploy): Terraform must not refuse the local state.
-  const env = { ...process.env, CDKTF_ENV: 'local', DYNAMODB_PORT: url.port };
-  forgetOtherBackend(path.join(options.cwd, 'cdktf.out', 'stacks', 'data'), localStatePath(env, options.cwd));
+  const env = localDeployEnv(options.endpoint);
+  forgetOtherBackend(dataStackDir(options.cwd), localStatePath(env, options.cwd));
+  forgetDeploy(options.cwd);
   const result = await quietRun(cdktf, args, {
     cwd: options.cwd,
     logFile: log,
@@ -94,15 +97,10 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   }
   if (!result.ok) throw new StepFailure(result.reason ?? `cdktf ${args.join(' ')} failed with exit code ${result.code}`, log);
 
-  const stack = JSON.parse(fs.readFileSync(path.join(options.cwd, 'cdktf.out', 'stacks', 'data', 'cdk.tf.json'), 'utf8')) as TfJson;
+  await recordDeploy({ endpoint: options.endpoint, cwd: options.cwd });
+  const stack = JSON.parse(fs.readFileSync(path.join(dataStackDir(options.cwd), 'cdk.tf.json'), 'utf8')) as TfJson;
   const tables = await countItems(options.endpoint, literal(stack.provider?.aws?.[0]?.region) ?? 'us-east-1', tableNames(stack));
   return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms: result.ms, logFile: log };
-}
-
-/** Where the local environment keeps the data stack's state (state/local/data.tfstate unless CDKTF_STATE_DIR says otherwise). */
-function localStatePath(env: NodeJS.ProcessEnv, root: string): string | undefined {
-  const { backend } = loadConfig(env, root);
-  return backend.kind === 'local' ? path.join(backend.directory, 'data.tfstate') : undefined;
 }
 
 /** `3 tables, 114 items`. */

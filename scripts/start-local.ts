@@ -1,10 +1,11 @@
 /**
  * `npm start`: prepares the machine (scripts/prepare-machine.ts), starts the embedded DynamoDB,
- * deploys the `data` stack to it with real Terraform (`local` environment), then runs the bundled
- * service on http://localhost:8080. The terminal gets one line per step with its duration; the
- * Terraform and service output go to .local/logs/, and a failure prints the one line that says why
- * and the log's path. Ctrl-C stops everything; a second run reuses the DynamoDB files under
- * .local/dynamodb/ and the Terraform state under state/local/.
+ * deploys the `data` stack to it with real Terraform (`local` environment) unless that deploy would
+ * change nothing (scripts/data-unchanged.ts), then runs the bundled service on
+ * http://localhost:8080. The terminal gets one line per step with its duration; the Terraform and
+ * service output go to .local/logs/, and a failure prints the one line that says why and the log's
+ * path. Ctrl-C stops everything; a second run reuses the DynamoDB files under .local/dynamodb/ and
+ * the Terraform state under state/local/.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,10 +13,13 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { loadConfig } from '../stacks/settings/config';
 import { physicalName } from '../stacks/lib/naming';
-import { deployDataLocal, describeDeployment } from './deploy-data-local';
-import { failureReason, logFile, quietRunOrThrow, StepFailure } from './lib/quiet-run';
+import { checkDataUnchanged, type DataUnchanged } from './data-unchanged';
+import { deployDataLocal, describeDeployment, type DataDeployment } from './deploy-data-local';
+import { failureReason, logFile, StepFailure } from './lib/quiet-run';
+import { parseTerraformVersion } from './lib/terraform-version';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo, type LocalDynamo } from './local-dynamodb';
 import { prepareMachineLine } from './prepare-machine';
+import { ensureServiceBuilt } from './service-build';
 
 const ROOT = path.resolve(__dirname, '..');
 /** Oldest Terraform the project supports; the CI and the offline provider mirror use 1.11.x. */
@@ -31,12 +35,7 @@ export function terraformProblem(binary: string, run: (binary: string) => { erro
   if (result.error !== undefined) {
     return `No terraform binary found ("${binary}": ${(result.error as NodeJS.ErrnoException).code ?? result.error.message}).\n${INSTALL_HINT}`;
   }
-  let version: string | undefined;
-  try {
-    version = (JSON.parse(result.stdout) as { terraform_version?: string }).terraform_version;
-  } catch {
-    version = /Terraform v(\d+\.\d+\.\d+)/.exec(result.stdout)?.[1];
-  }
+  const version = parseTerraformVersion(result.stdout);
   const match = /^(\d+)\.(\d+)\./.exec(version ?? '');
   if (match === null) return `Could not read the version of "${binary}".\n${INSTALL_HINT}`;
   const [major, minor] = [Number(match[1]), Number(match[2])];
@@ -93,6 +92,17 @@ async function step<T>(describe: (value: T) => StepLine, run: () => Promise<T>):
   const { title, detail } = describe(value);
   log(`${title} in ${seconds(performance.now() - started)}: ${detail}`);
   return value;
+}
+
+/** The data step's outcome: unchanged since the last deploy, or deployed and why. */
+type DataStep = DataUnchanged | (DataDeployment & { readonly because: string });
+
+/** The data step's line: skipped, with what the tables hold, or deployed, with the log and the reason. */
+export function describeDataStep(outcome: DataStep): StepLine {
+  if ('because' in outcome) {
+    return { title: 'data stack deployed', detail: `${describeDeployment(outcome)}; Terraform log: ${shown(outcome.logFile)}; deployed because ${outcome.because}` };
+  }
+  return { title: 'data stack unchanged', detail: `${describeDeployment(outcome)} as last deployed; deploy skipped` };
 }
 
 /** What the service printed since `offset` in its log, for the reason it stopped. */
@@ -164,6 +174,11 @@ async function main(): Promise<void> {
   const startEverything = async (): Promise<void> => {
     // Checked first: whatever listens there would answer /ready in the service's place, after a whole deploy.
     if (!(await portFree(servicePort))) throw new StepFailure(`port ${servicePort} is already in use; stop what listens there, or set PORT to a free port`);
+    // The service bundle does not depend on the data: it builds while the data step runs, and the service step waits for it.
+    const serviceLog = logFile(ROOT, 'service');
+    const serviceBuilt = ensureServiceBuilt({ root: ROOT, logFile: serviceLog, signal: abort.signal });
+    // Awaited in the service step; an earlier step's failure must not turn it into an unhandled rejection.
+    serviceBuilt.catch(() => undefined);
     const prepared = await prepareMachineLine({ root: ROOT });
     if (prepared !== undefined) log(prepared);
 
@@ -181,13 +196,13 @@ async function main(): Promise<void> {
       },
     );
 
-    await step(
-      (deployment) => ({ title: 'data stack deployed', detail: `${describeDeployment(deployment)}; Terraform log: ${shown(deployment.logFile)}` }),
-      () => deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal }),
-    );
+    await step(describeDataStep, async (): Promise<DataStep> => {
+      const check = await checkDataUnchanged({ endpoint, cwd: ROOT, signal: abort.signal });
+      if (check.unchanged) return check;
+      return { ...(await deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal })), because: check.reason };
+    });
     if (stopping) return;
 
-    const serviceLog = logFile(ROOT, 'service');
     const url = `http://localhost:${servicePort}`;
     await step(
       () => ({
@@ -195,8 +210,10 @@ async function main(): Promise<void> {
         detail: `${url} (log: ${shown(serviceLog)}); everything up ${seconds(performance.now() - started)} after npm start, Ctrl-C stops it all`,
       }),
       async () => {
-        await quietRunOrThrow(process.execPath, [path.join(ROOT, 'service', 'build.mjs')], { cwd: ROOT, logFile: serviceLog });
-        const offset = fs.statSync(serviceLog).size;
+        await serviceBuilt;
+        // A skipped build wrote nothing: the log and its folder may not exist yet.
+        fs.mkdirSync(path.dirname(serviceLog), { recursive: true });
+        const offset = fs.existsSync(serviceLog) ? fs.statSync(serviceLog).size : 0;
         const out = fs.openSync(serviceLog, 'a');
         const env = localServiceEnv({ port: servicePort, dynamoEndpoint: endpoint, env: process.env });
         service = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'service', 'dist', 'server.js')], { cwd: ROOT, env, stdio: ['ignore', out, out] });

@@ -5,81 +5,22 @@
  * Terraform failure prints the one line that says why and the log's path. Each run works in a
  * scratch copy of the project, so its state, logs and DynamoDB files never touch the worktree.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { requireTerraform } from '../../scripts/lib/terraform';
+import { freePort, npmStart, npmStartArgs, scratchProject, stepLines, stop, waitFor } from '../support/npm-start';
 
 jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-// Copied: what npm start writes into or resolves its root from; the rest is linked.
-const COPIED = ['scripts', 'service/src', 'service/public', 'service/build.mjs', 'main.ts', 'app.ts', 'cdktf.json', 'package.json', 'tsconfig.json'];
-const LINKED = ['node_modules', 'stacks', 'data'];
-
-/** A TCP port nothing listened on a moment ago. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A scratch copy of the project. */
-function scratchProject(): string {
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
-  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-  for (const entry of LINKED) fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));
-  return project;
-}
-
-/** A running `npm start` (tsx scripts/start-local.ts) and what it printed. */
-interface Start {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  readonly exited: Promise<number | null>;
-}
-
-function npmStart(project: string, env: NodeJS.ProcessEnv): Start {
-  const child = spawn(process.execPath, [TSX, 'scripts/start-local.ts'], { cwd: project, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { child, output: () => output, exited };
-}
-
-/** Resolves once `pattern` appears in the output, or rejects when the process exits first. */
-async function waitFor(start: Start, pattern: RegExp, timeoutMs = 200_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(start.output())) {
-    if (start.child.exitCode !== null) throw new Error(`npm start exited ${start.child.exitCode} before ${pattern}:\n${start.output()}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${start.output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Ctrl-C, as a person would stop it; resolves with the exit code. */
-async function stop(start: Start): Promise<number | null> {
-  if (start.child.exitCode === null) start.child.kill('SIGINT');
-  const timer = setTimeout(() => start.child.kill('SIGKILL'), 30_000);
-  const code = await start.exited;
-  clearTimeout(timer);
-  return code;
-}
 
 const NOISE = /[\u2800-\u28ff]|<sensitive>|Stacks? (deploying|done|waiting)|Unable to open CLI configuration file/;
 
 test('without a terraform binary, npm start exits 1 within seconds naming the version to install', async () => {
   const started = Date.now();
-  const child = spawn(process.execPath, [TSX, 'scripts/start-local.ts'], {
+  const child = spawn(process.execPath, npmStartArgs(), {
     cwd: ROOT,
     // An unused port: if the check were missing, the script would go on to start DynamoDB here.
     env: { ...process.env, TERRAFORM_BINARY_NAME: '/nonexistent/terraform', DYNAMODB_PORT: '1', PORT: '1' },
@@ -102,15 +43,25 @@ describe('npm start on a fresh machine', () => {
   let project: string;
   let home: string;
   let env: NodeJS.ProcessEnv;
-  let first: { output: string; page: number; stopCode: number | null };
-  let second: { output: string; page: number; stopCode: number | null };
+  let first: Run;
+  let second: Run;
 
-  const run = async (): Promise<{ output: string; page: number; stopCode: number | null }> => {
+  interface Run {
+    readonly output: string;
+    readonly page: number;
+    readonly stopCode: number | null;
+    /** Wall time from spawning npm start to its `service ready` line. */
+    readonly readyMs: number;
+  }
+
+  const run = async (): Promise<Run> => {
+    const spawned = Date.now();
     const start = npmStart(project, env);
     try {
       await waitFor(start, /service ready in/);
+      const readyMs = Date.now() - spawned;
       const page = (await fetch(`http://localhost:${env.PORT}/`)).status;
-      return { page, stopCode: await stop(start), output: start.output() };
+      return { page, readyMs, stopCode: await stop(start), output: start.output() };
     } finally {
       await stop(start);
     }
@@ -132,7 +83,7 @@ describe('npm start on a fresh machine', () => {
   });
 
   test('the first start prints one line per step, with its duration, and serves the page', () => {
-    const lines = first.output.split('\n').filter((l) => l.startsWith('[npm start]'));
+    const lines = stepLines(first.output);
     expect({ page: first.page, steps: lines.map((l) => /^\[npm start\] ([a-zA-Z ]+?)(?: in [\d.]+ s)?(?::|$)/.exec(l)?.[1] ?? l) }).toEqual({
       page: 200,
       steps: ['machine prepared', 'DynamoDB up', 'data stack deployed', 'service ready', 'stopped'],
@@ -157,13 +108,27 @@ describe('npm start on a fresh machine', () => {
     expect({ config: fs.readFileSync(path.join(home, '.terraformrc'), 'utf8'), provider: fs.existsSync(plugins) }).toEqual({ config: '', provider: true });
   });
 
-  test('the second start has nothing to prepare, finds everything deployed and serves the page again', () => {
-    const steps = second.output.split('\n').filter((l) => l.startsWith('[npm start]'));
-    expect({ page: second.page, prepared: steps.some((l) => l.includes('machine prepared')), deployed: steps.some((l) => l.includes('3 tables, 114 items')) }).toEqual({
+  test('the first start deploys because nothing was deployed before', () => {
+    expect(first.output).toMatch(/data stack deployed in .*; deployed because no earlier deploy is recorded\n/);
+  });
+
+  test('the second start has nothing to prepare, skips the unchanged data stack and serves the page again', () => {
+    const steps = stepLines(second.output);
+    expect({ page: second.page, prepared: steps.some((l) => l.includes('machine prepared')), data: steps.filter((l) => / data stack /.test(l)) }).toEqual({
       page: 200,
       prepared: false,
-      deployed: true,
+      data: [expect.stringMatching(/^\[npm start\] data stack unchanged in [\d.]+ s: 3 tables, 114 items as last deployed; deploy skipped$/)],
     });
+  });
+
+  test('the second start does not rebuild the unchanged service bundle', () => {
+    const log = fs.readFileSync(path.join(project, '.local', 'logs', 'service.log'), 'utf8');
+    expect(log.split('\n').filter((line) => line.includes('service/build.mjs'))).toHaveLength(1);
+  });
+
+  // A ratio, not seconds: both starts see the same machine load, and only the skipped deploy sets them apart.
+  test('the second start is ready in less than half the time of the first', () => {
+    expect({ first: first.readyMs, second: second.readyMs, secondUnderHalf: second.readyMs < first.readyMs / 2 }).toEqual(expect.objectContaining({ secondUnderHalf: true }));
   });
 
   test('Ctrl-C stops everything with exit code 0', () => {
@@ -197,7 +162,7 @@ describe('npm start when Terraform fails', () => {
   });
 
   test('it exits 1 after the one line that says why and the path of the full log', () => {
-    const lines = output.split('\n').filter((l) => l.startsWith('[npm start]'));
+    const lines = stepLines(output);
     expect({ code, last: lines.slice(-2) }).toEqual({
       code: 1,
       last: [expect.stringMatching(/^\[npm start\] failed: Failed to query available provider packages: .*127\.0\.0\.1:1/), '[npm start] full log: .local/logs/deploy-data.log'],

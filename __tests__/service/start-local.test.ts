@@ -1,5 +1,8 @@
-import { localServiceEnv, terraformProblem } from '../../scripts/start-local';
+import * as path from 'node:path';
+import { describeDataStep, localServiceEnv, terraformProblem } from '../../scripts/start-local';
 import { SERVICE_ENV_VARS } from '../../service/src/config';
+
+const ROOT = path.resolve(__dirname, '..', '..');
 
 const version = (v: string) => () => ({ stdout: JSON.stringify({ terraform_version: v }) });
 
@@ -47,5 +50,21 @@ describe('localServiceEnv', () => {
   test('passes basic auth through from the caller environment', () => {
     const withAuth = localServiceEnv({ port: 1, dynamoEndpoint: 'http://x', env: { BASIC_AUTH_USER: 'u', BASIC_AUTH_PASSWORD: 'p' } });
     expect([withAuth.BASIC_AUTH_USER, withAuth.BASIC_AUTH_PASSWORD]).toEqual(['u', 'p']);
+  });
+});
+
+describe('describeDataStep', () => {
+  const tables = { 'bookmarks-local-bookmark': 40, 'bookmarks-local-category': 10, 'bookmarks-local-resource': 64 };
+
+  test('a skipped deploy says the stack is unchanged, what the tables hold and that the deploy was skipped', () => {
+    expect(describeDataStep({ unchanged: true, tables, items: 114 })).toEqual({ title: 'data stack unchanged', detail: '3 tables, 114 items as last deployed; deploy skipped' });
+  });
+
+  test('a deploy names its log and why it ran', () => {
+    const deployed = describeDataStep({ tables, items: 114, ms: 15_000, logFile: path.join(ROOT, '.local', 'logs', 'deploy-data.log'), because: 'no earlier deploy is recorded' });
+    expect(deployed).toEqual({
+      title: 'data stack deployed',
+      detail: '3 tables, 114 items; Terraform log: .local/logs/deploy-data.log; deployed because no earlier deploy is recorded',
+    });
   });
 });

@@ -14,14 +14,29 @@ import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
  * state file is touched. Returns the state path the directory pointed at, if it was reset.
  */
 export function forgetOtherBackend(stackDir: string, statePath?: string): string | undefined {
-  const cache = path.join(stackDir, '.terraform', 'terraform.tfstate');
+  const cache = backendCache(stackDir);
   if (!fs.existsSync(cache)) return undefined;
-  const initialised = JSON.parse(fs.readFileSync(cache, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } };
+  const previous = initialisedBackend(cache);
   const wanted = statePath ?? synthesizedStatePath(stackDir);
-  const previous = initialised.backend;
   if (previous?.type === 'local' && previous.config?.path === wanted) return undefined;
   fs.rmSync(cache);
   return String(previous?.config?.path ?? previous?.type ?? 'unknown');
+}
+
+/** The local state `stackDir` is initialised for, or undefined when it is not initialised (or for another backend type). */
+export function initialisedStatePath(stackDir: string): string | undefined {
+  const cache = backendCache(stackDir);
+  if (!fs.existsSync(cache)) return undefined;
+  const backend = initialisedBackend(cache);
+  return backend?.type === 'local' && typeof backend.config?.path === 'string' ? backend.config.path : undefined;
+}
+
+function backendCache(stackDir: string): string {
+  return path.join(stackDir, '.terraform', 'terraform.tfstate');
+}
+
+function initialisedBackend(cache: string): { type?: string; config?: Record<string, unknown> } | undefined {
+  return (JSON.parse(fs.readFileSync(cache, 'utf8')) as { backend?: { type?: string; config?: Record<string, unknown> } }).backend;
 }
 
 /** The local state path a synthesized stack names, or undefined for another backend (or none yet). */

@@ -5,11 +5,10 @@
  * appear without changes here. Pure functions over parsed cdk.tf.json documents.
  */
 import { blocks, isRecord, literal, literalNumber, TfDocument, type TfAttributes, type TfElement, type TfJson } from '../../stacks/lib/tf-json';
+import { compare } from './compare';
 
-/** Locale-independent string order, so that output never depends on the machine. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compare };
+
 
 /** What a node stands for; decides its shape and colour in the picture. */
 export type NodeKind =

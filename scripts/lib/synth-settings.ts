@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { AppConfig } from '../../stacks/settings/config';
 import { blocks, isRecord, type TfJson } from '../../stacks/lib/tf-json';
-import { compare } from './diagram-model';
+import { compare } from './compare';
 
 /** What one stack's JSON, or the current configuration, says about the settings compared. */
 export interface SynthSettings {

@@ -1,7 +1,7 @@
 /** The `data` stack: the DynamoDB tables of the app, seeded from the CSV files in data/. */
 import { TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import type { Construct } from 'constructs';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import type { AppConfig } from './settings/config';
 import { SeededTable, type BatchWriterProps } from './constructs/seeded-table';
 import { physicalName } from './lib/naming';

@@ -4,19 +4,19 @@
  */
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import { DnsValidatedCertificate } from './constructs/certificate';
 import { FargateCluster } from './constructs/cluster';
 import { ContainerImage } from './constructs/container-image';
 import { AliasRecord, PrivateHostedZone } from './constructs/dns';
 import { FargateService } from './constructs/fargate-service';
 import { dynamodbReadStatement } from './lib/iam';
-import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
+import { LoadBalancer, type LoadBalancerTarget } from './constructs/load-balancer';
 import { FargateTaskDefinition } from './constructs/task-definition';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
-import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, ServiceSettings } from './settings/service';
+import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, type ServiceSettings } from './settings/service';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
 export interface ReadableTable {

@@ -4,14 +4,14 @@
  * data in Aurora MySQL Serverless v2, and an internet-facing ALB sits in front.
  */
 import { Annotations, TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import type { Construct } from 'constructs';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import { AuroraServerless } from './constructs/aurora-serverless';
 import { FargateCluster } from './constructs/cluster';
 import { ContainerImage } from './constructs/container-image';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { FargateService } from './constructs/fargate-service';
-import { LoadBalancer, LoadBalancerTarget } from './constructs/load-balancer';
+import { LoadBalancer, type LoadBalancerTarget } from './constructs/load-balancer';
 import { FargateTaskDefinition } from './constructs/task-definition';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';

@@ -7,7 +7,7 @@ import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awsCli, MotoServer, startMoto } from '../support/moto-server';
+import { awsCli, type MotoServer, startMoto } from '../support/moto-server';
 import { STORAGE_NAME, STORAGE_REGION, storageStack } from '../support/storage-stack';
 import { init, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
 

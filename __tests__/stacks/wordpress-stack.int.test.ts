@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awsCli, MotoServer, startMoto } from '../support/moto-server';
+import { awsCli, type MotoServer, startMoto } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(900_000);

@@ -5,12 +5,12 @@
  * The services file (services-file.ts) reads the same fields from JSON.
  */
 import * as path from 'node:path';
-import { CAPACITY_PROVIDERS, CapacityProviderShare, CPU_ARCHITECTURES, CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
+import { CAPACITY_PROVIDERS, type CapacityProviderShare, CPU_ARCHITECTURES, type CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
 import { DEFAULT_SERVICE_NAME, privateZoneName, serviceUrlVariable } from '../lib/naming';
 import type { EnvironmentName } from './environments';
 import type { NatMode as NetworkNatMode } from './network';
-import { z } from 'zod';
-import { GroupVariables, ignored, json, SettingsContext, text, unset, value, variable } from './spec';
+import type { z } from 'zod';
+import { type GroupVariables, ignored, json, type SettingsContext, text, unset, value, variable } from './spec';
 import { keepImagesProblem } from '../lib/image-rules';
 import { dnsNameProblem } from '../lib/dns-rules';
 import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { keepImagesProblem } from '../lib/image-rules';
 import { certificateArnProblem, deregistrationDelayProblem, ingressCidrProblem } from '../lib/load-balancer-rules';
-import { auroraSettingProblems, EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
+import { auroraSettingProblems, type EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
 import type { EnvironmentName } from './environments';
 import type { NatMode as NetworkNatMode } from './network';
 import {
@@ -25,7 +25,7 @@ import {
   type ScalingSettings,
   type ServiceLikeSettings,
 } from './service';
-import { GroupVariables, text, unset, value, variable } from './spec';
+import { type GroupVariables, text, unset, value, variable } from './spec';
 
 /** The two images of the WordPress task. */
 export interface WordPressImages {

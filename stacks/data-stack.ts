@@ -24,7 +24,7 @@ export interface DataStackProps extends BaseStackProps {
 
 /** Category, Resource and Bookmark tables with their seed items; the service stack reads `tables`. */
 export class DataStack extends BaseStack {
-  /** Each table's name, ARN, index ARNs and read statement, for the service stack. */
+  /** Each table's name, ARN and index ARNs, for the service stack. */
   readonly tables: { readonly [K in TableKey]: SeededTable };
 
   constructor(scope: Construct, id: 'data', props: DataStackProps) {

@@ -330,16 +330,6 @@ export type ServiceLikeOverrides = Partial<Omit<ServiceLikeSettings, 'healthChec
   readonly scaling?: Partial<ScalingSettings> | null;
 };
 
-/** The settings that configure the task definition itself, passed to it as they are. */
-export const TASK_SETTINGS = ['cpu', 'memoryMiB', 'cpuArchitecture', 'enableExecuteCommand'] as const;
-/** The task definition's own settings of a service. */
-export type TaskSettings = Pick<ServiceSettings, (typeof TASK_SETTINGS)[number]>;
-
-/** The task definition's own settings of a service (or of WordPress), for FargateTaskDefinition. */
-export function taskSettingsOf(settings: TaskSettings): TaskSettings {
-  return Object.fromEntries(TASK_SETTINGS.map((key) => [key, settings[key]])) as unknown as TaskSettings;
-}
-
 /** Applies overrides to the service-like fields; an explicit strategy or spot flag replaces the other, so that `spot: true` alone means all Spot. */
 export function mergeServiceLike<S extends ServiceLikeSettings>(defaults: S, overrides: ServiceLikeOverrides): S {
   const strategy =

@@ -1,5 +1,5 @@
 /**
- * `npm run test:sandbox` (issue 11): the three stacks applied by real Terraform to the emulated AWS
+ * `npm run test:sandbox`: the three stacks applied by real Terraform to the emulated AWS
  * of a moto server the suite starts itself, re-planned, run and torn down; a few minutes, because
  * the AWS provider waits about 60 s after creating a load balancer. The suite is named
  * `*.sandbox.ts`, not `*.test.ts`, so that `npm test` stays fast; CI runs it after `npm test`.

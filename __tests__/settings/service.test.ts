@@ -214,7 +214,7 @@ describe('merging and warnings', () => {
 });
 
 describe('module structure', () => {
-  it('service-settings.ts does not import config.ts, which imports it: no import circle', () => {
+  it('settings/service.ts does not import config.ts, which imports it: no import circle', () => {
     const source = fs.readFileSync(path.join(__dirname, '../../stacks/settings/service.ts'), 'utf8');
     expect(source.match(/from '\.\/config'/g)).toBeNull();
   });

@@ -193,7 +193,7 @@ describe('the network and wordpress stacks applied to the emulated AWS', () => {
 
   it('is destroyed, wordpress first, once the file-system policy (which moto cannot delete) is dropped from the state', () => {
     const wordpress = stackDir(project, 'wordpress');
-    // moto 5.2.1 answers DeleteFileSystemPolicy with HTTP 500 (notes/emulated-aws.md); real AWS deletes
+    // moto 5.2.1 answers DeleteFileSystemPolicy with HTTP 500 (scripts/lib/emulator.ts); real AWS deletes
     // it. The test forgets it instead: it goes away with its file system.
     const policy = terraform(wordpress, ['state', 'list'], true, motoEnv())
       .stdout.split('\n')

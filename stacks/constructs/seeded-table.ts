@@ -48,7 +48,7 @@ export interface SeededTableProps {
   readonly preventDestroy?: boolean;
   /**
    * Up to this many rows, each item is one `aws_dynamodb_table_item`; above it, one
-   * `terraform_data` runs `batchWriter`, so the resource count no longer grows with the rows.
+   * `terraform_data` runs `batchWriter`, so the resource count does not grow with the rows.
    * @default 1000
    */
   readonly batchThresholdRows?: number;

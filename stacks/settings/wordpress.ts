@@ -161,7 +161,7 @@ function devDefaults(root: string): WordPressSettings {
 /**
  * Settings for an environment whose resources are thrown away, such as one on the emulated AWS:
  * published images (no Docker), no EFS backups and no autoscaling (the emulator cannot create
- * either: notes/emulated-aws.md), and nothing that stops a destroy.
+ * either: scripts/lib/emulator.ts), and nothing that stops a destroy.
  */
 export function throwawayWordPress(settings: WordPressSettings, root: string): WordPressSettings {
   return {

@@ -1,5 +1,5 @@
 /** The app's one composition: network → data → service (→ wordpress), wired by passing typed objects. */
-import { Annotations, App } from 'cdktf';
+import { Annotations, type App } from 'cdktf';
 import type { BaseStack } from './stacks/base-stack';
 import { DataStack } from './stacks/data-stack';
 import { NetworkStack } from './stacks/network-stack';

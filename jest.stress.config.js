@@ -1,5 +1,5 @@
 /**
- * `npm run stress` (issue 7): load, fault, rolling stop, bad input and malformed CSV against the
+ * `npm run stress`: load, fault, rolling stop, bad input and malformed CSV against the
  * bundled service and the real app, on loopback. Reuses the unit project's transform and setup.
  * Suites are named `*.stress.ts`, not `*.stress.test.ts`: jest.config.js matches every `*.test.ts`
  * under __tests__/, and these must run only here, one at a time.

@@ -11,7 +11,7 @@ import type { AppConfig } from '../stacks/settings/app-config';
 import { environmentDefaults } from '../stacks/settings/config';
 import { ENVIRONMENT_NAMES } from '../stacks/settings/environments';
 import { servicesFileJsonSchema } from '../stacks/settings/services-file';
-import { VARIABLE_GROUPS, VariableRegistry, VARIABLES } from '../stacks/settings/variables';
+import { VARIABLE_GROUPS, type VariableRegistry, VARIABLES } from '../stacks/settings/variables';
 import { configDocProblems, renderConfigTables, withGeneratedPart, type FixedSetting } from './lib/config-table';
 import { runAsScript } from './run-as-script';
 

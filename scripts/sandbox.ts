@@ -16,7 +16,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { AppConfig, loadConfig } from '../stacks/settings/config';
+import { type AppConfig, loadConfig } from '../stacks/settings/config';
 import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';

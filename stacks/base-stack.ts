@@ -1,6 +1,6 @@
 /** What every stack shares: the AWS provider, the state backend and default tags. */
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { AppConfig, BackendSettings } from './settings/config';

@@ -1,7 +1,7 @@
 /** The `data` stack: the DynamoDB tables of the app, seeded from the CSV files in data/. */
 import { TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import type { Construct } from 'constructs';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import type { AppConfig } from './settings/config';
 import { SeededTable, type BatchWriterProps } from './constructs/seeded-table';
 import { physicalName } from './lib/naming';
@@ -24,7 +24,7 @@ export interface DataStackProps extends BaseStackProps {
 
 /** Category, Resource and Bookmark tables with their seed items; the service stack reads `tables`. */
 export class DataStack extends BaseStack {
-  /** Each table's name, ARN, index ARNs and read statement, for the service stack. */
+  /** Each table's name, ARN and index ARNs, for the service stack. */
   readonly tables: { readonly [K in TableKey]: SeededTable };
 
   constructor(scope: Construct, id: 'data', props: DataStackProps) {

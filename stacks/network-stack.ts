@@ -1,7 +1,7 @@
 /** The `network` stack: one VPC, and outputs for the stacks that run inside it. */
 import { TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import type { Construct } from 'constructs';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import { Network } from './constructs/network';
 import { physicalName } from './lib/naming';
 

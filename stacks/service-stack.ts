@@ -4,19 +4,19 @@
  */
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import { DnsValidatedCertificate } from './constructs/certificate';
 import { FargateCluster } from './constructs/cluster';
 import { AliasRecord, PrivateHostedZone } from './constructs/dns';
 import { dynamodbReadStatement } from './lib/iam';
 import { LoadBalancer } from './constructs/load-balancer';
-import { LoadBalancedFargateService, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
+import { LoadBalancedFargateService, type ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import { nodeHealthCheck } from './lib/node-health-check';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
-import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, runsCatalogImage, ServiceSettings } from './settings/service';
-import { fargateServiceProps, ServiceNetwork } from './shared/service-props';
+import { BOOKMARK_RESOURCE_INDEX, privateEgressWarning, RESOURCE_CATEGORY_INDEX, runsCatalogImage, type ServiceSettings } from './settings/service';
+import { fargateServiceProps, type ServiceNetwork } from './shared/service-props';
 
 /** What the service needs of a table; the data stack's `SeededTable` satisfies it. */
 export interface ReadableTable {

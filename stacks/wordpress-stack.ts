@@ -4,16 +4,16 @@
  * data in Aurora MySQL Serverless v2, and an internet-facing ALB sits in front.
  */
 import { Annotations, TerraformOutput } from 'cdktf';
-import { Construct } from 'constructs';
-import { BaseStack, BaseStackProps } from './base-stack';
+import type { Construct } from 'constructs';
+import { BaseStack, type BaseStackProps } from './base-stack';
 import { AuroraServerless } from './constructs/aurora-serverless';
 import { FargateCluster } from './constructs/cluster';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { LoadBalancer } from './constructs/load-balancer';
-import { LoadBalancedFargateService, ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
+import { LoadBalancedFargateService, type ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
-import { fargateServiceProps, ServiceNetwork } from './shared/service-props';
+import { fargateServiceProps, type ServiceNetwork } from './shared/service-props';
 import { upstreamNginxWarning, wordpressEgressWarning } from './settings/wordpress';
 
 /** The VPC, subnets and their zones; the network stack's `Network` satisfies it. */

@@ -6,7 +6,7 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { AuroraServerless, AuroraServerlessProps, DEFAULT_AURORA_MYSQL_VERSION } from '../../stacks/constructs/aurora-serverless';
+import { AuroraServerless, type AuroraServerlessProps, DEFAULT_AURORA_MYSQL_VERSION } from '../../stacks/constructs/aurora-serverless';
 import { policyDocument } from '../../stacks/lib/iam';
 import { byPath, parse, ref, resources } from '../support/synth';
 

@@ -1,7 +1,7 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ContainerImage, ContainerImageProps } from '../../stacks/constructs/container-image';
+import { ContainerImage, type ContainerImageProps } from '../../stacks/constructs/container-image';
 import { hashBuildContext } from '../../stacks/lib/context-hash';
 import { byPath, parse, ref, resources } from '../support/synth';
 import { serviceLikeContext, writeTree } from '../support/service-fixtures';

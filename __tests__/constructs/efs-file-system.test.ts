@@ -6,7 +6,7 @@ import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem as EfsFileSystemResource } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { EfsFileSystem, EfsFileSystemProps, fileSystemPolicy, subnetsInZones } from '../../stacks/constructs/efs-file-system';
+import { EfsFileSystem, type EfsFileSystemProps, fileSystemPolicy, subnetsInZones } from '../../stacks/constructs/efs-file-system';
 import { policyDocument } from '../../stacks/lib/iam';
 import { byPath, parse, ref, resources } from '../support/synth';
 

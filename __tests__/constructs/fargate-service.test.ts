@@ -2,11 +2,11 @@ import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { FargateCluster } from '../../stacks/constructs/cluster';
-import { FargateService, FargateServiceProps } from '../../stacks/constructs/fargate-service';
+import { FargateService, type FargateServiceProps } from '../../stacks/constructs/fargate-service';
 import { LoadBalancer } from '../../stacks/constructs/load-balancer';
 import { FargateTaskDefinition } from '../../stacks/constructs/task-definition';
-import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
-import { ScalingOptions } from '../../stacks/lib/service-rules';
+import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
+import type { ScalingOptions } from '../../stacks/lib/service-rules';
 
 const IMAGE = { imageUri: 'registry.example/app@sha256:abc', pullStatements: () => [] };
 

@@ -1,8 +1,8 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
-import { AddTargetsProps, LoadBalancer, LoadBalancerProps, LoadBalancerTarget } from '../../stacks/constructs/load-balancer';
-import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
+import { type AddTargetsProps, LoadBalancer, type LoadBalancerProps, type LoadBalancerTarget } from '../../stacks/constructs/load-balancer';
+import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 import { certificateArnProblem, ingressCidrProblem, successCodesProblem } from '../../stacks/lib/load-balancer-rules';
 
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';

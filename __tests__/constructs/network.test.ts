@@ -1,5 +1,5 @@
 import { Testing } from 'cdktf';
-import { Network, NetworkProps } from '../../stacks/constructs/network';
+import { Network, type NetworkProps } from '../../stacks/constructs/network';
 import { byPath, parse, ref, resources } from '../support/synth';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];

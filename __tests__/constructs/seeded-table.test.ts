@@ -1,5 +1,4 @@
 import { Testing } from 'cdktf';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { SeededTable, type SeededTableProps } from '../../stacks/constructs/seeded-table';
 import type { SeedItem, SeedTable, TableDefinition } from '../../stacks/seed';
 import { byPath, parse, ref, resources } from '../support/synth';
@@ -142,25 +141,6 @@ describe('SeededTable batch seeding', () => {
 });
 
 describe('SeededTable members', () => {
-  test('readStatement grants only read actions on the table and its index ARNs', () => {
-    const json = parse(
-      Testing.synthScope((scope) => {
-        const t = new SeededTable(scope, 'resource', { tableName: 'bookmarks-dev-resource', seed: { definition: RESOURCE, items: [] } });
-        new DataAwsIamPolicyDocument(scope, 'read', { statement: [t.readStatement()] });
-      }),
-    );
-    const arn = ref(table(json), 'arn');
-    expect(json.data?.aws_iam_policy_document).toBeDefined();
-    const [document] = Object.values(json.data?.aws_iam_policy_document ?? {});
-    expect(document.statement).toEqual([
-      {
-        effect: 'Allow',
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-        resources: [arn, `${arn}/index/byCategory`],
-      },
-    ]);
-  });
-
   test('exposes the index names in definition order', () => {
     Testing.synthScope((scope) => {
       const t = new SeededTable(scope, 'resource', { tableName: 'bookmarks-dev-resource', seed: { definition: RESOURCE, items: [] } });

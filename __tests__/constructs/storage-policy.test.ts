@@ -1,5 +1,5 @@
 /** EfsFileSystem and AuroraServerless against every policy rule, with the settings each environment would use. */
-import { App, Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AuroraServerless } from '../../stacks/constructs/aurora-serverless';
@@ -10,7 +10,7 @@ import { checkPolicy } from '../../stacks/policy/engine';
 
 /** Synthesizes both constructs, a role policy granting through them, and (optionally) a task definition with the EFS volume. */
 function synthStorage(disposable: boolean, withTask = false): TfJson {
-  const stack = new TerraformStack(Testing.app() as App, 'storage');
+  const stack = new TerraformStack(Testing.app(), 'storage');
   const efs = new EfsFileSystem(stack, 'efs', {
     name: 'wp-test',
     vpcId: 'vpc-1',

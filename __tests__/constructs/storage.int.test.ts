@@ -7,7 +7,7 @@ import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awsCli, MotoServer, startMoto } from '../support/moto-server';
+import { awsCli, type MotoServer, startMoto } from '../support/moto-server';
 import { STORAGE_NAME, STORAGE_REGION, storageStack } from '../support/storage-stack';
 import { init, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
 
@@ -127,7 +127,7 @@ describe('the storage stack applied to the emulated AWS', () => {
   });
 
   it('is destroyed, once the file-system policy (which moto cannot delete) is dropped from the state', () => {
-    // moto 5.2.1 answers DeleteFileSystemPolicy with HTTP 500 (notes/emulated-aws.md); real AWS deletes
+    // moto 5.2.1 answers DeleteFileSystemPolicy with HTTP 500 (scripts/lib/emulator.ts); real AWS deletes
     // it. The test forgets it instead: it goes away with its file system.
     const policyAddress = terraform(dir, ['state', 'list'], true)
       .stdout.split('\n')

@@ -1,10 +1,10 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { PolicyStatement } from '../../stacks/lib/iam';
+import type { PolicyStatement } from '../../stacks/lib/iam';
 import { checkPolicy, policyInput } from '../../stacks/policy/engine';
-import { ContainerProps, FargateTaskDefinition, FargateTaskDefinitionProps, TaskImage } from '../../stacks/constructs/task-definition';
-import { byPath, parse, ref, SynthJson } from '../support/synth';
+import { type ContainerProps, FargateTaskDefinition, type FargateTaskDefinitionProps, type TaskImage } from '../../stacks/constructs/task-definition';
+import { byPath, parse, ref, type SynthJson } from '../support/synth';
 
 const REPO_ARN = 'arn:aws:ecr:eu-west-1:123456789012:repository/app';
 const OTHER_REPO_ARN = 'arn:aws:ecr:eu-west-1:123456789012:repository/sidecar';

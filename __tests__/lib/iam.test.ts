@@ -1,4 +1,4 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import {
   dynamodbReadStatement,
@@ -102,7 +102,7 @@ describe('secret statements', () => {
 
 describe('secrets known only at apply', () => {
   // Each read of `.arn` is a new token, so the test reads it once.
-  const arn = new SecretsmanagerSecret(new TerraformStack(Testing.app() as App, 'stack'), 'db', { name: 'db' }).arn;
+  const arn = new SecretsmanagerSecret(new TerraformStack(Testing.app(), 'stack'), 'db', { name: 'db' }).arn;
 
   it.each([
     ['the bare token', arn],

@@ -7,7 +7,7 @@ import { App } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/settings/config';
+import { buildConfig, type ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';

@@ -1,4 +1,4 @@
-import { App, TerraformStack, Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import type { TfJson } from '../../stacks/lib/tf-json';
@@ -8,7 +8,7 @@ import { suppressPolicy } from '../../stacks/policy/suppress';
 
 /** Given a stack with one repository whose tags are mutable (ECR002) and nothing else wrong. */
 function mutableRepository() {
-  const stack = new TerraformStack(Testing.app() as App, 'service');
+  const stack = new TerraformStack(Testing.app(), 'service');
   const repository = new EcrRepository(stack, 'repository', {
     name: 'app',
     imageTagMutability: 'MUTABLE',

@@ -1,7 +1,7 @@
-import { App, Testing } from 'cdktf';
-import { Construct } from 'constructs';
+import { Testing } from 'cdktf';
+import type { Construct } from 'constructs';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { BaseStack, BaseStackProps } from '../../stacks/base-stack';
+import { BaseStack, type BaseStackProps } from '../../stacks/base-stack';
 import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import type { TfJson } from '../../stacks/lib/tf-json';
@@ -21,19 +21,19 @@ const config = buildConfig('dev', {}, '/project');
 
 describe('policy check on synth', () => {
   it('fails synth with the report when a stack breaks a rule', () => {
-    const stack = new LeakyStack(Testing.app() as App, { config });
+    const stack = new LeakyStack(Testing.app(), { config });
     expect(() => Testing.synth(stack, true)).toThrow(/VPC001 aws_subnet\.subnet\w* \(subnet\)[\s\S]*fix: set mapPublicIpOnLaunch: false/);
   });
 
   it('lets synth pass when the resource suppresses the rule with a reason', () => {
-    const stack = new LeakyStack(Testing.app() as App, { config });
+    const stack = new LeakyStack(Testing.app(), { config });
     suppressPolicy(stack.subnet, 'VPC001', 'a lab subnet for instances reached directly over SSH');
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 
   it('reads the same attributes as the full synth for every type a rule reads', () => {
     const prod = buildConfig('prod', { backend: { kind: 's3', bucket: 'acme-state', region: 'eu-west-1', keyPrefix: 'b' } }, '/project');
-    const stack = new NetworkStack(Testing.app() as App, 'network', { config: prod });
+    const stack = new NetworkStack(Testing.app(), 'network', { config: prod });
     const full = stack.toTerraform() as TfJson;
     const input = policyInput(stack);
     const picked = Object.fromEntries(Object.keys(input.resource ?? {}).map((type) => [type, full.resource?.[type]]));
@@ -41,13 +41,13 @@ describe('policy check on synth', () => {
   });
 
   it('skips resource types that no rule reads', () => {
-    const stack = new NetworkStack(Testing.app() as App, 'network', { config });
+    const stack = new NetworkStack(Testing.app(), 'network', { config });
     expect(Object.keys(policyInput(stack).resource ?? {})).not.toContain('aws_route_table_association');
   });
 
   it('finds the lock setting of an S3 backend', () => {
     const prod = buildConfig('prod', { backend: { kind: 's3', bucket: 'acme-state', region: 'eu-west-1', keyPrefix: 'b' } }, '/project');
-    const stack = new NetworkStack(Testing.app() as App, 'network', { config: prod });
+    const stack = new NetworkStack(Testing.app(), 'network', { config: prod });
     expect(checkPolicy(policyInput(stack), { stackId: 'network', environment: 'prod' }).findings).toEqual([]);
   });
 });

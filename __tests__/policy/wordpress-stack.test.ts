@@ -7,7 +7,7 @@ import { App } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides } from '../../stacks/settings/config';
+import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import type { WordPressOverrides } from '../../stacks/settings/wordpress';
 import { WordPressStack } from '../../stacks/wordpress-stack';

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environmentDefaults } from '../../stacks/settings/config';
-import { VariableRegistry, VariableSpec, VARIABLES } from '../../stacks/settings/variables';
+import { type VariableRegistry, type VariableSpec, VARIABLES } from '../../stacks/settings/variables';
 import { CONFIG_DOC, renderConfiguration } from '../../scripts/docs-config';
 import { BEGIN_MARKER, configDocProblems, END_MARKER, renderConfigTables, renderDefault, withGeneratedPart } from '../../scripts/lib/config-table';
 

@@ -105,7 +105,7 @@ describe('when the diagram synthesizes first', () => {
 
   it('synthesizes when a stack file named by the manifest is missing', () => {
     const dir = make({ 'manifest.json': { stacks: { network: { synthesizedStackPath: 'stacks/network/cdk.tf.json' } } } });
-    expect(synthReason({ input: dir, synth: 'when-needed' }, {}, root)).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read: .*missing, although manifest\.json names stack network`));
+    expect(synthReason({ input: dir, synth: 'when-needed' }, {}, root)).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read: .*missing, although manifest\\.json names stack network`));
   });
 
   it('never synthesizes into an --input given without --synth, and always with --synth', () => {

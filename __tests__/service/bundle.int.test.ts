@@ -48,6 +48,7 @@ afterAll(async () => {
 describe('the bundle', () => {
   test('is one JavaScript file under 3 MiB', () => {
     const size = fs.statSync(path.join(bundleDir, 'server.js')).size;
+    // eslint-disable-next-line no-console -- the size is a figure for the log; the assertion is the limit
     console.info(`service bundle: ${(size / 1024 / 1024).toFixed(2)} MiB`);
     expect(size).toBeLessThan(MAX_BUNDLE_BYTES);
   });
@@ -60,6 +61,7 @@ describe('the bundle', () => {
   // Start-up time is a benchmark figure (npm run bench), not an assertion here.
   test('answers /health when spawned with plain node and nothing but its own folder', async () => {
     const service = await start(serviceEnv(dynamo.endpoint, tables.names));
+    // eslint-disable-next-line no-console -- start-up time is reported, never asserted (see above)
     console.info(`service cold start to first /health 200: ${service.coldStartMs.toFixed(0)} ms`);
     const res = await fetch(`${service.url}/health`);
     expect([res.status, await res.json()]).toEqual([200, { status: 'ok' }]);

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashBuildContext, isIgnored, parseDockerignore } from '../../stacks/lib/context-hash';
-import { byteSize, directive, directives, NginxDirective, nginxSeconds, parseDockerfile, parseNginx, parsePhpIni } from '../support/config-files';
+import { byteSize, directive, directives, type NginxDirective, nginxSeconds, parseDockerfile, parseNginx, parsePhpIni } from '../support/config-files';
 import { writeTree } from '../support/service-fixtures';
 
 const SERVICE = path.resolve(__dirname, '../../service');

@@ -1,6 +1,6 @@
 /** Task ephemeral storage: one setting of the service spec, set by variable, by the services file or for WordPress, and passed to the task definition. */
 import * as path from 'node:path';
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { buildApp } from '../../app';
 import { loadSeedData } from '../../stacks/seed';
 import { loadConfig } from '../../stacks/settings/config';
@@ -36,7 +36,7 @@ describe('ephemeral storage of the tasks', () => {
 
   it('CDKTF_WORDPRESS_EPHEMERAL_STORAGE sizes the WordPress task', () => {
     const config = loadConfig({ CDKTF_ENV: 'dev', CDKTF_WORDPRESS: 'true', CDKTF_WORDPRESS_IMAGES: 'registry', CDKTF_WORDPRESS_EPHEMERAL_STORAGE: '60' }, ROOT);
-    const app = Testing.app() as App;
+    const app = Testing.app();
     const { wordpress } = buildApp(app, config, loadSeedData(config.data.directory));
     const json = parse(Testing.synth(wordpress as NonNullable<typeof wordpress>));
     expect(byPath(json, 'task/definition').props.ephemeral_storage).toEqual({ size_in_gib: 60 });

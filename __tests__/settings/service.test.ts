@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/settings/config';
+import { buildConfig, type ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
-import { mergeService, parseImageSetting, privateEgressWarning, serviceDefaults, ServiceSettings } from '../../stacks/settings/service';
+import { mergeService, parseImageSetting, privateEgressWarning, serviceDefaults, type ServiceSettings } from '../../stacks/settings/service';
 
 const ROOT = '/project';
 const defaultService = (name: string, overrides: ConfigOverrides = {}): ServiceSettings => buildConfig(name, overrides, ROOT).service.services[0];
@@ -214,7 +214,7 @@ describe('merging and warnings', () => {
 });
 
 describe('module structure', () => {
-  it('service-settings.ts does not import config.ts, which imports it: no import circle', () => {
+  it('settings/service.ts does not import config.ts, which imports it: no import circle', () => {
     const source = fs.readFileSync(path.join(__dirname, '../../stacks/settings/service.ts'), 'utf8');
     expect(source.match(/from '\.\/config'/g)).toBeNull();
   });

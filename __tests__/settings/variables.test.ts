@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { environmentDefaults, loadConfig } from '../../stacks/settings/config';
 import { ENVIRONMENT_NAMES } from '../../stacks/settings/environments';
-import { VariableName, variableReader, VARIABLES, variablesOf } from '../../stacks/settings/variables';
+import { type VariableName, variableReader, VARIABLES, variablesOf } from '../../stacks/settings/variables';
 import { recordingEnv } from '../support/config';
 
 const ROOT = path.resolve(__dirname, '../..');

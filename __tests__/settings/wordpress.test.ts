@@ -11,7 +11,7 @@ import {
   WORDPRESS_REGISTRY_IMAGES,
   wordpressDefaults,
   wordpressEgressWarning,
-  WordPressSettings,
+  type WordPressSettings,
 } from '../../stacks/settings/wordpress';
 import { configProblems, recordingEnv } from '../support/config';
 

@@ -1,6 +1,6 @@
 /** The mapping of a Fargate service's settings to the pattern's props, shared by the service and wordpress stacks. */
-import { fargateServiceProps, FargateServicePropsContext } from '../../stacks/shared/service-props';
-import { serviceDefaults, ServiceSettings } from '../../stacks/settings/service';
+import { fargateServiceProps, type FargateServicePropsContext } from '../../stacks/shared/service-props';
+import { serviceDefaults, type ServiceSettings } from '../../stacks/settings/service';
 import { FAKE_NETWORK } from '../support/service-fixtures';
 
 const SERVICE: ServiceSettings = serviceDefaults('dev', '/project').services[0];

@@ -1,11 +1,11 @@
-import { App, Testing } from 'cdktf';
-import { buildConfig, ConfigOverrides } from '../../stacks/settings/config';
+import { Testing } from 'cdktf';
+import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { parse } from '../support/synth';
 
 function synthNetworkStack(env: string, overrides: ConfigOverrides = {}) {
   const app = Testing.app();
-  const stack = new NetworkStack(app as App, 'network', { config: buildConfig(env, overrides, '/project') });
+  const stack = new NetworkStack(app, 'network', { config: buildConfig(env, overrides, '/project') });
   return parse(Testing.synth(stack));
 }
 

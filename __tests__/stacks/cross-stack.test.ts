@@ -2,8 +2,8 @@
 import * as path from 'node:path';
 import { stateKey } from '../../stacks/base-stack';
 import { TfDocument, type RemoteState } from '../../stacks/lib/tf-json';
-import { BackendSettings, buildConfig } from '../../stacks/settings/config';
-import { byPath, SynthJson, synthStacks } from '../support/synth';
+import { type BackendSettings, buildConfig } from '../../stacks/settings/config';
+import { byPath, type SynthJson, synthStacks } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LOCAL_STATE: BackendSettings = { kind: 'local', directory: '/state/dev' };

@@ -1,4 +1,4 @@
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as path from 'node:path';
 import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
@@ -10,7 +10,7 @@ const SEED = loadSeedData(DATA);
 
 function buildDataStack(env: string, overrides: ConfigOverrides = {}) {
   const config = buildConfig(env, { ...overrides, data: { directory: DATA, ...overrides.data } }, '/project');
-  return new DataStack(Testing.app() as App, 'data', { config, seed: SEED });
+  return new DataStack(Testing.app(), 'data', { config, seed: SEED });
 }
 const synthDataStack = (env: string, overrides: ConfigOverrides = {}) => parse(Testing.synth(buildDataStack(env, overrides)));
 
@@ -90,6 +90,6 @@ describe('DataStack', () => {
   test('fails with the fix when a required table has no definition', () => {
     const config = buildConfig('dev', { data: { directory: DATA } }, '/project');
     const seed = SEED.filter((t) => t.definition.name !== 'Bookmark');
-    expect(() => new DataStack(Testing.app() as App, 'data', { config, seed })).toThrow(`DataStack seed: no definition for Bookmark in ${DATA}`);
+    expect(() => new DataStack(Testing.app(), 'data', { config, seed })).toThrow(`DataStack seed: no definition for Bookmark in ${DATA}`);
   });
 });

@@ -2,11 +2,11 @@
  * Real Terraform on the synthesized network stack: init from the machine's provider source
  * (registry or local mirror), validate, then an offline plan with fake credentials.
  */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildConfig, NatMode } from '../../stacks/settings/config';
+import { buildConfig, type NatMode } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { countByType, init, plan, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
 
@@ -21,7 +21,7 @@ function synthesizeNetwork(environment: 'dev' | 'prod', natMode?: NatMode): stri
     aws: { offline: true },
     network: natMode ? { natMode } : {},
   });
-  const stack = new NetworkStack(Testing.app() as App, 'network', { config });
+  const stack = new NetworkStack(Testing.app(), 'network', { config });
   return writeStackDir(Testing.synth(stack), `network-${environment}-`);
 }
 

@@ -1,6 +1,6 @@
 /** The catalog API's container carries a health check that runs in its image (node, no shell tools). */
-import { App, Testing } from 'cdktf';
-import { buildConfig, ConfigOverrides } from '../../stacks/settings/config';
+import { Testing } from 'cdktf';
+import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
 import { nodeHealthCheck } from '../../stacks/lib/node-health-check';
@@ -16,7 +16,7 @@ interface Container {
 /** The one container of the default service, synthesized for dev with `overrides`. */
 function container(overrides: ServiceOverrides = {}): Container {
   const config: ConfigOverrides = { service: { defaultService: { image: REGISTRY_IMAGE, ...overrides } } };
-  const stack = new ServiceStack(Testing.app() as App, 'service', { config: buildConfig('dev', config, '/project'), network: FAKE_NETWORK, tables: fakeTables() });
+  const stack = new ServiceStack(Testing.app(), 'service', { config: buildConfig('dev', config, '/project'), network: FAKE_NETWORK, tables: fakeTables() });
   const json = parse(Testing.synth(stack));
   return (JSON.parse(byPath(json, 'services/service/task/definition').props.container_definitions as string) as Container[])[0];
 }
@@ -45,7 +45,7 @@ describe('the catalog container health check', () => {
 
 describe('the local demo', () => {
   it('keeps the nginx demo image of local without the node health check (nginx has no node)', () => {
-    const stack = new ServiceStack(Testing.app() as App, 'service', { config: buildConfig('local', {}, '/project'), network: FAKE_NETWORK, tables: fakeTables() });
+    const stack = new ServiceStack(Testing.app(), 'service', { config: buildConfig('local', {}, '/project'), network: FAKE_NETWORK, tables: fakeTables() });
     const json = parse(Testing.synth(stack));
     const [app] = JSON.parse(byPath(json, 'services/service/task/definition').props.container_definitions as string) as Container[];
     expect(app.healthCheck).toBeUndefined();

@@ -2,7 +2,7 @@
  * Real Terraform on the synthesized service stack in registry-image mode: no Docker provider and
  * no AWS lookups, so it initialises from the mirrored AWS provider alone and validates offline.
  */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -34,7 +34,7 @@ function threeServicesInRegistryMode(environment: string): ServiceStackOverrides
 /** Synthesizes the app with all three stacks and copies the service stack into its own directory. */
 function synthesizeService(environment: 'dev' | 'prod', service: ServiceStackOverrides): string {
   const config = buildConfig(environment, { backend: { kind: 'local', directory: path.join(stateRoot, environment) }, aws: { offline: true }, service }, ROOT);
-  const app = Testing.app() as App;
+  const app = Testing.app();
   const network = new NetworkStack(app, 'network', { config });
   const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
   new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });

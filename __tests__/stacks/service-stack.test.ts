@@ -1,9 +1,9 @@
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import { SERVICE_ENV_VARS } from '../../service/src/config';
-import { buildConfig, ConfigOverrides } from '../../stacks/settings/config';
+import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
-import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
+import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
 
 const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
@@ -16,7 +16,7 @@ const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables = fakeTables()): ServiceStack {
   const config = buildConfig(env, overrides, '/project');
-  return new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables });
+  return new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables });
 }
 function synthService(env: string, overrides?: ConfigOverrides): SynthJson {
   return parse(Testing.synth(serviceStack(env, overrides)));

@@ -2,13 +2,13 @@
  * The DualAlbFargateService scenarios: the seed's three services (order calls customer and product
  * through the internal load balancer), and the internal-only and external-only variants.
  */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as path from 'node:path';
-import { buildConfig, ConfigOverrides, loadConfig } from '../../stacks/settings/config';
+import { buildConfig, type ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
-import { ServiceSettings } from '../../stacks/settings/service';
+import type { ServiceSettings } from '../../stacks/settings/service';
 import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
-import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
+import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
 const EXAMPLE = 'docs/examples/three-services.json';
@@ -16,7 +16,7 @@ const THREE = loadConfig({ CDKTF_ENV: 'dev', CDKTF_SERVICES_FILE: EXAMPLE }, ROO
 
 function synth(services: readonly ServiceSettings[], overrides: ConfigOverrides['service'] = {}): SynthJson {
   const config = buildConfig('dev', { service: { services, servicesSource: EXAMPLE, ...overrides } }, ROOT);
-  return parse(Testing.synth(new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }), true));
+  return parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }), true));
 }
 const environmentOf = (json: SynthJson, service: string) =>
   Object.fromEntries(

@@ -4,7 +4,7 @@
  * and replaces none of them. The target group and security groups keep their fixed names instead
  * of the prefixes new services get: replacing them would cut traffic for about a minute.
  */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildConfig } from '../../stacks/settings/config';
@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 function synthDefault(env: string): TfJson {
   const config = buildConfig(env, {}, ROOT);
-  return JSON.parse(Testing.synth(new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as TfJson;
+  return JSON.parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as TfJson;
 }
 const deployed = (env: string) => fs.readFileSync(path.join(FIXTURES, `${env}.addresses`), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('data.'));
 const addresses = (json: TfJson) => new TfDocument(json).resources().map((r) => r.address);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { awsCli, MotoServer, startMoto } from '../support/moto-server';
+import { awsCli, type MotoServer, startMoto } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 jest.setTimeout(900_000);
@@ -193,7 +193,7 @@ describe('the network and wordpress stacks applied to the emulated AWS', () => {
 
   it('is destroyed, wordpress first, once the file-system policy (which moto cannot delete) is dropped from the state', () => {
     const wordpress = stackDir(project, 'wordpress');
-    // moto 5.2.1 answers DeleteFileSystemPolicy with HTTP 500 (notes/emulated-aws.md); real AWS deletes
+    // moto 5.2.1 answers DeleteFileSystemPolicy with HTTP 500 (scripts/lib/emulator.ts); real AWS deletes
     // it. The test forgets it instead: it goes away with its file system.
     const policy = terraform(wordpress, ['state', 'list'], true, motoEnv())
       .stdout.split('\n')

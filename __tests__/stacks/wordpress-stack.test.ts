@@ -1,5 +1,5 @@
 /** The wordpress stack's template: what it must contain, read with cdktf's matchers and by construct path. */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 // Types of the matchers that support/setup.ts installs (toHaveResourceWithProperties, ...).
 import type {} from 'cdktf/lib/testing/adapters/jest';
 import * as fs from 'node:fs';
@@ -21,10 +21,10 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RegistryImage } from '@cdktf/provider-docker/lib/registry-image';
 import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { WORDPRESS_REGISTRY_IMAGES, WordPressOverrides } from '../../stacks/settings/wordpress';
-import { WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
+import { WORDPRESS_REGISTRY_IMAGES, type WordPressOverrides } from '../../stacks/settings/wordpress';
+import { type WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
 import { FAKE_NETWORK } from '../support/service-fixtures';
-import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
+import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NETWORK: WordPressNetwork = { ...FAKE_NETWORK, availabilityZones: ['eu-west-1a', 'eu-west-1b'] };
@@ -47,7 +47,7 @@ interface Container {
 /** The stack of an environment, registry images unless the overrides say otherwise. */
 function wordpressStack(env: string, overrides: WordPressOverrides = {}): WordPressStack {
   const config = buildConfig(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }, ROOT);
-  return new WordPressStack(Testing.app() as App, 'wordpress', { config, network: NETWORK });
+  return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK });
 }
 const synth = (env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides));
 const synthJson = (env: string, overrides?: WordPressOverrides): SynthJson => parse(synth(env, overrides));
@@ -331,7 +331,7 @@ describe('WordPress images', () => {
 
   it('build mode builds both images and pushes them to their repositories through one Docker provider', () => {
     const config = buildConfig('dev', { wordpress: { enabled: true } }, ROOT);
-    const synthesized = Testing.synth(new WordPressStack(Testing.app() as App, 'wordpress', { config, network: NETWORK }));
+    const synthesized = Testing.synth(new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK }));
     const json = parse(synthesized);
     expect(json.provider?.docker).toHaveLength(1);
     expect(resources(json, 'docker_image').map((i) => (i.props.build as { context: string }).context)).toEqual([
@@ -365,7 +365,7 @@ describe('WordPress outputs', () => {
 describe('the wordpress stack in the app', () => {
   it('reads the VPC and the subnets of the network stack from its remote state', () => {
     const config = buildConfig('dev', { backend: { kind: 'local', directory: '/state/dev' }, wordpress: { enabled: true, ...REGISTRY } }, ROOT);
-    const app = Testing.app() as App;
+    const app = Testing.app();
     const network = new NetworkStack(app, 'network', { config });
     new WordPressStack(app, 'wordpress', { config, network: network.network });
     app.synth();

@@ -4,6 +4,7 @@
  * no non-2xx, sane bodies); latency and throughput are reported, never asserted, because this
  * machine's cores are shared.
  */
+import autocannon from 'autocannon';
 import * as fs from 'node:fs';
 import { createSeededTables, seedItems, type SeededTables, serviceEnv } from '../../scripts/lib/seeded-tables';
 import { buildServiceBundle, startBundledService, type BundledService } from '../../scripts/lib/service-bundle';
@@ -14,19 +15,7 @@ const SECONDS = secondsFromEnv('STRESS_LOAD_SECONDS', 20);
 const CONNECTIONS = 50;
 jest.setTimeout(60_000 + SECONDS * 1000);
 
-/** The part of autocannon's API used here (it ships no type declarations). */
-interface AutocannonResult {
-  readonly requests: { readonly average: number; readonly total: number };
-  readonly latency: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number; readonly average: number };
-  readonly throughput: { readonly average: number };
-  readonly errors: number;
-  readonly timeouts: number;
-  readonly non2xx: number;
-  readonly statusCodeStats: Record<string, { readonly count: number }>;
-  readonly duration: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult>;
-const autocannon = require('autocannon') as Autocannon;
+type AutocannonResult = Awaited<ReturnType<typeof autocannon>>;
 
 let bundleDir: string;
 let dynamo: DynamoProcess;

@@ -1,5 +1,5 @@
 /** Synthesizes the `data` stack of the local environment against a given DynamoDB, data and state directory. */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildConfig } from '../../stacks/settings/config';
@@ -35,7 +35,7 @@ export function writeLocalDataStack(options: LocalDataStackOptions): DataStack {
     },
     PROJECT_ROOT,
   );
-  const stack = new DataStack(Testing.app() as App, 'data', { config, seed: loadSeedData(options.dataDir) });
+  const stack = new DataStack(Testing.app(), 'data', { config, seed: loadSeedData(options.dataDir) });
   fs.mkdirSync(options.outDir, { recursive: true });
   fs.writeFileSync(path.join(options.outDir, 'cdk.tf.json'), Testing.synth(stack));
   return stack;

@@ -4,7 +4,7 @@
  * constructs' statements, and a task definition that mounts the file system and reads the
  * database secret. For `terraform validate` and for an apply to the emulated AWS.
  */
-import { App, LocalBackend, Testing, TerraformOutput, TerraformStack } from 'cdktf';
+import { type App, LocalBackend, Testing, TerraformOutput, TerraformStack } from 'cdktf';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -46,7 +46,7 @@ export interface StorageStack {
 }
 
 /** Builds the stack in `app` (a Testing.app() when omitted). */
-export function storageStack(options: StorageStackOptions, app: App = Testing.app() as App): StorageStack {
+export function storageStack(options: StorageStackOptions, app: App = Testing.app()): StorageStack {
   const disposable = options.disposable ?? true;
   const stack = new TerraformStack(app, 'storage');
   new AwsProvider(stack, 'aws', {

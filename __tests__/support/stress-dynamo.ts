@@ -58,8 +58,8 @@ export async function startDynamoProcess(timeoutMs = 15_000): Promise<DynamoProc
     });
     child = proc;
     let output = '';
-    proc.stdout!.on('data', (d: Buffer) => (output += d.toString('utf8')));
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    proc.stdout.on('data', (d: Buffer) => (output += d.toString('utf8')));
+    proc.stderr.on('data', (d: Buffer) => (output += d.toString('utf8')));
     const deadline = Date.now() + timeoutMs;
     while (!output.includes('dynalite listening')) {
       if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`dynalite exited (${proc.exitCode ?? proc.signalCode}):\n${output}`);

@@ -131,5 +131,6 @@ export function reportStress(section: string, figures: Record<string, unknown>):
   }
   all[section] = { ...figures, measuredAt: new Date().toISOString() };
   fs.writeFileSync(STRESS_RESULTS_FILE, `${JSON.stringify(all, null, 2)}\n`);
+  // eslint-disable-next-line no-console -- the suite's figures, shown in the jest log as well as written to the file
   console.table(Object.entries(figures).map(([figure, value]) => ({ section, figure, value: typeof value === 'object' ? JSON.stringify(value) : value })));
 }

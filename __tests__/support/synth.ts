@@ -1,5 +1,5 @@
 /** Synthesized cdktf JSON in tests, read through stacks/lib/tf-json by construct path instead of by generated logical ids. */
-import { App, Testing } from 'cdktf';
+import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AppConfig } from '../../stacks/settings/config';
@@ -32,7 +32,7 @@ export function byPath(json: SynthJson, path: string): TfElement {
 
 /** The three stacks' JSON of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
 export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> {
-  const app = Testing.app() as App;
+  const app = Testing.app();
   buildApp(app, config, loadSeedData(config.data.directory));
   app.synth();
   try {

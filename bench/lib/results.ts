@@ -24,7 +24,7 @@ export interface Skipped {
 
 export type Metric = Measured | Skipped;
 
-/** A goal from issue 6 for one metric. */
+/** The goal of one metric, one of the targets of docs/performance.md. */
 export interface Target {
   readonly op: '<' | '>=' | '<=';
   readonly value: number;

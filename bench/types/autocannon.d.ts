@@ -1,4 +1,5 @@
-// autocannon ships no type declarations; this covers the part of its API the API benchmark uses.
+// autocannon ships no type declarations; this covers the part of its API that the API benchmark and
+// the load stress suite use.
 declare module 'autocannon' {
   interface AutocannonOptions {
     url: string;
@@ -8,6 +9,8 @@ declare module 'autocannon' {
     pipelining?: number;
     /** Seconds before a request counts as a timeout. */
     timeout?: number;
+    /** Requests sent in turn on each connection. @default - GET of `url` */
+    requests?: readonly { method: string; path: string }[];
   }
 
   /** Latency in milliseconds (autocannon's percentile keys, among others). */
@@ -26,10 +29,14 @@ declare module 'autocannon' {
     duration: number;
     latency: Histogram;
     requests: Histogram;
+    /** Bytes per second. */
+    throughput: Histogram;
     errors: number;
     timeouts: number;
     non2xx: number;
     '2xx': number;
+    /** Responses by status code. */
+    statusCodeStats: Record<string, { count: number }>;
   }
 
   function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;

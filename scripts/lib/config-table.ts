@@ -65,7 +65,7 @@ export function renderConfigTables(input: ConfigTableInput): string {
     const lines = [`### ${title}`, '', row(['variable', 'sets', 'values', ...names]), row(['---', '---', '---', ...names.map(() => '---')])];
     for (const [name, spec] of members) {
       const defaults = environments.map(([environment, config]) =>
-        spec.environments && !(spec.environments as readonly string[]).includes(environment) ? '– (not read)' : renderDefault(spec.defaultIn(config, root)),
+        spec.environments && !spec.environments.includes(environment) ? '– (not read)' : renderDefault(spec.defaultIn(config, root)),
       );
       lines.push(row([`\`${name}\``, spec.description, spec.values, ...defaults]));
     }

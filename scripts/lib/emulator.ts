@@ -22,10 +22,13 @@ export type GapHandling =
    */
   | 'drift-unappliable'
 
+  /**
+   * The resource applies but cannot be deleted: whoever destroys the stack on the emulator first
+   * drops it from the state (`terraform state rm`), and it goes away with what it belongs to.
+   */
+  | 'forget-before-destroy'
   /** Fixed in the provider; the sandbox pays the time. */
-  | 'provider-wait'
-  /** No stack of the blueprint uses the resource yet; a stack that adds it must handle the gap. */
-  | 'not-used-yet';
+  | 'provider-wait';
 
 /**
  * Work a `retry` gap needs done before the second run: `remove-untracked-items` deletes the items
@@ -53,8 +56,8 @@ export interface EmulatorGap {
   /** For drifts: the top-level attributes a re-plan shows changing on the resource types of the gap. */
   readonly driftAttributes?: readonly string[];
   /**
-   * The configuration that shows the gap when the default sandbox does not; its drift is then
-   * checked by `__tests__/sandbox/three-services.sandbox.ts`, not listed in EXPECTED_REPLAN_DRIFTS.
+   * The configuration that shows the gap when the default sandbox does not; its drift is not listed
+   * in EXPECTED_REPLAN_DRIFTS (`__tests__/sandbox/three-services.sandbox.ts` checks that of several services).
    * @default - the default sandbox shows it
    */
   readonly onlyWith?: string;
@@ -68,23 +71,24 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     behaviour: 'Application Auto Scaling has no ListTagsForResource',
     effect: 'the provider retries the tag read after creating a scaling target until the apply times out (with or without default tags)',
     handling: 'setting-off',
-    workaround: 'the sandbox service has no autoScaling (service.autoScaling undefined): desiredCount tasks and no appautoscaling resources',
+    workaround: 'the sandbox services and WordPress leave `scaling` unset: desiredCount tasks and no appautoscaling resources',
   },
   {
     id: 'efs-backup-policy',
     resourceTypes: ['aws_efs_backup_policy'],
     behaviour: 'PutBackupPolicy is not implemented',
     effect: 'the apply never finishes',
-    handling: 'not-used-yet',
-    workaround: 'a stack that adds EFS must leave the backup policy out in the sandbox, with a setting like service.autoScaling',
+    handling: 'setting-off',
+    workaround: 'the WordPress file system has no backup policy in the sandbox and local environments (`fileSystem.backups` false, CDKTF_WORDPRESS_EFS_BACKUPS)',
   },
   {
     id: 'efs-file-system-policy-delete',
     resourceTypes: ['aws_efs_file_system_policy'],
     behaviour: 'DeleteFileSystemPolicy answers 500',
     effect: 'a destroy stops at the file-system policy',
-    handling: 'not-used-yet',
-    workaround: '`terraform state rm` the policy before destroying (the emulator is thrown away anyway)',
+    handling: 'forget-before-destroy',
+    workaround:
+      'the tests that apply EFS to moto (__tests__/constructs/storage.int.test.ts, __tests__/stacks/wordpress-stack.int.test.ts) `terraform state rm` the policy before destroying; it goes with its file system',
   },
   {
     id: 'ecs-service-capacity-strategy',
@@ -171,8 +175,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     resourceTypes: ['aws_rds_cluster'],
     behaviour: 'an Aurora Serverless v2 cluster reads back an empty scaling_configuration',
     effect: 'every re-plan updates the cluster',
-    handling: 'not-used-yet',
-    workaround: 'a stack that adds Aurora must add its drift to EXPECTED_REPLAN_DRIFTS',
+    handling: 'expected-drift',
+    workaround: 'the wordpress stack keeps its scaling configuration (no ignore_changes); its re-plan shows the update (docs/wordpress.md)',
+    driftAttributes: ['scaling_configuration'],
+    onlyWith: 'the wordpress stack (Aurora)',
   },
   {
     id: 'provider-fixed-waits',

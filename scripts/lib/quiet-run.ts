@@ -17,6 +17,7 @@ export function logFile(root: string, name: string): string {
 }
 
 // CSI sequences (colours, cursor moves, line erases) and OSC sequences (titles, links).
+// eslint-disable-next-line no-control-regex -- escape sequences start with ESC and may end with BEL
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 /** `text` without terminal escape sequences and carriage-return redraws. */

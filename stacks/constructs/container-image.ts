@@ -10,8 +10,8 @@ import { Image } from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { RegistryImage } from '@cdktf/provider-docker/lib/registry-image';
 import { hashBuildContext } from '../lib/context-hash';
-import { architectureProblem, CpuArchitecture, dockerPlatform } from '../lib/fargate-rules';
-import { ecrPullStatements, PolicyStatement } from '../lib/iam';
+import { architectureProblem, type CpuArchitecture, dockerPlatform } from '../lib/fargate-rules';
+import { ecrPullStatements, type PolicyStatement } from '../lib/iam';
 import { keepImagesProblem } from '../lib/image-rules';
 
 /**

@@ -5,15 +5,15 @@
  */
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { EcsTaskDefinitionVolume } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import type { EcsTaskDefinitionVolume } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { EfsAccessPoint } from '@cdktf/provider-aws/lib/efs-access-point';
 import { EfsBackupPolicy } from '@cdktf/provider-aws/lib/efs-backup-policy';
 import { EfsFileSystem as EfsFileSystemResource } from '@cdktf/provider-aws/lib/efs-file-system';
 import { EfsFileSystemPolicy } from '@cdktf/provider-aws/lib/efs-file-system-policy';
 import { EfsMountTarget } from '@cdktf/provider-aws/lib/efs-mount-target';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { policyDocument, PolicyStatement } from '../lib/iam';
-import { EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
+import { policyDocument, type PolicyStatement } from '../lib/iam';
+import { type EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
 
 /** NFS, the only port a mount target listens on. */
 export const NFS_PORT = 2049;

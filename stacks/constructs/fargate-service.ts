@@ -3,17 +3,17 @@
  * load balancer target groups, behind a security group that admits only its load balancers.
  */
 import type { ITerraformDependable } from 'cdktf';
-import { Construct, Node } from 'constructs';
+import { Construct, type Node } from 'constructs';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { FargateCluster } from './cluster';
-import { CapacityProviderShare, resolveCapacityStrategy } from '../lib/fargate-rules';
+import { type CapacityProviderShare, resolveCapacityStrategy } from '../lib/fargate-rules';
 import type { LoadBalancerTarget } from './load-balancer';
 import { ServiceScaling } from './service-scaling';
 import type { FargateTaskDefinition } from './task-definition';
-import { ScalingOptions, scalingProblems } from '../lib/service-rules';
+import { type ScalingOptions, scalingProblems } from '../lib/service-rules';
 import { serviceOptionProblems } from '../lib/service-rules';
 
 /** Anything behind its own security group that tasks may call: `LoadBalancer`, a file system, a database. */

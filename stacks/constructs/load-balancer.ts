@@ -2,7 +2,7 @@
  * An application load balancer with its security group and its listeners, one per port; services
  * add target groups to it (`addTargets`), alone on a port or behind host/path rules.
  */
-import { ITerraformDependable, Lazy } from 'cdktf';
+import { type ITerraformDependable, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener, lbListenerDefaultActionToTerraform } from '@cdktf/provider-aws/lib/lb-listener';

@@ -3,17 +3,7 @@ import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { DynamodbTable, type DynamodbTableAttribute } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { DynamodbTableItem } from '@cdktf/provider-aws/lib/dynamodb-table-item';
-import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { contentHash, itemConstructId, toDynamoDbJson, type KeyAttribute, type SeedTable } from '../seed';
-
-/** The actions a reader of a table and its indexes needs, and nothing more. */
-export const TABLE_READ_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:DescribeTable',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-] as const;
 
 /** How seeding above the threshold runs: a command that writes every item of one table in batches. */
 export interface BatchWriterProps {
@@ -58,7 +48,7 @@ export interface SeededTableProps {
   readonly preventDestroy?: boolean;
   /**
    * Up to this many rows, each item is one `aws_dynamodb_table_item`; above it, one
-   * `terraform_data` runs `batchWriter`, so the resource count no longer grows with the rows.
+   * `terraform_data` runs `batchWriter`, so the resource count does not grow with the rows.
    * @default 1000
    */
   readonly batchThresholdRows?: number;
@@ -157,11 +147,6 @@ export class SeededTable extends Construct {
         ],
       });
     }
-  }
-
-  /** A least-privilege statement to read this table and its indexes, for the consumer's policy. */
-  readStatement(): DataAwsIamPolicyDocumentStatement {
-    return { effect: 'Allow', actions: [...TABLE_READ_ACTIONS], resources: [this.tableArn, ...this.indexArns] };
   }
 }
 

@@ -2,7 +2,7 @@
 import { Construct } from 'constructs';
 import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
-import { ScalingOptions, scalingProblems } from '../lib/service-rules';
+import { type ScalingOptions, scalingProblems } from '../lib/service-rules';
 
 /** Props of {@link ServiceScaling}. */
 export interface ServiceScalingProps extends ScalingOptions {

@@ -15,7 +15,7 @@ import {
   logWriteStatement,
   mergeStatements,
   policyDocument,
-  PolicyStatement,
+  type PolicyStatement,
   secretReadStatements,
 
   trustPolicyDocument,

@@ -50,7 +50,7 @@ export function nodeHealthCheck(options: NodeHealthCheckOptions): NodeHealthChec
   const intervalSeconds = options.intervalSeconds ?? 10;
   const timeoutSeconds = options.timeoutSeconds ?? 5;
   if (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535) throw new Error(`nodeHealthCheck: port ${options.port} is not a TCP port; use 1 to 65535`);
-  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(options.path)) throw new Error(`nodeHealthCheck: path "${options.path}" must start with "/" and hold only URL path characters, e.g. /health`);
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(options.path)) throw new Error(`nodeHealthCheck: path "${options.path}" must start with "/" and hold only URL path characters, e.g. /health`);
   if (timeoutSeconds < 2) throw new Error(`nodeHealthCheck: timeoutSeconds ${timeoutSeconds} is below 2 (ECS's minimum); use e.g. 5`);
   const url = `http://127.0.0.1:${options.port}${options.path}`;
   const script =

@@ -4,8 +4,8 @@
  * in the several-services layout, and keeps the name it had, so a plan after the upgrade destroys
  * and replaces none of them.
  */
-import { TerraformResource, TerraformStack } from 'cdktf';
-import { DEFAULT_SERVICE_NAME, loadBalancerName, NamingContext, serviceName } from './naming';
+import { TerraformResource, type TerraformStack } from 'cdktf';
+import { DEFAULT_SERVICE_NAME, loadBalancerName, type NamingContext, serviceName } from './naming';
 
 /** Where the default service's constructs live now, relative to the stack. */
 const SERVICE = `services/${DEFAULT_SERVICE_NAME}`;

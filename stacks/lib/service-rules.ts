@@ -1,5 +1,5 @@
 /** Checks of service and scaling options, shared by the settings and the FargateService and ServiceScaling constructs. */
-import { CapacityProviderShare, capacityStrategyProblems, resolveCapacityStrategy } from './fargate-rules';
+import { type CapacityProviderShare, capacityStrategyProblems, resolveCapacityStrategy } from './fargate-rules';
 
 /** The options of a service that can be checked without building it; see {@link serviceOptionProblems}. */
 export interface ServiceOptions {

@@ -59,7 +59,7 @@ export function parseCsvItems(text: string, definition: TableDefinition, file: s
     });
     const missing = keyNames.filter((k) => item[k] === undefined && row.cells[columns.findIndex((c) => c.name === k)] === '');
     for (const k of missing) problems.push(`${at}: key column "${k}" is empty`);
-    const unreachable = keyNames.filter((k) => typeof item[k] === 'string' && !isReachableKey(item[k] as string));
+    const unreachable = keyNames.filter((k) => typeof item[k] === 'string' && !isReachableKey(item[k]));
     for (const k of unreachable) {
       problems.push(`${at}: key column "${k}" must be 1-${MAX_KEY_LENGTH} characters without control characters, got ${JSON.stringify(item[k])}`);
     }

@@ -128,8 +128,8 @@ function parseColumns(value: unknown, fail: (m: string) => void): ColumnDefiniti
     columns.push({
       name: raw.name,
       type,
-      ...(raw.separator !== undefined ? { separator: raw.separator as string } : {}),
-      ...(raw.references !== undefined ? { references: raw.references as string } : {}),
+      ...(raw.separator !== undefined ? { separator: raw.separator } : {}),
+      ...(raw.references !== undefined ? { references: raw.references } : {}),
     });
     return undefined;
   });

@@ -1,7 +1,7 @@
 /** The `emulators` group: how the AWS provider reaches AWS, or the local emulator that stands in for it. */
 import type { EnvironmentName } from './environments';
 import { DEFAULT_MOTO_PORT, emulatorEndpoints, emulatorUrl, motoUrl } from './emulator';
-import { GroupVariables, text, unset, value, variable } from './spec';
+import { type GroupVariables, text, unset, value, variable } from './spec';
 
 /** Port of the embedded DynamoDB of `npm start` when `DYNAMODB_PORT` is unset. */
 const DEFAULT_LOCAL_DYNAMODB_PORT = 8000;

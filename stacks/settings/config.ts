@@ -5,10 +5,10 @@
  * main.ts calls it once and passes the result down.
  */
 import * as path from 'node:path';
-import { AppConfig, ConfigError } from './app-config';
+import { type AppConfig, ConfigError } from './app-config';
 import { AWS_VARIABLES, awsDefaults, type AwsAccessSettings } from './aws';
 import { DATA_VARIABLES, dataDefaults, dataProblems, type DataSettings } from './data';
-import { ENVIRONMENT_NAMES, EnvironmentName, isEnvironmentName } from './environments';
+import { ENVIRONMENT_NAMES, type EnvironmentName, isEnvironmentName } from './environments';
 import { NETWORK_VARIABLES, networkDefaults, networkProblems, type NetworkSettings } from './network';
 import { DEFAULT_ENVIRONMENT, PROJECT_VARIABLES, projectDefaults, projectProblems, tagsFor, type ProjectSettings } from './project';
 import {
@@ -22,7 +22,7 @@ import {
   type ServiceStackOverrides,
 } from './service';
 import { readServicesFile } from './services-file';
-import { SettingsContext, variableProblem, type VariableSpec } from './spec';
+import { type SettingsContext, variableProblem, type VariableSpec } from './spec';
 import { backendOf, backendProblems, STATE_VARIABLES, stateDefaults, type BackendSettings, type StateOverrides } from './state';
 import { variableReader, VARIABLES } from './variables';
 import {

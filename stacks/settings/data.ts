@@ -1,7 +1,7 @@
 /** The `data` group: the DynamoDB tables of the data stack and how they are seeded, with their variables and checks. */
 import * as path from 'node:path';
 import type { EnvironmentName } from './environments';
-import { GroupVariables, SettingsContext, text, value, variable } from './spec';
+import { type GroupVariables, type SettingsContext, text, value, variable } from './spec';
 
 /** Beyond ~1000 item resources a plan takes minutes and state grows to megabytes. */
 const DEFAULT_BATCH_SEEDING_THRESHOLD_ROWS = 1000;

@@ -2,7 +2,7 @@
 import { parseCidr } from '../lib/cidr';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../lib/log-retention';
 import type { EnvironmentName } from './environments';
-import { GroupVariables, text, value, variable } from './spec';
+import { type GroupVariables, text, value, variable } from './spec';
 
 export const NAT_MODES = ['none', 'single', 'per-az'] as const;
 /**

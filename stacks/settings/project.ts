@@ -1,5 +1,5 @@
 /** The `environment` group: the environment, the project prefix, the region and the tags, with their variables and checks. */
-import { ENVIRONMENT_NAMES, EnvironmentName } from './environments';
+import { ENVIRONMENT_NAMES, type EnvironmentName } from './environments';
 import { text, value, variable, type GroupVariables } from './spec';
 
 /** The environment when `CDKTF_ENV` is unset. */

@@ -5,12 +5,12 @@
  * The services file (services-file.ts) reads the same fields from JSON.
  */
 import * as path from 'node:path';
-import { CAPACITY_PROVIDERS, CapacityProviderShare, CPU_ARCHITECTURES, CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
+import { CAPACITY_PROVIDERS, type CapacityProviderShare, CPU_ARCHITECTURES, type CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
 import { DEFAULT_SERVICE_NAME, privateZoneName, serviceUrlVariable } from '../lib/naming';
 import type { EnvironmentName } from './environments';
 import type { NatMode as NetworkNatMode } from './network';
-import { z } from 'zod';
-import { GroupVariables, ignored, json, SettingsContext, text, unset, value, variable } from './spec';
+import type { z } from 'zod';
+import { type GroupVariables, ignored, json, type SettingsContext, text, unset, value, variable } from './spec';
 import { keepImagesProblem } from '../lib/image-rules';
 import { dnsNameProblem } from '../lib/dns-rules';
 import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
@@ -342,13 +342,12 @@ export type ServiceLikeOverrides = Partial<Omit<ServiceLikeSettings, 'healthChec
 };
 
 /** The settings that configure the task definition itself, passed to it as they are. */
-export const TASK_SETTINGS = ['cpu', 'memoryMiB', 'cpuArchitecture', 'enableExecuteCommand', 'ephemeralStorageGiB'] as const;
-/** The task definition's own settings of a service. */
-export type TaskSettings = Pick<ServiceSettings, (typeof TASK_SETTINGS)[number]>;
+export type TaskSettings = Pick<ServiceSettings, 'cpu' | 'memoryMiB' | 'cpuArchitecture' | 'enableExecuteCommand' | 'ephemeralStorageGiB'>;
 
 /** The task definition's own settings of a service (or of WordPress), for FargateTaskDefinition. */
 export function taskSettingsOf(settings: TaskSettings): TaskSettings {
-  return Object.fromEntries(TASK_SETTINGS.map((key) => [key, settings[key]])) as unknown as TaskSettings;
+  const { cpu, memoryMiB, cpuArchitecture, enableExecuteCommand, ephemeralStorageGiB } = settings;
+  return { cpu, memoryMiB, cpuArchitecture, enableExecuteCommand, ephemeralStorageGiB };
 }
 
 /** Applies overrides to the service-like fields; an explicit strategy or spot flag replaces the other, so that `spot: true` alone means all Spot. */

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { mergeService, parseImageSetting, SERVICE_ENTRY_SCHEMA, ServiceSettings, ServiceStackSettings, validateServiceStackSettings, type ServiceEntry, type ServiceValidationContext } from './service';
+import { mergeService, parseImageSetting, SERVICE_ENTRY_SCHEMA, type ServiceSettings, type ServiceStackSettings, validateServiceStackSettings, type ServiceEntry, type ServiceValidationContext } from './service';
 import { json } from './spec';
 
 /** The whole file. */

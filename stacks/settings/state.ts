@@ -1,7 +1,7 @@
 /** The `state` group: where Terraform keeps each stack's state, the deliberate teardown, their variables and checks. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GroupVariables, SettingsContext, text, unset, value, variable } from './spec';
+import { type GroupVariables, type SettingsContext, text, unset, value, variable } from './spec';
 
 /** Where Terraform keeps each stack's state. */
 export type BackendSettings =

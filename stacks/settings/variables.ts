@@ -28,8 +28,6 @@ export interface RegisteredVariable {
   /** What applies when it is unset in a configuration of defaults; `root` is the project directory they were built for. */
   defaultIn(defaults: AppConfig, root: string): VariableDefault;
 }
-/** Kept for the docs renderer: a variable of the registry. */
-export type VariableSpecView = RegisteredVariable;
 export type { RegisteredVariable as VariableSpec };
 
 /** Variables by name. */

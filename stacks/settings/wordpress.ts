@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { keepImagesProblem } from '../lib/image-rules';
 import { certificateArnProblem, deregistrationDelayProblem, ingressCidrProblem } from '../lib/load-balancer-rules';
-import { auroraSettingProblems, EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
+import { auroraSettingProblems, type EfsTransitionDays, transitionDaysProblem } from '../lib/storage-rules';
 import type { EnvironmentName } from './environments';
 import type { NatMode as NetworkNatMode } from './network';
 import {
@@ -25,7 +25,7 @@ import {
   type ScalingSettings,
   type ServiceLikeSettings,
 } from './service';
-import { GroupVariables, text, unset, value, variable } from './spec';
+import { type GroupVariables, text, unset, value, variable } from './spec';
 
 /** The two images of the WordPress task. */
 export interface WordPressImages {
@@ -161,7 +161,7 @@ function devDefaults(root: string): WordPressSettings {
 /**
  * Settings for an environment whose resources are thrown away, such as one on the emulated AWS:
  * published images (no Docker), no EFS backups and no autoscaling (the emulator cannot create
- * either: notes/emulated-aws.md), and nothing that stops a destroy.
+ * either: scripts/lib/emulator.ts), and nothing that stops a destroy.
  */
 export function throwawayWordPress(settings: WordPressSettings, root: string): WordPressSettings {
   return {

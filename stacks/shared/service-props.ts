@@ -35,7 +35,7 @@ export function fargateServiceProps(
   const { network } = context;
   const publicTasks = settings.subnets === 'public';
   return {
-    // The task definition's own settings pass through as the spec lists them (TASK_SETTINGS).
+    // The task definition's own settings pass through as the spec lists them (taskSettingsOf).
     task: { region: context.region, logRetentionDays: context.logRetentionDays, ...taskSettingsOf(settings) },
     service: {
       vpcId: network.vpcId,

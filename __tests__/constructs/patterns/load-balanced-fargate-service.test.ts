@@ -12,9 +12,9 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { FargateCluster } from '../../../stacks/constructs/cluster';
 import { LoadBalancer } from '../../../stacks/constructs/load-balancer';
-import { LoadBalancedFargateService, LoadBalancedFargateServiceProps } from '../../../stacks/constructs/patterns/load-balanced-fargate-service';
+import { LoadBalancedFargateService, type LoadBalancedFargateServiceProps } from '../../../stacks/constructs/patterns/load-balanced-fargate-service';
 import { serviceLikeContext } from '../../support/service-fixtures';
-import { byPath, parse, ref, resources, SynthJson } from '../../support/synth';
+import { byPath, parse, ref, resources, type SynthJson } from '../../support/synth';
 
 type Props = LoadBalancedFargateServiceProps<'image'>;
 type Scheme = 'external' | 'internal';

@@ -4,14 +4,14 @@
  * definition with its volumes and containers → a target group on each load balancer → service →
  * scaling → an optional DNS alias.
  */
-import { Construct } from 'constructs';
+import { type Construct } from 'constructs';
 import type { FargateCluster } from '../cluster';
-import { ContainerImage, ContainerImageProps } from '../container-image';
+import { ContainerImage, type ContainerImageProps } from '../container-image';
 import { AliasRecord } from '../dns';
-import { FargateService, FargateServiceProps } from '../fargate-service';
+import { FargateService, type FargateServiceProps } from '../fargate-service';
 import type { AddTargetsProps, LoadBalancer, LoadBalancerTarget } from '../load-balancer';
 import type { ServiceScaling } from '../service-scaling';
-import { ContainerProps, DEFAULT_CPU_ARCHITECTURE, FargateTaskDefinition, FargateTaskDefinitionProps, VolumeProps } from '../task-definition';
+import { type ContainerProps, DEFAULT_CPU_ARCHITECTURE, FargateTaskDefinition, type FargateTaskDefinitionProps, type VolumeProps } from '../task-definition';
 import type { ScalingOptions } from '../../lib/service-rules';
 
 /** An image of the task: an ECR repository and the image a container runs, built for the task's CPU architecture. */

@@ -105,6 +105,13 @@ const internalAlb = (cidr: string) =>
     aws_lb: { alb: { internal: true, security_groups: ['${aws_security_group.alb.id}'] } },
   });
 
+/** An internet-facing ALB (or an internal one) with one HTTP listener that forwards. */
+const plainHttpAlb = (lb: Record<string, unknown> = {}) =>
+  res({
+    aws_lb: { alb: { drop_invalid_header_fields: true, enable_deletion_protection: true, ...lb } },
+    aws_lb_listener: { http: { load_balancer_arn: '${aws_lb.alb.arn}', port: 80, protocol: 'HTTP', default_action: forward } },
+  });
+
 /** Two listener rules on one listener with these priorities. */
 const listenerRules = (first?: number, second?: number) =>
   res({
@@ -177,6 +184,12 @@ const CASES: Record<string, Case> = {
     compliant: res({ aws_lb_target_group: { tg: { port: 8080, protocol: 'HTTP', health_check: { enabled: true, path: '/health' } } } }),
   },
   ALB006: { violation: 'two listener rules with one priority', violating: listenerRules(10, 10), compliant: listenerRules(10, 20) },
+  ALB007: {
+    violation: 'a prod internet-facing ALB with only a forwarding HTTP listener',
+    violating: plainHttpAlb(),
+    compliant: albStack(),
+    context: { environment: 'prod' },
+  },
   SG001: { violation: 'a load balancer group open on a port it does not listen on', violating: albStack({ openPort: 22 }), compliant: albStack() },
   SG003: { violation: 'an internal load balancer open to the internet', violating: internalAlb('0.0.0.0/0'), compliant: internalAlb('10.0.0.0/16') },
   IAM004: {
@@ -489,6 +502,20 @@ describe('IAM policies', () => {
 
   it('does not read a trust policy as a grant, so it may be any expression', () => {
     expect(run('IAM003', res({ aws_iam_role: { r: { assume_role_policy: '${jsonencode({})}' } } }))).toEqual([]);
+  });
+});
+
+describe('ALB007 HTTPS in prod', () => {
+  it('lets an internal load balancer serve HTTP inside the VPC', () => {
+    expect(run('ALB007', plainHttpAlb({ internal: true }), { environment: 'prod' })).toEqual([]);
+  });
+
+  it('does not ask for HTTPS outside prod', () => {
+    expect(run('ALB007', plainHttpAlb())).toEqual([]);
+  });
+
+  it('names the HTTP listener that forwards beside an HTTPS one', () => {
+    expect(run('ALB007', albStack({ httpAction: forward }), { environment: 'prod' })).toEqual(['aws_lb_listener.http: HTTP listener on port 80 serves plain HTTP to the internet in prod']);
   });
 });
 

@@ -14,12 +14,13 @@ import {
   WordPressSettings,
 } from '../../stacks/settings/wordpress';
 import { configProblems, recordingEnv } from '../support/config';
+import { CERTIFICATE_VARIABLES, forEnvironment } from '../support/certificates';
 
 const ROOT = '/project';
 const REPO = path.resolve(__dirname, '../..');
-const wordpress = (name: string): WordPressSettings => buildConfig(name, {}, ROOT).wordpress;
+const wordpress = (name: string): WordPressSettings => buildConfig(name, forEnvironment(name), ROOT).wordpress;
 /** loadConfig with these variables, in an environment. */
-const load = (vars: Record<string, string>, environment = 'dev') => loadConfig({ CDKTF_ENV: environment, ...vars }, ROOT).wordpress;
+const load = (vars: Record<string, string>, environment = 'dev') => loadConfig({ CDKTF_ENV: environment, ...(environment === 'prod' ? CERTIFICATE_VARIABLES : {}), ...vars }, ROOT).wordpress;
 
 describe('WordPress defaults per environment', () => {
   it.each(ENVIRONMENT_NAMES)('%s is valid and off unless CDKTF_WORDPRESS=true', (name) => {

@@ -5,6 +5,7 @@ import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
 import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
 import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
+import { forEnvironment } from '../support/certificates';
 
 const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
 const REGISTRY: ConfigOverrides = { service: { defaultService: { image: REGISTRY_IMAGE } } };
@@ -15,7 +16,7 @@ const build = (): ConfigOverrides => ({ service: { defaultService: { image: BUIL
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables = fakeTables()): ServiceStack {
-  const config = buildConfig(env, overrides, '/project');
+  const config = buildConfig(env, forEnvironment(env, overrides), '/project');
   return new ServiceStack(Testing.app() as App, 'service', { config, network: FAKE_NETWORK, tables });
 }
 function synthService(env: string, overrides?: ConfigOverrides): SynthJson {

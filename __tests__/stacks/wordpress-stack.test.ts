@@ -25,6 +25,7 @@ import { WORDPRESS_REGISTRY_IMAGES, WordPressOverrides } from '../../stacks/sett
 import { WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
 import { FAKE_NETWORK } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, SynthJson } from '../support/synth';
+import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NETWORK: WordPressNetwork = { ...FAKE_NETWORK, availabilityZones: ['eu-west-1a', 'eu-west-1b'] };
@@ -46,7 +47,7 @@ interface Container {
 
 /** The stack of an environment, registry images unless the overrides say otherwise. */
 function wordpressStack(env: string, overrides: WordPressOverrides = {}): WordPressStack {
-  const config = buildConfig(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }, ROOT);
+  const config = buildConfig(env, forEnvironment(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }), ROOT);
   return new WordPressStack(Testing.app() as App, 'wordpress', { config, network: NETWORK });
 }
 const synth = (env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides));

@@ -147,7 +147,7 @@ function devDefaults(root: string): WordPressSettings {
     // The first task copies WordPress onto the empty file system before php-fpm starts.
     healthCheckGracePeriodSeconds: 300,
     healthCheck: WORDPRESS_HEALTH_CHECK,
-    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30 },
+    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false },
     logRetentionDays: 14,
     containerInsights: 'enabled',
     repository: { keepImages: 10, forceDelete: true },
@@ -200,7 +200,7 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
       spot: false,
       capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
       scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 6 },
-      loadBalancer: { ...dev.loadBalancer, deletionProtection: true },
+      loadBalancer: { ...dev.loadBalancer, deletionProtection: true, httpsRequired: true },
       logRetentionDays: 90,
       repository: PROD_REPOSITORY,
       database: { ...dev.database, minCapacityAcu: 1, maxCapacityAcu: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true, preventDestroy: true },
@@ -267,6 +267,9 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
   problems.push(...serviceLikeProblems(settings, settings.logRetentionDays));
   const certificate = settings.certificateArn === undefined ? undefined : certificateArnProblem(settings.certificateArn);
   if (certificate) problems.push(`certificateArn: ${certificate}`);
+  if (settings.enabled && settings.loadBalancer.httpsRequired && settings.certificateArn === undefined) {
+    problems.push('certificateArn: unset, so WordPress would serve its login over plain HTTP on port 80, and this environment requires HTTPS; set an ACM certificate of the region, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/<id>');
+  }
 
   const lb = settings.loadBalancer;
   if (lb.ingressCidrs.length === 0) problems.push('loadBalancer.ingressCidrs is empty; list the client networks, e.g. 0.0.0.0/0');
@@ -438,7 +441,11 @@ export const WORDPRESS_VARIABLES = {
     values: 'an ACM certificate ARN of the region',
     parse: text.any(),
     apply: (o, certificateArn) => ({ ...o, certificateArn }),
-    defaultIn: (d) => (d.certificateArn ? value(d.certificateArn) : unset('HTTP only')),
+    defaultIn: (d, c) => {
+      if (d.certificateArn) return value(d.certificateArn);
+      if (d.loadBalancer.httpsRequired) return unset('refused with CDKTF_WORDPRESS=true: HTTPS is required');
+      return unset(c.environment === 'dev' ? 'HTTP only, with a synth warning' : 'HTTP only');
+    },
   }),
   CDKTF_WORDPRESS_DB_MIN_ACU: variable({
     group: 'wordpress',

@@ -10,6 +10,7 @@ import { AuroraServerless } from './constructs/aurora-serverless';
 import { FargateCluster } from './constructs/cluster';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { LoadBalancer } from './constructs/load-balancer';
+import { accessLogBucket } from './shared/access-logs';
 import { LoadBalancedFargateService, ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
@@ -82,6 +83,7 @@ export class WordPressStack extends BaseStack {
       subnetIds: network.publicSubnetIds,
       ingressCidrs: settings.loadBalancer.ingressCidrs,
       deletionProtection: settings.loadBalancer.deletionProtection,
+      accessLogs: accessLogBucket(this, this.config, settings.loadBalancer, 'wordpress-logs'),
     });
 
     const { target, service, ...fargate } = fargateServiceProps(settings, {

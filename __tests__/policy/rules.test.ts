@@ -112,6 +112,26 @@ const plainHttpAlb = (lb: Record<string, unknown> = {}) =>
     aws_lb_listener: { http: { load_balancer_arn: '${aws_lb.alb.arn}', port: 80, protocol: 'HTTP', default_action: forward } },
   });
 
+/** A log bucket with every protection, less the attachments named in `without`. */
+const BUCKET_PARTS = {
+  aws_s3_bucket_public_access_block: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+  aws_s3_bucket_server_side_encryption_configuration: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
+  aws_s3_bucket_policy: {
+    policy: json({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.logs.arn}'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
+  },
+  aws_s3_bucket_ownership_controls: { rule: [{ object_ownership: 'BucketOwnerEnforced' }] },
+  aws_s3_bucket_lifecycle_configuration: { rule: [{ id: 'expire', status: 'Enabled', expiration: [{ days: 90 }] }] },
+};
+const logBucket = (without?: keyof typeof BUCKET_PARTS) =>
+  res({
+    aws_s3_bucket: { logs: { bucket_prefix: 'logs-' } },
+    ...Object.fromEntries(
+      Object.entries(BUCKET_PARTS)
+        .filter(([type]) => type !== without)
+        .map(([type, props]) => [type, { part: { bucket: '${aws_s3_bucket.logs.id}', ...props } }]),
+    ),
+  });
+
 /** Two listener rules on one listener with these priorities. */
 const listenerRules = (first?: number, second?: number) =>
   res({
@@ -190,6 +210,17 @@ const CASES: Record<string, Case> = {
     compliant: albStack(),
     context: { environment: 'prod' },
   },
+  ALB008: {
+    violation: 'a prod internet-facing ALB without access logs',
+    violating: albStack(),
+    compliant: albStack({ lb: { access_logs: { bucket: '${aws_s3_bucket.logs.bucket}', prefix: 'alb', enabled: true } } }),
+    context: { environment: 'prod' },
+  },
+  S3001: { violation: 'a bucket without a public access block', violating: logBucket('aws_s3_bucket_public_access_block'), compliant: logBucket() },
+  S3002: { violation: 'a bucket without default encryption', violating: logBucket('aws_s3_bucket_server_side_encryption_configuration'), compliant: logBucket() },
+  S3003: { violation: 'a bucket that allows plain HTTP', violating: logBucket('aws_s3_bucket_policy'), compliant: logBucket() },
+  S3004: { violation: 'a bucket whose ACLs decide ownership', violating: logBucket('aws_s3_bucket_ownership_controls'), compliant: logBucket() },
+  S3005: { violation: 'a bucket that keeps objects forever', violating: logBucket('aws_s3_bucket_lifecycle_configuration'), compliant: logBucket() },
   SG001: { violation: 'a load balancer group open on a port it does not listen on', violating: albStack({ openPort: 22 }), compliant: albStack() },
   SG003: { violation: 'an internal load balancer open to the internet', violating: internalAlb('0.0.0.0/0'), compliant: internalAlb('10.0.0.0/16') },
   IAM004: {

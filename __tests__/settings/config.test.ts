@@ -214,6 +214,25 @@ describe('warnings', () => {
   });
 });
 
+describe('load balancer access logs', () => {
+  it('are kept 90 days in prod and off in dev, for the service stack and WordPress alike', () => {
+    const days = (env: string) => {
+      const config = buildConfig(env, forEnvironment(env), ROOT);
+      return [config.service.loadBalancers.accessLogDays, config.wordpress.loadBalancer.accessLogDays];
+    };
+    expect([days('dev'), days('prod')]).toEqual([[0, 0], [90, 90]]);
+  });
+
+  it('CDKTF_ALB_ACCESS_LOG_DAYS and CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS set them, 0 turning them off', () => {
+    const config = loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_ALB_ACCESS_LOG_DAYS: '0', CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS: '30' }, ROOT);
+    expect([config.service.loadBalancers.accessLogDays, config.wordpress.loadBalancer.accessLogDays]).toEqual([0, 30]);
+  });
+
+  it('refuses a number of days that is not a whole number, naming the variable', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_ALB_ACCESS_LOG_DAYS: 'ninety' }, ROOT))).toEqual([expect.stringMatching(/^CDKTF_ALB_ACCESS_LOG_DAYS: "ninety" is not a whole number/)]);
+  });
+});
+
 describe('HTTPS in prod', () => {
   it('stops prod without a certificate, naming the variables that give one', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_WORDPRESS: 'true' }, ROOT))).toEqual([

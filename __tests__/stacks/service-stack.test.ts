@@ -133,6 +133,19 @@ describe('service placement', () => {
   it('prod turns on load balancer deletion protection', () => {
     expect(byPath(synthService('prod'), 'alb/load-balancer').props.enable_deletion_protection).toBe(true);
   });
+
+  it('prod logs the internet-facing load balancer to a log bucket of the stack, kept 90 days', () => {
+    const json = synthService('prod');
+    expect([byPath(json, 'alb/load-balancer').props.access_logs, byPath(json, 'access-logs/lifecycle').props.rule]).toEqual([
+      { bucket: ref(byPath(json, 'access-logs/bucket'), 'bucket'), prefix: 'bookmarks-prod', enabled: true },
+      [expect.objectContaining({ expiration: [{ days: 90 }] })],
+    ]);
+  });
+
+  it('dev keeps no access logs and no log bucket by default', () => {
+    const json = synthService('dev');
+    expect([byPath(json, 'alb/load-balancer').props.access_logs, resources(json, 'aws_s3_bucket')]).toEqual([undefined, []]);
+  });
 });
 
 describe('service scaling', () => {

@@ -13,6 +13,7 @@ import { iamRules } from './rules/iam';
 import { loadBalancerRules } from './rules/load-balancer';
 import { logRules } from './rules/logs';
 import { rdsRules } from './rules/rds';
+import { s3Rules } from './rules/s3';
 import { securityGroupRules } from './rules/security-group';
 import { stateRules } from './rules/state';
 import { vpcRules } from './rules/vpc';
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   ...efsRules,
   ...rdsRules,
   ...logRules,
+  ...s3Rules,
   ...iamRules,
   ...vpcRules,
   ...dnsRules,

@@ -122,6 +122,8 @@ export interface LoadBalancerSettings {
    * stay HTTP inside the VPC.
    */
   readonly httpsRequired: boolean;
+  /** Days the internet-facing load balancer's access logs are kept, in a log bucket of the stack; 0: no access logs. */
+  readonly accessLogDays: number;
 }
 
 /** Route 53 names of the load balancers. */
@@ -265,7 +267,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
   const dev: ServiceStackSettings = {
     services: [api],
     servicesSource: 'service.services',
-    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false },
+    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0 },
     dns: {},
     logRetentionDays: 14,
     containerInsights: 'enabled',
@@ -311,7 +313,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
             scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 10 },
           },
         ],
-        loadBalancers: { ...dev.loadBalancers, deletionProtection: true, httpsRequired: true },
+        loadBalancers: { ...dev.loadBalancers, deletionProtection: true, httpsRequired: true, accessLogDays: 90 },
         logRetentionDays: 90,
         repository: PROD_REPOSITORY,
       };
@@ -672,6 +674,14 @@ export const SERVICE_STACK_VARIABLES = {
     parse: text.list(),
     apply: (o, ingressCidrs) => ({ ...o, loadBalancers: { ...o.loadBalancers, ingressCidrs } }),
     defaultIn: (d) => value(d.loadBalancers.ingressCidrs.join(',')),
+  }),
+  CDKTF_ALB_ACCESS_LOG_DAYS: variable({
+    group: 'services',
+    description: 'days the access logs of the internet-facing load balancer are kept in an S3 bucket of the stack (S3 storage: about 0.023 USD per GB-month)',
+    values: 'a whole number of days; 0 turns access logs off',
+    parse: text.integer(90),
+    apply: (o, accessLogDays) => ({ ...o, loadBalancers: { ...o.loadBalancers, accessLogDays } }),
+    defaultIn: (d) => value(d.loadBalancers.accessLogDays),
   }),
   CDKTF_PRIVATE_ZONE: variable({
     group: 'services',

@@ -147,7 +147,7 @@ function devDefaults(root: string): WordPressSettings {
     // The first task copies WordPress onto the empty file system before php-fpm starts.
     healthCheckGracePeriodSeconds: 300,
     healthCheck: WORDPRESS_HEALTH_CHECK,
-    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false },
+    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0 },
     logRetentionDays: 14,
     containerInsights: 'enabled',
     repository: { keepImages: 10, forceDelete: true },
@@ -200,7 +200,7 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
       spot: false,
       capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
       scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 6 },
-      loadBalancer: { ...dev.loadBalancer, deletionProtection: true, httpsRequired: true },
+      loadBalancer: { ...dev.loadBalancer, deletionProtection: true, httpsRequired: true, accessLogDays: 90 },
       logRetentionDays: 90,
       repository: PROD_REPOSITORY,
       database: { ...dev.database, minCapacityAcu: 1, maxCapacityAcu: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true, preventDestroy: true },
@@ -446,6 +446,14 @@ export const WORDPRESS_VARIABLES = {
       if (d.loadBalancer.httpsRequired) return unset('refused with CDKTF_WORDPRESS=true: HTTPS is required');
       return unset(c.environment === 'dev' ? 'HTTP only, with a synth warning' : 'HTTP only');
     },
+  }),
+  CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS: variable({
+    group: 'wordpress',
+    description: "days the access logs of WordPress's load balancer are kept in an S3 bucket of the stack",
+    values: 'a whole number of days; 0 turns access logs off',
+    parse: text.integer(90),
+    apply: (o, accessLogDays) => ({ ...o, loadBalancer: { ...o.loadBalancer, accessLogDays } }),
+    defaultIn: (d) => value(d.loadBalancer.accessLogDays),
   }),
   CDKTF_WORDPRESS_DB_MIN_ACU: variable({
     group: 'wordpress',

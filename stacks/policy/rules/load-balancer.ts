@@ -64,6 +64,19 @@ export const loadBalancerRules: readonly Rule[] = [
     },
   },
   perResource({
+    id: 'ALB008',
+    mirrors: 'checkov CKV_AWS_91; cdk-nag ELB2; Security Hub ELB.5',
+    title: 'Internet-facing load balancers in prod write access logs',
+    fix: 'set CDKTF_ALB_ACCESS_LOG_DAYS (or CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS) above 0; LoadBalancer accessLogs then names a LogBucket',
+    resourceTypes: LB,
+    appliesTo: inProd,
+    test: (lb) => {
+      if (!isInternetFacing(lb)) return undefined;
+      const logs = block(lb.props.access_logs);
+      return logs && isTrue(logs.enabled) && text(logs.bucket) ? undefined : 'no access logs: requests to the internet-facing load balancer leave no trace';
+    },
+  }),
+  perResource({
     id: 'ALB003',
     mirrors: 'checkov CKV_AWS_150',
     title: 'Load balancers in prod have deletion protection',

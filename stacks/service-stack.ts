@@ -12,6 +12,7 @@ import { dynamodbReadStatement } from './lib/iam';
 import { LoadBalancer } from './constructs/load-balancer';
 import { accessLogBucket } from './shared/access-logs';
 import type { LogBucket } from './constructs/log-bucket';
+import { WebAcl } from './constructs/web-acl';
 import { LoadBalancedFargateService, ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import { nodeHealthCheck } from './lib/node-health-check';
@@ -48,6 +49,8 @@ export class ServiceStack extends BaseStack {
   readonly externalLoadBalancer?: LoadBalancer;
   /** Access logs of the internet-facing load balancer; only when some service is external and the logs are on. */
   readonly accessLogs?: LogBucket;
+  /** The WAF in front of the internet-facing load balancer; only when it exists and the settings ask for it. */
+  readonly webAcl?: WebAcl;
   /** In the private subnets; only when some service is internal. */
   readonly internalLoadBalancer?: LoadBalancer;
   /** Private names of the load balancers; only with an internal load balancer. */
@@ -78,6 +81,10 @@ export class ServiceStack extends BaseStack {
         deletionProtection: lbSettings.deletionProtection,
         accessLogs: this.accessLogs,
       });
+      if (lbSettings.webAcl) {
+        this.webAcl = new WebAcl(this, 'waf', { name: loadBalancerName(this.config, 'external') });
+        this.webAcl.associate(this.externalLoadBalancer);
+      }
     }
     if (settings.services.some((s) => s.internal)) {
       this.internalLoadBalancer = new LoadBalancer(this, 'internal-alb', {

@@ -11,6 +11,7 @@ import { FargateCluster } from './constructs/cluster';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { LoadBalancer } from './constructs/load-balancer';
 import { accessLogBucket } from './shared/access-logs';
+import { BASELINE_RULE_GROUPS, WebAcl, WORDPRESS_RULE_GROUPS } from './constructs/web-acl';
 import { LoadBalancedFargateService, ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
@@ -85,6 +86,10 @@ export class WordPressStack extends BaseStack {
       deletionProtection: settings.loadBalancer.deletionProtection,
       accessLogs: accessLogBucket(this, this.config, settings.loadBalancer, 'wordpress-logs'),
     });
+    if (settings.loadBalancer.webAcl) {
+      // The login form and xmlrpc.php draw credential stuffing; the WordPress and PHP groups know their exploits.
+      new WebAcl(this, 'waf', { name, managedRuleGroups: [...BASELINE_RULE_GROUPS, ...WORDPRESS_RULE_GROUPS] }).associate(this.loadBalancer);
+    }
 
     const { target, service, ...fargate } = fargateServiceProps(settings, {
       region: this.config.region,

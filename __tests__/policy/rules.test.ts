@@ -132,6 +132,20 @@ const logBucket = (without?: keyof typeof BUCKET_PARTS) =>
     ),
   });
 
+/** A web ACL with one managed rule group, its rule's visibility overridden. */
+const webAcl = (visibility: Record<string, unknown> = {}, group = 'AWSManagedRulesKnownBadInputsRuleSet') => {
+  const seen = { cloudwatch_metrics_enabled: true, sampled_requests_enabled: true, metric_name: 'm' };
+  return res({
+    aws_wafv2_web_acl: {
+      acl: {
+        scope: 'REGIONAL',
+        visibility_config: seen,
+        rule: [{ name: group, priority: 1, statement: { managed_rule_group_statement: { name: group, vendor_name: 'AWS' } }, visibility_config: { ...seen, ...visibility } }],
+      },
+    },
+  });
+};
+
 /** Two listener rules on one listener with these priorities. */
 const listenerRules = (first?: number, second?: number) =>
   res({
@@ -216,6 +230,14 @@ const CASES: Record<string, Case> = {
     compliant: albStack({ lb: { access_logs: { bucket: '${aws_s3_bucket.logs.bucket}', prefix: 'alb', enabled: true } } }),
     context: { environment: 'prod' },
   },
+  WAF001: {
+    violation: 'a prod internet-facing ALB without a web ACL',
+    violating: albStack(),
+    compliant: { resource: { ...albStack().resource, aws_wafv2_web_acl_association: { waf: { resource_arn: '${aws_lb.alb.arn}', web_acl_arn: '${aws_wafv2_web_acl.acl.arn}' } } } },
+    context: { environment: 'prod' },
+  },
+  WAF002: { violation: 'a web ACL rule without CloudWatch metrics', violating: webAcl({ cloudwatch_metrics_enabled: false }), compliant: webAcl() },
+  WAF003: { violation: 'a web ACL without the known-bad-inputs rules', violating: webAcl({}, 'AWSManagedRulesCommonRuleSet'), compliant: webAcl() },
   S3001: { violation: 'a bucket without a public access block', violating: logBucket('aws_s3_bucket_public_access_block'), compliant: logBucket() },
   S3002: { violation: 'a bucket without default encryption', violating: logBucket('aws_s3_bucket_server_side_encryption_configuration'), compliant: logBucket() },
   S3003: { violation: 'a bucket that allows plain HTTP', violating: logBucket('aws_s3_bucket_policy'), compliant: logBucket() },

@@ -142,6 +142,11 @@ describe('service placement', () => {
     ]);
   });
 
+  it('prod puts a WAF web ACL in front of the internet-facing load balancer, dev none', () => {
+    const associated = (env: string) => resources(synthService(env), 'aws_wafv2_web_acl_association').map((a) => a.props.resource_arn);
+    expect([associated('prod'), associated('dev')]).toEqual([[ref(byPath(synthService('prod'), 'alb/load-balancer'), 'arn')], []]);
+  });
+
   it('dev keeps no access logs and no log bucket by default', () => {
     const json = synthService('dev');
     expect([byPath(json, 'alb/load-balancer').props.access_logs, resources(json, 'aws_s3_bucket')]).toEqual([undefined, []]);

@@ -286,6 +286,16 @@ describe('WordPress file system', () => {
     });
   });
 
+  it('sits behind a web ACL with the WordPress and PHP rule groups in prod', () => {
+    const acl = resources(synthJson('prod'), 'aws_wafv2_web_acl')[0];
+    const groups = (acl.props.rule as { name: string }[]).map((r) => r.name);
+    expect(groups).toEqual(expect.arrayContaining(['AWSManagedRulesWordPressRuleSet', 'AWSManagedRulesPHPRuleSet', 'AWSManagedRulesCommonRuleSet']));
+  });
+
+  it('logs its load balancer in prod', () => {
+    expect(resources(synthJson('prod'), 'aws_lb')[0].props.access_logs).toMatchObject({ enabled: true, prefix: 'bookmarks-prod-wordpress' });
+  });
+
   it('is backed up in dev and prod, not in local', () => {
     expect(synth('dev')).toHaveResourceWithProperties(EfsBackupPolicy, { backup_policy: { status: 'ENABLED' } });
     expect(synth('prod')).toHaveResource(EfsBackupPolicy);

@@ -17,6 +17,7 @@ import { s3Rules } from './rules/s3';
 import { securityGroupRules } from './rules/security-group';
 import { stateRules } from './rules/state';
 import { vpcRules } from './rules/vpc';
+import { wafRules } from './rules/waf';
 
 export { looksSecret } from './rules/ecs';
 export { RESOURCELESS_ACTIONS } from './rules/iam';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   ...rdsRules,
   ...logRules,
   ...s3Rules,
+  ...wafRules,
   ...iamRules,
   ...vpcRules,
   ...dnsRules,

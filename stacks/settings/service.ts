@@ -124,6 +124,8 @@ export interface LoadBalancerSettings {
   readonly httpsRequired: boolean;
   /** Days the internet-facing load balancer's access logs are kept, in a log bucket of the stack; 0: no access logs. */
   readonly accessLogDays: number;
+  /** A WAF web ACL (AWS managed rules and a rate limit per client address) in front of the internet-facing load balancer. */
+  readonly webAcl: boolean;
 }
 
 /** Route 53 names of the load balancers. */
@@ -267,7 +269,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
   const dev: ServiceStackSettings = {
     services: [api],
     servicesSource: 'service.services',
-    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0 },
+    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0, webAcl: false },
     dns: {},
     logRetentionDays: 14,
     containerInsights: 'enabled',
@@ -313,7 +315,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
             scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 10 },
           },
         ],
-        loadBalancers: { ...dev.loadBalancers, deletionProtection: true, httpsRequired: true, accessLogDays: 90 },
+        loadBalancers: { ...dev.loadBalancers, deletionProtection: true, httpsRequired: true, accessLogDays: 90, webAcl: true },
         logRetentionDays: 90,
         repository: PROD_REPOSITORY,
       };
@@ -682,6 +684,14 @@ export const SERVICE_STACK_VARIABLES = {
     parse: text.integer(90),
     apply: (o, accessLogDays) => ({ ...o, loadBalancers: { ...o.loadBalancers, accessLogDays } }),
     defaultIn: (d) => value(d.loadBalancers.accessLogDays),
+  }),
+  CDKTF_ALB_WAF: variable({
+    group: 'services',
+    description: 'a WAF web ACL in front of the internet-facing load balancer: AWS managed rules and a rate limit per client address (5 USD/month + 1 USD per rule + 0.60 USD per million requests)',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, webAcl) => ({ ...o, loadBalancers: { ...o.loadBalancers, webAcl } }),
+    defaultIn: (d) => value(d.loadBalancers.webAcl),
   }),
   CDKTF_PRIVATE_ZONE: variable({
     group: 'services',

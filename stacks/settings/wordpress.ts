@@ -147,7 +147,7 @@ function devDefaults(root: string): WordPressSettings {
     // The first task copies WordPress onto the empty file system before php-fpm starts.
     healthCheckGracePeriodSeconds: 300,
     healthCheck: WORDPRESS_HEALTH_CHECK,
-    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0 },
+    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0, webAcl: false },
     logRetentionDays: 14,
     containerInsights: 'enabled',
     repository: { keepImages: 10, forceDelete: true },
@@ -200,7 +200,7 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
       spot: false,
       capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
       scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 6 },
-      loadBalancer: { ...dev.loadBalancer, deletionProtection: true, httpsRequired: true, accessLogDays: 90 },
+      loadBalancer: { ...dev.loadBalancer, deletionProtection: true, httpsRequired: true, accessLogDays: 90, webAcl: true },
       logRetentionDays: 90,
       repository: PROD_REPOSITORY,
       database: { ...dev.database, minCapacityAcu: 1, maxCapacityAcu: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true, preventDestroy: true },
@@ -454,6 +454,14 @@ export const WORDPRESS_VARIABLES = {
     parse: text.integer(90),
     apply: (o, accessLogDays) => ({ ...o, loadBalancer: { ...o.loadBalancer, accessLogDays } }),
     defaultIn: (d) => value(d.loadBalancer.accessLogDays),
+  }),
+  CDKTF_WORDPRESS_WAF: variable({
+    group: 'wordpress',
+    description: "a WAF web ACL in front of WordPress's load balancer: AWS managed rules (with the WordPress and PHP groups) and a rate limit per client address",
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, webAcl) => ({ ...o, loadBalancer: { ...o.loadBalancer, webAcl } }),
+    defaultIn: (d) => value(d.loadBalancer.webAcl),
   }),
   CDKTF_WORDPRESS_DB_MIN_ACU: variable({
     group: 'wordpress',

@@ -7,6 +7,7 @@ import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BaseStack, BaseStackProps } from './base-stack';
 import { AuroraServerless } from './constructs/aurora-serverless';
+import { BackupPlan } from './constructs/backup-plan';
 import { FargateCluster } from './constructs/cluster';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { LoadBalancer } from './constructs/load-balancer';
@@ -51,6 +52,8 @@ export class WordPressStack extends BaseStack {
   readonly loadBalancer: LoadBalancer;
   readonly fileSystem: EfsFileSystem;
   readonly database: AuroraServerless;
+  /** Daily recovery points of the file system and the database; only when the settings keep some. */
+  readonly backupPlan?: BackupPlan;
   /** The images, the task of nginx and php-fpm, the target group of nginx's port (with the site's URL) and the service. */
   readonly site: LoadBalancedFargateService<'nginx-image' | 'php-image'>;
 
@@ -77,7 +80,13 @@ export class WordPressStack extends BaseStack {
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       ...settings.database,
+      logRetentionDays: settings.logRetentionDays,
     });
+    if (settings.backupPlanDays > 0) {
+      this.backupPlan = new BackupPlan(this, 'backup', { name, retentionDays: settings.backupPlanDays, forceDestroy: !settings.database.deletionProtection });
+      this.backupPlan.addResource(this.fileSystem.fileSystemArn);
+      this.backupPlan.addResource(this.database.clusterArn);
+    }
     this.loadBalancer = new LoadBalancer(this, 'alb', {
       name,
       vpcId: network.vpcId,

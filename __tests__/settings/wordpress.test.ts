@@ -264,3 +264,25 @@ describe('WordPress warnings', () => {
     ]);
   });
 });
+
+describe('WordPress database monitoring and backup plan', () => {
+  it('exports audit, error and slow-query logs, with Performance Insights, enhanced monitoring and a 35-day backup plan in prod; none in dev', () => {
+    const summary = (name: string) => {
+      const { database, backupPlanDays } = wordpress(name);
+      return [database.cloudwatchLogsExports, database.performanceInsights, database.monitoringIntervalSeconds, backupPlanDays];
+    };
+    expect([summary('dev'), summary('prod')]).toEqual([
+      [[], false, 0, 0],
+      [['audit', 'error', 'slowquery'], true, 60, 35],
+    ]);
+  });
+
+  it('reads the logs, monitoring and plan from their variables', () => {
+    const settings = load({ CDKTF_WORDPRESS_DB_LOGS: 'error,general', CDKTF_WORDPRESS_DB_MONITORING_SECONDS: '15', CDKTF_WORDPRESS_BACKUP_PLAN_DAYS: '7' });
+    expect([settings.database.cloudwatchLogsExports, settings.database.monitoringIntervalSeconds, settings.backupPlanDays]).toEqual([['error', 'general'], 15, 7]);
+  });
+
+  it('refuses a log Aurora MySQL does not export, naming the variable and the choices', () => {
+    expect(configProblems(() => load({ CDKTF_WORDPRESS_DB_LOGS: 'error,binlog' }))).toEqual([expect.stringMatching(/^CDKTF_WORDPRESS_DB_LOGS: "error,binlog" names a log .* audit, error, general, slowquery or none$/)]);
+  });
+});

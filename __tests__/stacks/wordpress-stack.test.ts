@@ -292,6 +292,27 @@ describe('WordPress file system', () => {
     expect(groups).toEqual(expect.arrayContaining(['AWSManagedRulesWordPressRuleSet', 'AWSManagedRulesPHPRuleSet', 'AWSManagedRulesCommonRuleSet']));
   });
 
+  it('puts the file system and the database in a daily AWS Backup plan in prod, kept 35 days', () => {
+    const json = synthJson('prod');
+    expect([byPath(json, 'backup/selection').props.resources, (byPath(json, 'backup/plan').props.rule as { lifecycle: unknown }[])[0].lifecycle]).toEqual([
+      [ref(byPath(json, 'files/file-system'), 'arn'), ref(byPath(json, 'database/cluster'), 'arn')],
+      { delete_after: 35 },
+    ]);
+  });
+
+  it('exports the audit, error and slow-query logs of the database in prod, to log groups with retention', () => {
+    const json = synthJson('prod');
+    expect([byPath(json, 'database/cluster').props.enabled_cloudwatch_logs_exports, resources(json, 'aws_cloudwatch_log_group').filter((g) => String(g.props.name).startsWith('/aws/rds/')).map((g) => g.props.retention_in_days)]).toEqual([
+      ['audit', 'error', 'slowquery'],
+      [90, 90, 90],
+    ]);
+  });
+
+  it('keeps no backup plan and exports no database logs in dev', () => {
+    const json = synthJson('dev');
+    expect([resources(json, 'aws_backup_plan'), byPath(json, 'database/cluster').props.enabled_cloudwatch_logs_exports]).toEqual([[], undefined]);
+  });
+
   it('logs its load balancer in prod', () => {
     expect(resources(synthJson('prod'), 'aws_lb')[0].props.access_logs).toMatchObject({ enabled: true, prefix: 'bookmarks-prod-wordpress' });
   });

@@ -4,6 +4,7 @@
  * docs/policy.md lists them all.
  */
 import type { Rule } from './types';
+import { backupRules } from './rules/backup';
 import { dnsRules } from './rules/dns';
 import { dynamodbRules } from './rules/dynamodb';
 import { ecrRules } from './rules/ecr';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   ...ecsRules,
   ...efsRules,
   ...rdsRules,
+  ...backupRules,
   ...logRules,
   ...s3Rules,
   ...wafRules,

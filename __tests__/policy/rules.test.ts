@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TfJson } from '../../stacks/lib/tf-json';
 import { checkPolicy, type PolicyContext } from '../../stacks/policy/engine';
-import { looksSecret, RULES } from '../../stacks/policy/rules';
+import { looksSecret, RULES, scannerIds } from '../../stacks/policy/rules';
 import { STORAGE_CASES } from '../support/policy-cases-storage';
 
 /** Given a document, when one rule runs, then these are its findings' messages. */
@@ -132,6 +132,19 @@ const logBucket = (without?: keyof typeof BUCKET_PARTS) =>
     ),
   });
 
+/** A task group's egress rule to the internet. */
+const egress = (protocol: string, port: number) =>
+  res({
+    aws_security_group: { sg: { description: 'Tasks', vpc_id: 'vpc-1' } },
+    aws_vpc_security_group_egress_rule: {
+      out: { security_group_id: '${aws_security_group.sg.id}', ip_protocol: protocol, from_port: port, to_port: port, cidr_ipv4: '0.0.0.0/0', description: 'Out' },
+    },
+  });
+
+/** A role whose trust policy lets this principal assume it. */
+const trustedRole = (principal: Record<string, string>) =>
+  res({ aws_iam_role: { r: { assume_role_policy: json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] }) } } });
+
 /** A web ACL with one managed rule group, its rule's visibility overridden. */
 const webAcl = (visibility: Record<string, unknown> = {}, group = 'AWSManagedRulesKnownBadInputsRuleSet') => {
   const seen = { cloudwatch_metrics_enabled: true, sampled_requests_enabled: true, metric_name: 'm' };
@@ -230,6 +243,15 @@ const CASES: Record<string, Case> = {
     compliant: albStack({ lb: { access_logs: { bucket: '${aws_s3_bucket.logs.bucket}', prefix: 'alb', enabled: true } } }),
     context: { environment: 'prod' },
   },
+  ALB009: { violation: 'an ALB that only monitors desync', violating: albStack({ lb: { desync_mitigation_mode: 'monitor' } }), compliant: albStack({ lb: { desync_mitigation_mode: 'strictest' } }) },
+  SG004: { violation: 'egress on every protocol to the internet', violating: egress('-1', -1), compliant: egress('tcp', 443) },
+  ECS010: {
+    violation: "a task sharing the host's process namespace",
+    violating: res({ aws_ecs_task_definition: { t: { network_mode: 'awsvpc', pid_mode: 'host', container_definitions: json([goodContainer]) } } }),
+    compliant: res({ aws_ecs_task_definition: { t: { network_mode: 'awsvpc', container_definitions: json([goodContainer]) } } }),
+  },
+  ECS011: { violation: 'a container adding NET_ADMIN', violating: task({ linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }), compliant: task({ linuxParameters: { capabilities: { drop: ['ALL'] } } }) },
+  IAM005: { violation: 'a role any principal of an account may assume', violating: trustedRole({ AWS: 'arn:aws:iam::123456789012:root' }), compliant: trustedRole({ Service: 'ecs-tasks.amazonaws.com' }) },
   WAF001: {
     violation: 'a prod internet-facing ALB without a web ACL',
     violating: albStack(),
@@ -645,10 +667,20 @@ describe('TF001 state backend', () => {
   });
 });
 
+describe('scannerIds', () => {
+  it('lists the checkov ids and the trivy ids and check names a rule mirrors', () => {
+    expect(scannerIds('checkov CKV_AWS_2, CKV2_AWS_20; trivy AWS-0054; tfsec aws-elb-http-not-used; Security Hub ELB.1')).toBe('CKV_AWS_2, CKV2_AWS_20, AVD-AWS-0054, aws-elb-http-not-used');
+  });
+
+  it('says "-" for a rule that mirrors no scanner check', () => {
+    expect(scannerIds('own (Security Hub ECS.1)')).toBe('-');
+  });
+});
+
 describe('the rule table of docs/policy.md', () => {
   it('has a row for every rule with its mirrors, check and fix', () => {
     const doc = fs.readFileSync(path.join(__dirname, '../../docs/policy.md'), 'utf8');
-    const row = (r: (typeof RULES)[number]) => [r.id, r.mirrors, r.title, r.fix].map((cell) => cell.replace(/\|/g, '\\|')).join(' | ');
+    const row = (r: (typeof RULES)[number]) => [r.id, r.mirrors, scannerIds(r.mirrors), r.title, r.fix].map((cell) => cell.replace(/\|/g, '\\|')).join(' | ');
     expect(RULES.filter((r) => !doc.includes(`| ${row(r)} |`)).map((r) => r.id)).toEqual([]);
   });
 });

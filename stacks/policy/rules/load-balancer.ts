@@ -77,6 +77,14 @@ export const loadBalancerRules: readonly Rule[] = [
     },
   }),
   perResource({
+    id: 'ALB009',
+    mirrors: 'checkov CKV_AWS_328',
+    title: 'Application load balancers mitigate HTTP desync (defensive or strictest, never monitor)',
+    fix: "leave desyncMitigationMode unset (defensive) or set it to 'strictest'",
+    resourceTypes: LB,
+    test: (lb) => (isApplicationLb(lb) && lb.props.desync_mitigation_mode === 'monitor' ? 'desync mitigation only monitors: ambiguous requests reach the targets' : undefined),
+  }),
+  perResource({
     id: 'ALB003',
     mirrors: 'checkov CKV_AWS_150',
     title: 'Load balancers in prod have deletion protection',

@@ -1,7 +1,6 @@
 import { Testing } from 'cdktf';
 import { LoadBalancer } from '../../stacks/constructs/load-balancer';
 import { LogBucket, LogBucketProps } from '../../stacks/constructs/log-bucket';
-import { elbLogDeliveryPrincipal, ELB_LOG_DELIVERY_SERVICE } from '../../stacks/lib/elb-log-delivery';
 import { checkPolicy } from '../../stacks/policy/engine';
 import { byPath, parse, SynthJson } from '../support/synth';
 
@@ -16,20 +15,6 @@ function synthBucket(overrides: Partial<LogBucketProps> = {}, withLoadBalancer =
   );
 }
 const policyOf = (json: SynthJson) => JSON.parse(String(byPath(json, 'logs/policy').props.policy)) as { Statement: Record<string, unknown>[] };
-
-describe('elbLogDeliveryPrincipal', () => {
-  it('is the regional Elastic Load Balancing account in a region opened before August 2022', () => {
-    expect(elbLogDeliveryPrincipal('eu-west-1')).toEqual({ AWS: 'arn:aws:iam::156460612806:root' });
-  });
-
-  it('is the log-delivery service principal in a newer region', () => {
-    expect(elbLogDeliveryPrincipal('ap-southeast-5')).toEqual({ Service: ELB_LOG_DELIVERY_SERVICE });
-  });
-
-  it('names the GovCloud partition there', () => {
-    expect(elbLogDeliveryPrincipal('us-gov-west-1')).toEqual({ AWS: 'arn:aws-us-gov:iam::048591011584:root' });
-  });
-});
 
 describe('LogBucket', () => {
   it('lets the regional load balancer account put objects, and nothing else', () => {

@@ -13,11 +13,15 @@ import { checkPolicy, policyInput } from '../stacks/policy/engine';
 import { loadSeedData } from '../stacks/seed';
 import { generateSeedData } from './generate-data';
 
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/0d8f2a7e-1b2c-4d5e-8f90-123456789abc';
+
 const ROOT = path.resolve(__dirname, '..');
 const RUNS = 5;
 
 function benchApp(dataDir: string, rows: number, skipValidation: boolean) {
-  const config = buildConfig('prod', { data: { directory: dataDir, batchSeedingThresholdRows: rows } }, ROOT);
+  // prod requires HTTPS on the internet-facing load balancer; the ARN is never looked up.
+  const https = { defaultService: { external: { port: 443, certificateArn: CERTIFICATE_ARN } } };
+  const config = buildConfig('prod', { data: { directory: dataDir, batchSeedingThresholdRows: rows }, service: https }, ROOT);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-policy-')), skipValidation, stackTraces: false });
   buildApp(app, config, loadSeedData(config.data.directory));
   return app;

@@ -61,6 +61,10 @@ export const FIXED_SETTINGS: readonly FixedSetting[] = [
     valueIn: (d) => `${service(d).minHealthyPercent}/${service(d).maxPercent}, ${service(d).healthCheckGracePeriodSeconds} s`,
   },
   { label: 'load balancers: deletion protection', valueIn: (d) => onOff(d.service.loadBalancers.deletionProtection) },
+  {
+    label: 'internet-facing load balancers: HTTPS required (no certificate is a configuration problem)',
+    valueIn: (d) => `${onOff(d.service.loadBalancers.httpsRequired)}; WordPress ${onOff(d.wordpress.loadBalancer.httpsRequired)}`,
+  },
   { label: 'load balancers: deregistration delay', valueIn: (d) => `${d.service.loadBalancers.deregistrationDelaySeconds} s` },
   { label: 'service stack: log retention, Container Insights', valueIn: (d) => `${d.service.logRetentionDays} days, ${d.service.containerInsights}` },
   { label: 'ECR: images kept, destroy deletes the images', valueIn: (d) => `${d.service.repository.keepImages}, ${d.service.repository.forceDelete ? 'yes' : 'no'}` },

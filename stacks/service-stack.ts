@@ -10,6 +10,9 @@ import { FargateCluster } from './constructs/cluster';
 import { AliasRecord, PrivateHostedZone } from './constructs/dns';
 import { dynamodbReadStatement } from './lib/iam';
 import { LoadBalancer } from './constructs/load-balancer';
+import { accessLogBucket } from './shared/access-logs';
+import type { LogBucket } from './constructs/log-bucket';
+import { WebAcl } from './constructs/web-acl';
 import { LoadBalancedFargateService, type ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
 import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import { nodeHealthCheck } from './lib/node-health-check';
@@ -44,6 +47,10 @@ export class ServiceStack extends BaseStack {
   readonly cluster: FargateCluster;
   /** Internet-facing; only when some service is external. */
   readonly externalLoadBalancer?: LoadBalancer;
+  /** Access logs of the internet-facing load balancer; only when some service is external and the logs are on. */
+  readonly accessLogs?: LogBucket;
+  /** The WAF in front of the internet-facing load balancer; only when it exists and the settings ask for it. */
+  readonly webAcl?: WebAcl;
   /** In the private subnets; only when some service is internal. */
   readonly internalLoadBalancer?: LoadBalancer;
   /** Private names of the load balancers; only with an internal load balancer. */
@@ -65,13 +72,19 @@ export class ServiceStack extends BaseStack {
     this.cluster = new FargateCluster(this, 'cluster', { name: clusterName(this.config), containerInsights: settings.containerInsights });
     const lbSettings = settings.loadBalancers;
     if (settings.services.some((s) => s.external)) {
+      this.accessLogs = accessLogBucket(this, this.config, lbSettings);
       this.externalLoadBalancer = new LoadBalancer(this, 'alb', {
         name: loadBalancerName(this.config, 'external'),
         vpcId: network.vpcId,
         subnetIds: network.publicSubnetIds,
         ingressCidrs: lbSettings.ingressCidrs,
         deletionProtection: lbSettings.deletionProtection,
+        accessLogs: this.accessLogs,
       });
+      if (lbSettings.webAcl) {
+        this.webAcl = new WebAcl(this, 'waf', { name: loadBalancerName(this.config, 'external') });
+        this.webAcl.associate(this.externalLoadBalancer);
+      }
     }
     if (settings.services.some((s) => s.internal)) {
       this.internalLoadBalancer = new LoadBalancer(this, 'internal-alb', {

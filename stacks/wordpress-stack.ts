@@ -7,9 +7,12 @@ import { Annotations, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { BaseStack, type BaseStackProps } from './base-stack';
 import { AuroraServerless } from './constructs/aurora-serverless';
+import { BackupPlan } from './constructs/backup-plan';
 import { FargateCluster } from './constructs/cluster';
 import { EfsFileSystem, subnetsInZones } from './constructs/efs-file-system';
 import { LoadBalancer } from './constructs/load-balancer';
+import { accessLogBucket } from './shared/access-logs';
+import { BASELINE_RULE_GROUPS, WebAcl, WORDPRESS_RULE_GROUPS } from './constructs/web-acl';
 import { LoadBalancedFargateService, type ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
 import type { PolicyContext } from './policy/engine';
@@ -49,6 +52,8 @@ export class WordPressStack extends BaseStack {
   readonly loadBalancer: LoadBalancer;
   readonly fileSystem: EfsFileSystem;
   readonly database: AuroraServerless;
+  /** Daily recovery points of the file system and the database; only when the settings keep some. */
+  readonly backupPlan?: BackupPlan;
   /** The images, the task of nginx and php-fpm, the target group of nginx's port (with the site's URL) and the service. */
   readonly site: LoadBalancedFargateService<'nginx-image' | 'php-image'>;
 
@@ -75,14 +80,25 @@ export class WordPressStack extends BaseStack {
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       ...settings.database,
+      logRetentionDays: settings.logRetentionDays,
     });
+    if (settings.backupPlanDays > 0) {
+      this.backupPlan = new BackupPlan(this, 'backup', { name, retentionDays: settings.backupPlanDays, forceDestroy: !settings.database.deletionProtection });
+      this.backupPlan.addResource(this.fileSystem.fileSystemArn);
+      this.backupPlan.addResource(this.database.clusterArn);
+    }
     this.loadBalancer = new LoadBalancer(this, 'alb', {
       name,
       vpcId: network.vpcId,
       subnetIds: network.publicSubnetIds,
       ingressCidrs: settings.loadBalancer.ingressCidrs,
       deletionProtection: settings.loadBalancer.deletionProtection,
+      accessLogs: accessLogBucket(this, this.config, settings.loadBalancer, 'wordpress-logs'),
     });
+    if (settings.loadBalancer.webAcl) {
+      // The login form and xmlrpc.php draw credential stuffing; the WordPress and PHP groups know their exploits.
+      new WebAcl(this, 'waf', { name, managedRuleGroups: [...BASELINE_RULE_GROUPS, ...WORDPRESS_RULE_GROUPS] }).associate(this.loadBalancer);
+    }
 
     const { target, service, ...fargate } = fargateServiceProps(settings, {
       region: this.config.region,

@@ -3,6 +3,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AuroraServerless } from '../../stacks/constructs/aurora-serverless';
+import { BackupPlan } from '../../stacks/constructs/backup-plan';
 import { EfsFileSystem, subnetsInZones } from '../../stacks/constructs/efs-file-system';
 import { policyDocument } from '../../stacks/lib/iam';
 import type { TfJson } from '../../stacks/lib/tf-json';
@@ -27,8 +28,15 @@ function synthStorage(disposable: boolean, withTask = false): TfJson {
     finalSnapshot: !disposable,
     preventDestroy: !disposable,
     backupRetentionDays: disposable ? 1 : 7,
-    cloudwatchLogsExports: ['error'],
+    cloudwatchLogsExports: disposable ? ['error'] : ['audit', 'error', 'slowquery'],
+    performanceInsights: !disposable,
+    monitoringIntervalSeconds: disposable ? 0 : 60,
   });
+  if (!disposable) {
+    const plan = new BackupPlan(stack, 'backup', { name: 'wp-test', retentionDays: 35 });
+    plan.addResource(efs.fileSystemArn);
+    plan.addResource(db.clusterArn);
+  }
   new IamRolePolicy(stack, 'grants', { role: 'task-role', policy: policyDocument([efs.mountStatement(), db.secretReadStatement()]) });
   if (withTask) {
     new EcsTaskDefinition(stack, 'task', { family: 'wp', containerDefinitions: '[]', volume: [efs.taskVolume('webroot')] });
@@ -47,8 +55,8 @@ describe('the storage constructs and the policy rules', () => {
     expect(findings(synthStorage(true), environment)).toEqual([]);
   });
 
-  it('break the backup and protection rules with throwaway settings in prod, so the rules do see them', () => {
-    expect(new Set(findings(synthStorage(true), 'prod').map((f) => f.split(' ')[0]))).toEqual(new Set(['EFS005', 'RDS003', 'RDS004', 'RDS005']));
+  it('break the backup, protection, logging and monitoring rules with throwaway settings in prod, so the rules do see them', () => {
+    expect(new Set(findings(synthStorage(true), 'prod').map((f) => f.split(' ')[0]))).toEqual(new Set(['EFS005', 'RDS003', 'RDS004', 'RDS005', 'RDS007', 'RDS008', 'RDS009', 'BAK001', 'BAK002']));
   });
 
   it('give ECS a volume that passes the transit-encryption and access-point rules', () => {

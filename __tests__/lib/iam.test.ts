@@ -9,6 +9,7 @@ import {
   ecsExecStatement,
   logWriteStatement,
   policyDocument,
+  resourcePolicyDocument,
   secretReadStatements,
   trustPolicyDocument,
 } from '../../stacks/lib/iam';
@@ -167,5 +168,33 @@ describe('EFS client statements', () => {
       resources: [fs],
       conditions: { StringEquals: { 'elasticfilesystem:AccessPointArn': ap } },
     });
+  });
+});
+
+describe('resourcePolicyDocument', () => {
+  it('renders each statement with its principal', () => {
+    const doc = JSON.parse(
+      resourcePolicyDocument([{ sid: 'Delivery', principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, actions: ['s3:PutObject'], resources: ['arn:aws:s3:::logs/*'] }]),
+    ) as { Statement: unknown[] };
+    expect(doc.Statement).toEqual([
+      { Sid: 'Delivery', Effect: 'Allow', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::logs/*'] },
+    ]);
+  });
+
+  it('lets a Deny statement name every principal and every action of a service', () => {
+    const doc = JSON.parse(resourcePolicyDocument([{ sid: 'DenyWithoutTls', effect: 'Deny', principal: '*', actions: ['s3:*'], resources: ['arn:aws:s3:::logs'] }])) as {
+      Statement: { Principal: unknown; Action: unknown }[];
+    };
+    expect([doc.Statement[0].Principal, doc.Statement[0].Action]).toEqual(['*', ['s3:*']]);
+  });
+
+  it('refuses an Allow statement for every principal, naming the statement', () => {
+    expect(() => resourcePolicyDocument([{ sid: 'Open', principal: '*', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::logs/*'] }])).toThrow(
+      'resourcePolicyDocument: statement Open allows every principal; name the account, role or service',
+    );
+  });
+
+  it('refuses a wildcard action in an Allow statement', () => {
+    expect(() => resourcePolicyDocument([{ sid: 'Wide', principal: { AWS: 'arn:aws:iam::123456789012:role/r' }, actions: ['s3:*'], resources: ['arn:aws:s3:::logs/*'] }])).toThrow(/wildcard action "s3:\*"/);
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TfJson } from '../../stacks/lib/tf-json';
 import { checkPolicy, type PolicyContext } from '../../stacks/policy/engine';
-import { looksSecret, RULES } from '../../stacks/policy/rules';
+import { looksSecret, RULES, scannerIds } from '../../stacks/policy/rules';
 import { STORAGE_CASES } from '../support/policy-cases-storage';
 
 /** Given a document, when one rule runs, then these are its findings' messages. */
@@ -105,6 +105,60 @@ const internalAlb = (cidr: string) =>
     aws_lb: { alb: { internal: true, security_groups: ['${aws_security_group.alb.id}'] } },
   });
 
+/** An internet-facing ALB (or an internal one) with one HTTP listener that forwards. */
+const plainHttpAlb = (lb: Record<string, unknown> = {}) =>
+  res({
+    aws_lb: { alb: { drop_invalid_header_fields: true, enable_deletion_protection: true, ...lb } },
+    aws_lb_listener: { http: { load_balancer_arn: '${aws_lb.alb.arn}', port: 80, protocol: 'HTTP', default_action: forward } },
+  });
+
+/** A log bucket with every protection, less the attachments named in `without`. */
+const BUCKET_PARTS = {
+  aws_s3_bucket_public_access_block: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
+  aws_s3_bucket_server_side_encryption_configuration: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
+  aws_s3_bucket_policy: {
+    policy: json({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.logs.arn}'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
+  },
+  aws_s3_bucket_ownership_controls: { rule: [{ object_ownership: 'BucketOwnerEnforced' }] },
+  aws_s3_bucket_lifecycle_configuration: { rule: [{ id: 'expire', status: 'Enabled', expiration: [{ days: 90 }] }] },
+};
+const logBucket = (without?: keyof typeof BUCKET_PARTS) =>
+  res({
+    aws_s3_bucket: { logs: { bucket_prefix: 'logs-' } },
+    ...Object.fromEntries(
+      Object.entries(BUCKET_PARTS)
+        .filter(([type]) => type !== without)
+        .map(([type, props]) => [type, { part: { bucket: '${aws_s3_bucket.logs.id}', ...props } }]),
+    ),
+  });
+
+/** A task group's egress rule to the internet. */
+const egress = (protocol: string, port: number) =>
+  res({
+    aws_security_group: { sg: { description: 'Tasks', vpc_id: 'vpc-1' } },
+    aws_vpc_security_group_egress_rule: {
+      out: { security_group_id: '${aws_security_group.sg.id}', ip_protocol: protocol, from_port: port, to_port: port, cidr_ipv4: '0.0.0.0/0', description: 'Out' },
+    },
+  });
+
+/** A role whose trust policy lets this principal assume it. */
+const trustedRole = (principal: Record<string, string>) =>
+  res({ aws_iam_role: { r: { assume_role_policy: json({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] }) } } });
+
+/** A web ACL with one managed rule group, its rule's visibility overridden. */
+const webAcl = (visibility: Record<string, unknown> = {}, group = 'AWSManagedRulesKnownBadInputsRuleSet') => {
+  const seen = { cloudwatch_metrics_enabled: true, sampled_requests_enabled: true, metric_name: 'm' };
+  return res({
+    aws_wafv2_web_acl: {
+      acl: {
+        scope: 'REGIONAL',
+        visibility_config: seen,
+        rule: [{ name: group, priority: 1, statement: { managed_rule_group_statement: { name: group, vendor_name: 'AWS' } }, visibility_config: { ...seen, ...visibility } }],
+      },
+    },
+  });
+};
+
 /** Two listener rules on one listener with these priorities. */
 const listenerRules = (first?: number, second?: number) =>
   res({
@@ -177,6 +231,40 @@ const CASES: Record<string, Case> = {
     compliant: res({ aws_lb_target_group: { tg: { port: 8080, protocol: 'HTTP', health_check: { enabled: true, path: '/health' } } } }),
   },
   ALB006: { violation: 'two listener rules with one priority', violating: listenerRules(10, 10), compliant: listenerRules(10, 20) },
+  ALB007: {
+    violation: 'a prod internet-facing ALB with only a forwarding HTTP listener',
+    violating: plainHttpAlb(),
+    compliant: albStack(),
+    context: { environment: 'prod' },
+  },
+  ALB008: {
+    violation: 'a prod internet-facing ALB without access logs',
+    violating: albStack(),
+    compliant: albStack({ lb: { access_logs: { bucket: '${aws_s3_bucket.logs.bucket}', prefix: 'alb', enabled: true } } }),
+    context: { environment: 'prod' },
+  },
+  ALB009: { violation: 'an ALB that only monitors desync', violating: albStack({ lb: { desync_mitigation_mode: 'monitor' } }), compliant: albStack({ lb: { desync_mitigation_mode: 'strictest' } }) },
+  SG004: { violation: 'egress on every protocol to the internet', violating: egress('-1', -1), compliant: egress('tcp', 443) },
+  ECS010: {
+    violation: "a task sharing the host's process namespace",
+    violating: res({ aws_ecs_task_definition: { t: { network_mode: 'awsvpc', pid_mode: 'host', container_definitions: json([goodContainer]) } } }),
+    compliant: res({ aws_ecs_task_definition: { t: { network_mode: 'awsvpc', container_definitions: json([goodContainer]) } } }),
+  },
+  ECS011: { violation: 'a container adding NET_ADMIN', violating: task({ linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }), compliant: task({ linuxParameters: { capabilities: { drop: ['ALL'] } } }) },
+  IAM005: { violation: 'a role any principal of an account may assume', violating: trustedRole({ AWS: 'arn:aws:iam::123456789012:root' }), compliant: trustedRole({ Service: 'ecs-tasks.amazonaws.com' }) },
+  WAF001: {
+    violation: 'a prod internet-facing ALB without a web ACL',
+    violating: albStack(),
+    compliant: { resource: { ...albStack().resource, aws_wafv2_web_acl_association: { waf: { resource_arn: '${aws_lb.alb.arn}', web_acl_arn: '${aws_wafv2_web_acl.acl.arn}' } } } },
+    context: { environment: 'prod' },
+  },
+  WAF002: { violation: 'a web ACL rule without CloudWatch metrics', violating: webAcl({ cloudwatch_metrics_enabled: false }), compliant: webAcl() },
+  WAF003: { violation: 'a web ACL without the known-bad-inputs rules', violating: webAcl({}, 'AWSManagedRulesCommonRuleSet'), compliant: webAcl() },
+  S3001: { violation: 'a bucket without a public access block', violating: logBucket('aws_s3_bucket_public_access_block'), compliant: logBucket() },
+  S3002: { violation: 'a bucket without default encryption', violating: logBucket('aws_s3_bucket_server_side_encryption_configuration'), compliant: logBucket() },
+  S3003: { violation: 'a bucket that allows plain HTTP', violating: logBucket('aws_s3_bucket_policy'), compliant: logBucket() },
+  S3004: { violation: 'a bucket whose ACLs decide ownership', violating: logBucket('aws_s3_bucket_ownership_controls'), compliant: logBucket() },
+  S3005: { violation: 'a bucket that keeps objects forever', violating: logBucket('aws_s3_bucket_lifecycle_configuration'), compliant: logBucket() },
   SG001: { violation: 'a load balancer group open on a port it does not listen on', violating: albStack({ openPort: 22 }), compliant: albStack() },
   SG003: { violation: 'an internal load balancer open to the internet', violating: internalAlb('0.0.0.0/0'), compliant: internalAlb('10.0.0.0/16') },
   IAM004: {
@@ -492,6 +580,20 @@ describe('IAM policies', () => {
   });
 });
 
+describe('ALB007 HTTPS in prod', () => {
+  it('lets an internal load balancer serve HTTP inside the VPC', () => {
+    expect(run('ALB007', plainHttpAlb({ internal: true }), { environment: 'prod' })).toEqual([]);
+  });
+
+  it('does not ask for HTTPS outside prod', () => {
+    expect(run('ALB007', plainHttpAlb())).toEqual([]);
+  });
+
+  it('names the HTTP listener that forwards beside an HTTPS one', () => {
+    expect(run('ALB007', albStack({ httpAction: forward }), { environment: 'prod' })).toEqual(['aws_lb_listener.http: HTTP listener on port 80 serves plain HTTP to the internet in prod']);
+  });
+});
+
 describe('ALB006 listener rule priorities', () => {
   it('rejects a rule without a priority', () => {
     expect(run('ALB006', listenerRules(10, undefined))).toEqual([
@@ -565,10 +667,20 @@ describe('TF001 state backend', () => {
   });
 });
 
+describe('scannerIds', () => {
+  it('lists the checkov ids and the trivy ids and check names a rule mirrors', () => {
+    expect(scannerIds('checkov CKV_AWS_2, CKV2_AWS_20; trivy AWS-0054; tfsec aws-elb-http-not-used; Security Hub ELB.1')).toBe('CKV_AWS_2, CKV2_AWS_20, AVD-AWS-0054, aws-elb-http-not-used');
+  });
+
+  it('says "-" for a rule that mirrors no scanner check', () => {
+    expect(scannerIds('own (Security Hub ECS.1)')).toBe('-');
+  });
+});
+
 describe('the rule table of docs/policy.md', () => {
   it('has a row for every rule with its mirrors, check and fix', () => {
     const doc = fs.readFileSync(path.join(__dirname, '../../docs/policy.md'), 'utf8');
-    const row = (r: (typeof RULES)[number]) => [r.id, r.mirrors, r.title, r.fix].map((cell) => cell.replace(/\|/g, '\\|')).join(' | ');
+    const row = (r: (typeof RULES)[number]) => [r.id, r.mirrors, scannerIds(r.mirrors), r.title, r.fix].map((cell) => cell.replace(/\|/g, '\\|')).join(' | ');
     expect(RULES.filter((r) => !doc.includes(`| ${row(r)} |`)).map((r) => r.id)).toEqual([]);
   });
 });

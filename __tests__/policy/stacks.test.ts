@@ -13,6 +13,7 @@ import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';
 import { ServiceStack } from '../../stacks/service-stack';
 import { DEMO_IMAGE } from '../../stacks/settings/service';
+import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0d8f2a7e-1b2c-4d5e-8f90-123456789abc';
@@ -20,7 +21,7 @@ const S3_STATE = { kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', key
 
 /** main.ts's composition, with the app's output in a temporary directory. */
 function synthApp(env: string, overrides: ConfigOverrides): void {
-  const config = buildConfig(env, overrides, ROOT);
+  const config = buildConfig(env, forEnvironment(env, overrides), ROOT);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')), stackTraces: false });
   const networkStack = new NetworkStack(app, 'network', { config });
   const dataStack = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
@@ -34,7 +35,9 @@ function synthApp(env: string, overrides: ConfigOverrides): void {
 
 /** The three services of docs/examples/three-services.json, as loadConfig reads them for `env`. */
 const threeServices = (env: string): ConfigOverrides => {
-  const { service } = loadConfig({ CDKTF_ENV: env, CDKTF_SERVICES_FILE: 'docs/examples/three-services.json' }, ROOT);
+  // prod refuses the file's plain-HTTP service on its own; read with a public name, the services are the file's.
+  const publicName = env === 'prod' ? { CDKTF_PUBLIC_ZONE_ID: 'Z0123456789ABCDEFGHIJ', CDKTF_PUBLIC_RECORD_NAME: 'shop.example.com' } : {};
+  const { service } = loadConfig({ CDKTF_ENV: env, CDKTF_SERVICES_FILE: 'docs/examples/three-services.json', ...publicName }, ROOT);
   return { service: { services: service.services, servicesSource: service.servicesSource } };
 };
 

@@ -7,6 +7,7 @@ import { NetworkStack } from '../../stacks/network-stack';
 import type { TfJson } from '../../stacks/lib/tf-json';
 import { checkPolicy, policyInput } from '../../stacks/policy/engine';
 import { suppressPolicy } from '../../stacks/policy/suppress';
+import { withCertificates } from '../support/certificates';
 
 /** A stack with one subnet that maps public IPs on launch (VPC001). */
 class LeakyStack extends BaseStack {
@@ -32,7 +33,7 @@ describe('policy check on synth', () => {
   });
 
   it('reads the same attributes as the full synth for every type a rule reads', () => {
-    const prod = buildConfig('prod', { backend: { kind: 's3', bucket: 'acme-state', region: 'eu-west-1', keyPrefix: 'b' } }, '/project');
+    const prod = buildConfig('prod', withCertificates({ backend: { kind: 's3', bucket: 'acme-state', region: 'eu-west-1', keyPrefix: 'b' } }), '/project');
     const stack = new NetworkStack(Testing.app(), 'network', { config: prod });
     const full = stack.toTerraform() as TfJson;
     const input = policyInput(stack);
@@ -46,7 +47,7 @@ describe('policy check on synth', () => {
   });
 
   it('finds the lock setting of an S3 backend', () => {
-    const prod = buildConfig('prod', { backend: { kind: 's3', bucket: 'acme-state', region: 'eu-west-1', keyPrefix: 'b' } }, '/project');
+    const prod = buildConfig('prod', withCertificates({ backend: { kind: 's3', bucket: 'acme-state', region: 'eu-west-1', keyPrefix: 'b' } }), '/project');
     const stack = new NetworkStack(Testing.app(), 'network', { config: prod });
     expect(checkPolicy(policyInput(stack), { stackId: 'network', environment: 'prod' }).findings).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config'
 import { NetworkStack } from '../../stacks/network-stack';
 import type { WordPressOverrides } from '../../stacks/settings/wordpress';
 import { WordPressStack } from '../../stacks/wordpress-stack';
+import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0d8f2a7e-1b2c-4d5e-8f90-123456789abc';
@@ -18,7 +19,7 @@ const REGISTRY: WordPressOverrides = { images: { nginx: { kind: 'registry', refe
 
 /** The network and wordpress stacks of main.ts, synthesized into a temporary directory. */
 function synthApp(env: string, wordpress: WordPressOverrides, overrides: ConfigOverrides = {}): void {
-  const config = buildConfig(env, { ...overrides, wordpress: { enabled: true, ...wordpress } }, ROOT);
+  const config = buildConfig(env, forEnvironment(env, { ...overrides, wordpress: { enabled: true, ...wordpress } }), ROOT);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'policy-wordpress-')), stackTraces: false });
   const networkStack = new NetworkStack(app, 'network', { config });
   new WordPressStack(app, 'wordpress', { config, network: networkStack.network });

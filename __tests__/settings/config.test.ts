@@ -1,12 +1,14 @@
+import * as path from 'node:path';
 import { buildConfig, configWarnings, loadConfig } from '../../stacks/settings/config';
+import { CERTIFICATE_VARIABLES, forEnvironment, withCertificates } from '../support/certificates';
 import { configProblems } from '../support/config';
 
 const ROOT = '/project';
 
 
 describe('environments', () => {
-  it.each(['local', 'dev', 'prod'])('the %s defaults are valid', (name) => {
-    expect(buildConfig(name, {}, ROOT).environment).toBe(name);
+  it.each(['local', 'dev', 'prod'])('the %s defaults are valid (prod given a certificate)', (name) => {
+    expect(buildConfig(name, forEnvironment(name), ROOT).environment).toBe(name);
   });
 
   it('local is the default environment', () => {
@@ -14,18 +16,18 @@ describe('environments', () => {
   });
 
   it('CDKTF_ENV selects the environment', () => {
-    expect(loadConfig({ CDKTF_ENV: 'prod' }, ROOT).environment).toBe('prod');
+    expect(loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES }, ROOT).environment).toBe('prod');
   });
 
   it('dev uses a single NAT gateway and prod one per zone over three zones', () => {
     const dev = buildConfig('dev', {}, ROOT);
-    const prod = buildConfig('prod', {}, ROOT);
+    const prod = buildConfig('prod', withCertificates(), ROOT);
     expect([dev.network.natMode, dev.network.availabilityZones.length]).toEqual(['single', 2]);
     expect([prod.network.natMode, prod.network.availabilityZones.length]).toEqual(['per-az', 3]);
   });
 
   it('only prod records VPC flow logs, for 90 days', () => {
-    expect(['local', 'dev', 'prod'].map((env) => buildConfig(env, {}, ROOT).network.flowLogRetentionDays)).toEqual([0, 0, 90]);
+    expect(['local', 'dev', 'prod'].map((env) => buildConfig(env, forEnvironment(env), ROOT).network.flowLogRetentionDays)).toEqual([0, 0, 90]);
   });
 
   it('local points DynamoDB at the embedded endpoint, works offline and sets no tags', () => {
@@ -57,16 +59,16 @@ describe('overrides from environment variables', () => {
   it('CDKTF_FLOW_LOG_DAYS sets the flow-log retention, and 0 turns flow logs off', () => {
     expect([
       loadConfig({ CDKTF_ENV: 'dev', CDKTF_FLOW_LOG_DAYS: '30' }, ROOT).network.flowLogRetentionDays,
-      loadConfig({ CDKTF_ENV: 'prod', CDKTF_FLOW_LOG_DAYS: '0' }, ROOT).network.flowLogRetentionDays,
+      loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_FLOW_LOG_DAYS: '0' }, ROOT).network.flowLogRetentionDays,
     ]).toEqual([30, 0]);
   });
 
   it('CDKTF_INTERFACE_ENDPOINTS=none turns the interface endpoints off', () => {
-    expect(loadConfig({ CDKTF_ENV: 'prod', CDKTF_INTERFACE_ENDPOINTS: 'none' }, ROOT).network.interfaceEndpoints).toEqual([]);
+    expect(loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_INTERFACE_ENDPOINTS: 'none' }, ROOT).network.interfaceEndpoints).toEqual([]);
   });
 
   it('a state bucket switches the backend to S3 in the deployment region with the project as key prefix', () => {
-    const config = loadConfig({ CDKTF_ENV: 'prod', CDKTF_STATE_BUCKET: 'acme-tf-state' }, ROOT);
+    const config = loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_STATE_BUCKET: 'acme-tf-state' }, ROOT);
     expect(config.backend).toEqual({ kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'bookmarks' });
   });
 
@@ -153,7 +155,7 @@ describe('validation', () => {
   });
 
   it.each(['45', 'ninety'])('a flow-log retention of %s days is refused, naming CDKTF_FLOW_LOG_DAYS and the accepted values', (value) => {
-    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_FLOW_LOG_DAYS: value }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_FLOW_LOG_DAYS: value }, ROOT))).toEqual([
       `CDKTF_FLOW_LOG_DAYS: "${value}" is not a CloudWatch retention period; use 0 (no flow logs) or one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653`,
     ]);
   });
@@ -196,11 +198,61 @@ describe('validation', () => {
 
 describe('warnings', () => {
   it.each(['dev', 'prod'])('%s on local state files is told how to keep state in S3', (env) => {
-    expect(configWarnings(buildConfig(env, {}, ROOT))).toEqual([expect.stringMatching(new RegExp(`^${env} keeps its Terraform state in local files \\(/project/state/${env}\\).*set CDKTF_STATE_BUCKET=<bucket>`))]);
+    expect(configWarnings(buildConfig(env, withCertificates(), ROOT))).toEqual([expect.stringMatching(new RegExp(`^${env} keeps its Terraform state in local files \\(/project/state/${env}\\).*set CDKTF_STATE_BUCKET=<bucket>`))]);
   });
 
   it('local on local state files, and dev on S3, are not warned', () => {
     const s3 = { kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'b' } as const;
-    expect([configWarnings(buildConfig('local', {}, ROOT)), configWarnings(buildConfig('dev', { backend: s3 }, ROOT))]).toEqual([[], []]);
+    expect([configWarnings(buildConfig('local', {}, ROOT)), configWarnings(buildConfig('dev', withCertificates({ backend: s3 }), ROOT))]).toEqual([[], []]);
+  });
+
+  it('dev serving plain HTTP on the internet-facing load balancer is told which certificates to give', () => {
+    const s3 = { kind: 's3', bucket: 'acme-tf-state', region: 'eu-west-1', keyPrefix: 'b' } as const;
+    expect(configWarnings(buildConfig('dev', { backend: s3, wordpress: { enabled: true } }, ROOT))).toEqual([
+      expect.stringMatching(/^dev serves "service", WordPress over plain HTTP.*set CDKTF_CERTIFICATE_ARN.*CDKTF_WORDPRESS_CERTIFICATE_ARN/),
+    ]);
+  });
+});
+
+describe('load balancer access logs', () => {
+  it('are kept 90 days in prod and off in dev, for the service stack and WordPress alike', () => {
+    const days = (env: string) => {
+      const config = buildConfig(env, forEnvironment(env), ROOT);
+      return [config.service.loadBalancers.accessLogDays, config.wordpress.loadBalancer.accessLogDays];
+    };
+    expect([days('dev'), days('prod')]).toEqual([[0, 0], [90, 90]]);
+  });
+
+  it('CDKTF_ALB_ACCESS_LOG_DAYS and CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS set them, 0 turning them off', () => {
+    const config = loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_ALB_ACCESS_LOG_DAYS: '0', CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS: '30' }, ROOT);
+    expect([config.service.loadBalancers.accessLogDays, config.wordpress.loadBalancer.accessLogDays]).toEqual([0, 30]);
+  });
+
+  it('refuses a number of days that is not a whole number, naming the variable', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_ALB_ACCESS_LOG_DAYS: 'ninety' }, ROOT))).toEqual([expect.stringMatching(/^CDKTF_ALB_ACCESS_LOG_DAYS: "ninety" is not a whole number/)]);
+  });
+});
+
+describe('HTTPS in prod', () => {
+  it('stops prod without a certificate, naming the variables that give one', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_WORDPRESS: 'true' }, ROOT))).toEqual([
+      expect.stringMatching(/^service\.services\[0\]\.external: "service" would serve plain HTTP.*set CDKTF_CERTIFICATE_ARN=.*CDKTF_PUBLIC_ZONE_ID=.*CDKTF_PUBLIC_RECORD_NAME=/),
+      expect.stringMatching(/^wordpress\.certificateArn: unset, so WordPress would serve .* plain HTTP.*\(set by CDKTF_WORDPRESS_CERTIFICATE_ARN\)$/),
+    ]);
+  });
+
+  it('names the services file field for a service of the file', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_SERVICES_FILE: 'docs/examples/three-services.json' }, path.resolve(__dirname, '../..')))).toEqual([
+      expect.stringMatching(/^docs\/examples\/three-services\.json: services\[\d\]\.external: "\w+" would serve plain HTTP.*"certificateArn".*in docs\/examples\/three-services\.json/),
+    ]);
+  });
+
+  it('accepts prod with a public name instead of a certificate, whose DNS-validated certificate serves every external service', () => {
+    const vars = { CDKTF_ENV: 'prod', CDKTF_PUBLIC_ZONE_ID: 'Z0123456789ABCDEFGHIJ', CDKTF_PUBLIC_RECORD_NAME: 'shop.example.com' };
+    expect(loadConfig(vars, ROOT).service.dns.publicRecordName).toBe('shop.example.com');
+  });
+
+  it('lets an internal-only prod service stay on HTTP inside the VPC', () => {
+    expect(loadConfig({ CDKTF_ENV: 'prod', CDKTF_ALB_INTERNAL: 'true' }, ROOT).service.services[0].internal).toEqual({ port: 80 });
   });
 });

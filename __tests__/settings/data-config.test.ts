@@ -1,12 +1,13 @@
 import { buildConfig, loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
+import { forEnvironment } from '../support/certificates';
 
 const ROOT = '/project';
 
 
 describe('data settings', () => {
   test.each(['dev', 'prod'])('%s protects tables with backups, KMS encryption, deletion protection and prevent_destroy', (env) => {
-    expect(buildConfig(env, {}, ROOT).data).toMatchObject({ pointInTimeRecovery: true, serverSideEncryption: true, deletionProtection: true, preventDestroy: true });
+    expect(buildConfig(env, forEnvironment(env), ROOT).data).toMatchObject({ pointInTimeRecovery: true, serverSideEncryption: true, deletionProtection: true, preventDestroy: true });
   });
 
   test('local turns every protection off', () => {

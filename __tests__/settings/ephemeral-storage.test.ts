@@ -7,6 +7,7 @@ import { loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
 import { writeTree } from '../support/service-fixtures';
 import { byPath, parse, synthStacks } from '../support/synth';
+import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -17,7 +18,7 @@ describe('ephemeral storage of the tasks', () => {
   });
 
   it('is Fargate’s free 20 GiB by default: no ephemeral_storage block in any environment', () => {
-    const tasks = ['local', 'dev', 'prod'].map((env) => byPath(synthStacks(loadConfig({ CDKTF_ENV: env }, ROOT)).service, 'services/service/task/definition').props.ephemeral_storage);
+    const tasks = ['local', 'dev', 'prod'].map((env) => byPath(synthStacks(loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}) }, ROOT)).service, 'services/service/task/definition').props.ephemeral_storage);
     expect(tasks).toEqual([undefined, undefined, undefined]);
   });
 

@@ -6,6 +6,7 @@ import { buildConfig, loadConfig, type AppConfig } from '../../stacks/settings/c
 import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../scripts/lib/emulator';
 import { configProblems } from '../support/config';
 import { resources, synthStacks, type SynthJson } from '../support/synth';
+import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -177,7 +178,7 @@ describe('CDKTF_STATE_DIR', () => {
 
 describe('CDKTF_TEARDOWN', () => {
   it.each(['dev', 'prod', 'sandbox'])('turns every protection against destroy off in %s', (env) => {
-    const config = loadConfig({ CDKTF_ENV: env, CDKTF_TEARDOWN: 'true' }, ROOT);
+    const config = loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}), CDKTF_TEARDOWN: 'true' }, ROOT);
     expect([config.teardown, config.data.deletionProtection, config.data.preventDestroy, config.service.loadBalancers.deletionProtection, config.service.repository.forceDelete]).toEqual([
       true,
       false,
@@ -188,16 +189,16 @@ describe('CDKTF_TEARDOWN', () => {
   });
 
   it('keeps backups and encryption of the tables on', () => {
-    const config = loadConfig({ CDKTF_ENV: 'prod', CDKTF_TEARDOWN: 'true' }, ROOT);
+    const config = loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_TEARDOWN: 'true' }, ROOT);
     expect([config.data.pointInTimeRecovery, config.data.serverSideEncryption]).toEqual([true, true]);
   });
 
   it('changes nothing when false', () => {
-    expect(loadConfig({ CDKTF_ENV: 'prod', CDKTF_TEARDOWN: 'false' }, ROOT)).toEqual(loadConfig({ CDKTF_ENV: 'prod' }, ROOT));
+    expect(loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_TEARDOWN: 'false' }, ROOT)).toEqual(loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES }, ROOT));
   });
 
   it('refuses a value that is not a boolean', () => {
-    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_TEARDOWN: 'yes' }, ROOT))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_TEARDOWN: 'yes' }, ROOT))).toEqual([
       'CDKTF_TEARDOWN: "yes" is not a boolean; use true to turn protections off before a destroy, or unset it',
     ]);
   });

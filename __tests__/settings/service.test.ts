@@ -3,14 +3,20 @@ import * as path from 'node:path';
 import { buildConfig, type ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
 import { mergeService, parseImageSetting, privateEgressWarning, serviceDefaults, type ServiceSettings } from '../../stacks/settings/service';
+import { CERTIFICATE_VARIABLES, forEnvironment, withCertificates } from '../support/certificates';
 
 const ROOT = '/project';
-const defaultService = (name: string, overrides: ConfigOverrides = {}): ServiceSettings => buildConfig(name, overrides, ROOT).service.services[0];
+const defaultService = (name: string, overrides: ConfigOverrides = {}): ServiceSettings => buildConfig(name, forEnvironment(name, overrides), ROOT).service.services[0];
 
 describe('service defaults per environment', () => {
-  it.each(['local', 'dev', 'prod'])('%s is valid and lists one service, the catalog API, external only', (name) => {
+  it.each(['local', 'dev'])('%s is valid and lists one service, the catalog API, external on HTTP', (name) => {
     const { services } = buildConfig(name, {}, ROOT).service;
     expect(services.map((s) => [s.name, s.catalog, s.external, s.internal, s.consumes])).toEqual([['service', true, { port: 80 }, undefined, []]]);
+  });
+
+  it('prod with a certificate lists one service, the catalog API, external on HTTPS', () => {
+    const { services } = buildConfig('prod', withCertificates(), ROOT).service;
+    expect(services.map((s) => [s.name, s.catalog, s.external?.port, s.internal, s.consumes])).toEqual([['service', true, 443, undefined, []]]);
   });
 
   it('dev and prod build service/ with Docker; local runs the nginx demo image with no build', () => {
@@ -52,7 +58,7 @@ describe('service defaults per environment', () => {
   });
 
   it('prod protects the load balancers and the repositories from deletion', () => {
-    const prod = buildConfig('prod', {}, ROOT).service;
+    const prod = buildConfig('prod', withCertificates(), ROOT).service;
     expect([prod.loadBalancers.deletionProtection, prod.repository.forceDelete]).toEqual([true, false]);
   });
 
@@ -144,7 +150,7 @@ describe('service variables', () => {
   });
 
   it('CDKTF_SPOT=true in prod replaces the mixed strategy with all Spot', () => {
-    const service = loadConfig({ CDKTF_ENV: 'prod', CDKTF_SPOT: 'true' }, ROOT).service.services[0];
+    const service = loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_SPOT: 'true' }, ROOT).service.services[0];
     expect([service.spot, service.capacityProviderStrategy]).toEqual([true, undefined]);
   });
 

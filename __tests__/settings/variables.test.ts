@@ -4,14 +4,17 @@ import { environmentDefaults, loadConfig } from '../../stacks/settings/config';
 import { ENVIRONMENT_NAMES } from '../../stacks/settings/environments';
 import { type VariableName, variableReader, VARIABLES, variablesOf } from '../../stacks/settings/variables';
 import { recordingEnv } from '../support/config';
+import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NAMES = Object.keys(VARIABLES) as VariableName[];
+/** prod requires HTTPS on its internet-facing load balancers. */
+const certificatesIn = (environment: string) => (environment === 'prod' ? CERTIFICATE_VARIABLES : {});
 
 /** Configurations that, between them, take every branch that reads a variable. */
 const SCENARIOS: ReadonlyArray<Record<string, string>> = [
-  ...ENVIRONMENT_NAMES.map((name) => ({ CDKTF_ENV: name })),
-  { CDKTF_ENV: 'prod', CDKTF_STATE_BUCKET: 'acme-tf-state' },
+  ...ENVIRONMENT_NAMES.map((name) => ({ CDKTF_ENV: name, ...certificatesIn(name) })),
+  { CDKTF_ENV: 'prod', CDKTF_STATE_BUCKET: 'acme-tf-state', ...CERTIFICATE_VARIABLES },
   { CDKTF_ENV: 'dev', CDKTF_SERVICES_FILE: 'docs/examples/three-services.json' },
 ];
 
@@ -101,8 +104,8 @@ describe('the defaults of the registry', () => {
   });
 
   it.each(cases)('%s: %s=%s is the configuration without it', (environment, name, value) => {
-    const withDefault = loadConfig({ CDKTF_ENV: environment, [name]: value }, ROOT);
-    const without = loadConfig({ CDKTF_ENV: environment }, ROOT);
+    const withDefault = loadConfig({ CDKTF_ENV: environment, ...certificatesIn(environment), [name]: value }, ROOT);
+    const without = loadConfig({ CDKTF_ENV: environment, ...certificatesIn(environment) }, ROOT);
     if (name === 'CDKTF_PRIVATE_ZONE') {
       expect(withDefault.service.dns.privateZoneName).toBe(value);
       expect({ ...withDefault, service: { ...withDefault.service, dns: {} } }).toEqual(without);

@@ -14,12 +14,13 @@ import {
   type WordPressSettings,
 } from '../../stacks/settings/wordpress';
 import { configProblems, recordingEnv } from '../support/config';
+import { CERTIFICATE_VARIABLES, forEnvironment } from '../support/certificates';
 
 const ROOT = '/project';
 const REPO = path.resolve(__dirname, '../..');
-const wordpress = (name: string): WordPressSettings => buildConfig(name, {}, ROOT).wordpress;
+const wordpress = (name: string): WordPressSettings => buildConfig(name, forEnvironment(name), ROOT).wordpress;
 /** loadConfig with these variables, in an environment. */
-const load = (vars: Record<string, string>, environment = 'dev') => loadConfig({ CDKTF_ENV: environment, ...vars }, ROOT).wordpress;
+const load = (vars: Record<string, string>, environment = 'dev') => loadConfig({ CDKTF_ENV: environment, ...(environment === 'prod' ? CERTIFICATE_VARIABLES : {}), ...vars }, ROOT).wordpress;
 
 describe('WordPress defaults per environment', () => {
   it.each(ENVIRONMENT_NAMES)('%s is valid and off unless CDKTF_WORDPRESS=true', (name) => {
@@ -261,5 +262,27 @@ describe('WordPress warnings', () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe('WordPress database monitoring and backup plan', () => {
+  it('exports audit, error and slow-query logs, with Performance Insights, enhanced monitoring and a 35-day backup plan in prod; none in dev', () => {
+    const summary = (name: string) => {
+      const { database, backupPlanDays } = wordpress(name);
+      return [database.cloudwatchLogsExports, database.performanceInsights, database.monitoringIntervalSeconds, backupPlanDays];
+    };
+    expect([summary('dev'), summary('prod')]).toEqual([
+      [[], false, 0, 0],
+      [['audit', 'error', 'slowquery'], true, 60, 35],
+    ]);
+  });
+
+  it('reads the logs, monitoring and plan from their variables', () => {
+    const settings = load({ CDKTF_WORDPRESS_DB_LOGS: 'error,general', CDKTF_WORDPRESS_DB_MONITORING_SECONDS: '15', CDKTF_WORDPRESS_BACKUP_PLAN_DAYS: '7' });
+    expect([settings.database.cloudwatchLogsExports, settings.database.monitoringIntervalSeconds, settings.backupPlanDays]).toEqual([['error', 'general'], 15, 7]);
+  });
+
+  it('refuses a log Aurora MySQL does not export, naming the variable and the choices', () => {
+    expect(configProblems(() => load({ CDKTF_WORDPRESS_DB_LOGS: 'error,binlog' }))).toEqual([expect.stringMatching(/^CDKTF_WORDPRESS_DB_LOGS: "error,binlog" names a log .* audit, error, general, slowquery or none$/)]);
   });
 });

@@ -8,7 +8,7 @@ const CONTEXT: FargateServicePropsContext = {
   region: 'eu-west-1',
   network: FAKE_NETWORK,
   logRetentionDays: 14,
-  loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 45 },
+  loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 45, httpsRequired: false, accessLogDays: 0, webAcl: false },
 };
 
 describe('fargateServiceProps', () => {

@@ -2,10 +2,11 @@ import { Testing } from 'cdktf';
 import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { parse } from '../support/synth';
+import { forEnvironment } from '../support/certificates';
 
 function synthNetworkStack(env: string, overrides: ConfigOverrides = {}) {
   const app = Testing.app();
-  const stack = new NetworkStack(app, 'network', { config: buildConfig(env, overrides, '/project') });
+  const stack = new NetworkStack(app, 'network', { config: buildConfig(env, forEnvironment(env, overrides), '/project') });
   return parse(Testing.synth(stack));
 }
 

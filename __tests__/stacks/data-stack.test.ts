@@ -4,12 +4,13 @@ import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config'
 import { DataStack } from '../../stacks/data-stack';
 import { loadSeedData } from '../../stacks/seed';
 import { byPath, parse, resources } from '../support/synth';
+import { forEnvironment } from '../support/certificates';
 
 const DATA = path.join(__dirname, '..', '..', 'data');
 const SEED = loadSeedData(DATA);
 
 function buildDataStack(env: string, overrides: ConfigOverrides = {}) {
-  const config = buildConfig(env, { ...overrides, data: { directory: DATA, ...overrides.data } }, '/project');
+  const config = buildConfig(env, forEnvironment(env, { ...overrides, data: { directory: DATA, ...overrides.data } }), '/project');
   return new DataStack(Testing.app(), 'data', { config, seed: SEED });
 }
 const synthDataStack = (env: string, overrides: ConfigOverrides = {}) => parse(Testing.synth(buildDataStack(env, overrides)));

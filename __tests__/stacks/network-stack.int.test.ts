@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { buildConfig, type NatMode } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { countByType, init, plan, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
+import { forEnvironment } from '../support/certificates';
 
 jest.setTimeout(180_000);
 
@@ -16,11 +17,14 @@ const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'network-state-'));
 afterAll(() => fs.rmSync(stateRoot, { recursive: true, force: true }));
 
 function synthesizeNetwork(environment: 'dev' | 'prod', natMode?: NatMode): string {
-  const config = buildConfig(environment, {
-    backend: { kind: 'local', directory: path.join(stateRoot, environment) },
-    aws: { offline: true },
-    network: natMode ? { natMode } : {},
-  });
+  const config = buildConfig(
+    environment,
+    forEnvironment(environment, {
+      backend: { kind: 'local', directory: path.join(stateRoot, environment) },
+      aws: { offline: true },
+      network: natMode ? { natMode } : {},
+    }),
+  );
   const stack = new NetworkStack(Testing.app(), 'network', { config });
   return writeStackDir(Testing.synth(stack), `network-${environment}-`);
 }

@@ -5,6 +5,7 @@ import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
 import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
+import { forEnvironment } from '../support/certificates';
 
 const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
 const REGISTRY: ConfigOverrides = { service: { defaultService: { image: REGISTRY_IMAGE } } };
@@ -15,7 +16,7 @@ const build = (): ConfigOverrides => ({ service: { defaultService: { image: BUIL
 const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables = fakeTables()): ServiceStack {
-  const config = buildConfig(env, overrides, '/project');
+  const config = buildConfig(env, forEnvironment(env, overrides), '/project');
   return new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables });
 }
 function synthService(env: string, overrides?: ConfigOverrides): SynthJson {
@@ -131,6 +132,24 @@ describe('service placement', () => {
 
   it('prod turns on load balancer deletion protection', () => {
     expect(byPath(synthService('prod'), 'alb/load-balancer').props.enable_deletion_protection).toBe(true);
+  });
+
+  it('prod logs the internet-facing load balancer to a log bucket of the stack, kept 90 days', () => {
+    const json = synthService('prod');
+    expect([byPath(json, 'alb/load-balancer').props.access_logs, byPath(json, 'access-logs/lifecycle').props.rule]).toEqual([
+      { bucket: ref(byPath(json, 'access-logs/bucket'), 'bucket'), prefix: 'bookmarks-prod', enabled: true },
+      [expect.objectContaining({ expiration: [{ days: 90 }] })],
+    ]);
+  });
+
+  it('prod puts a WAF web ACL in front of the internet-facing load balancer, dev none', () => {
+    const associated = (env: string) => resources(synthService(env), 'aws_wafv2_web_acl_association').map((a) => a.props.resource_arn);
+    expect([associated('prod'), associated('dev')]).toEqual([[ref(byPath(synthService('prod'), 'alb/load-balancer'), 'arn')], []]);
+  });
+
+  it('dev keeps no access logs and no log bucket by default', () => {
+    const json = synthService('dev');
+    expect([byPath(json, 'alb/load-balancer').props.access_logs, resources(json, 'aws_s3_bucket')]).toEqual([undefined, []]);
   });
 });
 

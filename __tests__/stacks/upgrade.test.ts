@@ -12,12 +12,13 @@ import { ONE_SERVICE_LAYOUT } from '../../stacks/lib/service-moves';
 import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 import { ServiceStack } from '../../stacks/service-stack';
 import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
+import { forEnvironment } from '../support/certificates';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'one-service-layout');
 const ROOT = path.resolve(__dirname, '../..');
 
 function synthDefault(env: string): TfJson {
-  const config = buildConfig(env, {}, ROOT);
+  const config = buildConfig(env, forEnvironment(env), ROOT);
   return JSON.parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as TfJson;
 }
 const deployed = (env: string) => fs.readFileSync(path.join(FIXTURES, `${env}.addresses`), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('data.'));

@@ -67,7 +67,7 @@ describe('main.ts', () => {
 
 describe.each([
   ['dev', {}],
-  ['prod', { CDKTF_WORDPRESS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }],
+  ['prod', { CDKTF_WORDPRESS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', CDKTF_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }],
 ] as const)('the %s wordpress stack in registry mode %j', (environment, extra) => {
   let dir: string;
   beforeAll(() => {

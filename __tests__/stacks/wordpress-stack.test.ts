@@ -25,6 +25,7 @@ import { WORDPRESS_REGISTRY_IMAGES, type WordPressOverrides } from '../../stacks
 import { type WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
 import { FAKE_NETWORK } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
+import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NETWORK: WordPressNetwork = { ...FAKE_NETWORK, availabilityZones: ['eu-west-1a', 'eu-west-1b'] };
@@ -46,7 +47,7 @@ interface Container {
 
 /** The stack of an environment, registry images unless the overrides say otherwise. */
 function wordpressStack(env: string, overrides: WordPressOverrides = {}): WordPressStack {
-  const config = buildConfig(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }, ROOT);
+  const config = buildConfig(env, forEnvironment(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }), ROOT);
   return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK });
 }
 const synth = (env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides));
@@ -283,6 +284,37 @@ describe('WordPress file system', () => {
       posix_user: { uid: 33, gid: 33 },
       root_directory: { path: '/wordpress', creation_info: { owner_uid: 33, owner_gid: 33, permissions: '0755' } },
     });
+  });
+
+  it('sits behind a web ACL with the WordPress and PHP rule groups in prod', () => {
+    const acl = resources(synthJson('prod'), 'aws_wafv2_web_acl')[0];
+    const groups = (acl.props.rule as { name: string }[]).map((r) => r.name);
+    expect(groups).toEqual(expect.arrayContaining(['AWSManagedRulesWordPressRuleSet', 'AWSManagedRulesPHPRuleSet', 'AWSManagedRulesCommonRuleSet']));
+  });
+
+  it('puts the file system and the database in a daily AWS Backup plan in prod, kept 35 days', () => {
+    const json = synthJson('prod');
+    expect([byPath(json, 'backup/selection').props.resources, (byPath(json, 'backup/plan').props.rule as { lifecycle: unknown }[])[0].lifecycle]).toEqual([
+      [ref(byPath(json, 'files/file-system'), 'arn'), ref(byPath(json, 'database/cluster'), 'arn')],
+      { delete_after: 35 },
+    ]);
+  });
+
+  it('exports the audit, error and slow-query logs of the database in prod, to log groups with retention', () => {
+    const json = synthJson('prod');
+    expect([byPath(json, 'database/cluster').props.enabled_cloudwatch_logs_exports, resources(json, 'aws_cloudwatch_log_group').filter((g) => String(g.props.name).startsWith('/aws/rds/')).map((g) => g.props.retention_in_days)]).toEqual([
+      ['audit', 'error', 'slowquery'],
+      [90, 90, 90],
+    ]);
+  });
+
+  it('keeps no backup plan and exports no database logs in dev', () => {
+    const json = synthJson('dev');
+    expect([resources(json, 'aws_backup_plan'), byPath(json, 'database/cluster').props.enabled_cloudwatch_logs_exports]).toEqual([[], undefined]);
+  });
+
+  it('logs its load balancer in prod', () => {
+    expect(resources(synthJson('prod'), 'aws_lb')[0].props.access_logs).toMatchObject({ enabled: true, prefix: 'bookmarks-prod-wordpress' });
   });
 
   it('is backed up in dev and prod, not in local', () => {

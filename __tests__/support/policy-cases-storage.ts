@@ -114,6 +114,36 @@ export const STORAGE_CASES: Record<string, RuleCase> = {
   RDS003: { violation: 'a prod cluster without deletion protection', violating: auroraStack({ deletion_protection: false }), compliant: auroraStack(), context: prod },
   RDS004: { violation: 'a prod cluster keeping backups one day', violating: auroraStack({ backup_retention_period: 1 }), compliant: auroraStack(), context: prod },
   RDS005: { violation: 'a prod cluster that skips the final snapshot', violating: auroraStack({ skip_final_snapshot: true }), compliant: auroraStack(), context: prod },
+  RDS007: {
+    violation: 'a prod cluster exporting only its error log',
+    violating: auroraStack({ enabled_cloudwatch_logs_exports: ['error'] }),
+    compliant: auroraStack({ enabled_cloudwatch_logs_exports: ['audit', 'error', 'slowquery'] }),
+    context: prod,
+  },
+  RDS008: {
+    violation: 'a prod instance without Performance Insights',
+    violating: auroraStack(),
+    compliant: auroraStack({}, { performance_insights_enabled: true }),
+    context: prod,
+  },
+  RDS009: {
+    violation: 'a prod instance without enhanced monitoring',
+    violating: auroraStack(),
+    compliant: auroraStack({}, { monitoring_interval: 60, monitoring_role_arn: '${aws_iam_role.monitoring.arn}' }),
+    context: prod,
+  },
+  BAK001: {
+    violation: 'a prod file system in no backup plan',
+    violating: efsStack(),
+    compliant: { resource: { ...efsStack().resource, aws_backup_selection: { s: { resources: [FS_ARN] } } } },
+    context: prod,
+  },
+  BAK002: {
+    violation: 'a prod cluster in no backup plan',
+    violating: auroraStack(),
+    compliant: { resource: { ...auroraStack().resource, aws_backup_selection: { s: { resources: ['${aws_rds_cluster.db.arn}'] } } } },
+    context: prod,
+  },
   RDS006: {
     violation: 'a cluster with its master password in the configuration',
     violating: auroraStack({ manage_master_user_password: undefined, master_password: 'hunter2hunter2' }),

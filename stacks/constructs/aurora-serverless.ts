@@ -9,9 +9,14 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import type { PolicyStatement } from '../lib/iam';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { trustPolicyDocument, type PolicyStatement } from '../lib/iam';
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from '../lib/log-retention';
 import { auroraSettingProblems } from '../lib/storage-rules';
+
+/** The AWS managed policy that lets RDS write enhanced-monitoring metrics to its log group (RDSOSMetrics) and nothing else. */
+export const ENHANCED_MONITORING_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole';
 
 /** The MySQL port the cluster listens on. */
 export const MYSQL_PORT = 3306;
@@ -84,6 +89,16 @@ export interface AuroraServerlessProps {
   readonly cloudwatchLogsExports?: readonly AuroraMysqlLogType[];
   /** @default 30 */
   readonly logRetentionDays?: number;
+  /**
+   * Performance Insights on every instance, with the free 7 days of history.
+   * @default false
+   */
+  readonly performanceInsights?: boolean;
+  /**
+   * Seconds between enhanced-monitoring samples (1, 5, 10, 15, 30 or 60); a monitoring role is created with it. 0 turns it off.
+   * @default 0
+   */
+  readonly monitoringIntervalSeconds?: number;
   /**
    * Customer managed KMS key for the storage.
    * @default - the AWS managed key `aws/rds`
@@ -188,6 +203,22 @@ export class AuroraServerless extends Construct {
       dependsOn: logGroups.length > 0 ? logGroups : undefined,
     });
 
+    const monitoringIntervalSeconds = props.monitoringIntervalSeconds ?? 0;
+    if (![0, 1, 5, 10, 15, 30, 60].includes(monitoringIntervalSeconds)) {
+      throw new Error(`AuroraServerless ${props.name}: monitoringIntervalSeconds ${monitoringIntervalSeconds} is not an interval RDS takes; use 0 (off), 1, 5, 10, 15, 30 or 60`);
+    }
+    const monitoringRole =
+      monitoringIntervalSeconds > 0
+        ? new IamRole(this, 'monitoring-role', {
+            namePrefix: `${props.name.slice(0, 24)}-mon-`,
+            description: `Enhanced monitoring of Aurora ${props.name}: RDS publishes OS metrics to CloudWatch Logs`,
+            assumeRolePolicy: trustPolicyDocument([{ sid: 'RdsMonitoring', service: 'monitoring.rds.amazonaws.com' }]),
+          })
+        : undefined;
+    if (monitoringRole) {
+      new IamRolePolicyAttachment(this, 'monitoring-policy', { role: monitoringRole.name, policyArn: ENHANCED_MONITORING_POLICY_ARN });
+    }
+
     for (let n = 1; n <= instanceCount; n++) {
       // Instances are interchangeable and numbered like RDS numbers them; adding one adds the next number.
       new RdsClusterInstance(this, `instance-${n}`, {
@@ -200,6 +231,8 @@ export class AuroraServerless extends Construct {
         publiclyAccessible: false,
         autoMinorVersionUpgrade: true,
         promotionTier: n === 1 ? 0 : 1,
+        ...(props.performanceInsights ? { performanceInsightsEnabled: true, performanceInsightsRetentionPeriod: 7 } : {}),
+        ...(monitoringRole ? { monitoringInterval: monitoringIntervalSeconds, monitoringRoleArn: monitoringRole.arn } : {}),
       });
     }
 

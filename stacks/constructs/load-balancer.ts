@@ -10,6 +10,7 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import type { LogBucket } from './log-bucket';
 import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, portProblem, successCodesProblem } from '../lib/load-balancer-rules';
 
 /** How the target group decides that a task is healthy. */
@@ -54,6 +55,11 @@ export interface LoadBalancerProps {
   readonly deletionProtection?: boolean;
   /** @default 60 */
   readonly idleTimeoutSeconds?: number;
+  /**
+   * Writes an access log of every request to this bucket, below the load balancer's name.
+   * @default - no access logs
+   */
+  readonly accessLogs?: LogBucket;
 }
 
 /** Which requests a rule sends to a target group; all given conditions must match. */
@@ -174,6 +180,13 @@ export class LoadBalancer extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection ?? false,
       idleTimeout: props.idleTimeoutSeconds ?? 60,
+      ...(props.accessLogs
+        ? {
+            accessLogs: { bucket: props.accessLogs.bucketName, prefix: props.name, enabled: true },
+            // AWS checks that it may write to the bucket when logging is turned on.
+            dependsOn: [props.accessLogs.policy],
+          }
+        : {}),
     });
     this.arn = lb.arn;
     this.arnSuffix = lb.arnSuffix;

@@ -52,6 +52,35 @@ export function policyDocument(statements: readonly PolicyStatement[]): string {
   });
 }
 
+/** A statement of a resource policy (a bucket's, say): a permission statement with the principal it applies to. */
+export interface ResourcePolicyStatement extends PolicyStatement {
+  /** `'*'` (every caller, for Deny statements), an account or role ARN, or a service principal. */
+  readonly principal: '*' | { readonly AWS: string } | { readonly Service: string };
+}
+
+/**
+ * Renders a resource policy. Allow statements follow `policyDocument`'s rules and name a principal
+ * other than `*`; a Deny statement may name `*` and a service's every action (`s3:*`), which is
+ * how a deny without TLS covers every caller and every request.
+ */
+export function resourcePolicyDocument(statements: readonly ResourcePolicyStatement[]): string {
+  const allows = statements.filter((s) => (s.effect ?? 'Allow') === 'Allow');
+  const open = allows.find((s) => s.principal === '*');
+  if (open) throw new Error(`resourcePolicyDocument: statement ${open.sid} allows every principal; name the account, role or service`);
+  if (allows.length > 0) policyDocument(allows);
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? 'Allow',
+      Principal: s.principal === '*' ? '*' : { ...s.principal },
+      Action: [...s.actions],
+      Resource: [...s.resources],
+      ...(s.conditions ? { Condition: s.conditions } : {}),
+    })),
+  });
+}
+
 /** Renders a trust policy letting AWS services assume a role. */
 export function trustPolicyDocument(statements: readonly TrustStatement[]): string {
   return JSON.stringify({

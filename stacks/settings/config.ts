@@ -14,6 +14,7 @@ import { DEFAULT_ENVIRONMENT, PROJECT_VARIABLES, projectDefaults, projectProblem
 import {
   DEFAULT_SERVICE_VARIABLES,
   mergeServiceStackSettings,
+  plainHttpServices,
   SERVICE_STACK_VARIABLES,
   serviceDefaults,
   serviceVariableProblems,
@@ -194,9 +195,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   }
 }
 
-/** What synth warns about in a valid configuration: today, shared environments whose state lives in local files. */
+/**
+ * What synth warns about in a valid configuration: shared environments whose state lives in local
+ * files, and dev sites served over plain HTTP (prod refuses them; see `httpsRequired`).
+ */
 export function configWarnings(config: AppConfig): string[] {
   const warnings: string[] = [];
+  if (config.environment === 'dev') {
+    const plain = plainHttpServices(config.service).map(({ s }) => `"${s.name}"`);
+    if (config.wordpress.enabled && config.wordpress.certificateArn === undefined) plain.push('WordPress');
+    if (plain.length > 0) {
+      warnings.push(
+        `dev serves ${plain.join(', ')} over plain HTTP on the internet-facing load balancer, so passwords and cookies cross the internet in clear; ` +
+          'set CDKTF_CERTIFICATE_ARN (or external.certificateArn in the services file, or CDKTF_PUBLIC_ZONE_ID with CDKTF_PUBLIC_RECORD_NAME) and CDKTF_WORDPRESS_CERTIFICATE_ARN; prod refuses to synthesize without them',
+      );
+    }
+  }
   if (config.backend.kind === 'local' && (config.environment === 'dev' || config.environment === 'prod')) {
     warnings.push(
       `${config.environment} keeps its Terraform state in local files (${config.backend.directory}): nobody else can deploy it and a lost disk loses it; ` +

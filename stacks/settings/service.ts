@@ -116,6 +116,16 @@ export interface LoadBalancerSettings {
   readonly ingressCidrs: readonly string[];
   readonly deletionProtection: boolean;
   readonly deregistrationDelaySeconds: number;
+  /**
+   * Every internet-facing load balancer serves HTTPS (port 80 only redirects): a service without a
+   * certificate is a configuration problem instead of a plain-HTTP site. Internal load balancers
+   * stay HTTP inside the VPC.
+   */
+  readonly httpsRequired: boolean;
+  /** Days the internet-facing load balancer's access logs are kept, in a log bucket of the stack; 0: no access logs. */
+  readonly accessLogDays: number;
+  /** A WAF web ACL (AWS managed rules and a rate limit per client address) in front of the internet-facing load balancer. */
+  readonly webAcl: boolean;
 }
 
 /** Route 53 names of the load balancers. */
@@ -259,7 +269,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
   const dev: ServiceStackSettings = {
     services: [api],
     servicesSource: 'service.services',
-    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30 },
+    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0, webAcl: false },
     dns: {},
     logRetentionDays: 14,
     containerInsights: 'enabled',
@@ -305,7 +315,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
             scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 10 },
           },
         ],
-        loadBalancers: { ...dev.loadBalancers, deletionProtection: true },
+        loadBalancers: { ...dev.loadBalancers, deletionProtection: true, httpsRequired: true, accessLogDays: 90, webAcl: true },
         logRetentionDays: 90,
         repository: PROD_REPOSITORY,
       };
@@ -504,7 +514,29 @@ export function validateServiceStackSettings(settings: ServiceStackSettings, con
   }
   const keep = keepImagesProblem(settings.repository.keepImages);
   if (keep) problems.push(`service.repository.${keep}`);
+  if (settings.loadBalancers.httpsRequired) problems.push(...plainHttpServices(settings).map(({ i, s }) => `${at(i)}.external: ${plainHttpProblem(s, settings)}`));
   return problems;
+}
+
+/**
+ * The external services that would serve plain HTTP on the internet-facing load balancer: no
+ * certificate of their own and no public name (whose DNS-validated certificate covers them all).
+ */
+export function plainHttpServices(settings: ServiceStackSettings): { readonly s: ServiceSettings; readonly i: number }[] {
+  if (settings.dns.publicZoneId !== undefined && settings.dns.publicRecordName !== undefined) return [];
+  return settings.services.map((s, i) => ({ s, i })).filter(({ s }) => s.external !== undefined && s.external.certificateArn === undefined);
+}
+
+/** Why a service without a certificate cannot go to an environment that requires HTTPS, with the settings that fix it. */
+function plainHttpProblem(service: ServiceSettings, settings: ServiceStackSettings): string {
+  const own =
+    settings.servicesSource === 'service.services'
+      ? 'CDKTF_CERTIFICATE_ARN=<ACM certificate ARN of the region>'
+      : `"external": { "port": 443, "certificateArn": "<ACM certificate ARN of the region>" } for "${service.name}" in ${settings.servicesSource}`;
+  return (
+    `"${service.name}" would serve plain HTTP on port ${service.external?.port} of the internet-facing load balancer, and this environment requires HTTPS; ` +
+    `set ${own}, or give the load balancer a public name with a DNS-validated certificate: CDKTF_PUBLIC_ZONE_ID=<public hosted zone id> and CDKTF_PUBLIC_RECORD_NAME=<name in that zone>`
+  );
 }
 
 /** The problems of one service, each starting with its field. */
@@ -644,6 +676,22 @@ export const SERVICE_STACK_VARIABLES = {
     apply: (o, ingressCidrs) => ({ ...o, loadBalancers: { ...o.loadBalancers, ingressCidrs } }),
     defaultIn: (d) => value(d.loadBalancers.ingressCidrs.join(',')),
   }),
+  CDKTF_ALB_ACCESS_LOG_DAYS: variable({
+    group: 'services',
+    description: 'days the access logs of the internet-facing load balancer are kept in an S3 bucket of the stack (S3 storage: about 0.023 USD per GB-month)',
+    values: 'a whole number of days; 0 turns access logs off',
+    parse: text.integer(90),
+    apply: (o, accessLogDays) => ({ ...o, loadBalancers: { ...o.loadBalancers, accessLogDays } }),
+    defaultIn: (d) => value(d.loadBalancers.accessLogDays),
+  }),
+  CDKTF_ALB_WAF: variable({
+    group: 'services',
+    description: 'a WAF web ACL in front of the internet-facing load balancer: AWS managed rules and a rate limit per client address (5 USD/month + 1 USD per rule + 0.60 USD per million requests)',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, webAcl) => ({ ...o, loadBalancers: { ...o.loadBalancers, webAcl } }),
+    defaultIn: (d) => value(d.loadBalancers.webAcl),
+  }),
   CDKTF_PRIVATE_ZONE: variable({
     group: 'services',
     description: 'private hosted zone on the VPC, created when some service is internal',
@@ -775,9 +823,11 @@ export const DEFAULT_SERVICE_VARIABLES = {
     values: 'an ACM certificate ARN of the region',
     parse: text.any(),
     apply: (o, certificateArn) => toDefault(o, { external: { port: 443, certificateArn } }),
-    defaultIn: (d) => {
+    defaultIn: (d, c) => {
       const arn = firstService(d).external?.certificateArn;
-      return arn ? value(arn) : unset('HTTP only');
+      if (arn) return value(arn);
+      if (d.loadBalancers.httpsRequired) return unset('refused: HTTPS is required; give it, or CDKTF_PUBLIC_ZONE_ID with CDKTF_PUBLIC_RECORD_NAME');
+      return unset(c.environment === 'dev' ? 'HTTP only, with a synth warning' : 'HTTP only');
     },
   }),
   CDKTF_ALB_INTERNAL: variable({

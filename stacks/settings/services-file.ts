@@ -113,7 +113,7 @@ export function parseServicesDocument(document: unknown, source: string, base: S
   const settings: ServiceStackSettings = {
     services: stand,
     servicesSource: source,
-    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30 },
+    loadBalancers: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0, webAcl: false },
     dns: {},
     logRetentionDays: 1,
     containerInsights: 'disabled',

@@ -70,7 +70,19 @@ export interface WordPressDatabaseSettings {
   readonly finalSnapshot: boolean;
   /** Terraform refuses any plan that destroys the cluster. */
   readonly preventDestroy: boolean;
+  /** Logs exported to CloudWatch Logs, kept `logRetentionDays`. */
+  readonly cloudwatchLogsExports: readonly AuroraLogType[];
+  /** Performance Insights, with the free 7 days of history. */
+  readonly performanceInsights: boolean;
+  /** Seconds between enhanced-monitoring samples (1, 5, 10, 15, 30 or 60); 0: off. */
+  readonly monitoringIntervalSeconds: number;
 }
+
+/** The Aurora MySQL logs that can be exported. */
+export const AURORA_LOG_TYPES = ['audit', 'error', 'general', 'slowquery'] as const;
+export type AuroraLogType = (typeof AURORA_LOG_TYPES)[number];
+/** Enhanced-monitoring intervals RDS takes; 0 is off. */
+export const MONITORING_INTERVALS: readonly number[] = [0, 1, 5, 10, 15, 30, 60];
 
 /** Everything the `wordpress` stack needs to know. */
 export interface WordPressSettings extends WordPressServiceSettings {
@@ -86,6 +98,8 @@ export interface WordPressSettings extends WordPressServiceSettings {
   readonly repository: RepositorySettings;
   readonly fileSystem: WordPressFileSystemSettings;
   readonly database: WordPressDatabaseSettings;
+  /** Days an AWS Backup plan of the stack keeps daily recovery points of the file system and the database; 0: no plan. */
+  readonly backupPlanDays: number;
 }
 
 /** Partial settings, nested blocks partial too; `scaling: null` removes scaling. */
@@ -147,14 +161,26 @@ function devDefaults(root: string): WordPressSettings {
     // The first task copies WordPress onto the empty file system before php-fpm starts.
     healthCheckGracePeriodSeconds: 300,
     healthCheck: WORDPRESS_HEALTH_CHECK,
-    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30 },
+    loadBalancer: { ingressCidrs: ['0.0.0.0/0'], deletionProtection: false, deregistrationDelaySeconds: 30, httpsRequired: false, accessLogDays: 0, webAcl: false },
     logRetentionDays: 14,
     containerInsights: 'enabled',
     repository: { keepImages: 10, forceDelete: true },
     fileSystem: { backups: true, transitionToIaDays: 30, throughputMode: 'bursting', preventDestroy: true },
     // The health check requests `/`, which queries the database every 10 s, so a minimum of 0
     // (auto-pause) would never pause while a task runs; 0.5 ACU is the floor that is paid anyway.
-    database: { databaseName: 'wordpress', minCapacityAcu: 0.5, maxCapacityAcu: 2, backupRetentionDays: 1, deletionProtection: false, finalSnapshot: false, preventDestroy: true },
+    database: {
+      databaseName: 'wordpress',
+      minCapacityAcu: 0.5,
+      maxCapacityAcu: 2,
+      backupRetentionDays: 1,
+      deletionProtection: false,
+      finalSnapshot: false,
+      preventDestroy: true,
+      cloudwatchLogsExports: [],
+      performanceInsights: false,
+      monitoringIntervalSeconds: 0,
+    },
+    backupPlanDays: 0,
   };
 }
 
@@ -200,10 +226,23 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
       spot: false,
       capacityProviderStrategy: PROD_CAPACITY_PROVIDER_STRATEGY,
       scaling: { ...DEFAULT_SCALING, minTasks: 2, maxTasks: 6 },
-      loadBalancer: { ...dev.loadBalancer, deletionProtection: true },
+      loadBalancer: { ...dev.loadBalancer, deletionProtection: true, httpsRequired: true, accessLogDays: 90, webAcl: true },
       logRetentionDays: 90,
       repository: PROD_REPOSITORY,
-      database: { ...dev.database, minCapacityAcu: 1, maxCapacityAcu: 8, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true, preventDestroy: true },
+      database: {
+        ...dev.database,
+        minCapacityAcu: 1,
+        maxCapacityAcu: 8,
+        backupRetentionDays: 14,
+        deletionProtection: true,
+        finalSnapshot: true,
+        preventDestroy: true,
+        // The audit log records logins and privilege changes; general logs every query and is left off (cost).
+        cloudwatchLogsExports: ['audit', 'error', 'slowquery'],
+        performanceInsights: true,
+        monitoringIntervalSeconds: 60,
+      },
+      backupPlanDays: 35,
     };
   },
 };
@@ -267,6 +306,9 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
   problems.push(...serviceLikeProblems(settings, settings.logRetentionDays));
   const certificate = settings.certificateArn === undefined ? undefined : certificateArnProblem(settings.certificateArn);
   if (certificate) problems.push(`certificateArn: ${certificate}`);
+  if (settings.enabled && settings.loadBalancer.httpsRequired && settings.certificateArn === undefined) {
+    problems.push('certificateArn: unset, so WordPress would serve its login over plain HTTP on port 80, and this environment requires HTTPS; set an ACM certificate of the region, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/<id>');
+  }
 
   const lb = settings.loadBalancer;
   if (lb.ingressCidrs.length === 0) problems.push('loadBalancer.ingressCidrs is empty; list the client networks, e.g. 0.0.0.0/0');
@@ -285,6 +327,15 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
     problems.push(`fileSystem.throughputMode "${settings.fileSystem.throughputMode}" is unknown; use bursting or elastic`);
   }
   problems.push(...auroraSettingProblems(settings.database).map((p) => `database.${p}`));
+  if (!MONITORING_INTERVALS.includes(settings.database.monitoringIntervalSeconds)) {
+    problems.push(`database.monitoringIntervalSeconds ${settings.database.monitoringIntervalSeconds} is not an interval RDS takes; use ${MONITORING_INTERVALS.join(', ')}`);
+  }
+  for (const type of settings.database.cloudwatchLogsExports) {
+    if (!(AURORA_LOG_TYPES as readonly string[]).includes(type)) problems.push(`database.cloudwatchLogsExports: "${type}" is not an Aurora MySQL log; use ${AURORA_LOG_TYPES.join(', ')}`);
+  }
+  if (!Number.isInteger(settings.backupPlanDays) || settings.backupPlanDays < 0 || settings.backupPlanDays > 36500) {
+    problems.push(`backupPlanDays ${settings.backupPlanDays} is out of range; use 0 (no plan) to 36500, e.g. 35`);
+  }
   // The load balancer and the DB subnet group both need two zones; one zone is only a problem when the stack is on.
   if (settings.enabled && context.availabilityZones.length === 1) {
     problems.push(`network.availabilityZones lists one zone; the load balancer and the database need at least two, e.g. ${context.availabilityZones[0]},<another zone> (CDKTF_AZS)`);
@@ -438,7 +489,59 @@ export const WORDPRESS_VARIABLES = {
     values: 'an ACM certificate ARN of the region',
     parse: text.any(),
     apply: (o, certificateArn) => ({ ...o, certificateArn }),
-    defaultIn: (d) => (d.certificateArn ? value(d.certificateArn) : unset('HTTP only')),
+    defaultIn: (d, c) => {
+      if (d.certificateArn) return value(d.certificateArn);
+      if (d.loadBalancer.httpsRequired) return unset('refused with CDKTF_WORDPRESS=true: HTTPS is required');
+      return unset(c.environment === 'dev' ? 'HTTP only, with a synth warning' : 'HTTP only');
+    },
+  }),
+  CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS: variable({
+    group: 'wordpress',
+    description: "days the access logs of WordPress's load balancer are kept in an S3 bucket of the stack",
+    values: 'a whole number of days; 0 turns access logs off',
+    parse: text.integer(90),
+    apply: (o, accessLogDays) => ({ ...o, loadBalancer: { ...o.loadBalancer, accessLogDays } }),
+    defaultIn: (d) => value(d.loadBalancer.accessLogDays),
+  }),
+  CDKTF_WORDPRESS_WAF: variable({
+    group: 'wordpress',
+    description: "a WAF web ACL in front of WordPress's load balancer: AWS managed rules (with the WordPress and PHP groups) and a rate limit per client address",
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, webAcl) => ({ ...o, loadBalancer: { ...o.loadBalancer, webAcl } }),
+    defaultIn: (d) => value(d.loadBalancer.webAcl),
+  }),
+  CDKTF_WORDPRESS_DB_LOGS: variable({
+    group: 'wordpress',
+    description: 'Aurora logs exported to CloudWatch Logs (kept as long as the stack logs; about 0.50 USD per GB ingested)',
+    values: `comma-separated of ${AURORA_LOG_TYPES.join(', ')}; none`,
+    parse: text.list().refine((types) => types.every((t) => (AURORA_LOG_TYPES as readonly string[]).includes(t)), { error: `names a log Aurora MySQL does not export; use ${AURORA_LOG_TYPES.join(', ')} or none` }).transform((types) => types as AuroraLogType[]),
+    apply: (o, cloudwatchLogsExports) => ({ ...o, database: { ...o.database, cloudwatchLogsExports } }),
+    defaultIn: (d) => value(d.database.cloudwatchLogsExports.join(',') || 'none'),
+  }),
+  CDKTF_WORDPRESS_DB_PERFORMANCE_INSIGHTS: variable({
+    group: 'wordpress',
+    description: 'Performance Insights on the Aurora instances (7 days of history, free)',
+    values: 'true, false',
+    parse: text.boolean(),
+    apply: (o, performanceInsights) => ({ ...o, database: { ...o.database, performanceInsights } }),
+    defaultIn: (d) => value(d.database.performanceInsights),
+  }),
+  CDKTF_WORDPRESS_DB_MONITORING_SECONDS: variable({
+    group: 'wordpress',
+    description: 'seconds between enhanced-monitoring samples of the Aurora instances (CloudWatch Logs ingestion); 0 turns it off',
+    values: MONITORING_INTERVALS.join(', '),
+    parse: text.integerOf(MONITORING_INTERVALS, 'an enhanced-monitoring interval'),
+    apply: (o, monitoringIntervalSeconds) => ({ ...o, database: { ...o.database, monitoringIntervalSeconds } }),
+    defaultIn: (d) => value(d.database.monitoringIntervalSeconds),
+  }),
+  CDKTF_WORDPRESS_BACKUP_PLAN_DAYS: variable({
+    group: 'wordpress',
+    description: 'days an AWS Backup plan keeps daily recovery points of the file system and the database (0.05 USD per GB-month of EFS backup)',
+    values: 'a whole number of days; 0: no plan',
+    parse: text.integer(35),
+    apply: (o, backupPlanDays) => ({ ...o, backupPlanDays }),
+    defaultIn: (d) => value(d.backupPlanDays),
   }),
   CDKTF_WORDPRESS_DB_MIN_ACU: variable({
     group: 'wordpress',

@@ -49,6 +49,32 @@ export function looksSecret(name: string): boolean {
 
 /** The ECS rules. */
 export const ecsRules: readonly Rule[] = [
+  perResource({
+    id: 'ECS010',
+    mirrors: 'checkov CKV_AWS_335; Security Hub ECS.1, ECS.3',
+    title: "Task definitions use awsvpc networking and share neither the host's process nor its IPC namespace",
+    fix: "set networkMode: 'awsvpc' and leave pidMode and ipcMode unset (FargateTaskDefinition does)",
+    resourceTypes: TASK_DEFINITION,
+    test: (task) => {
+      const problems = [
+        task.props.network_mode === 'awsvpc' ? undefined : `network mode ${String(task.props.network_mode ?? 'bridge')}`,
+        task.props.pid_mode === 'host' ? "the host's process namespace" : undefined,
+        task.props.ipc_mode === 'host' ? "the host's IPC namespace" : undefined,
+      ].filter((p) => p !== undefined);
+      return problems.length === 0 ? undefined : `shares with the host: ${problems.join(', ')}`;
+    },
+  }),
+  perContainer({
+    id: 'ECS011',
+    mirrors: 'own (Security Hub ECS.4 for privileged; AWS Fargate allows only SYS_PTRACE)',
+    title: 'Containers add no Linux capabilities',
+    fix: 'remove linuxParameters.capabilities.add from the container definition',
+    test: (c) => {
+      const add = block(block(c.linuxParameters)?.capabilities)?.add;
+      const names = Array.isArray(add) ? add.map(String) : [];
+      return names.length === 0 ? undefined : `adds the capabilities ${names.join(', ')}`;
+    },
+  }),
   perContainer({
     id: 'ECS001',
     mirrors: 'Security Hub ECS.4; AWS Config ecs-containers-nonprivileged',

@@ -108,7 +108,7 @@ export const efsRules: readonly Rule[] = [
   }),
   perResource({
     id: 'EFS005',
-    mirrors: 'checkov CKV2_AWS_18; Security Hub EFS.2',
+    mirrors: 'Security Hub EFS.2 (the backup plan checkov asks for is BAK001)',
     title: 'EFS file systems are backed up (outside local and sandbox)',
     fix: 'pass backups: true to EfsFileSystem (an aws_efs_backup_policy with status ENABLED)',
     resourceTypes: [FILE_SYSTEM],

@@ -1,7 +1,22 @@
 /** IAM rules: named actions, named resources, readable policies. */
 import type { Rule } from '../types';
 import { blocks, isRecord, type TfAttributes, type TfDocument, type TfElement } from '../../lib/tf-json';
-import { strings } from './attributes';
+import { perResource, strings } from './attributes';
+
+/** The AWS principals of the Allow statements of a trust policy given as JSON (`*` for `Principal: "*"`). */
+function trustedPrincipals(policy: unknown): string[] {
+  if (typeof policy !== 'string') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    return [];
+  }
+  if (!isRecord(parsed)) return [];
+  return blocks(parsed.Statement)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => (s.Principal === '*' ? ['*'] : isRecord(s.Principal) ? strings(s.Principal.AWS) : []));
+}
 
 /** A statement reduced to what the rules read. */
 interface Statement {
@@ -180,4 +195,15 @@ export const iamRules: readonly Rule[] = [
       });
     },
   },
+  perResource({
+    id: 'IAM005',
+    mirrors: 'checkov CKV_AWS_60, CKV_AWS_61',
+    title: 'Trust policies let named services or roles assume a role: no `*` and no whole account',
+    fix: 'name the service principal (trustPolicyDocument) or the exact role ARN that assumes the role',
+    resourceTypes: ['aws_iam_role'],
+    test: (role) => {
+      const open = trustedPrincipals(role.props.assume_role_policy).filter((p) => p === '*' || /^\d{12}$/.test(p) || /^arn:[\w-]+:iam::\d{12}:root$/.test(p));
+      return open.length === 0 ? undefined : `anyone in ${open.join(', ')} may assume the role`;
+    },
+  }),
 ];

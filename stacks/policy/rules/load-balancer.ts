@@ -1,6 +1,6 @@
 /** Load balancer rules: header hygiene, HTTPS, TLS policy, health checks, deletion protection. */
 import type { Rule } from '../types';
-import { block, blocks, type TfElement } from '../../lib/tf-json';
+import { block, blocks, referenceAddress, type TfElement } from '../../lib/tf-json';
 import { inProd, isTrue, numberOf, perResource, text, unlessTeardown } from './attributes';
 
 /** Load balancer resource types (aws_alb is the older alias). */
@@ -14,6 +14,8 @@ const MODERN_TLS_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 
 const isApplicationLb = (lb: TfElement) => (lb.props.load_balancer_type ?? 'application') === 'application';
 const listenerProtocol = (listener: TfElement) => String(listener.props.protocol ?? 'HTTP').toUpperCase();
+const isInternetFacing = (lb: TfElement) => !isTrue(lb.props.internal);
+const redirectsToHttps = (listener: TfElement) => blocks(listener.props.default_action).some((a) => a.type === 'redirect' && block(a.redirect)?.protocol === 'HTTPS');
 
 /** The load balancer rules. */
 export const loadBalancerRules: readonly Rule[] = [
@@ -37,10 +39,51 @@ export const loadBalancerRules: readonly Rule[] = [
       const withHttps = new Set(listeners.filter((l) => listenerProtocol(l) === 'HTTPS').map((l) => String(l.props.load_balancer_arn)));
       return listeners
         .filter((l) => listenerProtocol(l) === 'HTTP' && withHttps.has(String(l.props.load_balancer_arn)))
-        .filter((l) => !blocks(l.props.default_action).some((a) => a.type === 'redirect' && block(a.redirect)?.protocol === 'HTTPS'))
+        .filter((l) => !redirectsToHttps(l))
         .map((element) => ({ element, message: `HTTP listener on port ${element.props.port} serves plain HTTP beside HTTPS` }));
     },
   },
+  {
+    id: 'ALB007',
+    mirrors: 'checkov CKV_AWS_2, CKV2_AWS_20; trivy AWS-0054',
+    title: 'Internet-facing application load balancers in prod serve HTTPS, and every HTTP listener on them redirects',
+    fix: 'give the service a certificate (CDKTF_CERTIFICATE_ARN, external.certificateArn, CDKTF_PUBLIC_ZONE_ID with CDKTF_PUBLIC_RECORD_NAME, CDKTF_WORDPRESS_CERTIFICATE_ARN)',
+    resourceTypes: [...LB, ...LISTENER],
+    check(doc, context) {
+      if (!inProd(context)) return [];
+      const listeners = doc.resources(...LISTENER);
+      return doc
+        .resources(...LB)
+        .filter((lb) => isApplicationLb(lb) && isInternetFacing(lb))
+        .flatMap((lb) => {
+          const own = listeners.filter((l) => referenceAddress(l.props.load_balancer_arn) === lb.address);
+          const plain = own.filter((l) => listenerProtocol(l) === 'HTTP' && !redirectsToHttps(l));
+          if (!own.some((l) => listenerProtocol(l) === 'HTTPS')) return [{ element: lb, message: 'serves the internet in prod without an HTTPS listener' }];
+          return plain.map((element) => ({ element, message: `HTTP listener on port ${element.props.port} serves plain HTTP to the internet in prod` }));
+        });
+    },
+  },
+  perResource({
+    id: 'ALB008',
+    mirrors: 'checkov CKV_AWS_91; cdk-nag ELB2; Security Hub ELB.5',
+    title: 'Internet-facing load balancers in prod write access logs',
+    fix: 'set CDKTF_ALB_ACCESS_LOG_DAYS (or CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS) above 0; LoadBalancer accessLogs then names a LogBucket',
+    resourceTypes: LB,
+    appliesTo: inProd,
+    test: (lb) => {
+      if (!isInternetFacing(lb)) return undefined;
+      const logs = block(lb.props.access_logs);
+      return logs && isTrue(logs.enabled) && text(logs.bucket) ? undefined : 'no access logs: requests to the internet-facing load balancer leave no trace';
+    },
+  }),
+  perResource({
+    id: 'ALB009',
+    mirrors: 'checkov CKV_AWS_328',
+    title: 'Application load balancers mitigate HTTP desync (defensive or strictest, never monitor)',
+    fix: "leave desyncMitigationMode unset (defensive) or set it to 'strictest'",
+    resourceTypes: LB,
+    test: (lb) => (isApplicationLb(lb) && lb.props.desync_mitigation_mode === 'monitor' ? 'desync mitigation only monitors: ambiguous requests reach the targets' : undefined),
+  }),
   perResource({
     id: 'ALB003',
     mirrors: 'checkov CKV_AWS_150',

@@ -1,6 +1,6 @@
 /** RDS rules: encrypted storage, no public endpoints, backups, protection against deletion in prod, no password in state. */
 import type { Rule } from '../types';
-import { inProd, isTrue, numberOf, outsideLocal, perResource, text, unlessTeardown } from './attributes';
+import { inProd, isTrue, numberOf, outsideLocal, perResource, strings, text, unlessTeardown } from './attributes';
 
 const CLUSTER = 'aws_rds_cluster';
 const DB_INSTANCE = 'aws_db_instance';
@@ -71,5 +71,36 @@ export const rdsRules: readonly Rule[] = [
     fix: 'set manageMasterUserPassword: true instead of masterPassword (AuroraServerless does)',
     resourceTypes: DATABASES,
     test: (db) => (text(db.props.master_password) ? 'master_password is set: the password is stored in plain text in the Terraform state' : undefined),
+  }),
+  perResource({
+    id: 'RDS007',
+    mirrors: 'checkov CKV_AWS_324, CKV_AWS_325; Security Hub RDS.34',
+    title: 'Aurora MySQL clusters in prod export their audit, error and slow-query logs to CloudWatch Logs',
+    fix: "set cloudwatchLogsExports: ['audit', 'error', 'slowquery'] on AuroraServerless (CDKTF_WORDPRESS_DB_LOGS)",
+    resourceTypes: [CLUSTER],
+    appliesTo: inProd,
+    test: (db) => {
+      if (!String(db.props.engine ?? '').startsWith('aurora-mysql')) return undefined;
+      const missing = ['audit', 'error', 'slowquery'].filter((t) => !strings(db.props.enabled_cloudwatch_logs_exports).includes(t));
+      return missing.length === 0 ? undefined : `does not export the ${missing.join(', ')} log(s)`;
+    },
+  }),
+  perResource({
+    id: 'RDS008',
+    mirrors: 'checkov CKV_AWS_353',
+    title: 'RDS instances in prod have Performance Insights',
+    fix: 'pass performanceInsights: true to AuroraServerless (CDKTF_WORDPRESS_DB_PERFORMANCE_INSIGHTS)',
+    resourceTypes: [CLUSTER_INSTANCE, DB_INSTANCE],
+    appliesTo: inProd,
+    test: (db) => (isTrue(db.props.performance_insights_enabled) ? undefined : 'Performance Insights is off'),
+  }),
+  perResource({
+    id: 'RDS009',
+    mirrors: 'checkov CKV_AWS_118',
+    title: 'RDS instances in prod have enhanced monitoring with a role',
+    fix: 'pass monitoringIntervalSeconds (e.g. 60) to AuroraServerless (CDKTF_WORDPRESS_DB_MONITORING_SECONDS); it adds the monitoring role',
+    resourceTypes: [CLUSTER_INSTANCE, DB_INSTANCE],
+    appliesTo: inProd,
+    test: (db) => ((numberOf(db.props.monitoring_interval) ?? 0) > 0 && text(db.props.monitoring_role_arn) ? undefined : 'enhanced monitoring is off'),
   }),
 ];

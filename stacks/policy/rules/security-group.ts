@@ -150,4 +150,31 @@ export const securityGroupRules: readonly Rule[] = [
         .map((p) => ({ element: p.element, message: `${describePorts(p)} of an internal load balancer open to ${p.cidrs.filter((c) => OPEN_CIDRS.has(c)).join(', ')}` }));
     },
   },
+  {
+    id: 'SG004',
+    mirrors: 'checkov CKV_AWS_382',
+    title: 'Egress to 0.0.0.0/0 or ::/0 is TCP 443 only',
+    fix: 'open egress to the internet only on tcp/443 (AWS APIs behind NAT); reach anything else by its security group or a narrower CIDR',
+    resourceTypes: [SG, SG_RULE, EGRESS_RULE],
+    check(doc) {
+      const inline = doc.resources(SG).flatMap((group) =>
+        blocks(group.props.egress).map((b) => ({ element: group, protocol: String(b.protocol ?? ''), from: numberOf(b.from_port), to: numberOf(b.to_port), cidrs: [...strings(b.cidr_blocks), ...strings(b.ipv6_cidr_blocks)] })),
+      );
+      const legacy = doc
+        .resources(SG_RULE)
+        .filter((r) => r.props.type === 'egress')
+        .map((r) => ({ element: r, protocol: String(r.props.protocol ?? ''), from: numberOf(r.props.from_port), to: numberOf(r.props.to_port), cidrs: [...strings(r.props.cidr_blocks), ...strings(r.props.ipv6_cidr_blocks)] }));
+      const modern = doc.resources(EGRESS_RULE).map((r) => ({
+        element: r,
+        protocol: String(r.props.ip_protocol ?? ''),
+        from: numberOf(r.props.from_port),
+        to: numberOf(r.props.to_port),
+        cidrs: [...strings(r.props.cidr_ipv4), ...strings(r.props.cidr_ipv6)],
+      }));
+      return [...inline, ...legacy, ...modern]
+        .filter((p) => p.cidrs.some((c) => OPEN_CIDRS.has(c)))
+        .filter((p) => !((p.protocol === 'tcp' || p.protocol === '6') && p.from === 443 && p.to === 443))
+        .map((p) => ({ element: p.element, message: `egress ${p.protocol === '-1' ? 'on every protocol' : `${p.protocol} ${p.from}-${p.to}`} to the internet` }));
+    },
+  },
 ];

@@ -154,7 +154,11 @@ export async function measureApi(ctx: SectionContext, bundleDir: string): Promis
       return `; ${who}; dynalite busy ${Number.isFinite(cores) ? cores.toFixed(2) : '?'} cores meanwhile`;
     };
     put('api.resources', apps, `autocannon on the bundled service (LOG_LEVEL=info), category "${category}"; ${how}${cpuNote(apps, 'service CPU from /proc')}`);
-    put('api.raw_query', base, `${options.connections} async workers, DocumentClient Query on ${tables.names.resourceCategoryIndex} (Limit ${DEFAULT_LIMIT}) in a child process; ${how}${cpuNote(base, 'query loop CPU from process.cpuUsage')}`);
+    put(
+      'api.raw_query',
+      base,
+      `${options.connections} async workers, DocumentClient Query on ${tables.names.resourceCategoryIndex} (Limit ${DEFAULT_LIMIT}) in a child process; ${how}${cpuNote(base, 'query loop CPU from process.cpuUsage')}`,
+    );
     put('api.health', health, `autocannon; ${how}`);
     const cpuPerReq = (key: string, runs: LoadFigures[]) => {
       const v = median(runs.map((x) => x.cpuMsPerReq ?? Number.NaN));

@@ -55,11 +55,7 @@ for (const rows of rowCounts.length > 0 ? rowCounts : [100, 1000, 5000]) {
   const app = benchApp(dataDir, rows, true);
   app.synth();
   const stacks = app.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
-  const check = median(
-    Array.from({ length: RUNS }, () =>
-      time(() => stacks.forEach((s) => checkPolicy(policyInput(s), { stackId: s.node.id, environment: 'prod' }))),
-    ),
-  );
+  const check = median(Array.from({ length: RUNS }, () => time(() => stacks.forEach((s) => checkPolicy(policyInput(s), { stackId: s.node.id, environment: 'prod' })))));
   // What checking the full `toTerraform()` would cost instead of the resolved subset.
   const full = median(Array.from({ length: RUNS }, () => time(() => stacks.forEach((s) => checkPolicy(s.toTerraform(), { stackId: s.node.id, environment: 'prod' })))));
   fs.rmSync(app.outdir, { recursive: true, force: true });

@@ -139,7 +139,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (error: unknown) => {
       // A machine that cannot be prepared says why and how to fix it; a stack trace adds nothing.
-      const shown = error instanceof StepFailure ? error.message : error instanceof Error ? error.stack ?? error.message : String(error);
+      const shown = error instanceof StepFailure ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
       process.stderr.write(`bench: ${shown}\n`);
       process.exit(1);
     },

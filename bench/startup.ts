@@ -63,9 +63,12 @@ export async function measureStartup(ctx: SectionContext, bundleDir: string): Pr
   const dockerfile = fs.readFileSync(path.join(root, 'service', 'Dockerfile'), 'utf8');
   const sources = dockerfileCopySources(dockerfile);
   // The build context is service/; its dist/ is the bundle just built.
-  const resolve = (source: string) =>
-    source === 'dist' || source.startsWith('dist/') ? path.join(bundleDir, source.slice('dist'.length)) : path.join(root, 'service', source);
-  results.set('startup.image_bytes', sources.reduce((sum, source) => sum + sizeOf(resolve(source)), 0), {
-    note: `COPY sources of service/Dockerfile: ${sources.join(', ')} (the node base image not included)`,
-  });
+  const resolve = (source: string) => (source === 'dist' || source.startsWith('dist/') ? path.join(bundleDir, source.slice('dist'.length)) : path.join(root, 'service', source));
+  results.set(
+    'startup.image_bytes',
+    sources.reduce((sum, source) => sum + sizeOf(resolve(source)), 0),
+    {
+      note: `COPY sources of service/Dockerfile: ${sources.join(', ')} (the node base image not included)`,
+    },
+  );
 }

@@ -70,10 +70,9 @@ export async function measureSynth(ctx: SectionContext): Promise<void> {
   const cdktf = path.join(root, 'node_modules', '.bin', 'cdktf');
   const projectApp = (JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { app: string }).app;
   const rssMethod = fs.existsSync(GNU_TIME) ? 'gnu-time' : 'none';
-  const cdktfSynth = (app: string) => (outDir: string, rssFile: string | undefined): [string, string[]] => [
-    cdktf,
-    ['synth', '--app', rssFile ? withPeakRss(app, rssFile) : app, '--output', outDir],
-  ];
+  const cdktfSynth =
+    (app: string) =>
+    (outDir: string, rssFile: string | undefined): [string, string[]] => [cdktf, ['synth', '--app', rssFile ? withPeakRss(app, rssFile) : app, '--output', outDir]];
   const npmSynth = ['run', '--silent', 'synth', '--', '--output'];
   const variants: Variant[] = [
     { name: 'project', label: `cdktf synth (app: ${projectApp})`, command: cdktfSynth(projectApp), ms: [], rssMiB: [] },

@@ -160,7 +160,13 @@ export async function startEngine(layout: EngineLayout, timeoutMs = 30_000): Pro
     const up = await waitFor(async () => exited || (await pingEngine(layout.socket, 500)), timeoutMs, 100);
     if (up && !exited) return { layout, pid: child.pid ?? 0, started: true, ms: performance.now() - began, storageDriver: driver };
     const output = fs.readFileSync(layout.logFile, 'utf8').slice(logStart);
-    failure = output.split('\n').filter((l) => /level=(error|fatal)|failed to start/i.test(l)).pop() ?? output.trim().split('\n').pop() ?? '';
+    failure =
+      output
+        .split('\n')
+        .filter((l) => /level=(error|fatal)|failed to start/i.test(l))
+        .pop() ??
+      output.trim().split('\n').pop() ??
+      '';
     if (!exited) {
       await stopEngine(layout);
       throw new StepFailure(`dockerd did not answer on ${layout.socket} within ${timeoutMs / 1000} s: ${failure}`, layout.logFile);
@@ -250,7 +256,13 @@ async function main(): Promise<void> {
   } else if (command === 'status') {
     const pid = runningPid(layout);
     const answers = pid !== undefined && (await pingEngine(layout.socket));
-    console.error(answers ? `engine running (pid ${pid}), DOCKER_HOST=${dockerHost(layout)}` : pid !== undefined ? `dockerd ${pid} runs but does not answer on ${rel(layout.socket)}` : 'engine not running');
+    console.error(
+      answers
+        ? `engine running (pid ${pid}), DOCKER_HOST=${dockerHost(layout)}`
+        : pid !== undefined
+          ? `dockerd ${pid} runs but does not answer on ${rel(layout.socket)}`
+          : 'engine not running',
+    );
     if (!answers) process.exitCode = 3;
   } else {
     throw new Error(`usage: npm run engine -- start | stop | status   (got "${command}")`);

@@ -31,12 +31,20 @@ const service = (d: AppConfig) => d.service.services[0];
 
 /** Settings that no variable changes (ConfigOverrides or the defaults in code do), per environment. */
 export const FIXED_SETTINGS: readonly FixedSetting[] = [
-  { label: 'default tags', valueIn: (d) => Object.entries(d.tags).map(([k, v]) => `${k}=${v}`).join(', ') || 'none (the embedded DynamoDB keeps no tags)' },
+  {
+    label: 'default tags',
+    valueIn: (d) =>
+      Object.entries(d.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ') || 'none (the embedded DynamoDB keeps no tags)',
+  },
   {
     label: 'provider endpoints',
     valueIn: (d) => {
       const urls = [...new Set(Object.values(d.aws.endpoints))];
-      return urls.length === 0 ? 'AWS' : `${Object.keys(d.aws.endpoints).length === 1 ? Object.keys(d.aws.endpoints)[0] : `${Object.keys(d.aws.endpoints).length} services`} → ${urls.join(', ')}`;
+      return urls.length === 0
+        ? 'AWS'
+        : `${Object.keys(d.aws.endpoints).length === 1 ? Object.keys(d.aws.endpoints)[0] : `${Object.keys(d.aws.endpoints).length} services`} → ${urls.join(', ')}`;
     },
   },
   { label: 'fake credentials, no AWS lookups', valueIn: (d) => onOff(d.aws.offline) },

@@ -71,7 +71,10 @@ async function run(engine: Engine, image: ServiceImage, command: ImageCommand): 
   const container = await startContainer(engine.docker, RUN_CONTAINER, body);
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (!(await container.state()).running || performance.now() - began > 30_000) {
       const output = await container.logs();
@@ -81,7 +84,9 @@ async function run(engine: Engine, image: ServiceImage, command: ImageCommand): 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  log(`running as ${task.family}'s task definition says (user ${task.container.user}, ${task.cpu} CPU units, ${task.memoryMiB} MiB, read-only root): ${url} after ${seconds(performance.now() - began)}; Ctrl-C stops it`);
+  log(
+    `running as ${task.family}'s task definition says (user ${task.container.user}, ${task.cpu} CPU units, ${task.memoryMiB} MiB, read-only root): ${url} after ${seconds(performance.now() - began)}; Ctrl-C stops it`,
+  );
   // The service's JSON log lines, as they come; the client ends when the container stops.
   const logs = spawn(ENGINE_CLIENT, ['logs', '--follow', container.id], { env: { ...process.env, ...engine.env }, stdio: ['ignore', 'inherit', 'inherit'] });
   // Kept for the whole clean-up: Ctrl-C reaches this process twice (from the terminal and relayed by
@@ -104,7 +109,9 @@ async function main(): Promise<void> {
     const image = await buildServiceImage(engine.docker, ROOT);
     const base = image.base;
     log(`base ${base.tag} (Node ${base.nodeVersion}, ${megabytes(base.sizeBytes)})${base.built ? `, made in ${seconds(base.ms)}` : ''}`);
-    log(`service/dist in ${seconds(image.bundleMs)}, image in ${seconds(image.buildMs)}: ${megabytes(image.sizeBytes)}, ${megabytes(image.sizeBytes - base.sizeBytes)} on its base`);
+    log(
+      `service/dist in ${seconds(image.bundleMs)}, image in ${seconds(image.buildMs)}: ${megabytes(image.sizeBytes)}, ${megabytes(image.sizeBytes - base.sizeBytes)} on its base`,
+    );
     console.log(image.reference);
     if (command.push) await push(engine, image);
     if (command.run) await run(engine, image, command);

@@ -40,5 +40,9 @@ export async function prepareForTests(command: string, tests: string, options: P
 }
 
 export default async function globalSetup(globalConfig: SelectedPaths, projectConfig: { readonly rootDir: string }): Promise<void> {
-  await prepareForTests('npm test', 'the integration tests', { root: projectConfig.rootDir, purpose: 'test', needsBrowser: selectsBrowserTest(globalConfig, projectConfig.rootDir) });
+  await prepareForTests('npm test', 'the integration tests', {
+    root: projectConfig.rootDir,
+    purpose: 'test',
+    needsBrowser: selectsBrowserTest(globalConfig, projectConfig.rootDir),
+  });
 }

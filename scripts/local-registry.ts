@@ -70,7 +70,10 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   child.once('exit', () => (exited = true));
   const host = `127.0.0.1:${port}`;
   for (;;) {
-    const ok = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     if (exited || performance.now() - began > 15_000) {
       child.kill('SIGKILL');

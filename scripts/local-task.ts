@@ -84,7 +84,9 @@ export async function startContainer(docker: DockerClient, name: string, body: R
         if (State.Health?.Status === status) return performance.now() - began;
         if (!State.Running || performance.now() - began > timeoutMs) {
           const last = State.Health?.Log?.slice(-1)[0];
-          throw new Error(`container ${name} is ${State.Running ? State.Health?.Status ?? 'without a health check' : `stopped (exit ${State.ExitCode})`} after ${Math.round(performance.now() - began)} ms, not ${status}; last check: ${last ? `exit ${last.ExitCode}: ${last.Output.trim()}` : 'none'}`);
+          throw new Error(
+            `container ${name} is ${State.Running ? (State.Health?.Status ?? 'without a health check') : `stopped (exit ${State.ExitCode})`} after ${Math.round(performance.now() - began)} ms, not ${status}; last check: ${last ? `exit ${last.ExitCode}: ${last.Output.trim()}` : 'none'}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 100));
       }

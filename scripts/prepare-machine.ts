@@ -98,7 +98,9 @@ export function findProviderMirror(options: { readonly env: NodeJS.ProcessEnv; r
   const named = options.env.TF_PROVIDER_MIRROR;
   if (named !== undefined && named !== '') {
     if (!fs.existsSync(path.join(named, 'registry.terraform.io'))) {
-      throw new StepFailure(`TF_PROVIDER_MIRROR="${named}" holds no registry.terraform.io folder; point it at the folder above registry.terraform.io/<namespace>/<type>/<version>/<os_arch>/, or unset it`);
+      throw new StepFailure(
+        `TF_PROVIDER_MIRROR="${named}" holds no registry.terraform.io folder; point it at the folder above registry.terraform.io/<namespace>/<type>/<version>/<os_arch>/, or unset it`,
+      );
     }
     return named;
   }
@@ -198,7 +200,8 @@ export async function ensureProviderMirror(options: ProviderMirrorOptions): Prom
   if (missing.length === 0) return { name: 'provider mirror', action: 'present', detail: `${names} found in a local mirror` };
 
   const mirror = findProviderMirror({ env, roots: options.searchRoots ?? ['/opt', '/usr/local/share', '/usr/share', '/srv', home], exclude: implied });
-  if (mirror === undefined) return { name: 'provider mirror', action: 'not needed', detail: `no provider mirror on this machine; terraform init downloads ${names} from the registry` };
+  if (mirror === undefined)
+    return { name: 'provider mirror', action: 'not needed', detail: `no provider mirror on this machine; terraform init downloads ${names} from the registry` };
   if (await (options.probeRegistry ?? registryReachable)()) {
     return { name: 'provider mirror', action: 'not needed', detail: `registry.terraform.io answers; terraform init downloads ${names} from it (mirror ${mirror} not linked)` };
   }
@@ -206,7 +209,9 @@ export async function ensureProviderMirror(options: ProviderMirrorOptions): Prom
   const stillMissing = missing.filter((p) => !mirrorHolds(implied[0], p, platform));
   if (stillMissing.length > 0) {
     const want = stillMissing.map((p) => `${p.source}/${p.version}/${platform}`).join(', ');
-    throw new StepFailure(`the provider mirror ${mirror} lacks ${want}, and registry.terraform.io cannot be reached; add it to the mirror (terraform providers mirror ${mirror}) or give the machine registry access`);
+    throw new StepFailure(
+      `the provider mirror ${mirror} lacks ${want}, and registry.terraform.io cannot be reached; add it to the mirror (terraform providers mirror ${mirror}) or give the machine registry access`,
+    );
   }
   return { name: 'provider mirror', action: 'linked', detail: `linked ${linked.join(', ')} from ${mirror} into ${implied[0]} (registry.terraform.io cannot be reached)` };
 }
@@ -255,8 +260,7 @@ export async function ensureChromium(options: ChromiumOptions): Promise<Prepared
   }
   const log = logFile(options.root, 'apt-chromium');
   const apt =
-    options.apt ??
-    ((args: readonly string[]) => quietRun('apt-get', args, { cwd: options.root, logFile: log, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }));
+    options.apt ?? ((args: readonly string[]) => quietRun('apt-get', args, { cwd: options.root, logFile: log, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }));
   const install = CHROMIUM_INSTALL.split(' ').slice(1);
   let result = await apt(install);
   // A fresh image has no package lists: "Unable to locate package" until apt-get update.
@@ -267,7 +271,11 @@ export async function ensureChromium(options: ChromiumOptions): Promise<Prepared
   }
   if (!result.ok) throw new StepFailure(`${CHROMIUM_INSTALL} failed: ${result.reason ?? 'no reason given'}`, result.logFile);
   if (!fs.existsSync(debian)) throw new StepFailure(`${CHROMIUM_INSTALL} succeeded but ${debian} is still missing; set CHROMIUM_PATH to the binary it installed`, result.logFile);
-  return { name: 'Chromium', action: 'installed', detail: `installed ${debian} with apt in ${(result.ms / 1000).toFixed(1)} s (log: ${path.relative(options.root, result.logFile)})` };
+  return {
+    name: 'Chromium',
+    action: 'installed',
+    detail: `installed ${debian} with apt in ${(result.ms / 1000).toFixed(1)} s (log: ${path.relative(options.root, result.logFile)})`,
+  };
 }
 
 /** What {@link prepareMachine} prepares for: `start` is what Terraform needs, `test` adds the browser. */

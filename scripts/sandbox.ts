@@ -101,7 +101,10 @@ export async function prepareRetry(context: SandboxContext, stack: SandboxStack,
   const stateFile = localStateFile(config, stack);
   const tables = fs.existsSync(stateFile) ? trackedTables(fs.readFileSync(stateFile, 'utf8'), stateFile) : [];
   const removed = await removeUntrackedItems(tables, { endpoint: emulatorUrl(config.aws.endpoints), region: config.region });
-  fs.appendFileSync(context.logFile, `\n# emulator gap ${gap.id}: removed ${removed.length} item(s) the tables hold but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`);
+  fs.appendFileSync(
+    context.logFile,
+    `\n# emulator gap ${gap.id}: removed ${removed.length} item(s) the tables hold but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`,
+  );
 }
 
 /** The sandbox configuration: `loadConfig` with CDKTF_ENV=sandbox and the context's variables. */
@@ -168,7 +171,10 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
       .filter((line) => /error/i.test(line))
       .slice(0, 6)
       .map((line) => `  ${line.trim()}`);
-    throw new CdktfError(`cdktf ${args.join(' ')} failed (exit ${code}) after ${(ms / 1000).toFixed(1)} s; full output in ${context.logFile}\n${errors.join('\n')}`, stripAnsi(output));
+    throw new CdktfError(
+      `cdktf ${args.join(' ')} failed (exit ${code}) after ${(ms / 1000).toFixed(1)} s; full output in ${context.logFile}\n${errors.join('\n')}`,
+      stripAnsi(output),
+    );
   }
   return { output, ms };
 }
@@ -312,7 +318,11 @@ export async function startLocalService(options: { root: string; bundleDir: stri
   const build = spawnSync(process.execPath, [path.join(options.root, 'service', 'build.mjs'), '--outdir', options.bundleDir], { cwd: options.root, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`building the service bundle failed:\n${build.stderr}`);
   const out = fs.openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, ['--enable-source-maps', path.join(options.bundleDir, 'server.js')], { cwd: options.bundleDir, env: options.env, stdio: ['ignore', out, out] });
+  const child = spawn(process.execPath, ['--enable-source-maps', path.join(options.bundleDir, 'server.js')], {
+    cwd: options.bundleDir,
+    env: options.env,
+    stdio: ['ignore', out, out],
+  });
   fs.closeSync(out);
   const url = `http://localhost:${options.env.PORT}`;
   const stop = async () => {
@@ -324,7 +334,13 @@ export async function startLocalService(options: { root: string; bundleDir: stri
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}; see ${options.logFile}`);
-    if (await fetch(`${url}/ready`).then((r) => r.status === 200, () => false)) break;
+    if (
+      await fetch(`${url}/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the service did not answer /ready within 30 s; see ${options.logFile}`);
@@ -369,7 +385,9 @@ function requireTerraform(): void {
     return { ...(r.error ? { error: r.error } : {}), stdout: r.stdout ?? '' };
   });
   if (problem !== undefined) {
-    throw new Error(`${problem.split('\n')[0]}\nInstall Terraform 1.11.x (1.10 or newer) from https://developer.hashicorp.com/terraform/install and put it on PATH: the sandbox deploys every stack with it.`);
+    throw new Error(
+      `${problem.split('\n')[0]}\nInstall Terraform 1.11.x (1.10 or newer) from https://developer.hashicorp.com/terraform/install and put it on PATH: the sandbox deploys every stack with it.`,
+    );
   }
 }
 
@@ -437,7 +455,9 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     say(`tables             ${['category', 'resource', 'bookmark'].map((t) => String(data[`${t}_table_name`])).join(', ')}`);
 
     const container = await registeredContainer({ endpoint: url, region: config.region, cluster: String(service.cluster_name), service: String(service.service_name) });
-    say(`task definition    ${container.taskDefinitionArn.split('/').pop()}: ${Object.keys(container.environment).length} variables, CATEGORY_TABLE=${container.environment.CATEGORY_TABLE}`);
+    say(
+      `task definition    ${container.taskDefinitionArn.split('/').pop()}: ${Object.keys(container.environment).length} variables, CATEGORY_TABLE=${container.environment.CATEGORY_TABLE}`,
+    );
     if (container.secretNames.length > 0) say(`note: ${container.secretNames.join(', ')} come from secrets ECS would inject; they are not set locally`);
 
     const port = options.env.PORT?.trim() ? Number(options.env.PORT) : undefined;

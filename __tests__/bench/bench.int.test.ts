@@ -15,14 +15,7 @@ import { metricCatalog, type Metric } from '../../bench/lib/results';
 jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const ARGS = [
-  '--quick',
-  '--rows', '30,60',
-  '--plan-rows', '30',
-  '--startup-runs', '2',
-  '--skip', 'tests,plan,sandbox',
-  '--deadline', '200',
-];
+const ARGS = ['--quick', '--rows', '30,60', '--plan-rows', '30', '--startup-runs', '2', '--skip', 'tests,plan,sandbox', '--deadline', '200'];
 
 interface ResultsFile {
   readonly metrics: Record<string, Metric>;

@@ -165,18 +165,21 @@ describe('AuroraServerless validation', () => {
 
 describe('AuroraServerless monitoring', () => {
   it('turns Performance Insights on every instance with the free 7 days of history', () => {
-    expect(byPath(parse(synthDb({ performanceInsights: true })), 'db/instance-1').props).toMatchObject({ performance_insights_enabled: true, performance_insights_retention_period: 7 });
+    expect(byPath(parse(synthDb({ performanceInsights: true })), 'db/instance-1').props).toMatchObject({
+      performance_insights_enabled: true,
+      performance_insights_retention_period: 7,
+    });
   });
 
   it('samples enhanced monitoring with a role only RDS monitoring may assume, holding the AWS managed policy', () => {
     const json = parse(synthDb({ monitoringIntervalSeconds: 60 }));
     const role = byPath(json, 'db/monitoring-role');
     const trust = JSON.parse(String(role.props.assume_role_policy)) as { Statement: { Principal: unknown }[] };
-    expect([
-      byPath(json, 'db/instance-1').props.monitoring_role_arn,
-      trust.Statement.map((s) => s.Principal),
-      byPath(json, 'db/monitoring-policy').props.policy_arn,
-    ]).toEqual([ref(role, 'arn'), [{ Service: 'monitoring.rds.amazonaws.com' }], 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole']);
+    expect([byPath(json, 'db/instance-1').props.monitoring_role_arn, trust.Statement.map((s) => s.Principal), byPath(json, 'db/monitoring-policy').props.policy_arn]).toEqual([
+      ref(role, 'arn'),
+      [{ Service: 'monitoring.rds.amazonaws.com' }],
+      'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+    ]);
   });
 
   it('creates no monitoring role without enhanced monitoring', () => {

@@ -15,7 +15,12 @@ describe('BackupPlan', () => {
   it('backs up daily into its own vault and keeps each recovery point for the given days', () => {
     const json = synthPlan({ retentionDays: 14 });
     expect(byPath(json, 'backup/plan').props.rule).toEqual([
-      expect.objectContaining({ rule_name: 'daily', schedule: 'cron(0 3 * * ? *)', lifecycle: { delete_after: 14 }, target_vault_name: expect.stringContaining('aws_backup_vault.backup_vault') }),
+      expect.objectContaining({
+        rule_name: 'daily',
+        schedule: 'cron(0 3 * * ? *)',
+        lifecycle: { delete_after: 14 },
+        target_vault_name: expect.stringContaining('aws_backup_vault.backup_vault'),
+      }),
     ]);
   });
 

@@ -123,7 +123,7 @@ describe('ContainerImage build source', () => {
 });
 
 describe('one Docker provider per stack', () => {
-  it('two built images share the stack\'s one Docker provider and ECR token', () => {
+  it("two built images share the stack's one Docker provider and ECR token", () => {
     const json = parse(
       Testing.synthScope((scope) => {
         for (const name of ['a', 'b']) new ContainerImage(scope, name, { repositoryName: name, cpuArchitecture: 'X86_64', source: buildSource() });

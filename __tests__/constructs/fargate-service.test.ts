@@ -93,8 +93,18 @@ describe('FargateService security group', () => {
   it('allowTo lets the tasks reach one listener port of another load balancer, both ways described', () => {
     const json = synthService({ build: (service, { internal }) => service.allowTo(internal, 9090, 'order calls product') });
     expect([byPath(json, 'app/to-internal-alb-9090').props, byPath(json, 'app/to-internal-alb-9090-in').props]).toEqual([
-      expect.objectContaining({ security_group_id: ref(byPath(json, 'app/sg')), from_port: 9090, to_port: 9090, referenced_security_group_id: ref(byPath(json, 'internal-alb/sg')) }),
-      expect.objectContaining({ security_group_id: ref(byPath(json, 'internal-alb/sg')), from_port: 9090, to_port: 9090, referenced_security_group_id: ref(byPath(json, 'app/sg')) }),
+      expect.objectContaining({
+        security_group_id: ref(byPath(json, 'app/sg')),
+        from_port: 9090,
+        to_port: 9090,
+        referenced_security_group_id: ref(byPath(json, 'internal-alb/sg')),
+      }),
+      expect.objectContaining({
+        security_group_id: ref(byPath(json, 'internal-alb/sg')),
+        from_port: 9090,
+        to_port: 9090,
+        referenced_security_group_id: ref(byPath(json, 'app/sg')),
+      }),
     ]);
   });
 });
@@ -108,7 +118,12 @@ describe('FargateService allowTo any security group', () => {
       },
     });
     expect([byPath(json, 'app/to-files-2049').props, byPath(json, 'app/to-files-2049-in').props]).toEqual([
-      expect.objectContaining({ security_group_id: ref(byPath(json, 'app/sg')), from_port: 2049, referenced_security_group_id: 'sg-efs', description: 'Port 2049 of files: shared uploads' }),
+      expect.objectContaining({
+        security_group_id: ref(byPath(json, 'app/sg')),
+        from_port: 2049,
+        referenced_security_group_id: 'sg-efs',
+        description: 'Port 2049 of files: shared uploads',
+      }),
       expect.objectContaining({ security_group_id: 'sg-efs', from_port: 2049, referenced_security_group_id: ref(byPath(json, 'app/sg')) }),
     ]);
   });
@@ -133,7 +148,10 @@ describe('FargateService service', () => {
     const json = synthService();
     const service = byPath(json, 'app/service').props;
     expect(service.load_balancer).toEqual([{ target_group_arn: ref(byPath(json, 'alb/api-targets'), 'arn'), container_name: 'app', container_port: 8080 }]);
-    expect(service.depends_on).toEqual([`aws_lb_listener.${byPath(json, 'alb/http').logicalId}`, `aws_ecs_cluster_capacity_providers.${byPath(json, 'ecs/capacity-providers').logicalId}`]);
+    expect(service.depends_on).toEqual([
+      `aws_lb_listener.${byPath(json, 'alb/http').logicalId}`,
+      `aws_ecs_cluster_capacity_providers.${byPath(json, 'ecs/capacity-providers').logicalId}`,
+    ]);
   });
 
   it('starts after what its tasks need, such as the mount targets of a file system', () => {
@@ -224,12 +242,11 @@ describe('FargateService scaling', () => {
 
   it('behind both load balancers, tracks requests per target on each target group', () => {
     const json = synthService({ service: { desiredCount: 2 }, scaling, behind: ['external', 'internal'] });
-    expect(resources(json, 'aws_appautoscaling_policy').map((p) => p.props.name).sort()).toEqual([
-      'cpu-target-tracking',
-      'memory-target-tracking',
-      'requests-alb-target-tracking',
-      'requests-internal-alb-target-tracking',
-    ]);
+    expect(
+      resources(json, 'aws_appautoscaling_policy')
+        .map((p) => p.props.name)
+        .sort(),
+    ).toEqual(['cpu-target-tracking', 'memory-target-tracking', 'requests-alb-target-tracking', 'requests-internal-alb-target-tracking']);
   });
 
   it('leaves the running task count to scaling', () => {

@@ -38,10 +38,10 @@ describe('LoadBalancer', () => {
   });
 
   it('has deletion protection only when asked', () => {
-    expect([byPath(lbJson(), 'alb/load-balancer').props.enable_deletion_protection, byPath(lbJson({ deletionProtection: true }), 'alb/load-balancer').props.enable_deletion_protection]).toEqual([
-      false,
-      true,
-    ]);
+    expect([
+      byPath(lbJson(), 'alb/load-balancer').props.enable_deletion_protection,
+      byPath(lbJson({ deletionProtection: true }), 'alb/load-balancer').props.enable_deletion_protection,
+    ]).toEqual([false, true]);
   });
 
   it('uses its own described security group, named by prefix and replaced create-before-destroy', () => {
@@ -156,7 +156,11 @@ describe('LoadBalancer listeners', () => {
       ['api', API],
       ['admin', { port: 8080, targetPort: 8080 }],
     ]);
-    expect(resources(json, 'aws_lb_listener').map((l) => [l.path, l.props.port]).sort()).toEqual([
+    expect(
+      resources(json, 'aws_lb_listener')
+        .map((l) => [l.path, l.props.port])
+        .sort(),
+    ).toEqual([
       ['alb/http', 80],
       ['alb/http-8080', 8080],
     ]);

@@ -122,9 +122,7 @@ describe('Network endpoints', () => {
   it('interface endpoints sit in the private subnets with private DNS and an HTTPS-only group', () => {
     const json = synthNetwork({ interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'] });
     const sg = byPath(json, 'vpc/endpoints-sg');
-    expect(sg.props.ingress).toEqual([
-      expect.objectContaining({ protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: ['10.30.0.0/16'] }),
-    ]);
+    expect(sg.props.ingress).toEqual([expect.objectContaining({ protocol: 'tcp', from_port: 443, to_port: 443, cidr_blocks: ['10.30.0.0/16'] })]);
     const endpoint = byPath(json, 'vpc/ecr-dkr-endpoint');
     expect(endpoint.props).toMatchObject({
       service_name: 'com.amazonaws.eu-west-1.ecr.dkr',
@@ -159,9 +157,7 @@ describe('Network flow logs', () => {
   it('lets only VPC Flow Logs assume the delivery role, which may write only to its log group', () => {
     const json = synthNetwork({ flowLogs: { retentionDays: 30 } });
     const trust = JSON.parse(byPath(json, 'vpc/flow-logs-role').props.assume_role_policy as string);
-    expect(trust.Statement).toEqual([
-      { Sid: 'VpcFlowLogs', Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ]);
+    expect(trust.Statement).toEqual([{ Sid: 'VpcFlowLogs', Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     const policy = JSON.parse(byPath(json, 'vpc/flow-logs-policy').props.policy as string);
     expect(policy.Statement).toEqual([
       {

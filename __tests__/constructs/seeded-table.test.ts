@@ -33,8 +33,7 @@ function synthTable(overrides: Partial<SeededTableProps> = {}, items: SeedItem[]
 }
 
 const table = (json: ReturnType<typeof synthTable>) => byPath(json, 'resource/table');
-const itemsById = (json: ReturnType<typeof synthTable>) =>
-  Object.fromEntries(resources(json, 'aws_dynamodb_table_item').map((r) => [r.logicalId, r.props]));
+const itemsById = (json: ReturnType<typeof synthTable>) => Object.fromEntries(resources(json, 'aws_dynamodb_table_item').map((r) => [r.logicalId, r.props]));
 
 describe('SeededTable table', () => {
   test('is billed on demand and keyed by the definition partition key', () => {
@@ -50,9 +49,7 @@ describe('SeededTable table', () => {
   });
 
   test('has the global secondary index of the definition', () => {
-    expect(table(synthTable()).props.global_secondary_index).toEqual([
-      { name: 'byCategory', hash_key: 'categoryId', range_key: 'title', projection_type: 'ALL' },
-    ]);
+    expect(table(synthTable()).props.global_secondary_index).toEqual([{ name: 'byCategory', hash_key: 'categoryId', range_key: 'title', projection_type: 'ALL' }]);
   });
 
   test('turns on point-in-time recovery, encryption, deletion protection and prevent_destroy by default', () => {
@@ -66,12 +63,7 @@ describe('SeededTable table', () => {
 
   test('leaves every protection out when they are turned off', () => {
     const props = table(synthTable({ pointInTimeRecovery: false, serverSideEncryption: false, deletionProtection: false, preventDestroy: false })).props;
-    expect([props.point_in_time_recovery, props.server_side_encryption, props.deletion_protection_enabled, props.lifecycle]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect([props.point_in_time_recovery, props.server_side_encryption, props.deletion_protection_enabled, props.lifecycle]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   test('rejects a table name DynamoDB would refuse, naming the prop', () => {
@@ -100,7 +92,12 @@ describe('SeededTable items', () => {
 
   test('changes exactly one item resource when one row is edited', () => {
     const before = itemsById(synthTable());
-    const after = itemsById(synthTable({}, ITEMS.map((i) => (i.id === 'res-002' ? { ...i, title: 'Well-Architected Framework' } : i))));
+    const after = itemsById(
+      synthTable(
+        {},
+        ITEMS.map((i) => (i.id === 'res-002' ? { ...i, title: 'Well-Architected Framework' } : i)),
+      ),
+    );
     const changed = Object.keys(before).filter((id) => JSON.stringify(before[id]) !== JSON.stringify(after[id]));
     expect(changed).toEqual([byPath(synthTable(), 'resource/item-res-002').logicalId]);
   });
@@ -120,7 +117,12 @@ describe('SeededTable batch seeding', () => {
       {
         'local-exec': {
           command: 'write-seed',
-          environment: { SEED_DATA_DIR: '/data', SEED_TABLE: 'Resource', SEED_TABLE_NAME: expect.stringContaining('.name}'), SEED_CONTENT_HASH: expect.stringMatching(/^[0-9a-f]{64}$/) },
+          environment: {
+            SEED_DATA_DIR: '/data',
+            SEED_TABLE: 'Resource',
+            SEED_TABLE_NAME: expect.stringContaining('.name}'),
+            SEED_CONTENT_HASH: expect.stringMatching(/^[0-9a-f]{64}$/),
+          },
         },
       },
     ]);

@@ -56,7 +56,9 @@ describe('the storage constructs and the policy rules', () => {
   });
 
   it('break the backup, protection, logging and monitoring rules with throwaway settings in prod, so the rules do see them', () => {
-    expect(new Set(findings(synthStorage(true), 'prod').map((f) => f.split(' ')[0]))).toEqual(new Set(['EFS005', 'RDS003', 'RDS004', 'RDS005', 'RDS007', 'RDS008', 'RDS009', 'BAK001', 'BAK002']));
+    expect(new Set(findings(synthStorage(true), 'prod').map((f) => f.split(' ')[0]))).toEqual(
+      new Set(['EFS005', 'RDS003', 'RDS004', 'RDS005', 'RDS007', 'RDS008', 'RDS009', 'BAK001', 'BAK002']),
+    );
   });
 
   it('give ECS a volume that passes the transit-encryption and access-point rules', () => {

@@ -57,9 +57,7 @@ describe('the storage stack applied to the emulated AWS', () => {
     const applied = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false']);
     applySeconds = (Date.now() - started) / 1000;
     // Read by a human in the test log; the issue asks for the apply time.
-    const slowest = [...applied.stdout.matchAll(/^(\S+): Creation complete after (\S+)/gm)]
-      .map((m) => `${m[1]} ${m[2]}`)
-      .filter((line) => /\d+m|\b[1-9]\d+s/.test(line));
+    const slowest = [...applied.stdout.matchAll(/^(\S+): Creation complete after (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`).filter((line) => /\d+m|\b[1-9]\d+s/.test(line));
     process.stdout.write(`storage stack apply to moto: ${applySeconds.toFixed(1)} s; 10 s or more: ${slowest.join(', ')}\n`);
     outputs = JSON.parse(terraform(dir, ['output', '-json'], true).stdout);
   });
@@ -88,10 +86,7 @@ describe('the storage stack applied to the emulated AWS', () => {
 
   it('stores the TLS-only file-system policy', () => {
     const { Policy } = aws<{ Policy: string }>('efs', 'describe-file-system-policy', '--file-system-id', output('file_system_id'));
-    expect(JSON.parse(Policy).Statement.map((s: { Sid: string; Effect: string }) => `${s.Effect} ${s.Sid}`)).toEqual([
-      'Deny DenyWithoutTls',
-      'Deny DenyWithoutAccessPoint',
-    ]);
+    expect(JSON.parse(Policy).Statement.map((s: { Sid: string; Effect: string }) => `${s.Effect} ${s.Sid}`)).toEqual(['Deny DenyWithoutTls', 'Deny DenyWithoutAccessPoint']);
   });
 
   it('creates an encrypted Aurora MySQL Serverless v2 cluster with a managed secret', () => {

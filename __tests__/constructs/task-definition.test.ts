@@ -54,11 +54,21 @@ describe('FargateTaskDefinition task', () => {
   });
 
   it('keeps the free 20 GiB of ephemeral storage unless told otherwise (no ephemeral_storage block)', () => {
-    expect(byPath(synthTask((t) => t.addContainer('app', APP)), 'task/definition').props.ephemeral_storage).toBeUndefined();
+    expect(
+      byPath(
+        synthTask((t) => t.addContainer('app', APP)),
+        'task/definition',
+      ).props.ephemeral_storage,
+    ).toBeUndefined();
   });
 
   it('sizes the ephemeral storage in GiB when given', () => {
-    expect(byPath(synthTask((t) => t.addContainer('app', APP), { ephemeralStorageGiB: 50 }), 'task/definition').props.ephemeral_storage).toEqual({ size_in_gib: 50 });
+    expect(
+      byPath(
+        synthTask((t) => t.addContainer('app', APP), { ephemeralStorageGiB: 50 }),
+        'task/definition',
+      ).props.ephemeral_storage,
+    ).toEqual({ size_in_gib: 50 });
   });
 
   it.each([20, 201, 30.5])('refuses %s GiB of ephemeral storage, naming the range', (ephemeralStorageGiB) => {
@@ -229,13 +239,14 @@ describe('FargateTaskDefinition EFS volumes', () => {
       t.addContainer('app', { ...APP, mounts: [{ volume: 'files', containerPath: '/data' }] });
     });
     const volume = (byPath(json, 'task/definition').props.volume as { efs_volume_configuration: Record<string, unknown> }[])[0];
-    expect(volume.efs_volume_configuration).toMatchObject({ file_system_id: ref(byPath(json, 'stand-in')), authorization_config: { access_point_id: ref(byPath(json, 'stand-in'), 'name') } });
+    expect(volume.efs_volume_configuration).toMatchObject({
+      file_system_id: ref(byPath(json, 'stand-in')),
+      authorization_config: { access_point_id: ref(byPath(json, 'stand-in'), 'name') },
+    });
   });
 
   it('refuses IAM authorization without transit encryption', () => {
-    expect(() => synthTask((t) => t.addVolume('files', { efs: { ...efs, transitEncryption: false } }))).toThrow(
-      'efs.iamAuthorization needs efs.transitEncryption',
-    );
+    expect(() => synthTask((t) => t.addVolume('files', { efs: { ...efs, transitEncryption: false } }))).toThrow('efs.iamAuthorization needs efs.transitEncryption');
   });
 });
 
@@ -275,7 +286,12 @@ describe('FargateTaskDefinition IAM', () => {
   });
 
   it('has no task policy until something is granted', () => {
-    expect(() => byPath(synthTask((t) => t.addContainer('app', APP)), 'task/task-policy')).toThrow('found 0');
+    expect(() =>
+      byPath(
+        synthTask((t) => t.addContainer('app', APP)),
+        'task/task-policy',
+      ),
+    ).toThrow('found 0');
   });
 
   it('the task role holds exactly the given statements', () => {

@@ -72,7 +72,9 @@ describe('the local data stack applied to dynalite', () => {
     synth();
     const changes = plan(outDir);
     // Then only that row's item changes, in place
-    expect(changes).toEqual([{ address: expect.stringMatching(/^aws_dynamodb_table_item\.resource_item-res-047_[0-9A-F]{8}$/), type: 'aws_dynamodb_table_item', actions: ['update'] }]);
+    expect(changes).toEqual([
+      { address: expect.stringMatching(/^aws_dynamodb_table_item\.resource_item-res-047_[0-9A-F]{8}$/), type: 'aws_dynamodb_table_item', actions: ['update'] },
+    ]);
   });
 
   test('destroy removes every table in local', async () => {

@@ -43,7 +43,9 @@ describe('deployDataLocal', () => {
   });
 
   test('terraform state list in the stack folder lists the tables and items', () => {
-    const state = terraform(path.join(project, 'cdktf.out', 'stacks', 'data'), ['state', 'list']).stdout.trim().split('\n');
+    const state = terraform(path.join(project, 'cdktf.out', 'stacks', 'data'), ['state', 'list'])
+      .stdout.trim()
+      .split('\n');
     expect([state.filter((a) => a.startsWith('aws_dynamodb_table.')).length, state.filter((a) => a.startsWith('aws_dynamodb_table_item.')).length]).toEqual([3, 114]);
   });
 

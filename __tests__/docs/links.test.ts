@@ -5,7 +5,13 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '../..');
 const README = path.join(ROOT, 'README.md');
 const DOCS = path.join(ROOT, 'docs');
-const documents = [README, ...fs.readdirSync(DOCS).filter((f) => f.endsWith('.md')).map((f) => path.join(DOCS, f))];
+const documents = [
+  README,
+  ...fs
+    .readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(DOCS, f)),
+];
 const read = (file: string) => fs.readFileSync(file, 'utf8');
 
 /** Markdown without its fenced code blocks, where `#` and `[x](y)` are not headings or links. */
@@ -46,7 +52,12 @@ describe('the README', () => {
 
   it('links every document of docs/', () => {
     const links = read(README);
-    expect(documents.slice(1).map((f) => path.relative(ROOT, f)).filter((doc) => !links.includes(`](${doc})`))).toEqual([]);
+    expect(
+      documents
+        .slice(1)
+        .map((f) => path.relative(ROOT, f))
+        .filter((doc) => !links.includes(`](${doc})`)),
+    ).toEqual([]);
   });
 
   it('shows the picture of the app', () => {

@@ -127,7 +127,9 @@ describe('docker stop under load', () => {
   });
 
   test('every request the client sent was either answered 200 or refused at the socket, never half-answered', () => {
-    const lost = records.filter((r) => r.status !== 200 && !(r.status === undefined && !served.has(r.requestId) && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(r.errorCode ?? '')));
+    const lost = records.filter(
+      (r) => r.status !== 200 && !(r.status === undefined && !served.has(r.requestId) && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(r.errorCode ?? '')),
+    );
     expect(lost.map((r) => ({ path: r.path, status: r.status, error: r.errorCode, afterStopMs: Math.round(r.startedAt - stopAt) }))).toEqual([]);
   });
 });

@@ -29,11 +29,7 @@ describe('.dockerignore rules', () => {
 
   it('a double star matches any number of directories', () => {
     const rules = parseDockerignore('**/*.map');
-    expect([isIgnored('server.js.map', rules), isIgnored('dist/a/b/server.js.map', rules), isIgnored('dist/server.js', rules)]).toEqual([
-      true,
-      true,
-      false,
-    ]);
+    expect([isIgnored('server.js.map', rules), isIgnored('dist/a/b/server.js.map', rules), isIgnored('dist/server.js', rules)]).toEqual([true, true, false]);
   });
 
   it('question marks and character classes match one character', () => {
@@ -94,9 +90,7 @@ describe('build context hash', () => {
 
   it('folds extra inputs such as the platform into the hash', () => {
     const dir = serviceLikeContext();
-    expect(hashBuildContext(dir, { extra: ['platform=linux/amd64'] }).hash).not.toBe(
-      hashBuildContext(dir, { extra: ['platform=linux/arm64'] }).hash,
-    );
+    expect(hashBuildContext(dir, { extra: ['platform=linux/amd64'] }).hash).not.toBe(hashBuildContext(dir, { extra: ['platform=linux/arm64'] }).hash);
   });
 });
 

@@ -1,9 +1,4 @@
-import {
-  capacityStrategyProblems,
-  dockerPlatform,
-  resolveCapacityStrategy,
-  taskSizeProblem,
-} from '../../stacks/lib/fargate-rules';
+import { capacityStrategyProblems, dockerPlatform, resolveCapacityStrategy, taskSizeProblem } from '../../stacks/lib/fargate-rules';
 
 describe('Fargate task sizes', () => {
   it.each([
@@ -19,9 +14,7 @@ describe('Fargate task sizes', () => {
   });
 
   it('names the memory sizes that fit a CPU when the pair is invalid', () => {
-    expect(taskSizeProblem(256, 4096)).toBe(
-      'cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048',
-    );
+    expect(taskSizeProblem(256, 4096)).toBe('cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048');
   });
 
   it('describes a stepped range for larger CPUs', () => {

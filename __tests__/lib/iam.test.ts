@@ -25,9 +25,7 @@ describe('policyDocument', () => {
   });
 
   it.each(['*', 'dynamodb:*', 'dynamodb:Get*'])('refuses the wildcard action %s', (action) => {
-    expect(() => policyDocument([{ sid: 'Bad', actions: [action], resources: [TABLE] }])).toThrow(
-      `statement Bad has the wildcard action "${action}"; name each action`,
-    );
+    expect(() => policyDocument([{ sid: 'Bad', actions: [action], resources: [TABLE] }])).toThrow(`statement Bad has the wildcard action "${action}"; name each action`);
   });
 
   it('refuses a statement without resources', () => {
@@ -63,9 +61,7 @@ describe('statements', () => {
   });
 
   it('log writes are scoped to the streams of one group', () => {
-    expect(logWriteStatement('arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/x').resources).toEqual([
-      'arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/x:*',
-    ]);
+    expect(logWriteStatement('arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/x').resources).toEqual(['arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/x:*']);
   });
 
   it('ECS Exec lists its four SSM channel actions explicitly', () => {
@@ -83,9 +79,7 @@ describe('secret statements', () => {
   const parameter = 'arn:aws:ssm:eu-west-1:123456789012:parameter/app/user';
 
   it('grant GetSecretValue on the secret ARN without the JSON key suffix', () => {
-    expect(secretReadStatements([`${secret}:password::`, `${secret}:user::`])).toEqual([
-      { sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [secret] },
-    ]);
+    expect(secretReadStatements([`${secret}:password::`, `${secret}:user::`])).toEqual([{ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [secret] }]);
   });
 
   it('grant GetParameters on SSM parameters', () => {
@@ -114,9 +108,7 @@ describe('secrets known only at apply', () => {
   });
 
   it('are granted by the secret ARN, not the key-suffixed string', () => {
-    expect(secretReadStatements([`${arn}:password::`, `${arn}:username::`])).toEqual([
-      { sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arn] },
-    ]);
+    expect(secretReadStatements([`${arn}:password::`, `${arn}:username::`])).toEqual([{ sid: 'ReadSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [arn] }]);
   });
 
   it('refuse a token that is not the start of the value', () => {
@@ -174,7 +166,9 @@ describe('EFS client statements', () => {
 describe('resourcePolicyDocument', () => {
   it('renders each statement with its principal', () => {
     const doc = JSON.parse(
-      resourcePolicyDocument([{ sid: 'Delivery', principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, actions: ['s3:PutObject'], resources: ['arn:aws:s3:::logs/*'] }]),
+      resourcePolicyDocument([
+        { sid: 'Delivery', principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, actions: ['s3:PutObject'], resources: ['arn:aws:s3:::logs/*'] },
+      ]),
     ) as { Statement: unknown[] };
     expect(doc.Statement).toEqual([
       { Sid: 'Delivery', Effect: 'Allow', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::logs/*'] },
@@ -195,6 +189,8 @@ describe('resourcePolicyDocument', () => {
   });
 
   it('refuses a wildcard action in an Allow statement', () => {
-    expect(() => resourcePolicyDocument([{ sid: 'Wide', principal: { AWS: 'arn:aws:iam::123456789012:role/r' }, actions: ['s3:*'], resources: ['arn:aws:s3:::logs/*'] }])).toThrow(/wildcard action "s3:\*"/);
+    expect(() => resourcePolicyDocument([{ sid: 'Wide', principal: { AWS: 'arn:aws:iam::123456789012:role/r' }, actions: ['s3:*'], resources: ['arn:aws:s3:::logs/*'] }])).toThrow(
+      /wildcard action "s3:\*"/,
+    );
   });
 });

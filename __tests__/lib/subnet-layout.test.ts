@@ -7,12 +7,7 @@ describe('cidr arithmetic', () => {
   });
 
   it('refuses host bits, out-of-range octets and prefixes', () => {
-    expect([parseCidr('10.20.0.1/16'), parseCidr('10.256.0.0/16'), parseCidr('10.0.0.0/40'), parseCidr('10.0.0/16')]).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    expect([parseCidr('10.20.0.1/16'), parseCidr('10.256.0.0/16'), parseCidr('10.0.0.0/40'), parseCidr('10.0.0/16')]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('takes the n-th subnet like Terraform cidrsubnet()', () => {

@@ -135,14 +135,19 @@ describe('references', () => {
   });
 
   it('resolves a value that is exactly one reference to the element it points to', () => {
-    expect([doc.referenced(SERVICE.resource?.aws_iam_role_policy.app_policy_8C9D0E1F.policy)?.address, doc.referenced('${aws_ecs_cluster.cluster_cluster_0A1B2C3D.id}')?.path]).toEqual([
-      'data.aws_iam_policy_document.app_doc_2A3B4C5D',
-      'cluster/cluster',
-    ]);
+    expect([
+      doc.referenced(SERVICE.resource?.aws_iam_role_policy.app_policy_8C9D0E1F.policy)?.address,
+      doc.referenced('${aws_ecs_cluster.cluster_cluster_0A1B2C3D.id}')?.path,
+    ]).toEqual(['data.aws_iam_policy_document.app_doc_2A3B4C5D', 'cluster/cluster']);
   });
 
   it('resolves no literal, expression, non-string or reference to another stack', () => {
-    expect(['app', '${aws_ecs_cluster.cluster_cluster_0A1B2C3D.id}-x', 42, '${aws_ecs_cluster.elsewhere.id}'].map((v) => doc.referenced(v))).toEqual([undefined, undefined, undefined, undefined]);
+    expect(['app', '${aws_ecs_cluster.cluster_cluster_0A1B2C3D.id}-x', 42, '${aws_ecs_cluster.elsewhere.id}'].map((v) => doc.referenced(v))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('takes the address of a reference to a map entry of an attribute', () => {

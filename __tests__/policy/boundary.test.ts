@@ -15,7 +15,11 @@ describe('policy boundary', () => {
     const offenders = fs
       .readdirSync(CONSTRUCTS)
       .filter((file) => file.endsWith('.ts'))
-      .flatMap((file) => policyImports(fs.readFileSync(path.join(CONSTRUCTS, file), 'utf8')).filter((m) => m !== 'suppress').map((m) => `${file} → ${m}`));
+      .flatMap((file) =>
+        policyImports(fs.readFileSync(path.join(CONSTRUCTS, file), 'utf8'))
+          .filter((m) => m !== 'suppress')
+          .map((m) => `${file} → ${m}`),
+      );
     expect(offenders).toEqual([]);
   });
 

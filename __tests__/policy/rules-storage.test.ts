@@ -14,9 +14,7 @@ function run(ruleId: string, json: TfJson, context: Partial<PolicyContext> = {})
 
 describe('EFS volume rules', () => {
   it('name the offending volume and leave task-storage volumes alone', () => {
-    expect(run('EFS002', efsTask({ transit_encryption: undefined }))).toEqual([
-      'aws_ecs_task_definition.task: volume "webroot": NFS traffic is not encrypted in transit',
-    ]);
+    expect(run('EFS002', efsTask({ transit_encryption: undefined }))).toEqual(['aws_ecs_task_definition.task: volume "webroot": NFS traffic is not encrypted in transit']);
   });
 
   it('report both a missing access point and IAM authorization that is off', () => {
@@ -82,10 +80,7 @@ describe('RDS rules', () => {
 
   it('accept one day of backups in dev and say what prod needs', () => {
     const doc = auroraStack({ backup_retention_period: 1 });
-    expect([run('RDS004', doc), run('RDS004', doc, { environment: 'prod' })]).toEqual([
-      [],
-      ['aws_rds_cluster.db: backups are kept 1 day(s); prod needs at least 7'],
-    ]);
+    expect([run('RDS004', doc), run('RDS004', doc, { environment: 'prod' })]).toEqual([[], ['aws_rds_cluster.db: backups are kept 1 day(s); prod needs at least 7']]);
   });
 
   it('reject a stand-alone instance with backups turned off', () => {

@@ -117,7 +117,10 @@ const BUCKET_PARTS = {
   aws_s3_bucket_public_access_block: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true },
   aws_s3_bucket_server_side_encryption_configuration: { rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }] },
   aws_s3_bucket_policy: {
-    policy: json({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.logs.arn}'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }),
+    policy: json({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['${aws_s3_bucket.logs.arn}'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+    }),
   },
   aws_s3_bucket_ownership_controls: { rule: [{ object_ownership: 'BucketOwnerEnforced' }] },
   aws_s3_bucket_lifecycle_configuration: { rule: [{ id: 'expire', status: 'Enabled', expiration: [{ days: 90 }] }] },
@@ -183,7 +186,12 @@ const internalAlias = (privateZone: boolean) =>
     aws_lb: { internal: { internal: true } },
     aws_route53_zone: { z: { name: 'svc.internal', ...(privateZone ? { vpc: [{ vpc_id: 'vpc-1' }] } : {}) } },
     aws_route53_record: {
-      r: { zone_id: '${aws_route53_zone.z.zone_id}', name: 'internal.svc.internal', type: 'A', alias: { name: '${aws_lb.internal.dns_name}', zone_id: '${aws_lb.internal.zone_id}' } },
+      r: {
+        zone_id: '${aws_route53_zone.z.zone_id}',
+        name: 'internal.svc.internal',
+        type: 'A',
+        alias: { name: '${aws_lb.internal.dns_name}', zone_id: '${aws_lb.internal.zone_id}' },
+      },
     },
   });
 
@@ -243,15 +251,27 @@ const CASES: Record<string, Case> = {
     compliant: albStack({ lb: { access_logs: { bucket: '${aws_s3_bucket.logs.bucket}', prefix: 'alb', enabled: true } } }),
     context: { environment: 'prod' },
   },
-  ALB009: { violation: 'an ALB that only monitors desync', violating: albStack({ lb: { desync_mitigation_mode: 'monitor' } }), compliant: albStack({ lb: { desync_mitigation_mode: 'strictest' } }) },
+  ALB009: {
+    violation: 'an ALB that only monitors desync',
+    violating: albStack({ lb: { desync_mitigation_mode: 'monitor' } }),
+    compliant: albStack({ lb: { desync_mitigation_mode: 'strictest' } }),
+  },
   SG004: { violation: 'egress on every protocol to the internet', violating: egress('-1', -1), compliant: egress('tcp', 443) },
   ECS010: {
     violation: "a task sharing the host's process namespace",
     violating: res({ aws_ecs_task_definition: { t: { network_mode: 'awsvpc', pid_mode: 'host', container_definitions: json([goodContainer]) } } }),
     compliant: res({ aws_ecs_task_definition: { t: { network_mode: 'awsvpc', container_definitions: json([goodContainer]) } } }),
   },
-  ECS011: { violation: 'a container adding NET_ADMIN', violating: task({ linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }), compliant: task({ linuxParameters: { capabilities: { drop: ['ALL'] } } }) },
-  IAM005: { violation: 'a role any principal of an account may assume', violating: trustedRole({ AWS: 'arn:aws:iam::123456789012:root' }), compliant: trustedRole({ Service: 'ecs-tasks.amazonaws.com' }) },
+  ECS011: {
+    violation: 'a container adding NET_ADMIN',
+    violating: task({ linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }),
+    compliant: task({ linuxParameters: { capabilities: { drop: ['ALL'] } } }),
+  },
+  IAM005: {
+    violation: 'a role any principal of an account may assume',
+    violating: trustedRole({ AWS: 'arn:aws:iam::123456789012:root' }),
+    compliant: trustedRole({ Service: 'ecs-tasks.amazonaws.com' }),
+  },
   WAF001: {
     violation: 'a prod internet-facing ALB without a web ACL',
     violating: albStack(),
@@ -590,7 +610,9 @@ describe('ALB007 HTTPS in prod', () => {
   });
 
   it('names the HTTP listener that forwards beside an HTTPS one', () => {
-    expect(run('ALB007', albStack({ httpAction: forward }), { environment: 'prod' })).toEqual(['aws_lb_listener.http: HTTP listener on port 80 serves plain HTTP to the internet in prod']);
+    expect(run('ALB007', albStack({ httpAction: forward }), { environment: 'prod' })).toEqual([
+      'aws_lb_listener.http: HTTP listener on port 80 serves plain HTTP to the internet in prod',
+    ]);
   });
 });
 
@@ -611,9 +633,7 @@ describe('ALB006 listener rule priorities', () => {
 describe('IAM004 roles per task', () => {
   it('rejects a task whose task role is its execution role', () => {
     const doc = res({ aws_ecs_task_definition: { t: { family: 't', task_role_arn: '${aws_iam_role.r.arn}', execution_role_arn: '${aws_iam_role.r.arn}' } } });
-    expect(run('IAM004', doc)).toEqual([
-      'aws_ecs_task_definition.t: the task role is also the execution role: the application gets what ECS needs to start it',
-    ]);
+    expect(run('IAM004', doc)).toEqual(['aws_ecs_task_definition.t: the task role is also the execution role: the application gets what ECS needs to start it']);
   });
 });
 
@@ -640,9 +660,7 @@ describe('VPC004 flow logs', () => {
 
   it('does not count a flow log of another VPC', () => {
     const doc = { resource: { ...network().resource, aws_vpc: { vpc: {}, other: {} }, aws_flow_log: { f: { vpc_id: '${aws_vpc.other.id}' } } } };
-    expect(run('VPC004', doc, { environment: 'prod' })).toEqual([
-      'aws_vpc.vpc: no flow log: there is no record of who talked to what when an incident needs one',
-    ]);
+    expect(run('VPC004', doc, { environment: 'prod' })).toEqual(['aws_vpc.vpc: no flow log: there is no record of who talked to what when an incident needs one']);
   });
 });
 
@@ -669,7 +687,9 @@ describe('TF001 state backend', () => {
 
 describe('scannerIds', () => {
   it('lists the checkov ids and the trivy ids and check names a rule mirrors', () => {
-    expect(scannerIds('checkov CKV_AWS_2, CKV2_AWS_20; trivy AWS-0054; tfsec aws-elb-http-not-used; Security Hub ELB.1')).toBe('CKV_AWS_2, CKV2_AWS_20, AVD-AWS-0054, aws-elb-http-not-used');
+    expect(scannerIds('checkov CKV_AWS_2, CKV2_AWS_20; trivy AWS-0054; tfsec aws-elb-http-not-used; Security Hub ELB.1')).toBe(
+      'CKV_AWS_2, CKV2_AWS_20, AVD-AWS-0054, aws-elb-http-not-used',
+    );
   });
 
   it('says "-" for a rule that mirrors no scanner check', () => {

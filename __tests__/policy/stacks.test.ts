@@ -42,7 +42,7 @@ const threeServices = (env: string): ConfigOverrides => {
 };
 
 const VARIANTS: Record<string, (env: string) => ConfigOverrides> = {
-  'defaults': () => ({}),
+  defaults: () => ({}),
   'a registry image': () => ({ service: { defaultService: { image: { kind: 'registry', reference: DEMO_IMAGE } } } }),
   'an image built from service/': () => ({ service: { defaultService: { image: { kind: 'build', contextDirectory: path.join(ROOT, 'service'), dockerfile: 'Dockerfile' } } } }),
   'HTTPS with a certificate': () => ({ service: { defaultService: { external: { port: 443, certificateArn: CERTIFICATE } } } }),

@@ -15,7 +15,9 @@ import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0d8f2a7e-1b2c-4d5e-8f90-123456789abc';
-const REGISTRY: WordPressOverrides = { images: { nginx: { kind: 'registry', reference: 'ghcr.io/acme/wp-nginx:1' }, php: { kind: 'registry', reference: 'ghcr.io/acme/wp-php:1' } } };
+const REGISTRY: WordPressOverrides = {
+  images: { nginx: { kind: 'registry', reference: 'ghcr.io/acme/wp-nginx:1' }, php: { kind: 'registry', reference: 'ghcr.io/acme/wp-php:1' } },
+};
 
 /** The network and wordpress stacks of main.ts, synthesized into a temporary directory. */
 function synthApp(env: string, wordpress: WordPressOverrides, overrides: ConfigOverrides = {}): void {
@@ -53,6 +55,8 @@ describe('a WordPress configuration that breaks a rule', () => {
   });
 
   it('fails synth with the finding: a database without deletion protection in prod', () => {
-    expect(() => synthApp('prod', { ...REGISTRY, database: { deletionProtection: false } })).toThrow(/RDS003 aws_rds_cluster\.\S+ \(database\/cluster\)[\s\S]*deletion protection is off/);
+    expect(() => synthApp('prod', { ...REGISTRY, database: { deletionProtection: false } })).toThrow(
+      /RDS003 aws_rds_cluster\.\S+ \(database\/cluster\)[\s\S]*deletion protection is off/,
+    );
   });
 });

@@ -9,7 +9,21 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { sandboxConfig, deploySandbox, destroySandbox, localEnvironment, registeredContainer, SANDBOX_STACKS, stackOutputs, startLocalService, stateResourceCount, type LocalService, type RegisteredContainer, type SandboxContext, type StepResult } from '../../scripts/sandbox';
+import {
+  sandboxConfig,
+  deploySandbox,
+  destroySandbox,
+  localEnvironment,
+  registeredContainer,
+  SANDBOX_STACKS,
+  stackOutputs,
+  startLocalService,
+  stateResourceCount,
+  type LocalService,
+  type RegisteredContainer,
+  type SandboxContext,
+  type StepResult,
+} from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
 import { physicalName } from '../../stacks/lib/naming';
 import { EXPECTED_REPLAN_DRIFTS } from '../../scripts/lib/emulator';
@@ -153,7 +167,11 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
   });
 
   it('sees every kind of our resources in the emulator before the teardown', () => {
-    expect(Object.entries(before).filter(([, ids]) => ids.length === 0).map(([kind]) => kind)).toEqual([]);
+    expect(
+      Object.entries(before)
+        .filter(([, ids]) => ids.length === 0)
+        .map(([kind]) => kind),
+    ).toEqual([]);
   });
 
   it('refuses to plan the destroy of the protected tables without the teardown switch', () => {

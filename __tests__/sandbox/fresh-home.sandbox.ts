@@ -99,7 +99,8 @@ beforeAll(async () => {
   project = scratchProject('sandbox-fresh-', COPIED, LINKED);
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-home-'));
   motoPort = process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) : await freePort();
-  if (await isMotoRunning(motoUrl(motoPort))) throw new Error(`a moto server already answers on port ${motoPort}; this test starts its own: stop that one or set MOTO_PORT to a free port`);
+  if (await isMotoRunning(motoUrl(motoPort)))
+    throw new Error(`a moto server already answers on port ${motoPort}; this test starts its own: stop that one or set MOTO_PORT to a free port`);
   env = { ...newUserEnvironment(), HOME: home, TF_CLI_CONFIG_FILE: path.join(home, '.terraformrc'), MOTO_PORT: String(motoPort), PORT: String(await freePort()) };
 
   // When npm run sandbox runs until its ready line
@@ -125,14 +126,20 @@ afterAll(async () => {
   if (project === undefined) return;
   const logs = path.join(project, '.local', 'sandbox');
   fs.mkdirSync(logs, { recursive: true });
-  fs.writeFileSync(path.join(logs, 'npm-run-sandbox.txt'), `${sandbox?.output() ?? ''}\n\n$ npm run sandbox:destroy\n${destroy?.output ?? ''}\n\nwhole test: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  fs.writeFileSync(
+    path.join(logs, 'npm-run-sandbox.txt'),
+    `${sandbox?.output() ?? ''}\n\n$ npm run sandbox:destroy\n${destroy?.output ?? ''}\n\nwhole test: ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   keepLogsAndClean(ROOT, logs, ['npm-run-sandbox.txt', 'sandbox.log', 'moto.log', 'service.log'], 'fresh-home-');
   for (const dir of [project, home]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('npm run sandbox on a fresh machine', () => {
   test('prepares the machine itself and says so on one line before moto starts', () => {
-    const lines = sandbox.output().split('\n').filter((line) => line.startsWith('[sandbox]'));
+    const lines = sandbox
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('[sandbox]'));
     const prepared = lines.findIndex((line) => /^\[sandbox\] machine prepared in [\d.]+ s: .*CLI config: created an empty /.test(line));
     const moto = lines.findIndex((line) => line.startsWith('[sandbox] moto '));
     expect({ prepared: prepared >= 0 && prepared < moto, cliConfig: fs.existsSync(path.join(home, '.terraformrc')) }).toEqual({ prepared: true, cliConfig: true });

@@ -15,7 +15,9 @@ export type Inventory = Record<string, string[]>;
 export function requireAwsCli(): void {
   const result = spawnSync('aws', ['--version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) {
-    throw new Error('The AWS CLI was not found on PATH; the sandbox test lists what the emulator holds with it. Install it: pip install awscli (or https://docs.aws.amazon.com/cli/).');
+    throw new Error(
+      'The AWS CLI was not found on PATH; the sandbox test lists what the emulator holds with it. Install it: pip install awscli (or https://docs.aws.amazon.com/cli/).',
+    );
   }
 }
 
@@ -41,7 +43,9 @@ export async function inventory(options: InventoryOptions): Promise<Inventory> {
   const ours = (name: unknown) => typeof name === 'string' && name.startsWith(options.namePrefix);
   const field = <T>(items: unknown[] | undefined, key: string): T[] => (items ?? []).map((item) => (item as Record<string, T>)[key]);
   const alive = (items: unknown[] | undefined, idKey: string, stateKey: string, dead: string[]) =>
-    (items ?? []).filter((item) => !dead.includes(String((item as Record<string, unknown>)[stateKey]).toLowerCase())).map((item) => String((item as Record<string, unknown>)[idKey]));
+    (items ?? [])
+      .filter((item) => !dead.includes(String((item as Record<string, unknown>)[stateKey]).toLowerCase()))
+      .map((item) => String((item as Record<string, unknown>)[idKey]));
 
   const [vpcs, subnets, gateways, routeTables, groups, addresses, nats, endpoints, tables, clusters, taskDefinitions, repositories, roles, logGroups, balancers, targetGroups] =
     await Promise.all([
@@ -66,9 +70,7 @@ export async function inventory(options: InventoryOptions): Promise<Inventory> {
   const clusterArns = (clusters.clusterArns as string[] | undefined) ?? [];
   const described = clusterArns.length > 0 ? await aws('ecs', 'describe-clusters', '--clusters', ...clusterArns) : { clusters: [] };
   const activeClusters = (described.clusters as { clusterName: string; status: string }[]).filter((c) => c.status === 'ACTIVE' && ours(c.clusterName));
-  const services = (
-    await Promise.all(activeClusters.map(async (c) => ((await aws('ecs', 'list-services', '--cluster', c.clusterName)).serviceArns as string[]) ?? []))
-  ).flat();
+  const services = (await Promise.all(activeClusters.map(async (c) => ((await aws('ecs', 'list-services', '--cluster', c.clusterName)).serviceArns as string[]) ?? []))).flat();
 
   return {
     'ec2 vpc': field(vpcs.Vpcs, 'VpcId'),

@@ -16,7 +16,12 @@ test('npm run sandbox without moto_server exits 1 with pip install "moto[server]
       timeout: 60_000,
       env: { ...process.env, MOTO_SERVER: path.join(work, 'no-such-moto_server'), MOTO_PORT: '9', CDKTF_STATE_DIR: path.join(work, 'state') },
     });
-    expect([result.status, result.stderr.includes('pip install "moto[server]"'), /^\s+at /m.test(result.stderr), fs.existsSync(path.join(work, 'state'))]).toEqual([1, true, false, false]);
+    expect([result.status, result.stderr.includes('pip install "moto[server]"'), /^\s+at /m.test(result.stderr), fs.existsSync(path.join(work, 'state'))]).toEqual([
+      1,
+      true,
+      false,
+      false,
+    ]);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -30,9 +30,7 @@ describe('motoServerProblem', () => {
 describe('starting moto without moto_server', () => {
   // Port 9 (discard) has no moto on it, so ensureMoto must try to start one.
   it('startMoto rejects with the install command as the whole message', async () => {
-    await expect(startMoto({ port: 9, logFile: logFile(), binary: 'moto_server', lookup: enoent })).rejects.toThrow(
-      new Error(motoServerProblem('moto_server', enoent)),
-    );
+    await expect(startMoto({ port: 9, logFile: logFile(), binary: 'moto_server', lookup: enoent })).rejects.toThrow(new Error(motoServerProblem('moto_server', enoent)));
   });
 
   it('ensureMoto rejects the same way when nothing answers on the port', async () => {

@@ -16,10 +16,18 @@ describe('driftsOf', () => {
   it('names each change by its construct path, with the attributes whose values differ', () => {
     const plan: PlanJson = {
       resource_changes: [
-        change('aws_vpc_security_group_ingress_rule', 'app_from_1', ['update'], { referenced_security_group_id: '123456789012/sg-1', from_port: 8080 }, { referenced_security_group_id: 'sg-1', from_port: 8080 }),
+        change(
+          'aws_vpc_security_group_ingress_rule',
+          'app_from_1',
+          ['update'],
+          { referenced_security_group_id: '123456789012/sg-1', from_port: 8080 },
+          { referenced_security_group_id: 'sg-1', from_port: 8080 },
+        ),
       ],
     };
-    expect(driftsOf(plan, SYNTH)).toEqual([{ path: 'app/from-alb', type: 'aws_vpc_security_group_ingress_rule', actions: ['update'], attributes: ['referenced_security_group_id'] }]);
+    expect(driftsOf(plan, SYNTH)).toEqual([
+      { path: 'app/from-alb', type: 'aws_vpc_security_group_ingress_rule', actions: ['update'], attributes: ['referenced_security_group_id'] },
+    ]);
   });
 
   it('leaves out no-ops', () => {
@@ -28,7 +36,9 @@ describe('driftsOf', () => {
   });
 
   it('treats empty and absent values as equal', () => {
-    const plan: PlanJson = { resource_changes: [change('aws_ecs_service', 'app_service_BCE5FF06', ['update'], { tags: {}, triggers: [], name: '' }, { tags: null, triggers: null, name: null })] };
+    const plan: PlanJson = {
+      resource_changes: [change('aws_ecs_service', 'app_service_BCE5FF06', ['update'], { tags: {}, triggers: [], name: '' }, { tags: null, triggers: null, name: null })],
+    };
     expect(driftsOf(plan, SYNTH)[0].attributes).toEqual([]);
   });
 

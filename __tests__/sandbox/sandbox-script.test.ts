@@ -2,7 +2,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applySummary, CdktfError, discardStaleState, localEnvironment, MAX_RUNS_FOR_RETRY_GAPS, retryOnEmulatorGap, stateResourceCount, stripAnsi, type RegisteredContainer } from '../../scripts/sandbox';
+import {
+  applySummary,
+  CdktfError,
+  discardStaleState,
+  localEnvironment,
+  MAX_RUNS_FOR_RETRY_GAPS,
+  retryOnEmulatorGap,
+  stateResourceCount,
+  stripAnsi,
+  type RegisteredContainer,
+} from '../../scripts/sandbox';
 import { forgetOtherBackend } from '../../scripts/lib/backend-cache';
 import { loadConfig } from '../../stacks/settings/config';
 import { emulatorUrl } from '../../scripts/lib/emulator';
@@ -21,7 +31,9 @@ describe('applySummary', () => {
   });
 
   it('takes the last summary when Terraform printed several', () => {
-    expect(applySummary('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\nApply complete! Resources: 0 added, 3 changed, 0 destroyed.\n')).toBe('0 added, 3 changed, 0 destroyed');
+    expect(applySummary('Apply complete! Resources: 1 added, 0 changed, 0 destroyed.\nApply complete! Resources: 0 added, 3 changed, 0 destroyed.\n')).toBe(
+      '0 added, 3 changed, 0 destroyed',
+    );
   });
 
   it('says so when the output has no summary', () => {
@@ -69,7 +81,7 @@ describe('localEnvironment', () => {
     secretNames: [],
   };
 
-  it("keeps the registered variables and adds what AWS would give the task: the endpoint and credentials", () => {
+  it('keeps the registered variables and adds what AWS would give the task: the endpoint and credentials', () => {
     expect(localEnvironment(container, { emulatorUrl: 'http://127.0.0.1:5000', path: '/usr/bin' })).toEqual({
       PORT: '8080',
       AWS_REGION: 'eu-west-1',
@@ -99,7 +111,10 @@ describe('emulatorUrl', () => {
 });
 
 describe('retryOnEmulatorGap', () => {
-  const gapFailure = new CdktfError('cdktf destroy network failed (exit 1)', 'network  Error: deleting EC2 VPC Endpoint (vpce-1): api error InvalidRoute.NotFound: no route with destination-cidr-block pl-1 in route table rtb-1');
+  const gapFailure = new CdktfError(
+    'cdktf destroy network failed (exit 1)',
+    'network  Error: deleting EC2 VPC Endpoint (vpce-1): api error InvalidRoute.NotFound: no route with destination-cidr-block pl-1 in route table rtb-1',
+  );
 
   it('runs a step once more when it failed with the error of a retry gap, and names the gap', async () => {
     const attempts: number[] = [];
@@ -111,9 +126,12 @@ describe('retryOnEmulatorGap', () => {
     expect([outcome, attempts.length]).toEqual([{ result: 'destroyed', retriedFor: 'vpc-endpoint-delete-repeat' }, 2]);
   });
 
-  it('does the gap\'s work before the second run, and none when the first run succeeds', async () => {
+  it("does the gap's work before the second run, and none when the first run succeeds", async () => {
     const events: string[] = [];
-    const itemFailure = new CdktfError('cdktf deploy data failed (exit 1)', 'data  Error: creating DynamoDB Table (t) Item: ConditionalCheckFailedException: The conditional request failed');
+    const itemFailure = new CdktfError(
+      'cdktf deploy data failed (exit 1)',
+      'data  Error: creating DynamoDB Table (t) Item: ConditionalCheckFailedException: The conditional request failed',
+    );
     const prepare = async (gap: { id: string; beforeRetry?: string }) => {
       events.push(`prepare ${gap.id} ${gap.beforeRetry}`);
     };

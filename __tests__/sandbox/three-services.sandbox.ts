@@ -7,7 +7,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { deploySandbox, destroySandbox, registeredContainer, SANDBOX_STACKS, sandboxConfig, stackOutputs, stateResourceCount, type SandboxContext, type StepResult } from '../../scripts/sandbox';
+import {
+  deploySandbox,
+  destroySandbox,
+  registeredContainer,
+  SANDBOX_STACKS,
+  sandboxConfig,
+  stackOutputs,
+  stateResourceCount,
+  type SandboxContext,
+  type StepResult,
+} from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
 import { physicalName } from '../../stacks/lib/naming';
 import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
@@ -63,7 +73,10 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
   it('runs three ECS services in one cluster, behind an internet-facing and an internal load balancer', () => {
     const resources = stateResources(context, 'service');
     const services = resources.filter((r) => r.type === 'aws_ecs_service').map((r) => [r.values.name, r.values.cluster]);
-    const balancers = resources.filter((r) => r.type === 'aws_lb').map((r) => r.values.internal).sort();
+    const balancers = resources
+      .filter((r) => r.type === 'aws_lb')
+      .map((r) => r.values.internal)
+      .sort();
     expect([services.map(([name]) => name).sort(), new Set(services.map(([, cluster]) => cluster)).size, balancers]).toEqual([
       ['customer', 'order', 'product'].map((name) => physicalName(config(), name)),
       1,

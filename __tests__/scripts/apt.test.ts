@@ -45,7 +45,7 @@ describe('aptInstall', () => {
     expect(calls.map((c) => c[0])).toEqual(['install', 'update', 'install']);
   });
 
-  it('fails with apt\'s reason when the install fails otherwise', async () => {
+  it("fails with apt's reason when the install fails otherwise", async () => {
     const { apt } = fakeApt(result(false, 'E: Sub-process /usr/bin/dpkg returned an error code (1)'));
     await expect(aptInstall(['docker.io'], { ...options, isRoot: true, apt })).rejects.toThrow('failed: E: Sub-process /usr/bin/dpkg returned an error code (1)');
   });

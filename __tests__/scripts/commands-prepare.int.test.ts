@@ -152,7 +152,17 @@ async function run(name: string, probe: Probe): Promise<ProbeRun> {
   const [command, ...args] = probe.command(context);
   const child = spawn(command, args, {
     cwd: project,
-    env: { ...newUserEnvironment(), ...settings, HOME: home, TF_CLI_CONFIG_FILE: cliConfig, TERRAFORM_CALLS: calls, PATH: `${path.join(work, 'bin')}:${process.env.PATH}`, CI: '1', FORCE_COLOR: '0', CHECKPOINT_DISABLE: '1' },
+    env: {
+      ...newUserEnvironment(),
+      ...settings,
+      HOME: home,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TERRAFORM_CALLS: calls,
+      PATH: `${path.join(work, 'bin')}:${process.env.PATH}`,
+      CI: '1',
+      FORCE_COLOR: '0',
+      CHECKPOINT_DISABLE: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -25,7 +25,11 @@ describe('docs/configuration.md', () => {
   it('would fail, naming it, for a variable whose default changed in the code', () => {
     const registry = { ...VARIABLES, CDKTF_NAT_MODE: { ...VARIABLES.CDKTF_NAT_MODE, defaultIn: () => ({ kind: 'value', value: 'per-az' }) as const } };
     const expected = renderConfiguration(ROOT, registry);
-    expect(configDocProblems(doc(), expected, CONFIG_DOC)).toEqual([expect.stringMatching(/^docs\/configuration\.md: the row of CDKTF_NAT_MODE differs from the code: documented .*`none` \| `single` \| `per-az`.* but the code gives .*`per-az` \| `per-az` \| `per-az`/)]);
+    expect(configDocProblems(doc(), expected, CONFIG_DOC)).toEqual([
+      expect.stringMatching(
+        /^docs\/configuration\.md: the row of CDKTF_NAT_MODE differs from the code: documented .*`none` \| `single` \| `per-az`.* but the code gives .*`per-az` \| `per-az` \| `per-az`/,
+      ),
+    ]);
   });
 
   it('would fail, naming it, for a row of a variable the code no longer reads', () => {
@@ -52,7 +56,9 @@ describe('the check', () => {
   });
 
   it('asks for the markers when a document has none', () => {
-    expect(configDocProblems('# Title\n', generated, 'x.md')).toEqual([expect.stringMatching(/^x\.md: no generated part between the markers .*; add them and run npm run docs:config$/)]);
+    expect(configDocProblems('# Title\n', generated, 'x.md')).toEqual([
+      expect.stringMatching(/^x\.md: no generated part between the markers .*; add them and run npm run docs:config$/),
+    ]);
   });
 });
 
@@ -71,14 +77,22 @@ describe('rendering', () => {
   const spec = (over: Partial<VariableSpec>): VariableSpec => ({ ...EXTRA, ...over });
   const local = environmentDefaults('local', ROOT);
   const render = (registry: VariableRegistry) =>
-    renderConfigTables({ registry, groups: { network: 'Network' }, environments: [['local', local], ['dev', environmentDefaults('dev', ROOT)]], root: ROOT });
+    renderConfigTables({
+      registry,
+      groups: { network: 'Network' },
+      environments: [
+        ['local', local],
+        ['dev', environmentDefaults('dev', ROOT)],
+      ],
+      root: ROOT,
+    });
 
   it('shows a default as code, an unset variable in words, and an ignored one with its reason', () => {
-    expect([renderDefault({ kind: 'value', value: '8000' }), renderDefault({ kind: 'unset', meaning: 'HTTP only' }), renderDefault({ kind: 'ignored', reason: 'refused: no autoscaling' })]).toEqual([
-      '`8000`',
-      'HTTP only',
-      '– (refused: no autoscaling)',
-    ]);
+    expect([
+      renderDefault({ kind: 'value', value: '8000' }),
+      renderDefault({ kind: 'unset', meaning: 'HTTP only' }),
+      renderDefault({ kind: 'ignored', reason: 'refused: no autoscaling' }),
+    ]).toEqual(['`8000`', 'HTTP only', '– (refused: no autoscaling)']);
   });
 
   it('writes one row per variable under its group, with a column per environment', () => {

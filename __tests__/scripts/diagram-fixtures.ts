@@ -15,7 +15,10 @@ export class FixtureStack {
   readonly output: Record<string, { value: unknown; description?: string; sensitive?: boolean }> = {};
   readonly provider: Record<string, unknown> = {};
 
-  constructor(readonly id: string, tags?: Record<string, string>) {
+  constructor(
+    readonly id: string,
+    tags?: Record<string, string>,
+  ) {
     if (tags) this.provider.aws = [{ default_tags: [{ tags }], region: 'eu-west-1' }];
   }
 
@@ -74,7 +77,12 @@ export function networkStack(tags?: Record<string, string>): { stack: FixtureSta
   const igw = stack.add('aws_internet_gateway', 'vpc/igw', { vpc_id: ref(vpc, 'id') });
   const zones = ['eu-west-1a', 'eu-west-1b'];
   const publicSubnets = zones.map((az, i) =>
-    stack.add('aws_subnet', `vpc/public-${az}`, { vpc_id: ref(vpc, 'id'), availability_zone: az, cidr_block: `10.0.${i}.0/24`, tags: { Name: `shop-public-${az}`, Tier: 'public' } }),
+    stack.add('aws_subnet', `vpc/public-${az}`, {
+      vpc_id: ref(vpc, 'id'),
+      availability_zone: az,
+      cidr_block: `10.0.${i}.0/24`,
+      tags: { Name: `shop-public-${az}`, Tier: 'public' },
+    }),
   );
   const publicRt = stack.add('aws_route_table', 'vpc/public-rt', { vpc_id: ref(vpc, 'id') });
   stack.add('aws_route', 'vpc/public-default', { route_table_id: ref(publicRt, 'id'), destination_cidr_block: '0.0.0.0/0', gateway_id: ref(igw, 'id') });
@@ -108,7 +116,8 @@ export function threeServiceApp(): Record<string, TfJson> {
   const data = new FixtureStack('data', tags);
   const svc = new FixtureStack('service', tags);
   const table = data.add('aws_dynamodb_table', 'orders/table', { name: 'shop-dev-orders', hash_key: 'id', billing_mode: 'PAY_PER_REQUEST' });
-  for (const id of ['o-1', 'o-2', 'o-3']) data.add('aws_dynamodb_table_item', `orders/item-${id}`, { table_name: ref(table, 'name'), hash_key: 'id', item: `{"id":{"S":"${id}"}}` });
+  for (const id of ['o-1', 'o-2', 'o-3'])
+    data.add('aws_dynamodb_table_item', `orders/item-${id}`, { table_name: ref(table, 'name'), hash_key: 'id', item: `{"id":{"S":"${id}"}}` });
   data.output.orders_table_name = { value: ref(table, 'name') };
 
   const vpcId = crossStack(net.stack, svc, net.vpc, 'id').token;
@@ -140,7 +149,8 @@ export function threeServiceApp(): Record<string, TfJson> {
     protocol: 'HTTP',
     default_action: [{ type: 'fixed-response', fixed_response: { content_type: 'text/plain', status_code: '404' } }],
   });
-  const targetGroup = (name: string) => svc.add('aws_lb_target_group', `${name}/targets`, { name_prefix: 'tg-', port: 8080, protocol: 'HTTP', target_type: 'ip', vpc_id: vpcId, tags: { Name: name } });
+  const targetGroup = (name: string) =>
+    svc.add('aws_lb_target_group', `${name}/targets`, { name_prefix: 'tg-', port: 8080, protocol: 'HTTP', target_type: 'ip', vpc_id: vpcId, tags: { Name: name } });
   const orderExt = targetGroup('order-external');
   const orderInt = targetGroup('order-internal');
   const customerTg = targetGroup('customer-internal');
@@ -158,8 +168,18 @@ export function threeServiceApp(): Record<string, TfJson> {
     action: [{ type: 'forward', forward: { target_group: [{ arn: ref(orderInt, 'arn'), weight: 1 }] } }],
     condition: [{ path_pattern: { values: ['/orders/*'] } }],
   });
-  svc.add('aws_lb_listener', 'internal/port-8080', { load_balancer_arn: ref(internal, 'arn'), port: 8080, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: ref(customerTg, 'arn') }] });
-  svc.add('aws_lb_listener', 'internal/port-9090', { load_balancer_arn: ref(internal, 'arn'), port: 9090, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: ref(productTg, 'arn') }] });
+  svc.add('aws_lb_listener', 'internal/port-8080', {
+    load_balancer_arn: ref(internal, 'arn'),
+    port: 8080,
+    protocol: 'HTTP',
+    default_action: [{ type: 'forward', target_group_arn: ref(customerTg, 'arn') }],
+  });
+  svc.add('aws_lb_listener', 'internal/port-9090', {
+    load_balancer_arn: ref(internal, 'arn'),
+    port: 9090,
+    protocol: 'HTTP',
+    default_action: [{ type: 'forward', target_group_arn: ref(productTg, 'arn') }],
+  });
 
   const zone = svc.add('aws_route53_zone', 'dns/zone', { name: 'shop.internal', vpc: [{ vpc_id: vpcId }] });
   const internalRecord = svc.add('aws_route53_record', 'dns/internal', {
@@ -192,7 +212,10 @@ export function threeServiceApp(): Record<string, TfJson> {
       cluster: ref(cluster, 'arn'),
       task_definition: ref(task, 'arn'),
       desired_count: name === 'order' ? 2 : 1,
-      capacity_provider_strategy: [{ capacity_provider: 'FARGATE', base: 1, weight: 1 }, { capacity_provider: 'FARGATE_SPOT', weight: 3 }],
+      capacity_provider_strategy: [
+        { capacity_provider: 'FARGATE', base: 1, weight: 1 },
+        { capacity_provider: 'FARGATE_SPOT', weight: 3 },
+      ],
       load_balancer: attachments.map(({ tg, port }) => ({ container_name: name, container_port: port, target_group_arn: ref(tg, 'arn') })),
       network_configuration: { subnets: privateIds, assign_public_ip: false },
     });
@@ -237,14 +260,26 @@ export function wordpressApp(): Record<string, TfJson> {
   const phpRepo = wp.add('aws_ecr_repository', 'php/repository', { name: 'wordpress-dev-php' });
   const cluster = wp.add('aws_ecs_cluster', 'cluster', { name: 'wordpress-dev' });
   const lb = wp.add('aws_lb', 'alb/load-balancer', { name: 'wordpress-dev', internal: false, subnets: publicIds });
-  const tg = wp.add('aws_lb_target_group', 'alb/targets', { name: 'wordpress-dev', port: 80, protocol: 'HTTP', target_type: 'ip', vpc_id: vpcId, health_check: { matcher: '200,302' } });
+  const tg = wp.add('aws_lb_target_group', 'alb/targets', {
+    name: 'wordpress-dev',
+    port: 80,
+    protocol: 'HTTP',
+    target_type: 'ip',
+    vpc_id: vpcId,
+    health_check: { matcher: '200,302' },
+  });
   wp.add('aws_lb_listener', 'alb/http', { load_balancer_arn: ref(lb, 'arn'), port: 80, protocol: 'HTTP', default_action: [{ type: 'forward', target_group_arn: ref(tg, 'arn') }] });
   const task = wp.add('aws_ecs_task_definition', 'wordpress/task', {
     family: 'wordpress-dev',
     cpu: '1024',
     memory: '2048',
     container_definitions: containerDefinitions([
-      { name: 'nginx', image: `${ref(nginxRepo, 'repository_url')}:1`, portMappings: [{ containerPort: 80 }], mountPoints: [{ sourceVolume: 'files', containerPath: '/var/www/html', readOnly: true }] },
+      {
+        name: 'nginx',
+        image: `${ref(nginxRepo, 'repository_url')}:1`,
+        portMappings: [{ containerPort: 80 }],
+        mountPoints: [{ sourceVolume: 'files', containerPath: '/var/www/html', readOnly: true }],
+      },
       {
         name: 'php',
         image: `${ref(phpRepo, 'repository_url')}:1`,
@@ -253,7 +288,16 @@ export function wordpressApp(): Record<string, TfJson> {
         environment: [{ name: 'WORDPRESS_DB_HOST', value: ref(db, 'endpoint') }],
       },
     ]),
-    volume: [{ name: 'files', efs_volume_configuration: { file_system_id: ref(fs, 'id'), transit_encryption: 'ENABLED', authorization_config: { access_point_id: ref(accessPoint, 'id'), iam: 'ENABLED' } } }],
+    volume: [
+      {
+        name: 'files',
+        efs_volume_configuration: {
+          file_system_id: ref(fs, 'id'),
+          transit_encryption: 'ENABLED',
+          authorization_config: { access_point_id: ref(accessPoint, 'id'), iam: 'ENABLED' },
+        },
+      },
+    ],
   });
   wp.add('aws_ecs_service', 'wordpress/service', {
     name: 'wordpress-dev',

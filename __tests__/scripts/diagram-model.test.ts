@@ -66,7 +66,14 @@ describe('cross-stack references', () => {
   });
 
   it('labels an output by the named output of the same value, else by the construct path it holds', () => {
-    expect(model.references.map((r) => r.label)).toEqual(['orders_table_name', 'vpc/private-eu-west-1a.id', 'vpc/private-eu-west-1b.id', 'vpc/public-eu-west-1a.id', 'vpc/public-eu-west-1b.id', 'vpc_id']);
+    expect(model.references.map((r) => r.label)).toEqual([
+      'orders_table_name',
+      'vpc/private-eu-west-1a.id',
+      'vpc/private-eu-west-1b.id',
+      'vpc/public-eu-west-1a.id',
+      'vpc/public-eu-west-1b.id',
+      'vpc_id',
+    ]);
   });
 
   it('starts each reference at the producer node that holds the value', () => {
@@ -122,7 +129,9 @@ describe('services behind an external and an internal ALB (three services)', () 
   const service = (name: string) => node(model, 'service', `shop-dev-${name}`, 'ECS service').id;
   const lb = (name: string) => node(model, 'service', name).id;
   const routesOf = (name: string) =>
-    model.routes.filter((r) => r.service === service(name)).map((r) => ({ lb: r.loadBalancer, listener: `${r.listenerProtocol} :${r.listenerPort}`, conditions: r.conditions, target: `${r.container} :${r.targetPort}` }));
+    model.routes
+      .filter((r) => r.service === service(name))
+      .map((r) => ({ lb: r.loadBalancer, listener: `${r.listenerProtocol} :${r.listenerPort}`, conditions: r.conditions, target: `${r.container} :${r.targetPort}` }));
 
   it('follows each of order’s target groups through its listener rule to both load balancers', () => {
     expect(routesOf('order')).toEqual([

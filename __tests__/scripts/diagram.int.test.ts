@@ -23,7 +23,9 @@ function environment(settings: Record<string, string>): NodeJS.ProcessEnv {
 /** Every `data.terraform_remote_state.<block>.outputs.<output>` in a stack's file, read as plain text. */
 function readsOf(file: string): { producer: string; output: string }[] {
   const text = fs.readFileSync(file, 'utf8');
-  const reads = [...text.matchAll(/data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)].map((m) => `${m[1].replace(REMOTE_STATE_PREFIX, '')}\u0000${m[2]}`);
+  const reads = [...text.matchAll(/data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)/g)].map(
+    (m) => `${m[1].replace(REMOTE_STATE_PREFIX, '')}\u0000${m[2]}`,
+  );
   return [...new Set(reads)].map((key) => {
     const [producer, output] = key.split('\u0000');
     return { producer, output };
@@ -72,7 +74,10 @@ describe.each([
     const stacks = readStacks(outdir);
     const attachments = Object.entries(stacks).flatMap(([stack, json]) =>
       Object.entries(json.resource?.aws_ecs_service ?? {}).flatMap(([id, props]) =>
-        (Array.isArray(props.load_balancer) ? props.load_balancer : [props.load_balancer]).map((lb: { container_port?: number }) => ({ node: `${stack}/aws_ecs_service.${id}`, port: lb?.container_port })),
+        (Array.isArray(props.load_balancer) ? props.load_balancer : [props.load_balancer]).map((lb: { container_port?: number }) => ({
+          node: `${stack}/aws_ecs_service.${id}`,
+          port: lb?.container_port,
+        })),
       ),
     );
     // Then an edge into that service shows the port
@@ -89,7 +94,11 @@ describe('npm run diagram', () => {
     // When the script runs as npm would run it, with --synth into a temporary directory
     const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const output = path.join(outdir, 'architecture.svg');
-    execFileSync(process.execPath, [tsx, 'scripts/diagram.ts', '--synth', '--input', path.join(outdir, 'app'), '--output', output], { cwd: ROOT, env: environment({}), encoding: 'utf8' });
+    execFileSync(process.execPath, [tsx, 'scripts/diagram.ts', '--synth', '--input', path.join(outdir, 'app'), '--output', output], {
+      cwd: ROOT,
+      env: environment({}),
+      encoding: 'utf8',
+    });
     // Then the SVG names each stack of the manifest
     const svg = fs.readFileSync(output, 'utf8');
     const stacks = Object.keys((JSON.parse(fs.readFileSync(path.join(outdir, 'app', 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks);
@@ -123,14 +132,23 @@ describe('npm run diagram in a fresh clone', () => {
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
   it('synthesizes cdktf.out first when there is none, and draws it', () => {
-    expect({ said: /^diagram: synthesized the app into cdktf\.out in [\d.]+ s: cdktf\.out holds no synthesized stack$/m.test(runs[0].stdout), drawn: runs[0].svg.includes('network stack') }).toEqual({ said: true, drawn: true });
+    expect({
+      said: /^diagram: synthesized the app into cdktf\.out in [\d.]+ s: cdktf\.out holds no synthesized stack$/m.test(runs[0].stdout),
+      drawn: runs[0].svg.includes('network stack'),
+    }).toEqual({ said: true, drawn: true });
   });
 
   it('synthesizes again when cdktf.out holds another environment, naming what differs, and draws the current one', () => {
-    expect({ said: /^diagram: synthesized .*: cdktf\.out was synthesized with other settings \(stack data: region us-east-1, the settings say eu-west-1\)$/m.test(runs[1].stdout), dev: /bookmarks (·|&#183;|&middot;) dev/.test(runs[1].svg) }).toEqual({ said: true, dev: true });
+    expect({
+      said: /^diagram: synthesized .*: cdktf\.out was synthesized with other settings \(stack data: region us-east-1, the settings say eu-west-1\)$/m.test(runs[1].stdout),
+      dev: /bookmarks (·|&#183;|&middot;) dev/.test(runs[1].svg),
+    }).toEqual({ said: true, dev: true });
   });
 
   it('draws a cdktf.out made with the current settings as it is', () => {
-    expect({ synthesized: runs[2].stdout.includes('synthesized'), manifestUnchanged: runs[2].manifestMs === runs[1].manifestMs }).toEqual({ synthesized: false, manifestUnchanged: true });
+    expect({ synthesized: runs[2].stdout.includes('synthesized'), manifestUnchanged: runs[2].manifestMs === runs[1].manifestMs }).toEqual({
+      synthesized: false,
+      manifestUnchanged: true,
+    });
   });
 });

@@ -28,7 +28,12 @@ describe('command line', () => {
   });
 
   it('resolves --input, --output and --dot against the working directory', () => {
-    expect(parseDiagramArgs(['--input', 'out', '--output', 'a.svg', '--dot', 'a.dot', '--synth'], '/p')).toEqual({ input: '/p/out', output: '/p/a.svg', dot: '/p/a.dot', synth: 'always' });
+    expect(parseDiagramArgs(['--input', 'out', '--output', 'a.svg', '--dot', 'a.dot', '--synth'], '/p')).toEqual({
+      input: '/p/out',
+      output: '/p/a.svg',
+      dot: '/p/a.dot',
+      synth: 'always',
+    });
   });
 
   it('draws an --input given without --synth as it is', () => {
@@ -65,7 +70,9 @@ describe('reading a synthesized app', () => {
 
   it('names the file of a stack that is not valid JSON', () => {
     const dir = make({ 'stacks/network/cdk.tf.json': '{"resource": ' });
-    expect(() => readStacks(dir)).toThrow(new RegExp(`^${path.join(dir, 'stacks/network/cdk.tf.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.*\\); re-synthesize`));
+    expect(() => readStacks(dir)).toThrow(
+      new RegExp(`^${path.join(dir, 'stacks/network/cdk.tf.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON \\(.*\\); re-synthesize`),
+    );
   });
 });
 
@@ -93,7 +100,9 @@ describe('when the diagram synthesizes first', () => {
     // Given the local environment's stacks (no tags, us-east-1) and CDKTF_ENV=dev
     const dir = make({ 'stacks/network/cdk.tf.json': local });
     // Then the reason names the stack and the first setting that differs
-    expect(synthReason({ input: dir, synth: 'when-needed' }, { CDKTF_ENV: 'dev' }, root)).toBe(`${dir} was synthesized with other settings (stack network: region us-east-1, the settings say eu-west-1)`);
+    expect(synthReason({ input: dir, synth: 'when-needed' }, { CDKTF_ENV: 'dev' }, root)).toBe(
+      `${dir} was synthesized with other settings (stack network: region us-east-1, the settings say eu-west-1)`,
+    );
   });
 
   it('synthesizes when a setting moved the state elsewhere', () => {
@@ -105,7 +114,9 @@ describe('when the diagram synthesizes first', () => {
 
   it('synthesizes when a stack file named by the manifest is missing', () => {
     const dir = make({ 'manifest.json': { stacks: { network: { synthesizedStackPath: 'stacks/network/cdk.tf.json' } } } });
-    expect(synthReason({ input: dir, synth: 'when-needed' }, {}, root)).toMatch(new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read: .*missing, although manifest\\.json names stack network`));
+    expect(synthReason({ input: dir, synth: 'when-needed' }, {}, root)).toMatch(
+      new RegExp(`^${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} cannot be read: .*missing, although manifest\\.json names stack network`),
+    );
   });
 
   it('never synthesizes into an --input given without --synth, and always with --synth', () => {

@@ -29,10 +29,7 @@ describe('dockerdArgs', () => {
   });
 
   it('uses overlay2 unless told otherwise', () => {
-    expect([args, dockerdArgs(layout, 'vfs')].map((a) => a.find((x) => x.startsWith('--storage-driver')))).toEqual([
-      '--storage-driver=overlay2',
-      '--storage-driver=vfs',
-    ]);
+    expect([args, dockerdArgs(layout, 'vfs')].map((a) => a.find((x) => x.startsWith('--storage-driver')))).toEqual(['--storage-driver=overlay2', '--storage-driver=vfs']);
   });
 });
 

@@ -49,7 +49,11 @@ describe('npm run synth and cdktf synth', () => {
     const fast = await fastSynth(project, 'fast', { CDKTF_ENV: 'dev' });
     // Then every synthesized file is the same, byte for byte, and the warning was printed as cdktf prints it
     const stacks = fs.readdirSync(path.join(project, 'fast', 'stacks')).sort();
-    expect({ stacks, differing: differingSynthFiles(path.join(project, 'cli'), path.join(project, 'fast')), warned: /^WARN \[service\/[^\]]*image\]: ContainerImage/m.test(fast.stdout) }).toEqual({
+    expect({
+      stacks,
+      differing: differingSynthFiles(path.join(project, 'cli'), path.join(project, 'fast')),
+      warned: /^WARN \[service\/[^\]]*image\]: ContainerImage/m.test(fast.stdout),
+    }).toEqual({
       stacks: ['data', 'network', 'service'],
       differing: [],
       warned: true,

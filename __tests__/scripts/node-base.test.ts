@@ -1,6 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { baseDockerfile, baseEtcFiles, baseRecipe, baseImageArg, lddLibraries, localBaseTag, newestMatching, nodeBinaryPackage, nodeImageVersion, versionMatches } from '../../scripts/lib/node-base';
+import {
+  baseDockerfile,
+  baseEtcFiles,
+  baseRecipe,
+  baseImageArg,
+  lddLibraries,
+  localBaseTag,
+  newestMatching,
+  nodeBinaryPackage,
+  nodeImageVersion,
+  versionMatches,
+} from '../../scripts/lib/node-base';
 
 describe('baseImageArg', () => {
   it('reads the default of the argument the first FROM uses', () => {
@@ -43,7 +54,12 @@ describe('nodeImageVersion', () => {
 
 describe('versionMatches', () => {
   it('matches by the parts the wanted version gives', () => {
-    expect([versionMatches('22.23.5', '22'), versionMatches('22.23.5', '22.23'), versionMatches('22.23.5', '22.23.5'), versionMatches('22.23.5', '22.2')]).toEqual([true, true, true, false]);
+    expect([versionMatches('22.23.5', '22'), versionMatches('22.23.5', '22.23'), versionMatches('22.23.5', '22.23.5'), versionMatches('22.23.5', '22.2')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 });
 

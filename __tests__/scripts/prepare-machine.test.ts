@@ -177,7 +177,7 @@ describe('ensureChromium', () => {
     });
   });
 
-  test('an apt failure gives apt\'s reason and the log', async () => {
+  test("an apt failure gives apt's reason and the log", async () => {
     const apt = async (): Promise<QuietRunResult> => failed('E: Could not get lock /var/lib/dpkg/lock-frontend');
     await expect(ensureChromium({ root: tmp, env: {}, isRoot: true, debianPath: path.join(tmp, 'chromium'), apt })).rejects.toThrow(
       'apt-get install -y --no-install-recommends chromium failed: E: Could not get lock /var/lib/dpkg/lock-frontend\n  full log: /log',
@@ -209,7 +209,15 @@ describe('describeChanges', () => {
 
 describe('preparedSummary', () => {
   test('a machine that needed nothing gets no line', () => {
-    expect(preparedSummary([{ name: 'provider mirror', action: 'present', detail: 'found' }, { name: 'CLI config', action: 'not needed', detail: 'unset' }], 3)).toBeUndefined();
+    expect(
+      preparedSummary(
+        [
+          { name: 'provider mirror', action: 'present', detail: 'found' },
+          { name: 'CLI config', action: 'not needed', detail: 'unset' },
+        ],
+        3,
+      ),
+    ).toBeUndefined();
   });
 
   test('one line with the duration and every change, in order', () => {

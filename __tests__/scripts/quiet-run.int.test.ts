@@ -18,7 +18,14 @@ test('a failing command gives back the line that says why; the log holds the com
   const result = await quietRun(command, args, { cwd: tmp, logFile: log });
   // Then the result says why, and the log tells the whole story without escape sequences
   const text = fs.readFileSync(log, 'utf8');
-  expect({ ok: result.ok, code: result.code, reason: result.reason, output: /working/.test(text) && /the table is gone/.test(text), exit: /=== exit 3 after/.test(text), ansi: text.includes('\u001b') }).toEqual({
+  expect({
+    ok: result.ok,
+    code: result.code,
+    reason: result.reason,
+    output: /working/.test(text) && /the table is gone/.test(text),
+    exit: /=== exit 3 after/.test(text),
+    ansi: text.includes('\u001b'),
+  }).toEqual({
     ok: false,
     code: 3,
     reason: 'the table is gone',
@@ -50,5 +57,7 @@ test('aborting stops the command', async () => {
 
 test('quietRunOrThrow throws the reason with the log path under it', async () => {
   const log = path.join(tmp, 'x.log');
-  await expect(quietRunOrThrow(...node("console.error('ERROR: no credentials'); process.exit(1)"), { cwd: tmp, logFile: log })).rejects.toThrow(`no credentials\n  full log: ${log}`);
+  await expect(quietRunOrThrow(...node("console.error('ERROR: no credentials'); process.exit(1)"), { cwd: tmp, logFile: log })).rejects.toThrow(
+    `no credentials\n  full log: ${log}`,
+  );
 });

@@ -17,7 +17,7 @@ describe('failureReason', () => {
     );
   });
 
-  test('without colours (no box), the diagnostic after cdktf\'s stack prefix still gives summary and detail', () => {
+  test("without colours (no box), the diagnostic after cdktf's stack prefix still gives summary and detail", () => {
     expect(failureReason(fixture('cdktf-deploy-mirror-refused-no-color.log'))).toBe(
       'Failed to query available provider packages: Could not retrieve the list of available versions for provider hashicorp/aws: ' +
         'failed to query provider mirror https://127.0.0.1:1/providers/ for registry.terraform.io/hashicorp/aws: the request failed after 2 attempts, ' +

@@ -128,7 +128,13 @@ describe('contentsProblem', () => {
   });
 
   test('an item edited by hand is named by its key', () => {
-    const edited = { table: active('bookmarks-local-category'), items: [{ id: { S: 'a' }, sortOrder: { N: '2' } }, { id: { S: 'c' }, tags: { SS: ['x', 'y'] } }] };
+    const edited = {
+      table: active('bookmarks-local-category'),
+      items: [
+        { id: { S: 'a' }, sortOrder: { N: '2' } },
+        { id: { S: 'c' }, tags: { SS: ['x', 'y'] } },
+      ],
+    };
     expect(contentsProblem(specs, holding({ 'bookmarks-local-category': edited }))).toBe('the item id=a of bookmarks-local-category differs from its seed');
   });
 });

@@ -55,7 +55,12 @@ describe('parseImageCommand', () => {
   });
 
   it('reads --run with an endpoint (trailing slash dropped) and a port', () => {
-    expect(parseImageCommand(['--run', '--endpoint', 'http://127.0.0.1:8000/', '--port', '9090'])).toEqual({ run: true, push: false, endpoint: 'http://127.0.0.1:8000', port: 9090 });
+    expect(parseImageCommand(['--run', '--endpoint', 'http://127.0.0.1:8000/', '--port', '9090'])).toEqual({
+      run: true,
+      push: false,
+      endpoint: 'http://127.0.0.1:8000',
+      port: 9090,
+    });
   });
 
   it('reads --push', () => {

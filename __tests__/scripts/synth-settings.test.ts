@@ -28,7 +28,10 @@ describe('configSettings', () => {
 
 describe('settingsMismatch', () => {
   const wanted = { region: 'eu-west-1', tags: TAGS, state: '/p/state/dev' };
-  const stack = (tags: Record<string, string>) => ({ provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags }] }] }, terraform: { backend: { local: { path: '/p/state/dev/x.tfstate' } } } });
+  const stack = (tags: Record<string, string>) => ({
+    provider: { aws: [{ region: 'eu-west-1', default_tags: [{ tags }] }] },
+    terraform: { backend: { local: { path: '/p/state/dev/x.tfstate' } } },
+  });
 
   test('stacks made with the wanted settings match, whatever the order of their tags', () => {
     expect(settingsMismatch({ network: stack({ ManagedBy: 'cdktf', Environment: 'dev', Project: 'bookmarks' }) }, wanted)).toBeUndefined();

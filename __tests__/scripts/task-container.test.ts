@@ -1,4 +1,12 @@
-import { dockerCreateBody, isUnresolved, localDynamoEnvironment, resolvedEnvironment, taskContainer, type EcsContainerDefinition, type SynthesizedStack } from '../../scripts/lib/task-container';
+import {
+  dockerCreateBody,
+  isUnresolved,
+  localDynamoEnvironment,
+  resolvedEnvironment,
+  taskContainer,
+  type EcsContainerDefinition,
+  type SynthesizedStack,
+} from '../../scripts/lib/task-container';
 
 const APP: EcsContainerDefinition = {
   name: 'app',
@@ -114,7 +122,13 @@ describe('dockerCreateBody', () => {
 
   it("fills in ECS's health check defaults the task leaves out", () => {
     const bare = taskContainer(stack([{ family: 'a', containers: [{ ...APP, healthCheck: { command: ['CMD', 'true'] } }], volume: SCRATCH }]), 'app');
-    expect(dockerCreateBody(bare, { image: 'x', network: 'none', environment: { CATEGORY_TABLE: 't' } }).Healthcheck).toEqual({ Test: ['CMD', 'true'], Interval: 30e9, Timeout: 5e9, Retries: 3, StartPeriod: 0 });
+    expect(dockerCreateBody(bare, { image: 'x', network: 'none', environment: { CATEGORY_TABLE: 't' } }).Healthcheck).toEqual({
+      Test: ['CMD', 'true'],
+      Interval: 30e9,
+      Timeout: 5e9,
+      Retries: 3,
+      StartPeriod: 0,
+    });
   });
 
   it('leaves the health check out when asked', () => {

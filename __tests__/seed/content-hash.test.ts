@@ -13,7 +13,17 @@ const TABLE: TableDefinition = {
 
 describe('contentHash', () => {
   test('ignores row order', () => {
-    expect(contentHash(TABLE, [{ id: 'a', v: '1' }, { id: 'b', v: '2' }])).toBe(contentHash(TABLE, [{ id: 'b', v: '2' }, { id: 'a', v: '1' }]));
+    expect(
+      contentHash(TABLE, [
+        { id: 'a', v: '1' },
+        { id: 'b', v: '2' },
+      ]),
+    ).toBe(
+      contentHash(TABLE, [
+        { id: 'b', v: '2' },
+        { id: 'a', v: '1' },
+      ]),
+    );
   });
 
   test('changes when one value changes', () => {

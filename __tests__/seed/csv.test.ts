@@ -11,9 +11,7 @@ describe('parseCsvItems', () => {
     const { items, problems } = parse('b1,1984,328,true,classic|dystopia,George Orwell;Editor X');
     // Then each value has the column's type: the numeric-looking title stays a string
     expect(problems).toEqual([]);
-    expect(items).toEqual([
-      { id: 'b1', title: '1984', pages: 328, inPrint: true, tags: new Set(['classic', 'dystopia']), authors: ['George Orwell', 'Editor X'] },
-    ]);
+    expect(items).toEqual([{ id: 'b1', title: '1984', pages: 328, inPrint: true, tags: new Set(['classic', 'dystopia']), authors: ['George Orwell', 'Editor X'] }]);
   });
 
   test('keeps leading zeros in string columns', () => {

@@ -47,9 +47,7 @@ describe('parseTableDefinition', () => {
 
   test('rejects an index name used twice', () => {
     const index = VALID.globalSecondaryIndexes[0];
-    expect(check({ ...VALID, globalSecondaryIndexes: [index, index] }).problems).toEqual([
-      'data/resource.table.json: "globalSecondaryIndexes[1]".name "byCategory" is used twice',
-    ]);
+    expect(check({ ...VALID, globalSecondaryIndexes: [index, index] }).problems).toEqual(['data/resource.table.json: "globalSecondaryIndexes[1]".name "byCategory" is used twice']);
   });
 
   test('rejects an INCLUDE projection without attributes', () => {

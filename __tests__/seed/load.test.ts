@@ -99,10 +99,7 @@ describe('loadSeedData', () => {
     });
     const d = path.basename(dir);
     // When loading, then both are reported together
-    expect(problemsOf(dir)).toEqual([
-      `${d}/author.csv:3: duplicate key id="a1", first on line 2`,
-      `${d}/post.csv:2: column "rating" must be a number, got "high"`,
-    ]);
+    expect(problemsOf(dir)).toEqual([`${d}/author.csv:3: duplicate key id="a1", first on line 2`, `${d}/post.csv:2: column "rating" must be a number, got "high"`]);
   });
 
   test('throws one error whose message lists every problem', () => {

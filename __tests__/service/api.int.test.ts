@@ -38,7 +38,9 @@ async function collect(path: string, limit: number): Promise<{ items: Record<str
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const res: request.Response = await request(t.app).get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+    const res: request.Response = await request(t.app)
+      .get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)
+      .expect(200);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     items.push(...res.body.items);
     cursor = res.body.nextCursor;
@@ -89,7 +91,9 @@ describe('GET /api/categories', () => {
   });
 
   test('answers 400 for an id longer than 128 characters', async () => {
-    const res = await request(t.app).get(`/api/categories/${'x'.repeat(129)}`).expect(400);
+    const res = await request(t.app)
+      .get(`/api/categories/${'x'.repeat(129)}`)
+      .expect(400);
     expect(res.body.error).toBe('bad_request');
   });
 
@@ -103,9 +107,7 @@ describe('GET /api/resources', () => {
   test('for every category, returns exactly its CSV resources ordered by title (the byCategory GSI)', async () => {
     for (const category of categories) {
       const { items } = await collect(`/api/resources?category=${category.id}`, 100);
-      const expected = resources
-        .filter((r) => r.categoryId === category.id)
-        .sort((a, b) => (String(a.title) < String(b.title) ? -1 : 1));
+      const expected = resources.filter((r) => r.categoryId === category.id).sort((a, b) => (String(a.title) < String(b.title) ? -1 : 1));
       expect({ category: category.id, items }).toEqual({ category: category.id, items: expected });
     }
   });
@@ -115,9 +117,7 @@ describe('GET /api/resources', () => {
     await request(t.app).get(`/api/resources?category=${categories[0].id}`).expect(200);
     const commands = send.mock.calls.map(([command]) => command);
     send.mockRestore();
-    expect(commands.map((c) => [c.constructor.name, (c.input as { IndexName?: string }).IndexName])).toEqual([
-      [QueryCommand.name, 'byCategory'],
-    ]);
+    expect(commands.map((c) => [c.constructor.name, (c.input as { IndexName?: string }).IndexName])).toEqual([[QueryCommand.name, 'byCategory']]);
   });
 
   test('pages through a category with limit and cursor, each resource exactly once', async () => {
@@ -206,9 +206,7 @@ describe('GET /api/bookmarks', () => {
   test('lists the bookmarks of a resource newest first (the byResource GSI)', async () => {
     const resourceId = bookmarks[0].resourceId;
     const { items } = await collect(`/api/bookmarks?resource=${resourceId}`, 100);
-    const expected = bookmarks
-      .filter((b) => b.resourceId === resourceId)
-      .sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+    const expected = bookmarks.filter((b) => b.resourceId === resourceId).sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
     expect(items).toEqual(expected);
   });
 
@@ -231,7 +229,9 @@ describe('GET /api/bookmarks', () => {
   });
 
   test('answers 400 for an overlong resource filter', async () => {
-    await request(t.app).get(`/api/bookmarks?resource=${'r'.repeat(200)}`).expect(400);
+    await request(t.app)
+      .get(`/api/bookmarks?resource=${'r'.repeat(200)}`)
+      .expect(400);
   });
 });
 
@@ -272,9 +272,6 @@ describe('HTTP behaviour', () => {
 
   test('serves the web page at /', async () => {
     const res = await request(t.app).get('/').expect(200);
-    expect([res.headers['content-type'], res.text.includes('<script type="module" src="app.js">')]).toEqual([
-      'text/html; charset=utf-8',
-      true,
-    ]);
+    expect([res.headers['content-type'], res.text.includes('<script type="module" src="app.js">')]).toEqual(['text/html; charset=utf-8', true]);
   });
 });

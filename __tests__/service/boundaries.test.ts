@@ -3,7 +3,10 @@ import * as path from 'node:path';
 
 const SERVICE = path.resolve(__dirname, '..', '..', 'service');
 const files = (dir: string, ext: RegExp): string[] =>
-  fs.readdirSync(dir).filter((f) => ext.test(f)).map((f) => path.join(dir, f));
+  fs
+    .readdirSync(dir)
+    .filter((f) => ext.test(f))
+    .map((f) => path.join(dir, f));
 const IMPORT = /(?:from\s+|require\(\s*|import\(\s*)['"]([^'"]+)['"]/g;
 
 describe('service boundaries', () => {
@@ -24,10 +27,6 @@ describe('service boundaries', () => {
 
   test('the Dockerfile runs as a non-root user with an exec-form CMD on Node 22', () => {
     const dockerfile = fs.readFileSync(path.join(SERVICE, 'Dockerfile'), 'utf8');
-    expect([/^ARG BASE_IMAGE=node:22-/m.test(dockerfile), /^USER node$/m.test(dockerfile), /^CMD \["node", "server\.js"\]$/m.test(dockerfile)]).toEqual([
-      true,
-      true,
-      true,
-    ]);
+    expect([/^ARG BASE_IMAGE=node:22-/m.test(dockerfile), /^USER node$/m.test(dockerfile), /^CMD \["node", "server\.js"\]$/m.test(dockerfile)]).toEqual([true, true, true]);
   });
 });

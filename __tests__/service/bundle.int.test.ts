@@ -70,7 +70,11 @@ describe('the bundle', () => {
   test('serves the CSV categories from DynamoDB', async () => {
     const service = running[0] ?? (await start(serviceEnv(dynamo.endpoint, tables.names)));
     const body = (await (await fetch(`${service.url}/api/categories`)).json()) as { items: { id: string }[] };
-    expect(body.items.map((c) => c.id).sort()).toEqual(seedItems(tables, 'Category').map((c) => String(c.id)).sort());
+    expect(body.items.map((c) => c.id).sort()).toEqual(
+      seedItems(tables, 'Category')
+        .map((c) => String(c.id))
+        .sort(),
+    );
   });
 
   test('serves the web page from its own public/ folder', async () => {
@@ -134,10 +138,7 @@ describe('SIGTERM during a slow request', () => {
       .split('\n')
       .filter((line) => line.startsWith('{'))
       .map((line) => (JSON.parse(line) as { msg: string }).msg);
-    expect(messages.filter((m) => m === 'stopped' || m.startsWith('shutting down'))).toEqual([
-      'shutting down: draining in-flight requests',
-      'stopped',
-    ]);
+    expect(messages.filter((m) => m === 'stopped' || m.startsWith('shutting down'))).toEqual(['shutting down: draining in-flight requests', 'stopped']);
   });
 });
 

@@ -52,7 +52,11 @@ describe('npm start deploys the data stack again after each change, and skips it
     requireTerraform();
     project = scratchProject();
     env = { PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) };
-    const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const dynamodb = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     try {
       // Given a deployed project
       first = await run();
@@ -70,7 +74,8 @@ describe('npm start deploys the data stack again after each change, and skips it
       fs.cpSync(path.join(ROOT, 'data'), dataCopy, { recursive: true });
       const csv = path.join(dataCopy, 'category.csv');
       fs.writeFileSync(csv, fs.readFileSync(csv, 'utf8').replace('architecture,Software Architecture,', 'architecture,Software Architecture (edited),'));
-      const category = async (): Promise<unknown> => ((await (await fetch(`http://localhost:${env.PORT}/api/categories/architecture`)).json()) as { item?: { name?: unknown } }).item?.name;
+      const category = async (): Promise<unknown> =>
+        ((await (await fetch(`http://localhost:${env.PORT}/api/categories/architecture`)).json()) as { item?: { name?: unknown } }).item?.name;
       afterCsv = await run({ CDKTF_DATA_DIR: dataCopy }, category);
       // When it starts again with nothing changed since
       warmAgain = await run({ CDKTF_DATA_DIR: dataCopy });
@@ -95,7 +100,7 @@ describe('npm start deploys the data stack again after each change, and skips it
     expect(DEPLOYED.exec(afterWipe.data)?.[1]).toBe('the embedded DynamoDB has no table bookmarks-local-bookmark');
   });
 
-  test('a stack directory initialised for another environment\'s state deploys again', () => {
+  test("a stack directory initialised for another environment's state deploys again", () => {
     expect(DEPLOYED.exec(afterOtherBackend.data)?.[1]).toBe(`the stack directory is initialised for another state (${path.join(project, 'state', 'sandbox', 'data.tfstate')})`);
   });
 

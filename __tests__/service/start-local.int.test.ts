@@ -169,7 +169,7 @@ describe('npm start when Terraform fails', () => {
     });
   });
 
-  test('nothing of Terraform\'s own output reaches the terminal', () => {
+  test("nothing of Terraform's own output reaches the terminal", () => {
     expect(output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('[npm start]'))).toEqual([]);
   });
 });

@@ -34,11 +34,7 @@ describe('localServiceEnv', () => {
   const env = localServiceEnv({ port: 8080, dynamoEndpoint: 'http://127.0.0.1:8000', env: { PATH: '/bin' } });
 
   test('names the tables with the stacks naming function for the local environment', () => {
-    expect([env.CATEGORY_TABLE, env.RESOURCE_TABLE, env.BOOKMARK_TABLE]).toEqual([
-      'bookmarks-local-category',
-      'bookmarks-local-resource',
-      'bookmarks-local-bookmark',
-    ]);
+    expect([env.CATEGORY_TABLE, env.RESOURCE_TABLE, env.BOOKMARK_TABLE]).toEqual(['bookmarks-local-category', 'bookmarks-local-resource', 'bookmarks-local-bookmark']);
   });
 
   test('sets only variables the service documents, plus PATH and local credentials', () => {

@@ -62,7 +62,9 @@ describe('the nginx configuration', () => {
 
   it('listens on the port the image exposes, which an unprivileged user may bind', () => {
     const listen = Number(directive(server(), 'listen').args[0]);
-    const exposed = parseDockerfile(read(path.join(NGINX, 'Dockerfile'))).filter((i) => i.keyword === 'EXPOSE').map((i) => Number(i.args));
+    const exposed = parseDockerfile(read(path.join(NGINX, 'Dockerfile')))
+      .filter((i) => i.keyword === 'EXPOSE')
+      .map((i) => Number(i.args));
     expect([exposed, listen > 1024]).toEqual([[listen], true]);
   });
 
@@ -95,16 +97,19 @@ describe('the php-fpm image', () => {
   const dockerfile = () => parseDockerfile(read(path.join(PHP, 'Dockerfile')));
 
   it('builds on a pinned official WordPress fpm tag', () => {
-    const from = dockerfile().filter((i) => i.keyword === 'FROM').map((i) => i.args);
+    const from = dockerfile()
+      .filter((i) => i.keyword === 'FROM')
+      .map((i) => i.args);
     expect(from).toHaveLength(1);
     expect(from[0]).toMatch(/^wordpress:\d+\.\d+\.\d+-php\d+\.\d+-fpm$/);
   });
 
   it('installs the upload settings where PHP reads extra ini files, and the ping pool setting', () => {
-    expect(dockerfile().filter((i) => i.keyword === 'COPY').map((i) => i.args)).toEqual([
-      'uploads.ini /usr/local/etc/php/conf.d/uploads.ini',
-      'zz-health.conf /usr/local/etc/php-fpm.d/zz-health.conf',
-    ]);
+    expect(
+      dockerfile()
+        .filter((i) => i.keyword === 'COPY')
+        .map((i) => i.args),
+    ).toEqual(['uploads.ini /usr/local/etc/php/conf.d/uploads.ini', 'zz-health.conf /usr/local/etc/php-fpm.d/zz-health.conf']);
   });
 
   it('answers the ping path nginx forwards', () => {
@@ -113,7 +118,11 @@ describe('the php-fpm image', () => {
   });
 
   it('runs as www-data, the user the EFS access point enforces', () => {
-    expect(dockerfile().filter((i) => i.keyword === 'USER').map((i) => i.args)).toEqual(['www-data']);
+    expect(
+      dockerfile()
+        .filter((i) => i.keyword === 'USER')
+        .map((i) => i.args),
+    ).toEqual(['www-data']);
   });
 });
 

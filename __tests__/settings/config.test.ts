@@ -5,7 +5,6 @@ import { configProblems } from '../support/config';
 
 const ROOT = '/project';
 
-
 describe('environments', () => {
   it.each(['local', 'dev', 'prod'])('the %s defaults are valid (prod given a certificate)', (name) => {
     expect(buildConfig(name, forEnvironment(name), ROOT).environment).toBe(name);
@@ -73,10 +72,7 @@ describe('overrides from environment variables', () => {
   });
 
   it('the state region and key prefix can be set apart from the deployment', () => {
-    const config = loadConfig(
-      { CDKTF_ENV: 'dev', CDKTF_STATE_BUCKET: 'acme-tf-state', CDKTF_STATE_REGION: 'us-east-2', CDKTF_STATE_KEY_PREFIX: 'team-a' },
-      ROOT,
-    );
+    const config = loadConfig({ CDKTF_ENV: 'dev', CDKTF_STATE_BUCKET: 'acme-tf-state', CDKTF_STATE_REGION: 'us-east-2', CDKTF_STATE_KEY_PREFIX: 'team-a' }, ROOT);
     expect(config.backend).toEqual({ kind: 's3', bucket: 'acme-tf-state', region: 'us-east-2', keyPrefix: 'team-a' });
   });
 
@@ -87,9 +83,7 @@ describe('overrides from environment variables', () => {
 
 describe('validation', () => {
   it('an unknown environment names the variable, the value and the choices', () => {
-    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'staging' }, ROOT))).toEqual([
-      'CDKTF_ENV: unknown environment "staging"; use one of local, dev, prod, sandbox',
-    ]);
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'staging' }, ROOT))).toEqual(['CDKTF_ENV: unknown environment "staging"; use one of local, dev, prod, sandbox']);
   });
 
   it.each([
@@ -190,15 +184,15 @@ describe('validation', () => {
   });
 
   it('the error message lists every problem on its own line', () => {
-    expect(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x' }, ROOT)).toThrow(
-      'Invalid configuration:\n  - network.cidrBlock: "x" is not an IPv4 CIDR block',
-    );
+    expect(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_VPC_CIDR: 'x' }, ROOT)).toThrow('Invalid configuration:\n  - network.cidrBlock: "x" is not an IPv4 CIDR block');
   });
 });
 
 describe('warnings', () => {
   it.each(['dev', 'prod'])('%s on local state files is told how to keep state in S3', (env) => {
-    expect(configWarnings(buildConfig(env, withCertificates(), ROOT))).toEqual([expect.stringMatching(new RegExp(`^${env} keeps its Terraform state in local files \\(/project/state/${env}\\).*set CDKTF_STATE_BUCKET=<bucket>`))]);
+    expect(configWarnings(buildConfig(env, withCertificates(), ROOT))).toEqual([
+      expect.stringMatching(new RegExp(`^${env} keeps its Terraform state in local files \\(/project/state/${env}\\).*set CDKTF_STATE_BUCKET=<bucket>`)),
+    ]);
   });
 
   it('local on local state files, and dev on S3, are not warned', () => {
@@ -220,7 +214,10 @@ describe('load balancer access logs', () => {
       const config = buildConfig(env, forEnvironment(env), ROOT);
       return [config.service.loadBalancers.accessLogDays, config.wordpress.loadBalancer.accessLogDays];
     };
-    expect([days('dev'), days('prod')]).toEqual([[0, 0], [90, 90]]);
+    expect([days('dev'), days('prod')]).toEqual([
+      [0, 0],
+      [90, 90],
+    ]);
   });
 
   it('CDKTF_ALB_ACCESS_LOG_DAYS and CDKTF_WORDPRESS_ALB_ACCESS_LOG_DAYS set them, 0 turning them off', () => {
@@ -229,7 +226,9 @@ describe('load balancer access logs', () => {
   });
 
   it('refuses a number of days that is not a whole number, naming the variable', () => {
-    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_ALB_ACCESS_LOG_DAYS: 'ninety' }, ROOT))).toEqual([expect.stringMatching(/^CDKTF_ALB_ACCESS_LOG_DAYS: "ninety" is not a whole number/)]);
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_ALB_ACCESS_LOG_DAYS: 'ninety' }, ROOT))).toEqual([
+      expect.stringMatching(/^CDKTF_ALB_ACCESS_LOG_DAYS: "ninety" is not a whole number/),
+    ]);
   });
 });
 
@@ -243,7 +242,9 @@ describe('HTTPS in prod', () => {
 
   it('names the services file field for a service of the file', () => {
     expect(configProblems(() => loadConfig({ CDKTF_ENV: 'prod', CDKTF_SERVICES_FILE: 'docs/examples/three-services.json' }, path.resolve(__dirname, '../..')))).toEqual([
-      expect.stringMatching(/^docs\/examples\/three-services\.json: services\[\d\]\.external: "\w+" would serve plain HTTP.*"certificateArn".*in docs\/examples\/three-services\.json/),
+      expect.stringMatching(
+        /^docs\/examples\/three-services\.json: services\[\d\]\.external: "\w+" would serve plain HTTP.*"certificateArn".*in docs\/examples\/three-services\.json/,
+      ),
     ]);
   });
 

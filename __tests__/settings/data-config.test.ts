@@ -4,10 +4,14 @@ import { forEnvironment } from '../support/certificates';
 
 const ROOT = '/project';
 
-
 describe('data settings', () => {
   test.each(['dev', 'prod'])('%s protects tables with backups, KMS encryption, deletion protection and prevent_destroy', (env) => {
-    expect(buildConfig(env, forEnvironment(env), ROOT).data).toMatchObject({ pointInTimeRecovery: true, serverSideEncryption: true, deletionProtection: true, preventDestroy: true });
+    expect(buildConfig(env, forEnvironment(env), ROOT).data).toMatchObject({
+      pointInTimeRecovery: true,
+      serverSideEncryption: true,
+      deletionProtection: true,
+      preventDestroy: true,
+    });
   });
 
   test('local turns every protection off', () => {

@@ -18,7 +18,11 @@ describe('ephemeral storage of the tasks', () => {
   });
 
   it('is Fargate’s free 20 GiB by default: no ephemeral_storage block in any environment', () => {
-    const tasks = ['local', 'dev', 'prod'].map((env) => byPath(synthStacks(loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}) }, ROOT)).service, 'services/service/task/definition').props.ephemeral_storage);
+    const tasks = ['local', 'dev', 'prod'].map(
+      (env) =>
+        byPath(synthStacks(loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}) }, ROOT)).service, 'services/service/task/definition').props
+          .ephemeral_storage,
+    );
     expect(tasks).toEqual([undefined, undefined, undefined]);
   });
 

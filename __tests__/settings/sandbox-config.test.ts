@@ -3,7 +3,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildConfig, loadConfig, type AppConfig } from '../../stacks/settings/config';
-import { EMULATED_ENDPOINTS, EMULATOR_GAPS, EXPECTED_REPLAN_DRIFTS, MOTO_SERVER_ENVIRONMENT, retryableGap, unappliableDriftGap, type EmulatedEndpoint } from '../../scripts/lib/emulator';
+import {
+  EMULATED_ENDPOINTS,
+  EMULATOR_GAPS,
+  EXPECTED_REPLAN_DRIFTS,
+  MOTO_SERVER_ENVIRONMENT,
+  retryableGap,
+  unappliableDriftGap,
+  type EmulatedEndpoint,
+} from '../../scripts/lib/emulator';
 import { configProblems } from '../support/config';
 import { resources, synthStacks, type SynthJson } from '../support/synth';
 import { CERTIFICATE_VARIABLES } from '../support/certificates';
@@ -78,7 +86,11 @@ describe('sandbox stacks', () => {
   const stacks = synthAll(loadConfig({ CDKTF_ENV: 'sandbox', MOTO_PORT: '45123' }, ROOT));
 
   it('synthesize no appautoscaling resources', () => {
-    expect(resources(stacks.service).filter((r) => r.type.startsWith('aws_appautoscaling_')).map((r) => r.path)).toEqual([]);
+    expect(
+      resources(stacks.service)
+        .filter((r) => r.type.startsWith('aws_appautoscaling_'))
+        .map((r) => r.path),
+    ).toEqual([]);
   });
 
   it('give every stack a provider with the moto endpoints and no AWS lookups', () => {
@@ -95,7 +107,10 @@ describe('sandbox stacks', () => {
   it('use only resource types whose AWS service has an emulated endpoint', () => {
     // Which endpoint serves a resource type; a new type fails here until it is listed (and moto checked).
     const endpointOf: [RegExp, EmulatedEndpoint][] = [
-      [/^aws_(vpc|subnet|route|route_table|route_table_association|internet_gateway|nat_gateway|eip|security_group|default_security_group|vpc_endpoint|flow_log|vpc_security_group_(ingress|egress)_rule)$/, 'ec2'],
+      [
+        /^aws_(vpc|subnet|route|route_table|route_table_association|internet_gateway|nat_gateway|eip|security_group|default_security_group|vpc_endpoint|flow_log|vpc_security_group_(ingress|egress)_rule)$/,
+        'ec2',
+      ],
       [/^aws_dynamodb_/, 'dynamodb'],
       [/^aws_ecs_/, 'ecs'],
       [/^aws_ecr_/, 'ecr'],
@@ -179,13 +194,13 @@ describe('CDKTF_STATE_DIR', () => {
 describe('CDKTF_TEARDOWN', () => {
   it.each(['dev', 'prod', 'sandbox'])('turns every protection against destroy off in %s', (env) => {
     const config = loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}), CDKTF_TEARDOWN: 'true' }, ROOT);
-    expect([config.teardown, config.data.deletionProtection, config.data.preventDestroy, config.service.loadBalancers.deletionProtection, config.service.repository.forceDelete]).toEqual([
-      true,
-      false,
-      false,
-      false,
-      true,
-    ]);
+    expect([
+      config.teardown,
+      config.data.deletionProtection,
+      config.data.preventDestroy,
+      config.service.loadBalancers.deletionProtection,
+      config.service.repository.forceDelete,
+    ]).toEqual([true, false, false, false, true]);
   });
 
   it('keeps backups and encryption of the tables on', () => {

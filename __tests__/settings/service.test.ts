@@ -77,22 +77,59 @@ describe('service defaults per environment', () => {
 describe('invalid service settings', () => {
   const at = 'service.services[0].';
   const table: [string, ConfigOverrides, string][] = [
-    ['a bad CPU/memory pair', { service: { defaultService: { cpu: 256, memoryMiB: 4096 } } }, `${at}cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048`],
+    [
+      'a bad CPU/memory pair',
+      { service: { defaultService: { cpu: 256, memoryMiB: 4096 } } },
+      `${at}cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048`,
+    ],
     [
       'Spot weights of zero',
-      { service: { defaultService: { capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 0 }, { capacityProvider: 'FARGATE_SPOT', weight: 0 }] } } },
+      {
+        service: {
+          defaultService: {
+            capacityProviderStrategy: [
+              { capacityProvider: 'FARGATE', weight: 0 },
+              { capacityProvider: 'FARGATE_SPOT', weight: 0 },
+            ],
+          },
+        },
+      },
       `${at}capacityProviderStrategy weights are all 0 (FARGATE, FARGATE_SPOT); give at least one provider a weight above 0, e.g. FARGATE_SPOT weight 1`,
     ],
     ['an unknown architecture', { service: { defaultService: { cpuArchitecture: 'MIPS' as never } } }, `${at}cpuArchitecture "MIPS" is unknown; use X86_64 or ARM64`],
-    ['Spot on ARM64', { service: { defaultService: { cpuArchitecture: 'ARM64' } } }, `${at}FARGATE_SPOT does not run ARM64 tasks; use cpuArchitecture X86_64 for Spot, or on-demand FARGATE for ARM64`],
-    ['a drain deadline past the stop timeout', { service: { defaultService: { container: { shutdownTimeoutMs: 30000 } } } }, `${at}container.shutdownTimeoutMs 30000 must be above 0 and below the stop timeout of 30000 ms`],
+    [
+      'Spot on ARM64',
+      { service: { defaultService: { cpuArchitecture: 'ARM64' } } },
+      `${at}FARGATE_SPOT does not run ARM64 tasks; use cpuArchitecture X86_64 for Spot, or on-demand FARGATE for ARM64`,
+    ],
+    [
+      'a drain deadline past the stop timeout',
+      { service: { defaultService: { container: { shutdownTimeoutMs: 30000 } } } },
+      `${at}container.shutdownTimeoutMs 30000 must be above 0 and below the stop timeout of 30000 ms`,
+    ],
     ['a root user', { service: { defaultService: { container: { user: '0' } } } }, `${at}container.user "0" is root`],
     ['ECS Exec on a read-only root', { service: { defaultService: { enableExecuteCommand: true } } }, `${at}enableExecuteCommand needs a writable root filesystem`],
-    ['a malformed certificate', { service: { defaultService: { external: { port: 443, certificateArn: 'my-cert' } } } }, `${at}external.certificateArn: certificate ARN "my-cert" is not an ACM certificate ARN`],
-    ['HTTPS on port 80', { service: { defaultService: { external: { port: 80, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' } } } }, `${at}external.port 80 with a certificate leaves no port for the HTTP redirect; use 443`],
-    ['a malformed client CIDR', { service: { loadBalancers: { ingressCidrs: ['10.0.0.0/33'] } } }, 'service.loadBalancers.ingressCidrs: client CIDR "10.0.0.0/33" is not an IPv4 or IPv6 CIDR block'],
+    [
+      'a malformed certificate',
+      { service: { defaultService: { external: { port: 443, certificateArn: 'my-cert' } } } },
+      `${at}external.certificateArn: certificate ARN "my-cert" is not an ACM certificate ARN`,
+    ],
+    [
+      'HTTPS on port 80',
+      { service: { defaultService: { external: { port: 80, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' } } } },
+      `${at}external.port 80 with a certificate leaves no port for the HTTP redirect; use 443`,
+    ],
+    [
+      'a malformed client CIDR',
+      { service: { loadBalancers: { ingressCidrs: ['10.0.0.0/33'] } } },
+      'service.loadBalancers.ingressCidrs: client CIDR "10.0.0.0/33" is not an IPv4 or IPv6 CIDR block',
+    ],
     ['bad health-check codes', { service: { defaultService: { healthCheck: { codes: '2xx' } } } }, `${at}healthCheck.codes: health-check success codes "2xx" are invalid`],
-    ['a health-check path without a slash', { service: { defaultService: { healthCheck: { path: 'health' } } } }, `${at}healthCheck.path: health-check path "health" must start with "/"`],
+    [
+      'a health-check path without a slash',
+      { service: { defaultService: { healthCheck: { path: 'health' } } } },
+      `${at}healthCheck.path: health-check path "health" must start with "/"`,
+    ],
     ['a deregistration delay out of range', { service: { loadBalancers: { deregistrationDelaySeconds: -1 } } }, 'service.loadBalancers.deregistration delay -1 s is out of range'],
     ['keeping no images', { service: { repository: { keepImages: 0 } } }, 'service.repository.keepImages 0 is out of range; keep from 1 to 1000 images'],
     [
@@ -103,7 +140,11 @@ describe('invalid service settings', () => {
     ['maximum below minimum tasks', { service: { defaultService: { scaling: { minTasks: 3, maxTasks: 2 } } } }, `${at}scaling.maxTasks 2 is below minTasks 3`],
     ['an unknown log level', { service: { defaultService: { container: { logLevel: 'verbose' } } } }, `${at}container.logLevel "verbose" is not a log level`],
     ['a service exposed nowhere', { service: { defaultService: { external: null } } }, `${at}exposes nothing; give "external", "internal" or both`],
-    ['a single zone for the load balancer', { network: { availabilityZones: ['eu-west-1a'] } }, "service.network.availabilityZones lists one zone; the service's load balancer needs at least two"],
+    [
+      'a single zone for the load balancer',
+      { network: { availabilityZones: ['eu-west-1a'] } },
+      "service.network.availabilityZones lists one zone; the service's load balancer needs at least two",
+    ],
     ['a private zone that is no DNS name', { service: { dns: { privateZoneName: 'svc' } } }, 'service.dns.privateZoneName: "svc" is not a DNS name'],
     ['a public record without its zone', { service: { dns: { publicRecordName: 'shop.example.com' } } }, 'service.dns: publicZoneId and publicRecordName go together'],
   ];
@@ -213,7 +254,9 @@ describe('merging and warnings', () => {
 
   it('warns when private tasks have neither NAT nor the endpoints to pull images', () => {
     const service = serviceDefaults('dev', ROOT).services[0];
-    expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: [] })).toMatch(/"service" run in private subnets.*cannot pull images/);
+    expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: [] })).toMatch(
+      /"service" run in private subnets.*cannot pull images/,
+    );
     expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'none', interfaceEndpoints: ['ecr.api', 'ecr.dkr', 'logs'] })).toBeUndefined();
     expect(privateEgressWarning(service, { availabilityZones: ['a', 'b'], natMode: 'single', interfaceEndpoints: [] })).toBeUndefined();
   });

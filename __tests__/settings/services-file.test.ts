@@ -72,7 +72,10 @@ describe('a services file with mistakes', () => {
     [{ services: [{ ...ORDER, ports: [80] }] }, 'services.json: services[0].ports: unknown field; use one of name, image'],
     [{ services: [{ ...ORDER, external: { port: 80, tls: true } }] }, 'services.json: services[0].external.tls: unknown field; use one of port, certificateArn'],
     [{ services: [{ ...ORDER, scaling: { maxTasks: 4 } }] }, 'services.json: services[0].scaling.minTasks: missing; give it, e.g. "minTasks": 1'],
-    [{ services: [{ ...ORDER, capacityProviderStrategy: [{ provider: 'SPOT', weight: 1 }] }] }, 'services.json: services[0].capacityProviderStrategy[0].provider: "SPOT" is not one of FARGATE, FARGATE_SPOT'],
+    [
+      { services: [{ ...ORDER, capacityProviderStrategy: [{ provider: 'SPOT', weight: 1 }] }] },
+      'services.json: services[0].capacityProviderStrategy[0].provider: "SPOT" is not one of FARGATE, FARGATE_SPOT',
+    ],
     [{ services: [{ ...ORDER, environment: { LOG_LEVEL: 3 } }] }, 'services.json: services[0].environment.LOG_LEVEL: 3 is not a string'],
     [{ services: [{ ...ORDER, consumes: 'product' }] }, 'services.json: services[0].consumes: "product" is not a list; give one like ["product"]'],
     [{ service: [] }, 'services.json: $.service: unknown field; use one of services'],
@@ -81,13 +84,26 @@ describe('a services file with mistakes', () => {
   });
 
   it('reports every problem of the file at once', () => {
-    expect(parse({ services: [{ ...ORDER, containerPort: 'x', cpu: 'y' }, { ...ORDER, name: 7 }] }).problems).toHaveLength(3);
+    expect(
+      parse({
+        services: [
+          { ...ORDER, containerPort: 'x', cpu: 'y' },
+          { ...ORDER, name: 7 },
+        ],
+      }).problems,
+    ).toHaveLength(3);
   });
 
   it.each([
     [[ORDER, { ...ORDER, name: 'web' }], 'services[1].external.port 80 is taken by "order" on the external load balancer; give each service its own port'],
     [[{ ...ORDER, consumes: ['stock'] }], 'services[0].consumes[0]: "stock" is not a service here; use one of none'],
-    [[{ ...ORDER, consumes: ['web'] }, { ...ORDER, name: 'web', external: { port: 8080 } }], 'services[0].consumes[0]: "web" is not internal, so it has no internal URL'],
+    [
+      [
+        { ...ORDER, consumes: ['web'] },
+        { ...ORDER, name: 'web', external: { port: 8080 } },
+      ],
+      'services[0].consumes[0]: "web" is not internal, so it has no internal URL',
+    ],
     [[{ ...ORDER, external: undefined }], 'services[0].exposes nothing; give "external", "internal" or both'],
     [[ORDER, ORDER], 'services[1].name "order" is used twice'],
     [[{ ...ORDER, cpu: 256, memoryMiB: 4096 }], 'services[0].cpu 256 with memoryMiB 4096 is not a Fargate task size'],
@@ -97,14 +113,28 @@ describe('a services file with mistakes', () => {
   });
 
   it('reports the problems of two services at once: a port given as text in one, a call to a missing service in the other', () => {
-    expect(fileProblems({ services: [{ ...ORDER, containerPort: 'http' }, { ...ORDER, name: 'web', external: { port: 8080 }, consumes: ['nowhere'] }] })).toEqual([
+    expect(
+      fileProblems({
+        services: [
+          { ...ORDER, containerPort: 'http' },
+          { ...ORDER, name: 'web', external: { port: 8080 }, consumes: ['nowhere'] },
+        ],
+      }),
+    ).toEqual([
       expect.stringMatching(/services\.json: services\[0\]\.containerPort: "http" is not a number; give one like 8080$/),
       expect.stringMatching(/services\.json: services\[1\]\.consumes\[0\]: "nowhere" is not a service here; use one of order$/),
     ]);
   });
 
   it('reports a port out of range in one service and a call to a missing service in another at once', () => {
-    expect(fileProblems({ services: [{ ...ORDER, containerPort: 70000 }, { ...ORDER, name: 'web', external: { port: 8080 }, consumes: ['nowhere'] }] })).toEqual([
+    expect(
+      fileProblems({
+        services: [
+          { ...ORDER, containerPort: 70000 },
+          { ...ORDER, name: 'web', external: { port: 8080 }, consumes: ['nowhere'] },
+        ],
+      }),
+    ).toEqual([
       expect.stringMatching(/services\.json: services\[0\]\.containerPort: port 70000 is not a TCP port/),
       expect.stringMatching(/services\.json: services\[1\]\.consumes\[0\]: "nowhere" is not a service here/),
     ]);

@@ -42,7 +42,9 @@ describe('reading variables', () => {
   it('a name outside the registry is refused by the compiler and, at run time, with the fix', () => {
     const reader = variableReader(VARIABLES, { CDKTF_NOT_A_SETTING: 'x' }, 'dev');
     // @ts-expect-error: the reader takes registered names only (typecheck fails if it accepted this one).
-    expect(() => reader.text('CDKTF_NOT_A_SETTING')).toThrow('CDKTF_NOT_A_SETTING is not a registered variable; add it to the variables of its settings group (stacks/settings/*.ts)');
+    expect(() => reader.text('CDKTF_NOT_A_SETTING')).toThrow(
+      'CDKTF_NOT_A_SETTING is not a registered variable; add it to the variables of its settings group (stacks/settings/*.ts)',
+    );
   });
 
   it('a variable bound to some environments reads as unset in the others', () => {
@@ -56,10 +58,10 @@ describe('reading variables', () => {
   });
 
   it('so DYNAMODB_PORT changes the endpoint of local and of no other environment', () => {
-    expect([
-      loadConfig({ CDKTF_ENV: 'local', DYNAMODB_PORT: '9000' }, ROOT).aws.endpoints,
-      loadConfig({ CDKTF_ENV: 'dev', DYNAMODB_PORT: '9000' }, ROOT).aws.endpoints,
-    ]).toEqual([{ dynamodb: 'http://127.0.0.1:9000' }, {}]);
+    expect([loadConfig({ CDKTF_ENV: 'local', DYNAMODB_PORT: '9000' }, ROOT).aws.endpoints, loadConfig({ CDKTF_ENV: 'dev', DYNAMODB_PORT: '9000' }, ROOT).aws.endpoints]).toEqual([
+      { dynamodb: 'http://127.0.0.1:9000' },
+      {},
+    ]);
   });
 
   it('an environment-bound variable cannot be read before the environment is known', () => {

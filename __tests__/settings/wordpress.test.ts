@@ -20,7 +20,8 @@ const ROOT = '/project';
 const REPO = path.resolve(__dirname, '../..');
 const wordpress = (name: string): WordPressSettings => buildConfig(name, forEnvironment(name), ROOT).wordpress;
 /** loadConfig with these variables, in an environment. */
-const load = (vars: Record<string, string>, environment = 'dev') => loadConfig({ CDKTF_ENV: environment, ...(environment === 'prod' ? CERTIFICATE_VARIABLES : {}), ...vars }, ROOT).wordpress;
+const load = (vars: Record<string, string>, environment = 'dev') =>
+  loadConfig({ CDKTF_ENV: environment, ...(environment === 'prod' ? CERTIFICATE_VARIABLES : {}), ...vars }, ROOT).wordpress;
 
 describe('WordPress defaults per environment', () => {
   it.each(ENVIRONMENT_NAMES)('%s is valid and off unless CDKTF_WORDPRESS=true', (name) => {
@@ -37,10 +38,12 @@ describe('WordPress defaults per environment', () => {
   });
 
   it('sizes Aurora and keeps its backups per environment', () => {
-    expect(ENVIRONMENT_NAMES.map((name) => {
-      const { minCapacityAcu, maxCapacityAcu, backupRetentionDays } = wordpress(name).database;
-      return [name, minCapacityAcu, maxCapacityAcu, backupRetentionDays];
-    })).toEqual([
+    expect(
+      ENVIRONMENT_NAMES.map((name) => {
+        const { minCapacityAcu, maxCapacityAcu, backupRetentionDays } = wordpress(name).database;
+        return [name, minCapacityAcu, maxCapacityAcu, backupRetentionDays];
+      }),
+    ).toEqual([
       ['local', 0.5, 2, 1],
       ['dev', 0.5, 2, 1],
       ['prod', 1, 8, 14],
@@ -142,14 +145,21 @@ describe('mergeWordPressSettings', () => {
 
 describe('the WordPress variables', () => {
   it('CDKTF_WORDPRESS_IMAGES=registry runs the pinned published images, and the image variables replace them', () => {
-    expect([load({ CDKTF_WORDPRESS_IMAGES: 'registry' }).images, load({ CDKTF_WORDPRESS_IMAGES: 'registry', CDKTF_WORDPRESS_NGINX_IMAGE: 'ghcr.io/acme/wp-nginx:1' }).images.nginx]).toEqual([
+    expect([
+      load({ CDKTF_WORDPRESS_IMAGES: 'registry' }).images,
+      load({ CDKTF_WORDPRESS_IMAGES: 'registry', CDKTF_WORDPRESS_NGINX_IMAGE: 'ghcr.io/acme/wp-nginx:1' }).images.nginx,
+    ]).toEqual([
       { nginx: { kind: 'registry', reference: WORDPRESS_REGISTRY_IMAGES.nginx }, php: { kind: 'registry', reference: WORDPRESS_REGISTRY_IMAGES.php } },
       { kind: 'registry', reference: 'ghcr.io/acme/wp-nginx:1' },
     ]);
   });
 
   it('CDKTF_WORDPRESS_IMAGES=build builds in local too', () => {
-    expect(load({ CDKTF_WORDPRESS_IMAGES: 'build' }, 'local').images.php).toEqual({ kind: 'build', contextDirectory: '/project/service/wordpress/php-fpm', dockerfile: 'Dockerfile' });
+    expect(load({ CDKTF_WORDPRESS_IMAGES: 'build' }, 'local').images.php).toEqual({
+      kind: 'build',
+      contextDirectory: '/project/service/wordpress/php-fpm',
+      dockerfile: 'Dockerfile',
+    });
   });
 
   it('set the task, scaling, capacity, exec, subnets, certificate, database and backups', () => {
@@ -170,7 +180,15 @@ describe('the WordPress variables', () => {
       CDKTF_WORDPRESS_EFS_BACKUPS: 'false',
     });
     expect([w.cpu, w.memoryMiB, w.desiredCount, w.scaling?.minTasks, w.scaling?.maxTasks, w.spot, w.enableExecuteCommand, w.subnets, w.certificateArn]).toEqual([
-      1024, 3072, 2, 2, 4, false, true, 'public', certificate,
+      1024,
+      3072,
+      2,
+      2,
+      4,
+      false,
+      true,
+      'public',
+      certificate,
     ]);
     expect([w.database.minCapacityAcu, w.database.maxCapacityAcu, w.database.backupRetentionDays, w.fileSystem.backups]).toEqual([0, 4.5, 7, false]);
   });
@@ -198,8 +216,14 @@ describe('WordPress variables that fail at once, naming the variable, the value 
     [{ CDKTF_WORDPRESS_IMAGES: 'docker' }, 'CDKTF_WORDPRESS_IMAGES: "docker" is not an image mode; use build'],
     [{ CDKTF_WORDPRESS_DB_MIN_ACU: 'half' }, 'CDKTF_WORDPRESS_DB_MIN_ACU: "half" is not a number; use digits, e.g. 0.5'],
     [{ CDKTF_WORDPRESS_TASK_CPU: '1 vCPU' }, 'CDKTF_WORDPRESS_TASK_CPU: "1 vCPU" is not a Fargate CPU size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384'],
-    [{ CDKTF_WORDPRESS_PHP_IMAGE: 'ghcr.io/acme/wp-php:1' }, 'CDKTF_WORDPRESS_PHP_IMAGE: names a published image, but the images are built (the default of dev); set CDKTF_WORDPRESS_IMAGES=registry'],
-    [{ CDKTF_WORDPRESS_AUTOSCALING: 'false', CDKTF_WORDPRESS_MAX_TASKS: '4' }, 'CDKTF_WORDPRESS_AUTOSCALING: false turns scaling off, but CDKTF_WORDPRESS_MIN_TASKS or CDKTF_WORDPRESS_MAX_TASKS sets a bound'],
+    [
+      { CDKTF_WORDPRESS_PHP_IMAGE: 'ghcr.io/acme/wp-php:1' },
+      'CDKTF_WORDPRESS_PHP_IMAGE: names a published image, but the images are built (the default of dev); set CDKTF_WORDPRESS_IMAGES=registry',
+    ],
+    [
+      { CDKTF_WORDPRESS_AUTOSCALING: 'false', CDKTF_WORDPRESS_MAX_TASKS: '4' },
+      'CDKTF_WORDPRESS_AUTOSCALING: false turns scaling off, but CDKTF_WORDPRESS_MIN_TASKS or CDKTF_WORDPRESS_MAX_TASKS sets a bound',
+    ],
   ])('%j', (vars, message) => {
     expect(configProblems(() => load(vars)).join('\n')).toContain(message);
   });
@@ -208,12 +232,24 @@ describe('WordPress variables that fail at once, naming the variable, the value 
 describe('WordPress settings that fail validation', () => {
   it.each([
     [{ CDKTF_WORDPRESS_DB_MIN_ACU: '0.3' }, 'wordpress.database.minCapacityAcu 0.3 is invalid; use 0 to 256 in steps of 0.5, e.g. 0.5 (set by CDKTF_WORDPRESS_DB_MIN_ACU)'],
-    [{ CDKTF_WORDPRESS_DB_MIN_ACU: '4', CDKTF_WORDPRESS_DB_MAX_ACU: '2' }, 'wordpress.database.maxCapacityAcu 2 is below minCapacityAcu 4; raise maxCapacityAcu (set by CDKTF_WORDPRESS_DB_MAX_ACU)'],
+    [
+      { CDKTF_WORDPRESS_DB_MIN_ACU: '4', CDKTF_WORDPRESS_DB_MAX_ACU: '2' },
+      'wordpress.database.maxCapacityAcu 2 is below minCapacityAcu 4; raise maxCapacityAcu (set by CDKTF_WORDPRESS_DB_MAX_ACU)',
+    ],
     [{ CDKTF_WORDPRESS_DB_BACKUP_DAYS: '40' }, 'wordpress.database.backupRetentionDays 40 is out of range; Aurora keeps 1 to 35 days (set by CDKTF_WORDPRESS_DB_BACKUP_DAYS)'],
-    [{ CDKTF_WORDPRESS_TASK_CPU: '256', CDKTF_WORDPRESS_TASK_MEMORY: '4096' }, 'wordpress.cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048 (set by CDKTF_WORDPRESS_TASK_CPU / CDKTF_WORDPRESS_TASK_MEMORY)'],
+    [
+      { CDKTF_WORDPRESS_TASK_CPU: '256', CDKTF_WORDPRESS_TASK_MEMORY: '4096' },
+      'wordpress.cpu 256 with memoryMiB 4096 is not a Fargate task size; with cpu 256 use memoryMiB 512, 1024, 2048 (set by CDKTF_WORDPRESS_TASK_CPU / CDKTF_WORDPRESS_TASK_MEMORY)',
+    ],
     [{ CDKTF_WORDPRESS_DESIRED_COUNT: '5' }, 'wordpress.desiredCount 5 is outside scaling 1..3; pick a count inside it (set by CDKTF_WORDPRESS_DESIRED_COUNT)'],
-    [{ CDKTF_WORDPRESS_MIN_TASKS: '4', CDKTF_WORDPRESS_MAX_TASKS: '2' }, 'wordpress.scaling.maxTasks 2 is below minTasks 4 (or 1); raise maxTasks (set by CDKTF_WORDPRESS_MAX_TASKS)'],
-    [{ CDKTF_WORDPRESS_CERTIFICATE_ARN: 'my-cert' }, 'wordpress.certificateArn: certificate ARN "my-cert" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id> (set by CDKTF_WORDPRESS_CERTIFICATE_ARN)'],
+    [
+      { CDKTF_WORDPRESS_MIN_TASKS: '4', CDKTF_WORDPRESS_MAX_TASKS: '2' },
+      'wordpress.scaling.maxTasks 2 is below minTasks 4 (or 1); raise maxTasks (set by CDKTF_WORDPRESS_MAX_TASKS)',
+    ],
+    [
+      { CDKTF_WORDPRESS_CERTIFICATE_ARN: 'my-cert' },
+      'wordpress.certificateArn: certificate ARN "my-cert" is not an ACM certificate ARN; use arn:aws:acm:<region>:<account>:certificate/<id> (set by CDKTF_WORDPRESS_CERTIFICATE_ARN)',
+    ],
     [{ CDKTF_WORDPRESS_TASK_SUBNETS: 'isolated' }, 'CDKTF_WORDPRESS_TASK_SUBNETS: "isolated" is not a kind of subnet; use one of private, public'],
   ])('%j', (vars, message) => {
     expect(configProblems(() => load(vars))).toContain(message);
@@ -225,7 +261,9 @@ describe('WordPress settings that fail validation', () => {
 
   it('an empty registry reference names the image and the fix', () => {
     const problems = configProblems(() => buildConfig('dev', { wordpress: { images: { php: { kind: 'registry', reference: '' } } } }, ROOT));
-    expect(problems).toContain(`wordpress.images.php: the registry reference is empty; give a pullable image, e.g. ${WORDPRESS_REGISTRY_IMAGES.php} (set by CDKTF_WORDPRESS_PHP_IMAGE)`);
+    expect(problems).toContain(
+      `wordpress.images.php: the registry reference is empty; give a pullable image, e.g. ${WORDPRESS_REGISTRY_IMAGES.php} (set by CDKTF_WORDPRESS_PHP_IMAGE)`,
+    );
   });
 
   it('reports every problem at once', () => {
@@ -235,8 +273,7 @@ describe('WordPress settings that fail validation', () => {
 
   it('asks for two zones only when the stack is on', () => {
     const oneZone = { CDKTF_AZS: 'eu-west-1a' };
-    const wordpressProblems = (vars: Record<string, string>) =>
-      configProblems(() => load({ ...oneZone, ...vars })).filter((p) => p.startsWith('wordpress.'));
+    const wordpressProblems = (vars: Record<string, string>) => configProblems(() => load({ ...oneZone, ...vars })).filter((p) => p.startsWith('wordpress.'));
     expect([wordpressProblems({}), wordpressProblems({ CDKTF_WORDPRESS: 'true' })]).toEqual([
       [],
       ['wordpress.network.availabilityZones lists one zone; the load balancer and the database need at least two, e.g. eu-west-1a,<another zone> (CDKTF_AZS)'],
@@ -283,6 +320,8 @@ describe('WordPress database monitoring and backup plan', () => {
   });
 
   it('refuses a log Aurora MySQL does not export, naming the variable and the choices', () => {
-    expect(configProblems(() => load({ CDKTF_WORDPRESS_DB_LOGS: 'error,binlog' }))).toEqual([expect.stringMatching(/^CDKTF_WORDPRESS_DB_LOGS: "error,binlog" names a log .* audit, error, general, slowquery or none$/)]);
+    expect(configProblems(() => load({ CDKTF_WORDPRESS_DB_LOGS: 'error,binlog' }))).toEqual([
+      expect.stringMatching(/^CDKTF_WORDPRESS_DB_LOGS: "error,binlog" names a log .* audit, error, general, slowquery or none$/),
+    ]);
   });
 });

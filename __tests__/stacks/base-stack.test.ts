@@ -57,8 +57,6 @@ describe('network stack', () => {
   });
 
   it('outputs the VPC and subnet ids', () => {
-    expect(Object.keys(synthNetworkStack('dev').output ?? {})).toEqual(
-      expect.arrayContaining(['vpc_id', 'public_subnet_ids', 'private_subnet_ids']),
-    );
+    expect(Object.keys(synthNetworkStack('dev').output ?? {})).toEqual(expect.arrayContaining(['vpc_id', 'public_subnet_ids', 'private_subnet_ids']));
   });
 });

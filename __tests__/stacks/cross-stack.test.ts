@@ -102,10 +102,6 @@ describe('cross-stack links', () => {
 
   it('the task role policy names the data stack table and index ARNs', () => {
     const resources = JSON.parse(byPath(stacks.service, 'services/service/task/task-policy').props.policy as string).Statement[0].Resource as string[];
-    expect([resources.length, resources.every(data), resources.filter((r) => r.endsWith('/index/byCategory') || r.endsWith('/index/byResource')).length]).toEqual([
-      5,
-      true,
-      2,
-    ]);
+    expect([resources.length, resources.every(data), resources.filter((r) => r.endsWith('/index/byCategory') || r.endsWith('/index/byResource')).length]).toEqual([5, true, 2]);
   });
 });

@@ -51,9 +51,17 @@ beforeAll(() => {
 
 describe.each([
   ['dev', 'the default service', () => ({ defaultService: { image: REGISTRY_IMAGE } })],
-  ['prod', 'the default service with HTTPS', () => ({ defaultService: { image: REGISTRY_IMAGE, external: { port: 443, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } } })],
+  [
+    'prod',
+    'the default service with HTTPS',
+    () => ({ defaultService: { image: REGISTRY_IMAGE, external: { port: 443, certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' } } }),
+  ],
   ['dev', 'the three-service file', () => threeServicesInRegistryMode('dev')],
-  ['dev', 'the three-service file with a public name', () => ({ ...threeServicesInRegistryMode('dev'), dns: { publicZoneId: 'Z0123456789ABCDEFGHIJ', publicRecordName: 'shop.example.com' } })],
+  [
+    'dev',
+    'the three-service file with a public name',
+    () => ({ ...threeServicesInRegistryMode('dev'), dns: { publicZoneId: 'Z0123456789ABCDEFGHIJ', publicRecordName: 'shop.example.com' } }),
+  ],
 ] as const)('the %s service stack of %s in registry mode', (environment, _variant, service) => {
   let dir: string;
   beforeAll(() => {

@@ -34,7 +34,11 @@ describe('service container environment', () => {
     const names = containerOf(synthService('dev')).environment.map((v) => v.name);
     const known = SERVICE_ENV_VARS.map((v) => v.name);
     expect(names.filter((n) => !known.includes(n))).toEqual([]);
-    expect(SERVICE_ENV_VARS.filter((v) => v.required).map((v) => v.name).filter((n) => !names.includes(n))).toEqual([]);
+    expect(
+      SERVICE_ENV_VARS.filter((v) => v.required)
+        .map((v) => v.name)
+        .filter((n) => !names.includes(n)),
+    ).toEqual([]);
   });
 
   it('passes the table names, index names, region, port, log level and drain deadline', () => {
@@ -94,15 +98,17 @@ describe('service IAM', () => {
 describe('image sources in the stack', () => {
   it('build mode runs the pushed image by digest', () => {
     const json = synthService('dev', build());
-    expect(containerOf(json).image).toBe(`${ref(byPath(json, 'services/service/image/repository'), 'repository_url')}@${ref(byPath(json, 'services/service/image/push'), 'sha256_digest')}`);
+    expect(containerOf(json).image).toBe(
+      `${ref(byPath(json, 'services/service/image/repository'), 'repository_url')}@${ref(byPath(json, 'services/service/image/push'), 'sha256_digest')}`,
+    );
   });
 
   it('build mode builds for the task architecture from one setting', () => {
     const json = synthService('dev', { service: { defaultService: { image: BUILD_IMAGE(), cpuArchitecture: 'ARM64', spot: false } } });
-    expect([byPath(json, 'services/service/image/build').props.platform, (byPath(json, 'services/service/task/definition').props.runtime_platform as { cpu_architecture: string }).cpu_architecture]).toEqual([
-      'linux/arm64',
-      'ARM64',
-    ]);
+    expect([
+      byPath(json, 'services/service/image/build').props.platform,
+      (byPath(json, 'services/service/task/definition').props.runtime_platform as { cpu_architecture: string }).cpu_architecture,
+    ]).toEqual(['linux/arm64', 'ARM64']);
   });
 
   it('registry mode has no Docker provider and no AWS data sources', () => {
@@ -155,16 +161,20 @@ describe('service placement', () => {
 
 describe('service scaling', () => {
   it('the default service scales on CPU, memory and requests per target', () => {
-    expect(resources(synthService('dev'), 'aws_appautoscaling_policy').map((p) => p.props.name).sort()).toEqual([
-      'cpu-target-tracking',
-      'memory-target-tracking',
-      'requests-target-tracking',
-    ]);
+    expect(
+      resources(synthService('dev'), 'aws_appautoscaling_policy')
+        .map((p) => p.props.name)
+        .sort(),
+    ).toEqual(['cpu-target-tracking', 'memory-target-tracking', 'requests-target-tracking']);
   });
 
   it('a default service without scaling has no Application Auto Scaling resources and a fixed count', () => {
     const json = synthService('dev', withService({ scaling: null }));
-    expect([resources(json, 'aws_appautoscaling_target'), resources(json, 'aws_appautoscaling_policy'), byPath(json, 'services/service/ecs/service').props.lifecycle]).toEqual([[], [], undefined]);
+    expect([resources(json, 'aws_appautoscaling_target'), resources(json, 'aws_appautoscaling_policy'), byPath(json, 'services/service/ecs/service').props.lifecycle]).toEqual([
+      [],
+      [],
+      undefined,
+    ]);
   });
 });
 

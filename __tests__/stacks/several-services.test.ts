@@ -101,7 +101,13 @@ describe('the three-service topology', () => {
 
   it('names both load balancers in a private zone on the VPC', () => {
     const zone = byPath(json, 'zone/hosted-zone');
-    expect([zone.props.name, zone.props.vpc, resources(json, 'aws_route53_record').map((r) => [r.props.name, r.props.zone_id]).sort()]).toEqual([
+    expect([
+      zone.props.name,
+      zone.props.vpc,
+      resources(json, 'aws_route53_record')
+        .map((r) => [r.props.name, r.props.zone_id])
+        .sort(),
+    ]).toEqual([
       'dev.bookmarks.internal',
       [{ vpc_id: FAKE_NETWORK.vpcId }],
       [
@@ -112,7 +118,11 @@ describe('the three-service topology', () => {
   });
 
   it('scales order on CPU 50 % and on requests per target of both its target groups; the others not at all', () => {
-    expect(resources(json, 'aws_appautoscaling_policy').map((p) => [p.path, p.props.name]).sort()).toEqual([
+    expect(
+      resources(json, 'aws_appautoscaling_policy')
+        .map((p) => [p.path, p.props.name])
+        .sort(),
+    ).toEqual([
       ['services/order/ecs/scaling/cpu', 'cpu-target-tracking'],
       ['services/order/ecs/scaling/memory', 'memory-target-tracking'],
       ['services/order/ecs/scaling/requests-alb', 'requests-alb-target-tracking'],
@@ -133,12 +143,21 @@ describe('the three-service topology', () => {
 
   it('gives product, the catalog API, the table variables and read access; the nginx services neither', () => {
     expect([environmentOf(json, 'product').CATEGORY_TABLE, environmentOf(json, 'product').LOG_LEVEL, environmentOf(json, 'customer')]).toEqual(['t-category', 'debug', {}]);
-    expect(resources(json, 'aws_iam_role_policy').filter((p) => String(p.props.policy).includes('dynamodb:')).map((p) => p.path)).toEqual(['services/product/task/task-policy']);
+    expect(
+      resources(json, 'aws_iam_role_policy')
+        .filter((p) => String(p.props.policy).includes('dynamodb:'))
+        .map((p) => p.path),
+    ).toEqual(['services/product/task/task-policy']);
   });
 
   it('names every target group and security group by prefix, replaced create-before-destroy', () => {
     const named = [...resources(json, 'aws_lb_target_group'), ...resources(json, 'aws_security_group')];
-    expect([named.length, named.filter((r) => r.props.name !== undefined || typeof r.props.name_prefix !== 'string' || !(r.props.lifecycle as { create_before_destroy?: boolean })?.create_before_destroy)]).toEqual([9, []]);
+    expect([
+      named.length,
+      named.filter(
+        (r) => r.props.name !== undefined || typeof r.props.name_prefix !== 'string' || !(r.props.lifecycle as { create_before_destroy?: boolean })?.create_before_destroy,
+      ),
+    ]).toEqual([9, []]);
   });
 
   it('gives each service roles of its own', () => {

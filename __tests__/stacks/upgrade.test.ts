@@ -21,7 +21,11 @@ function synthDefault(env: string): TfJson {
   const config = buildConfig(env, forEnvironment(env), ROOT);
   return JSON.parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as TfJson;
 }
-const deployed = (env: string) => fs.readFileSync(path.join(FIXTURES, `${env}.addresses`), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('data.'));
+const deployed = (env: string) =>
+  fs
+    .readFileSync(path.join(FIXTURES, `${env}.addresses`), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('data.'));
 const addresses = (json: TfJson) => new TfDocument(json).resources().map((r) => r.address);
 function attributes(json: TfJson, address: string): Record<string, unknown> {
   return new TfDocument(json).element(address)?.props ?? {};
@@ -56,15 +60,21 @@ describe.each(['local', 'dev', 'prod'])('upgrading the default %s service stack 
   });
 
   it('keeps the load balancer, its security group, listener and client rule at their addresses', () => {
-    expect(old.filter((a) => a.startsWith('aws_lb.') || a.startsWith('aws_lb_listener.') || a.startsWith('aws_security_group.alb_') || a.startsWith('aws_vpc_security_group_ingress_rule.alb_')).map((a) => now(json, a))).toEqual(
-      old.filter((a) => a.startsWith('aws_lb.') || a.startsWith('aws_lb_listener.') || a.startsWith('aws_security_group.alb_') || a.startsWith('aws_vpc_security_group_ingress_rule.alb_')),
+    expect(
+      old
+        .filter(
+          (a) => a.startsWith('aws_lb.') || a.startsWith('aws_lb_listener.') || a.startsWith('aws_security_group.alb_') || a.startsWith('aws_vpc_security_group_ingress_rule.alb_'),
+        )
+        .map((a) => now(json, a)),
+    ).toEqual(
+      old.filter(
+        (a) => a.startsWith('aws_lb.') || a.startsWith('aws_lb_listener.') || a.startsWith('aws_security_group.alb_') || a.startsWith('aws_vpc_security_group_ingress_rule.alb_'),
+      ),
     );
   });
 
   it('keeps the physical name of every stateful resource, so no move replaces one', () => {
-    const names = old
-      .filter((a) => a.split('.')[0] in STATEFUL)
-      .map((a) => [a.split('.')[0], attributes(json, now(json, a) as string)[STATEFUL[a.split('.')[0]]]]);
+    const names = old.filter((a) => a.split('.')[0] in STATEFUL).map((a) => [a.split('.')[0], attributes(json, now(json, a) as string)[STATEFUL[a.split('.')[0]]]]);
     expect(names.sort()).toEqual(
       [
         ['aws_cloudwatch_log_group', `/ecs/bookmarks-${env}-service`],
@@ -84,7 +94,13 @@ describe.each(['local', 'dev', 'prod'])('upgrading the default %s service stack 
         .filter((a) => a.startsWith(`${type}.`))
         .map((a) => attributes(json, now(json, a) as string))
         .map((r) => [r.name, r.name_prefix, r.lifecycle]);
-    expect([named('aws_lb_target_group'), named('aws_security_group').sort(), named('aws_appautoscaling_policy').map(([name]) => name).sort()]).toEqual([
+    expect([
+      named('aws_lb_target_group'),
+      named('aws_security_group').sort(),
+      named('aws_appautoscaling_policy')
+        .map(([name]) => name)
+        .sort(),
+    ]).toEqual([
       [[`bookmarks-${env}`, undefined, undefined]],
       [
         [`bookmarks-${env}-alb`, undefined, undefined],
@@ -97,7 +113,10 @@ describe.each(['local', 'dev', 'prod'])('upgrading the default %s service stack 
   it('keeps the descriptions of the security groups, which cannot change in place', () => {
     const descriptions = old.filter((a) => a.startsWith('aws_security_group.')).map((a) => attributes(json, now(json, a) as string).description);
     expect(descriptions.sort()).toEqual(
-      [`Load balancer bookmarks-${env}: listener ports from clients, the target port to tasks`, `Tasks of bookmarks-${env}-service: the container port from the load balancer only`].sort(),
+      [
+        `Load balancer bookmarks-${env}: listener ports from clients, the target port to tasks`,
+        `Tasks of bookmarks-${env}-service: the container port from the load balancer only`,
+      ].sort(),
     );
   });
 });

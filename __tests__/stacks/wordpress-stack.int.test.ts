@@ -41,7 +41,13 @@ function synthApp(name: string, variables: Record<string, string>): string {
 const stackDir = (project: string, stack: string) => path.join(project, 'cdktf.out', 'stacks', stack);
 const stacksOf = (project: string) => fs.readdirSync(path.join(project, 'cdktf.out', 'stacks')).sort();
 /** A stack's JSON with the project directory (state paths) written as `<project>`, so two projects compare. */
-const stackJson = (project: string, stack: string) => JSON.parse(fs.readFileSync(path.join(stackDir(project, stack), 'cdk.tf.json'), 'utf8').split(project).join('<project>'));
+const stackJson = (project: string, stack: string) =>
+  JSON.parse(
+    fs
+      .readFileSync(path.join(stackDir(project, stack), 'cdk.tf.json'), 'utf8')
+      .split(project)
+      .join('<project>'),
+  );
 
 describe('main.ts', () => {
   let plain: string;
@@ -123,25 +129,41 @@ describe('the network and wordpress stacks applied to the emulated AWS', () => {
   });
 
   it('keeps the state of both stacks in the project’s state directory', () => {
-    expect(fs.readdirSync(path.join(project, 'state', 'local')).filter((f) => f.endsWith('.tfstate')).sort()).toEqual(['network.tfstate', 'wordpress.tfstate']);
+    expect(
+      fs
+        .readdirSync(path.join(project, 'state', 'local'))
+        .filter((f) => f.endsWith('.tfstate'))
+        .sort(),
+    ).toEqual(['network.tfstate', 'wordpress.tfstate']);
   });
 
   it('creates the encrypted file system with its access point for uid/gid 33 at /wordpress', () => {
     const id = output('file_system_id');
     const [fileSystem] = aws<{ FileSystems: { Encrypted: boolean }[] }>('efs', 'describe-file-systems', '--file-system-id', id).FileSystems;
-    const accessPoints = aws<{ AccessPoints: { PosixUser: { Uid: number; Gid: number }; RootDirectory: { Path: string } }[] }>('efs', 'describe-access-points', '--file-system-id', id).AccessPoints;
+    const accessPoints = aws<{ AccessPoints: { PosixUser: { Uid: number; Gid: number }; RootDirectory: { Path: string } }[] }>(
+      'efs',
+      'describe-access-points',
+      '--file-system-id',
+      id,
+    ).AccessPoints;
     const mountTargets = aws<{ MountTargets: unknown[] }>('efs', 'describe-mount-targets', '--file-system-id', id).MountTargets;
-    expect([fileSystem.Encrypted, accessPoints.map((a) => [a.PosixUser.Uid, a.PosixUser.Gid, a.RootDirectory.Path]), mountTargets.length]).toEqual([true, [[33, 33, '/wordpress']], 2]);
+    expect([fileSystem.Encrypted, accessPoints.map((a) => [a.PosixUser.Uid, a.PosixUser.Gid, a.RootDirectory.Path]), mountTargets.length]).toEqual([
+      true,
+      [[33, 33, '/wordpress']],
+      2,
+    ]);
   });
 
   it('creates the Aurora MySQL cluster with its managed secret, and its db.serverless instance', () => {
-    const [cluster] = aws<{ DBClusters: { Engine: string; StorageEncrypted: boolean; DBClusterMembers: { DBInstanceIdentifier: string }[]; MasterUserSecret: { SecretArn: string } }[] }>(
+    const [cluster] = aws<{
+      DBClusters: { Engine: string; StorageEncrypted: boolean; DBClusterMembers: { DBInstanceIdentifier: string }[]; MasterUserSecret: { SecretArn: string } }[];
+    }>('rds', 'describe-db-clusters', '--db-cluster-identifier', 'bookmarks-local-wordpress').DBClusters;
+    const [instance] = aws<{ DBInstances: { DBInstanceClass: string; PubliclyAccessible: boolean }[] }>(
       'rds',
-      'describe-db-clusters',
-      '--db-cluster-identifier',
-      'bookmarks-local-wordpress',
-    ).DBClusters;
-    const [instance] = aws<{ DBInstances: { DBInstanceClass: string; PubliclyAccessible: boolean }[] }>('rds', 'describe-db-instances', '--db-instance-identifier', 'bookmarks-local-wordpress-1').DBInstances;
+      'describe-db-instances',
+      '--db-instance-identifier',
+      'bookmarks-local-wordpress-1',
+    ).DBInstances;
     expect([cluster.Engine, cluster.StorageEncrypted, cluster.MasterUserSecret.SecretArn, instance.DBInstanceClass, instance.PubliclyAccessible]).toEqual([
       'aurora-mysql',
       true,
@@ -166,7 +188,10 @@ describe('the network and wordpress stacks applied to the emulated AWS', () => {
       transitEncryption: 'ENABLED',
       authorizationConfig: { iam: 'ENABLED' },
     });
-    expect(taskDefinition.containerDefinitions[0].secrets.map((s) => s.valueFrom)).toEqual([`${output('database_secret_arn')}:password::`, `${output('database_secret_arn')}:username::`]);
+    expect(taskDefinition.containerDefinitions[0].secrets.map((s) => s.valueFrom)).toEqual([
+      `${output('database_secret_arn')}:password::`,
+      `${output('database_secret_arn')}:username::`,
+    ]);
   });
 
   it('creates the service in its own cluster, registered with nginx’s port', () => {
@@ -182,9 +207,23 @@ describe('the network and wordpress stacks applied to the emulated AWS', () => {
   });
 
   it('creates the application load balancer of the URL, whose health check accepts 302', () => {
-    const [lb] = aws<{ LoadBalancers: { LoadBalancerArn: string; Type: string; DNSName: string }[] }>('elbv2', 'describe-load-balancers', '--names', 'bookmarks-local-wordpress').LoadBalancers;
-    const groups = aws<{ TargetGroups: { Matcher: { HttpCode: string }; HealthCheckPath: string; Port: number }[] }>('elbv2', 'describe-target-groups', '--load-balancer-arn', lb.LoadBalancerArn).TargetGroups;
-    expect([lb.Type, `http://${lb.DNSName}`, groups.map((g) => [g.Port, g.HealthCheckPath, g.Matcher.HttpCode])]).toEqual(['application', output('wordpress_url'), [[8080, '/', '200,302']]]);
+    const [lb] = aws<{ LoadBalancers: { LoadBalancerArn: string; Type: string; DNSName: string }[] }>(
+      'elbv2',
+      'describe-load-balancers',
+      '--names',
+      'bookmarks-local-wordpress',
+    ).LoadBalancers;
+    const groups = aws<{ TargetGroups: { Matcher: { HttpCode: string }; HealthCheckPath: string; Port: number }[] }>(
+      'elbv2',
+      'describe-target-groups',
+      '--load-balancer-arn',
+      lb.LoadBalancerArn,
+    ).TargetGroups;
+    expect([lb.Type, `http://${lb.DNSName}`, groups.map((g) => [g.Port, g.HealthCheckPath, g.Matcher.HttpCode])]).toEqual([
+      'application',
+      output('wordpress_url'),
+      [[8080, '/', '200,302']],
+    ]);
   });
 
   it('applies the wordpress stack in under five minutes', () => {
@@ -204,6 +243,9 @@ describe('the network and wordpress stacks applied to the emulated AWS', () => {
       terraform(stackDir(project, stack), ['destroy', '-auto-approve', '-input=false', '-no-color', '-lock=false'], true, motoEnv());
       expect(terraform(stackDir(project, stack), ['state', 'list'], true, motoEnv()).stdout.trim()).toBe('');
     }
-    expect([aws<{ FileSystems: unknown[] }>('efs', 'describe-file-systems').FileSystems, aws<{ DBClusters: unknown[] }>('rds', 'describe-db-clusters').DBClusters]).toEqual([[], []]);
+    expect([aws<{ FileSystems: unknown[] }>('efs', 'describe-file-systems').FileSystems, aws<{ DBClusters: unknown[] }>('rds', 'describe-db-clusters').DBClusters]).toEqual([
+      [],
+      [],
+    ]);
   });
 });

@@ -29,7 +29,9 @@ import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 const NETWORK: WordPressNetwork = { ...FAKE_NETWORK, availabilityZones: ['eu-west-1a', 'eu-west-1b'] };
-const REGISTRY: WordPressOverrides = { images: { nginx: { kind: 'registry', reference: 'ghcr.io/acme/wp-nginx:1' }, php: { kind: 'registry', reference: WORDPRESS_REGISTRY_IMAGES.php } } };
+const REGISTRY: WordPressOverrides = {
+  images: { nginx: { kind: 'registry', reference: 'ghcr.io/acme/wp-nginx:1' }, php: { kind: 'registry', reference: WORDPRESS_REGISTRY_IMAGES.php } },
+};
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 interface Container {
@@ -197,7 +199,10 @@ describe('WordPress service', () => {
 
   it('starts after every mount target of the file system exists', () => {
     expect(byPath(json, 'wordpress/service').props.depends_on).toEqual(
-      expect.arrayContaining([`aws_efs_mount_target.${byPath(json, 'files/mount-eu-west-1a').logicalId}`, `aws_efs_mount_target.${byPath(json, 'files/mount-eu-west-1b').logicalId}`]),
+      expect.arrayContaining([
+        `aws_efs_mount_target.${byPath(json, 'files/mount-eu-west-1a').logicalId}`,
+        `aws_efs_mount_target.${byPath(json, 'files/mount-eu-west-1b').logicalId}`,
+      ]),
     );
   });
 
@@ -302,7 +307,12 @@ describe('WordPress file system', () => {
 
   it('exports the audit, error and slow-query logs of the database in prod, to log groups with retention', () => {
     const json = synthJson('prod');
-    expect([byPath(json, 'database/cluster').props.enabled_cloudwatch_logs_exports, resources(json, 'aws_cloudwatch_log_group').filter((g) => String(g.props.name).startsWith('/aws/rds/')).map((g) => g.props.retention_in_days)]).toEqual([
+    expect([
+      byPath(json, 'database/cluster').props.enabled_cloudwatch_logs_exports,
+      resources(json, 'aws_cloudwatch_log_group')
+        .filter((g) => String(g.props.name).startsWith('/aws/rds/'))
+        .map((g) => g.props.retention_in_days),
+    ]).toEqual([
       ['audit', 'error', 'slowquery'],
       [90, 90, 90],
     ]);

@@ -60,7 +60,13 @@ afterAll(async () => {
   if (bundleDir) fs.rmSync(bundleDir, { recursive: true, force: true });
 });
 
-const show = ({ c, r }: { c: BadInputCase; r: RawResponse }) => ({ kind: c.kind, name: c.name, expected: c.status ?? c.expected, got: r.status ?? outcomeClass(r), error: r.error });
+const show = ({ c, r }: { c: BadInputCase; r: RawResponse }) => ({
+  kind: c.kind,
+  name: c.name,
+  expected: c.status ?? c.expected,
+  got: r.status ?? outcomeClass(r),
+  error: r.error,
+});
 
 describe('generated malformed requests against the bundled service', () => {
   test('the figures are reported', () => {
@@ -99,7 +105,10 @@ describe('generated malformed requests against the bundled service', () => {
   });
 
   test('the service logged no error while answering them', () => {
-    const lines = service.stdout().split('\n').slice(logLinesBefore - 1);
+    const lines = service
+      .stdout()
+      .split('\n')
+      .slice(logLinesBefore - 1);
     expect(lines.filter((l) => /"level":"(error|fatal)"/.test(l)).slice(0, 5)).toEqual([]);
   });
 

@@ -41,7 +41,19 @@ function nextLine(file: string): number {
 }
 
 const RESOURCE_ROW = (cells: Partial<Record<'id' | 'categoryId' | 'tags' | 'rating' | 'free', string>>) =>
-  [cells.id ?? 'res-stress', cells.categoryId ?? 'architecture', 'A title', 'https://example.com/', 'article', 'Someone', 'Text', cells.tags ?? 'a|b', cells.rating ?? '4', '2024-01-01', cells.free ?? 'true'].join(',');
+  [
+    cells.id ?? 'res-stress',
+    cells.categoryId ?? 'architecture',
+    'A title',
+    'https://example.com/',
+    'article',
+    'Someone',
+    'Text',
+    cells.tags ?? 'a|b',
+    cells.rating ?? '4',
+    '2024-01-01',
+    cells.free ?? 'true',
+  ].join(',');
 
 /** Bookmark is referenced by nothing, so a defect there is reported alone; a defect in Category would also break every Resource reference. */
 const CASES: CsvCase[] = [
@@ -175,7 +187,16 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'stress-csv-'));
   appJs = path.join(work, 'app', 'main.js');
   // The same bundle options as scripts/build-app.mjs, into a scratch folder instead of .build/.
-  await build({ entryPoints: [path.join(ROOT, 'main.ts')], outfile: appJs, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'warning' });
+  await build({
+    entryPoints: [path.join(ROOT, 'main.ts')],
+    outfile: appJs,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'warning',
+  });
   const queue: [string, (d: string) => void][] = [['the project data, unchanged', () => undefined], ...CASES.map((c) => [c.name, c.apply] as [string, (d: string) => void])];
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {

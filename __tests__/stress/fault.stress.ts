@@ -151,7 +151,11 @@ describe.each<Mode>(['killed', 'hung'])('DynamoDB %s mid-load, then back', (mode
   });
 
   test('the service answers every request: no socket errors or client timeouts', () => {
-    expect(o().records.filter((r) => r.errorCode !== undefined).map((r) => r.errorCode)).toEqual([]);
+    expect(
+      o()
+        .records.filter((r) => r.errorCode !== undefined)
+        .map((r) => r.errorCode),
+    ).toEqual([]);
   });
 
   test('every answer is 200 or 503, nothing else', () => {
@@ -207,10 +211,20 @@ describe('after both outages', () => {
 
   test('the same service process recovered by itself: never restarted', () => {
     expect([service.child.exitCode, service.child.signalCode]).toEqual([null, null]);
-    expect(service.stdout().split('\n').filter((l) => l.includes('"msg":"listening"'))).toHaveLength(1);
+    expect(
+      service
+        .stdout()
+        .split('\n')
+        .filter((l) => l.includes('"msg":"listening"')),
+    ).toHaveLength(1);
   });
 
   test('the restarted DynamoDB serves the same data', () => {
-    expect(categoriesAfter).toEqual({ status: 200, ids: seedItems(tables, 'Category').map((c) => String(c.id)).sort() });
+    expect(categoriesAfter).toEqual({
+      status: 200,
+      ids: seedItems(tables, 'Category')
+        .map((c) => String(c.id))
+        .sort(),
+    });
   });
 });

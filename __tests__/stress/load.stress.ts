@@ -108,7 +108,11 @@ describe(`${CONNECTIONS} connections for ${SECONDS} s on the embedded DynamoDB`,
 
   test('the category list under load still matches the CSV', () => {
     const list = JSON.parse(sampleBodies.find((s) => s.path === '/api/categories')!.body) as { items: { id: string }[] };
-    expect(list.items.map((c) => c.id).sort()).toEqual(seedItems(tables, 'Category').map((c) => String(c.id)).sort());
+    expect(list.items.map((c) => c.id).sort()).toEqual(
+      seedItems(tables, 'Category')
+        .map((c) => String(c.id))
+        .sort(),
+    );
   });
 
   test('the service process is still running', () => {

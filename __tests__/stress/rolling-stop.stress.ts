@@ -48,10 +48,7 @@ beforeAll(async () => {
   [bundleDir, dynamo] = await Promise.all([buildServiceBundle(), startDynamoProcess()]);
   tables = await createSeededTables(dynamo.endpoint, 'stress');
   proxy = await startSlowProxy(dynamo.endpoint, DYNAMODB_DELAY_MS);
-  service = await startBundledService(
-    bundleDir,
-    serviceEnv(proxy.endpoint, tables.names, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }),
-  );
+  service = await startBundledService(bundleDir, serviceEnv(proxy.endpoint, tables.names, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) }));
   const category = String(seedItems(tables, 'Category')[0].id);
   const resource = String(seedItems(tables, 'Resource')[0].id);
   const exited = service.exited.then((code) => {
@@ -78,9 +75,7 @@ beforeAll(async () => {
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
-  served = new Map(
-    lines.filter((l) => l.msg === 'request' || l.msg === 'request failed').map((l) => [String(l.requestId), l as unknown as AccessLog]),
-  );
+  served = new Map(lines.filter((l) => l.msg === 'request' || l.msg === 'request failed').map((l) => [String(l.requestId), l as unknown as AccessLog]));
   stoppedLine = lines.find((l) => l.msg === 'stopped') as { drained?: boolean } | undefined;
   shutdownLine = lines.find((l) => String(l.msg).startsWith('shutting down')) as typeof shutdownLine;
 });
@@ -99,11 +94,7 @@ afterAll(async () => {
  */
 const inFlight = (): RequestRecord[] => {
   const drainAt = Date.parse(shutdownLine!.time);
-  const ids = new Set(
-    [...served.values()]
-      .filter((l) => Date.parse(l.time) - l.durationMs < drainAt && Date.parse(l.time) > drainAt + 1)
-      .map((l) => l.requestId),
-  );
+  const ids = new Set([...served.values()].filter((l) => Date.parse(l.time) - l.durationMs < drainAt && Date.parse(l.time) > drainAt + 1).map((l) => l.requestId));
   return records.filter((r) => ids.has(r.requestId));
 };
 /** Requests sent on a keep-alive socket that the service closed as idle before reading them. */

@@ -207,7 +207,12 @@ export function generateBadInput(fx: BadInputFixtures, count = 1050, seed = 7): 
       const extra = pick(['', '&', '&&&', `&${chars(4)}=${chars(4)}`, `&${chars(int(1, 8))}`, '&=&=', `&${pct(unicode(4))}=1`, '&a[b]=1', '&__proto__=x&constructor=y']);
       if (int(0, 9) === 0) {
         // Thousands of parameters: node:querystring keeps the first 1000, the rest are ignored.
-        return listing('query', `${filter} with ${int(1000, 1500)} junk parameters on ${path}`, path, `${filter}=${chars(6)}&${Array.from({ length: int(1000, 1500) }, (_, i) => `p${i}=1`).join('&')}`);
+        return listing(
+          'query',
+          `${filter} with ${int(1000, 1500)} junk parameters on ${path}`,
+          path,
+          `${filter}=${chars(6)}&${Array.from({ length: int(1000, 1500) }, (_, i) => `p${i}=1`).join('&')}`,
+        );
       }
       if (int(0, 14) === 0) {
         // A request line beyond Node's header limit: refused with 431 before Express sees it.
@@ -285,18 +290,40 @@ export function generateBadInput(fx: BadInputFixtures, count = 1050, seed = 7): 
         return add('header', 'bad Authorization', { target, noAuth: true, headers: [['Authorization', value]] }, '4xx', { status: 401 });
       }
       if (v === 8) return add('header', 'no Authorization', { target, noAuth: true }, '4xx', { status: 401 });
-      if (v === 9) return add('header', 'lower-case basic scheme', { target, noAuth: true, headers: [['Authorization', `basic ${fx.authorization.slice(6)}`]] }, '2xx', { status: 200 });
+      if (v === 9)
+        return add('header', 'lower-case basic scheme', { target, noAuth: true, headers: [['Authorization', `basic ${fx.authorization.slice(6)}`]] }, '2xx', { status: 200 });
       if (v === 10) return add('header', 'headers under 16 KiB in total', { target, headers: [['X-Padding', chars(int(6000, 12_000))]] }, '2xx', { status: 200 });
       if (v === 11) {
-        return add('header', 'headers over 16 KiB in total', { target, headers: Array.from({ length: int(1, 4) }, (_, i) => [`X-Big-${i}`, chars(int(17_000, 30_000))] as const) }, '4xx', {
-          status: 431,
-        });
+        return add(
+          'header',
+          'headers over 16 KiB in total',
+          { target, headers: Array.from({ length: int(1, 4) }, (_, i) => [`X-Big-${i}`, chars(int(17_000, 30_000))] as const) },
+          '4xx',
+          {
+            status: 431,
+          },
+        );
       }
       if (v === 12) return add('header', 'no Host header', { target, noHost: true }, '4xx', { status: 400 });
       if (v === 13) return add('header', 'invalid header name', { target, headers: [[pick(['Bad Header', '(x)', 'é', 'a"b', '{x}']), 'x']] }, '4xx', { status: 400 });
-      if (v === 14) return add('header', 'control character in a header value', { target, headers: [['X-Junk', `a${pick(['\u0000', '\u0001', '\u007f', '\r'])}b`]] }, '4xx', { status: 400 });
-      if (v === 15) return add('header', 'range beyond the end of a file', { target: '/app.js', headers: [['Range', `bytes=${int(10_000_000, 99_999_999)}-`]] }, '4xx', { status: 416 });
-      return add('header', 'junk Accept, Accept-Encoding, If-None-Match', { target, headers: [['Accept', chars(30)], ['Accept-Encoding', chars(20)], ['If-None-Match', chars(40)]] }, '2xx', { status: 200 });
+      if (v === 14)
+        return add('header', 'control character in a header value', { target, headers: [['X-Junk', `a${pick(['\u0000', '\u0001', '\u007f', '\r'])}b`]] }, '4xx', { status: 400 });
+      if (v === 15)
+        return add('header', 'range beyond the end of a file', { target: '/app.js', headers: [['Range', `bytes=${int(10_000_000, 99_999_999)}-`]] }, '4xx', { status: 416 });
+      return add(
+        'header',
+        'junk Accept, Accept-Encoding, If-None-Match',
+        {
+          target,
+          headers: [
+            ['Accept', chars(30)],
+            ['Accept-Encoding', chars(20)],
+            ['If-None-Match', chars(40)],
+          ],
+        },
+        '2xx',
+        { status: 200 },
+      );
     },
 
     body: () => {
@@ -314,16 +341,25 @@ export function generateBadInput(fx: BadInputFixtures, count = 1050, seed = 7): 
         return add('body', `GET with a ${big.length}-byte body`, { target, headers: [['Content-Type', contentType]], body: big }, '4xx', { status: 413 });
       }
       if (v === 4) {
-        return add('body', pick(['Content-Length: -1', 'Content-Length: abc', 'Content-Length and Transfer-Encoding', 'bad chunk size']), {
-          target,
-          headers: pick([
-            [['Content-Length', '-1']],
-            [['Content-Length', 'abc']],
-            [['Content-Length', '3'], ['Transfer-Encoding', 'chunked']],
-            [['Transfer-Encoding', 'chunked']],
-          ]),
-          body: Buffer.from('zz\r\nabc\r\n0\r\n\r\n'),
-        }, '4xx', { status: 400 });
+        return add(
+          'body',
+          pick(['Content-Length: -1', 'Content-Length: abc', 'Content-Length and Transfer-Encoding', 'bad chunk size']),
+          {
+            target,
+            headers: pick([
+              [['Content-Length', '-1']],
+              [['Content-Length', 'abc']],
+              [
+                ['Content-Length', '3'],
+                ['Transfer-Encoding', 'chunked'],
+              ],
+              [['Transfer-Encoding', 'chunked']],
+            ]),
+            body: Buffer.from('zz\r\nabc\r\n0\r\n\r\n'),
+          },
+          '4xx',
+          { status: 400 },
+        );
       }
       return add('body', 'GET with a gzip body that is not gzip', { target, headers: [['Content-Encoding', 'gzip']], body: Buffer.from(chars(int(10, 200))) }, '4xx');
     },

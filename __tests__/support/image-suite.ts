@@ -46,7 +46,10 @@ export const ms1 = (ms: number): number => Math.round(ms * 10) / 10;
 export async function waitForStatus(url: string, status: number, timeoutMs: number): Promise<number> {
   const began = performance.now();
   for (;;) {
-    const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.status, () => undefined);
+    const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.status,
+      () => undefined,
+    );
     if (answered === status) return performance.now() - began;
     if (performance.now() - began > timeoutMs) throw new Error(`${url} answered ${answered ?? 'nothing'}, not ${status}, for ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));

@@ -39,9 +39,7 @@ export function efsStack(overrides: { fs?: Attributes; backup?: Attributes | nul
     ...(overrides.backup === null
       ? {}
       : { aws_efs_backup_policy: { b: { file_system_id: '${aws_efs_file_system.fs.id}', backup_policy: { status: 'ENABLED' }, ...overrides.backup } } }),
-    ...(overrides.policy === null
-      ? {}
-      : { aws_efs_file_system_policy: { p: { file_system_id: '${aws_efs_file_system.fs.id}', policy: tlsOnlyPolicy, ...overrides.policy } } }),
+    ...(overrides.policy === null ? {} : { aws_efs_file_system_policy: { p: { file_system_id: '${aws_efs_file_system.fs.id}', policy: tlsOnlyPolicy, ...overrides.policy } } }),
     aws_efs_access_point: {
       ap: {
         file_system_id: '${aws_efs_file_system.fs.id}',

@@ -23,13 +23,10 @@ export async function startSlowProxy(target: string, delayMs: number): Promise<S
     req.on('end', () => {
       const timer = setTimeout(() => {
         timers.delete(timer);
-        const forward = http.request(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-          (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-          },
-        );
+        const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
         forward.on('error', () => res.destroy());
         forward.end(Buffer.concat(chunks));
       }, state.delayMs);

@@ -63,15 +63,16 @@ export function storageStack(options: StorageStackOptions, app: App = Testing.ap
   new LocalBackend(stack, { path: options.statePath });
 
   const vpc = new Vpc(stack, 'vpc', { cidrBlock: '10.40.0.0/16', enableDnsHostnames: true, enableDnsSupport: true });
-  const subnets = ZONES.map(
-    (zone, i) => new Subnet(stack, `private-${zone}`, { vpcId: vpc.id, availabilityZone: zone, cidrBlock: `10.40.${i}.0/24` }),
-  );
+  const subnets = ZONES.map((zone, i) => new Subnet(stack, `private-${zone}`, { vpcId: vpc.id, availabilityZone: zone, cidrBlock: `10.40.${i}.0/24` }));
   const tasks = new SecurityGroup(stack, 'tasks', { name: `${STORAGE_NAME}-tasks`, description: 'Tasks that use the storage', vpcId: vpc.id });
 
   const efs = new EfsFileSystem(stack, 'efs', {
     name: STORAGE_NAME,
     vpcId: vpc.id,
-    mountTargets: subnetsInZones(ZONES, subnets.map((s) => s.id)),
+    mountTargets: subnetsInZones(
+      ZONES,
+      subnets.map((s) => s.id),
+    ),
     accessPoint: { path: '/wordpress' },
     backups: !disposable,
     preventDestroy: !disposable,

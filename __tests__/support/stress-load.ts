@@ -10,7 +10,6 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** Where the measured figures go for the lead to quote (test-output/ is gitignored). */
 export const STRESS_RESULTS_FILE = path.join(ROOT, 'test-output', 'stress-results.json');
 
-
 /** A whole number of seconds from `name` in the environment, else `fallback` (lets a developer shorten a run). */
 export function secondsFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -83,7 +83,10 @@ export async function startDynaliteWorker(ctx: SectionContext): Promise<Dynalite
   });
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const line = proc.output().stdout.split('\n').find((l) => l.startsWith('{'));
+    const line = proc
+      .output()
+      .stdout.split('\n')
+      .find((l) => l.startsWith('{'));
     if (line) {
       const { endpoint } = JSON.parse(line) as { endpoint: string };
       return { endpoint, pid: proc.child.pid ?? -1, stop: async () => void (await proc.stop()) };

@@ -86,19 +86,29 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
   };
   const list = (name: string, raw: string | undefined, fallback: number[]): number[] => {
     if (raw === undefined) return fallback;
-    const parts = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const parts = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw new OptionsError(`--${name}: "${raw}" is not a list of row counts like 1000,10000\n${USAGE}`);
     return [...new Set(parts.map(Number))].sort((a, b) => a - b);
   };
   const skip = new Set<Section>();
-  for (const name of (values.skip ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const name of (values.skip ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     if (!(SECTIONS as readonly string[]).includes(name)) throw new OptionsError(`--skip: "${name}" is not a section; use any of ${SECTIONS.join(', ')}`);
     skip.add(name as Section);
   }
   if (values['skip-tests']) skip.add('tests');
 
   const rows = list('rows', values.rows, quick ? [100, 1000] : [1000, 10_000, 100_000]);
-  const planRows = list('plan-rows', values['plan-rows'], rows.filter((r) => r <= 10_000));
+  const planRows = list(
+    'plan-rows',
+    values['plan-rows'],
+    rows.filter((r) => r <= 10_000),
+  );
   const unknown = planRows.filter((r) => !rows.includes(r));
   if (unknown.length > 0) throw new OptionsError(`--plan-rows: ${unknown.join(', ')} not among --rows ${rows.join(',')}; plan only row counts that are synthesized`);
   return {

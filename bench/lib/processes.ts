@@ -27,7 +27,11 @@ export function installCleanupHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on('exit', killAllGroups);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     process.once(signal, () => {
       process.stderr.write(`\nbench: ${signal}, stopping every child process\n`);
       killAllGroups();
@@ -112,19 +116,18 @@ export interface RunResult extends ExitInfo {
 }
 
 /** Runs a command to completion in its own process group, killing the group at `timeoutMs`. */
-export async function runProcess(
-  command: string,
-  args: readonly string[],
-  options: SpawnOptions & { readonly timeoutMs: number },
-): Promise<RunResult> {
+export async function runProcess(command: string, args: readonly string[], options: SpawnOptions & { readonly timeoutMs: number }): Promise<RunResult> {
   const { timeoutMs, ...spawnOptions } = options;
   const started = performance.now();
   const proc = startProcess(command, args, spawnOptions);
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void proc.stop(1000);
-  }, Math.max(1, timeoutMs));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      void proc.stop(1000);
+    },
+    Math.max(1, timeoutMs),
+  );
   const info = await proc.exited;
   const ms = performance.now() - started;
   clearTimeout(timer);

@@ -26,13 +26,7 @@ export function renderTable(catalog: readonly MetricSpec[], metrics: Readonly<Re
       const metric = metrics[spec.key];
       const check = checks.get(spec.key);
       const value = isMeasured(metric) ? formatValue(metric.value, spec.unit) : 'skipped';
-      const status = !isMeasured(metric)
-        ? (metric?.reason ?? 'not measured').split('\n')[0].slice(0, 70)
-        : check
-          ? check.met
-            ? 'met'
-            : `MISSED: ${check.miss}`
-          : '';
+      const status = !isMeasured(metric) ? (metric?.reason ?? 'not measured').split('\n')[0].slice(0, 70) : check ? (check.met ? 'met' : `MISSED: ${check.miss}`) : '';
       rows.push([spec.label, value, spec.target?.text ?? '', status]);
     }
   }

@@ -119,7 +119,12 @@ export function metricCatalog(options: Pick<BenchOptions, 'rows' | 'planRows'>):
     specs.push(
       { key: `sandbox.${run}.total_ms`, section: 'sandbox', unit: 'ms', label: `${title}: synth and three cdktf deploys` },
       { key: `sandbox.${run}.synth_ms`, section: 'sandbox', unit: 'ms', label: '  cdktf synth' },
-      ...(['network', 'data', 'service'] as const).map((stack) => ({ key: `sandbox.${run}.${stack}_ms`, section: 'sandbox' as const, unit: 'ms' as const, label: `  cdktf deploy ${stack}` })),
+      ...(['network', 'data', 'service'] as const).map((stack) => ({
+        key: `sandbox.${run}.${stack}_ms`,
+        section: 'sandbox' as const,
+        unit: 'ms' as const,
+        label: `  cdktf deploy ${stack}`,
+      })),
     );
   }
   return specs;

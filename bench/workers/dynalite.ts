@@ -16,6 +16,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`dynalite worker: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`dynalite worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

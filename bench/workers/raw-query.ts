@@ -96,6 +96,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`raw query worker: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`raw query worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

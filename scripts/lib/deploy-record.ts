@@ -91,7 +91,9 @@ export function redeployReason(record: DeployRecord | undefined, current: Deploy
     return applied.stackDirSha256 === undefined ? 'the stack directory has no cdk.tf.json' : 'the stack directory holds another synthesis (another environment or input)';
   }
   if (applied.backendStatePath !== current.statePath) {
-    return applied.backendStatePath === undefined ? 'the stack directory is not initialised for a local state' : `the stack directory is initialised for another state (${applied.backendStatePath})`;
+    return applied.backendStatePath === undefined
+      ? 'the stack directory is not initialised for a local state'
+      : `the stack directory is initialised for another state (${applied.backendStatePath})`;
   }
   if (applied.stateSha256 !== record.stateSha256) {
     return applied.stateSha256 === undefined ? `the state file ${current.statePath} is missing` : 'the state file changed since the last deploy';

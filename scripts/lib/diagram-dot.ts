@@ -223,7 +223,9 @@ export function toDot(model: DiagramModel, options: DotOptions = {}): string {
   for (const stack of model.stacks) out.push(...stackSubgraph(stack, unattached));
   const external = [...new Set(model.references.filter((r) => r.external).map((r) => r.producer))].sort(compare);
   for (const block of external) {
-    out.push(`  ${quote(`${EXTERNAL_PREFIX}${block}`)} [${attributes({ label: nodeLabel('Remote state', block, ['outside this app']), shape: 'note', style: 'filled', fillcolor: '#f1f2f4', color: '#8d96a3' })}];`);
+    out.push(
+      `  ${quote(`${EXTERNAL_PREFIX}${block}`)} [${attributes({ label: nodeLabel('Remote state', block, ['outside this app']), shape: 'note', style: 'filled', fillcolor: '#f1f2f4', color: '#8d96a3' })}];`,
+    );
   }
   out.push(...[...routeEdges(model.routes), ...linkEdges(model), ...referenceEdges(model.references)].sort(compare), ...layoutEdges(model));
   out.push('}');

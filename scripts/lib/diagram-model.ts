@@ -9,7 +9,6 @@ import { compare } from './compare';
 
 export { compare };
 
-
 /** What a node stands for; decides its shape and colour in the picture. */
 export type NodeKind =
   | 'vpc'
@@ -132,7 +131,22 @@ const USE_LABELS: Partial<Record<NodeKind, string>> = {
   secret: 'secret',
 };
 
-const KIND_ORDER: readonly NodeKind[] = ['vpc', 'subnets', 'nat', 'zone', 'loadBalancer', 'cluster', 'service', 'repository', 'table', 'fileSystem', 'database', 'storage', 'messaging', 'secret'];
+const KIND_ORDER: readonly NodeKind[] = [
+  'vpc',
+  'subnets',
+  'nat',
+  'zone',
+  'loadBalancer',
+  'cluster',
+  'service',
+  'repository',
+  'table',
+  'fileSystem',
+  'database',
+  'storage',
+  'messaging',
+  'secret',
+];
 
 const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
 
@@ -240,7 +254,10 @@ function networkNodes(index: StackIndex): DiagramNode[] {
   const nodes: DiagramNode[] = [];
   const vpcs = index.ofType('aws_vpc');
   for (const vpc of vpcs) {
-    const endpoints = index.referrers(vpc, 'aws_vpc_endpoint').map((e) => endpointName(index, e)).sort(compare);
+    const endpoints = index
+      .referrers(vpc, 'aws_vpc_endpoint')
+      .map((e) => endpointName(index, e))
+      .sort(compare);
     nodes.push({
       id: `${index.id}/${vpc.address}`,
       stack: index.id,
@@ -392,7 +409,11 @@ function computeNodes(index: StackIndex): DiagramNode[] {
       details: [
         desired !== undefined ? `${count(desired, 'task')}${size}` : undefined,
         capacity,
-        ...wrap('containers: ', containers(task).map((c) => `${c.name}${c.ports.map((p) => ` :${p}`).join('')}`), 2),
+        ...wrap(
+          'containers: ',
+          containers(task).map((c) => `${c.name}${c.ports.map((p) => ` :${p}`).join('')}`),
+          2,
+        ),
       ].filter((line): line is string => line !== undefined),
       addresses: [service.address, ...(task ? [task.address] : [])],
       ...(cluster ? { parent: `${index.id}/${cluster.address}` } : {}),
@@ -413,8 +434,9 @@ function dataNodes(index: StackIndex): DiagramNode[] {
       kind: 'table',
       title: 'DynamoDB table',
       name: index.nameOf(table),
-      details: [keys.length > 0 ? `key: ${keys.join(' + ')}` : undefined, indexes > 0 ? count(indexes, 'index', 'indexes') : undefined, ...childCounts(index, table)]
-        .filter((line): line is string => line !== undefined),
+      details: [keys.length > 0 ? `key: ${keys.join(' + ')}` : undefined, indexes > 0 ? count(indexes, 'index', 'indexes') : undefined, ...childCounts(index, table)].filter(
+        (line): line is string => line !== undefined,
+      ),
       addresses: [table.address, ...index.referrers(table, 'aws_dynamodb_table_item').map((i) => i.address)],
     });
   }
@@ -506,9 +528,9 @@ function serviceRoutes(index: StackIndex, service: TfElement, nodeOf: (address: 
         .referrers(group, 'aws_lb_listener')
         .filter((l) => index.refsTo(l.props.default_action, 'aws_lb_target_group').includes(group))
         .map((listener) => ({ listener, conditions: [] as string[] }));
-      const byRule = index.referrers(group, 'aws_lb_listener_rule').flatMap((rule) =>
-        index.refsTo(rule.props.listener_arn, 'aws_lb_listener').map((listener) => ({ listener, conditions: ruleConditions(index, rule) })),
-      );
+      const byRule = index
+        .referrers(group, 'aws_lb_listener_rule')
+        .flatMap((rule) => index.refsTo(rule.props.listener_arn, 'aws_lb_listener').map((listener) => ({ listener, conditions: ruleConditions(index, rule) })));
       const entries = [...byDefault, ...byRule];
       if (entries.length === 0) return [{ ...base, conditions: [] }];
       return entries.map(({ listener, conditions }) => {
@@ -562,7 +584,10 @@ function aliasLinks(index: StackIndex, nodeOf: (address: string) => string | und
     const [zone] = index.refsTo(record.props.zone_id, 'aws_route53_zone');
     const from = zone ? nodeOf(zone.address) : undefined;
     for (const alias of blocks(record.props.alias)) {
-      const to = index.refs(alias.name).map((ref) => nodeOf(ref.address)).find((id) => id !== undefined);
+      const to = index
+        .refs(alias.name)
+        .map((ref) => nodeOf(ref.address))
+        .find((id) => id !== undefined);
       if (!from || !to) continue;
       const key = `${from}\u0000${to}`;
       const entry = byPair.get(key) ?? { from, to, names: [] };
@@ -577,7 +602,10 @@ function aliasLinks(index: StackIndex, nodeOf: (address: string) => string | und
 function producerOf(block: string, config: TfAttributes, stackIds: ReadonlySet<string>): string | undefined {
   if (block.startsWith(REMOTE_STATE_PREFIX) && stackIds.has(block.slice(REMOTE_STATE_PREFIX.length))) return block.slice(REMOTE_STATE_PREFIX.length);
   const file = literal(config.path) ?? literal(config.key);
-  const stem = file?.split('/').pop()?.replace(/\.tfstate$/, '');
+  const stem = file
+    ?.split('/')
+    .pop()
+    ?.replace(/\.tfstate$/, '');
   return stem !== undefined && stackIds.has(stem) ? stem : undefined;
 }
 
@@ -672,7 +700,13 @@ export function buildModel(stacks: Readonly<Record<string, TfJson>>): DiagramMod
     ...(title ? { title } : {}),
     stacks: stackModels,
     references: crossStackReferences(indexes, nodeOf),
-    routes: routes.sort((a, b) => compare(a.service, b.service) || compare(a.loadBalancer ?? '', b.loadBalancer ?? '') || (a.listenerPort ?? 0) - (b.listenerPort ?? 0) || compare(a.conditions.join(), b.conditions.join())),
+    routes: routes.sort(
+      (a, b) =>
+        compare(a.service, b.service) ||
+        compare(a.loadBalancer ?? '', b.loadBalancer ?? '') ||
+        (a.listenerPort ?? 0) - (b.listenerPort ?? 0) ||
+        compare(a.conditions.join(), b.conditions.join()),
+    ),
     links: links.sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to)),
   };
 }

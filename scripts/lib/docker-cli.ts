@@ -40,7 +40,9 @@ export function dockerClient(socket: string, binary: string = ENGINE_CLIENT): Do
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      child.once('error', (error: NodeJS.ErrnoException) => resolve({ code: -1, stdout, stderr: `could not run ${binary}: ${error.code ?? error.message}`, ms: performance.now() - started }));
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        resolve({ code: -1, stdout, stderr: `could not run ${binary}: ${error.code ?? error.message}`, ms: performance.now() - started }),
+      );
       child.once('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
       child.stdin.end(options.input ?? '');
     });

@@ -106,15 +106,14 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     behaviour: 'a service created with enable_execute_command reads it back as false',
     effect: 'a re-plan of a service with ECS Exec on also lists enable_execute_command (within the replacement the strategy gap already causes)',
     handling: 'expected-drift',
-    workaround: 'the seed\'s product service (ECS Exec on) is checked by __tests__/sandbox/three-services.sandbox.ts; the default service has exec off',
+    workaround: "the seed's product service (ECS Exec on) is checked by __tests__/sandbox/three-services.sandbox.ts; the default service has exec off",
     driftAttributes: ['enable_execute_command'],
-    onlyWith: 'a service with ECS Exec on (the seed\'s product)',
+    onlyWith: "a service with ECS Exec on (the seed's product)",
   },
   {
     id: 'sg-rule-referenced-group',
     resourceTypes: ['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'],
-    behaviour:
-      'a rule that references a security group reads referenced_security_group_id back as `<account>/sg-…`, and loses its description when created (an update keeps it)',
+    behaviour: 'a rule that references a security group reads referenced_security_group_id back as `<account>/sg-…`, and loses its description when created (an update keeps it)',
     effect: 'every re-plan updates each such rule in place; after a re-deploy only referenced_security_group_id differs',
     handling: 'expected-drift',
     workaround: 'listed in EXPECTED_REPLAN_DRIFTS',
@@ -124,10 +123,11 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     id: 'vpc-endpoint-delete-repeat',
     resourceTypes: ['aws_vpc_endpoint'],
     behaviour:
-      'DeleteVpcEndpoints is not idempotent: repeated for a gateway endpoint that is already deleted, it fails with InvalidRoute.NotFound because moto deletes the endpoint\'s routes again (AWS accepts the repeat)',
+      "DeleteVpcEndpoints is not idempotent: repeated for a gateway endpoint that is already deleted, it fails with InvalidRoute.NotFound because moto deletes the endpoint's routes again (AWS accepts the repeat)",
     effect: 'when the SDK repeats the call because its first answer was lost (seen once in about ten network destroys, on a loaded machine), cdktf destroy network fails',
     handling: 'retry',
-    workaround: 'npm run sandbox:destroy runs a stack destroy that failed with this error again (at most three runs); the endpoint then reads back deleted and the destroy completes',
+    workaround:
+      'npm run sandbox:destroy runs a stack destroy that failed with this error again (at most three runs); the endpoint then reads back deleted and the destroy completes',
     signature: 'InvalidRoute.NotFound',
   },
   {
@@ -138,7 +138,8 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'the data deploy stops at that item, which the table holds but the state does not',
     handling: 'retry',
     beforeRetry: 'remove-untracked-items',
-    workaround: 'the sandbox scripts delete the items the emulated tables hold but the stack\'s state does not, then run that stack deploy again, which creates them; a third failure in a row stops them',
+    workaround:
+      "the sandbox scripts delete the items the emulated tables hold but the stack's state does not, then run that stack deploy again, which creates them; a third failure in a row stops them",
     signature: 'ConditionalCheckFailedException',
   },
   {

@@ -54,7 +54,9 @@ export interface NodeImageVersion {
 export function nodeImageVersion(image: string): NodeImageVersion {
   const match = /^(?:(?:docker\.io\/)?(?:library\/)?)node:(\d+(?:\.\d+){0,2})(?:-([a-z0-9.-]+))?(?:@sha256:[0-9a-f]{64})?$/.exec(image);
   if (!match) {
-    throw new Error(`nodeImageVersion: "${image}" is not an official node image with a version number in its tag (e.g. node:22-bookworm-slim); the local base is made only for those`);
+    throw new Error(
+      `nodeImageVersion: "${image}" is not an official node image with a version number in its tag (e.g. node:22-bookworm-slim); the local base is made only for those`,
+    );
   }
   return { version: match[1], variant: match[2] ?? '' };
 }
@@ -97,7 +99,10 @@ export function localBaseTag(exactVersion: string, variant: string): string {
  */
 export function lddLibraries(output: string): string[] {
   const libraries: string[] = [];
-  for (const line of output.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+  for (const line of output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')) {
     if (/^linux-(vdso|gate)\.so/.test(line)) continue;
     if (/=> not found/.test(line)) throw new Error(`lddLibraries: ${line.split(' ')[0]} is not on this machine; the Node binary cannot run here`);
     const match = /=>\s+(\/\S+)\s+\(/.exec(line) ?? /^(\/\S+)\s+\(/.exec(line);
@@ -139,7 +144,10 @@ function baseInstructions(exactVersion: string, npmPackage: string): string[] {
 
 /** A short hash of everything that makes the base besides the binary and the libraries: its instructions and files. */
 export function baseRecipe(exactVersion: string, npmPackage: string): string {
-  return createHash('sha256').update(JSON.stringify([baseInstructions(exactVersion, npmPackage), baseEtcFiles()])).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify([baseInstructions(exactVersion, npmPackage), baseEtcFiles()]))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** The Dockerfile of the base, built from a context holding `rootfs/` and an empty `home/`. */

@@ -80,7 +80,9 @@ function withContinuation(message: string, lines: readonly string[], index: numb
  * last line that is not noise. Undefined when the output holds nothing but noise.
  */
 export function failureReason(output: string): string | undefined {
-  const lines = stripAnsi(output).split('\n').map((line) => withoutStackPrefix(line.trimEnd()));
+  const lines = stripAnsi(output)
+    .split('\n')
+    .map((line) => withoutStackPrefix(line.trimEnd()));
   const clip = (text: string): string => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 1)}…` : text);
 
   // Terraform: "│ Error: <summary>", a "│" line, then the detail paragraph up to the next "│" line.
@@ -103,7 +105,10 @@ export function failureReason(output: string): string | undefined {
     }
   }
 
-  const last = lines.filter((line) => !isNoise(line)).pop()?.trim();
+  const last = lines
+    .filter((line) => !isNoise(line))
+    .pop()
+    ?.trim();
   return last === undefined ? undefined : clip(last);
 }
 

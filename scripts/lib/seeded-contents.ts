@@ -44,7 +44,9 @@ const READABLE_TYPES = new Set(['aws_dynamodb_table', 'aws_dynamodb_table_item']
  */
 export function seededTables(stack: unknown): SeededTableSpec[] | string {
   const resources = isRecord(stack) && isRecord(stack.resource) ? stack.resource : {};
-  const unreadable = Object.keys(resources).filter((type) => !READABLE_TYPES.has(type)).sort(compare);
+  const unreadable = Object.keys(resources)
+    .filter((type) => !READABLE_TYPES.has(type))
+    .sort(compare);
   if (unreadable.length > 0) return `the stack seeds through ${unreadable.join(', ')}, whose writes the check cannot list`;
 
   const tables = new Map<string, { name: string; hashKey: string; rangeKey?: string; indexes: string[]; items: WireItem[] }>();
@@ -54,7 +56,9 @@ export function seededTables(stack: unknown): SeededTableSpec[] | string {
     const hashKey = literal(props.hash_key);
     if (name === undefined || hashKey === undefined) return `aws_dynamodb_table.${id} has no literal name and hash key`;
     const rangeKey = literal(props.range_key);
-    const indexes = blocks(props.global_secondary_index).map((index) => String(index.name)).sort(compare);
+    const indexes = blocks(props.global_secondary_index)
+      .map((index) => String(index.name))
+      .sort(compare);
     tables.set(id, { name, hashKey, ...(rangeKey === undefined ? {} : { rangeKey }), indexes, items: [] });
   }
   for (const [id, item] of Object.entries(isRecord(resources.aws_dynamodb_table_item) ? resources.aws_dynamodb_table_item : {})) {
@@ -76,7 +80,11 @@ export function seededTables(stack: unknown): SeededTableSpec[] | string {
 export function canonicalValue(value: unknown): string {
   if (!isRecord(value)) return JSON.stringify(value);
   const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  if (entries.length !== 1) return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalValue(v)}`).sort(compare).join(',')}}`;
+  if (entries.length !== 1)
+    return `{${entries
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalValue(v)}`)
+      .sort(compare)
+      .join(',')}}`;
   const [type, inner] = entries[0];
   switch (type) {
     case 'N':

@@ -114,7 +114,5 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
 export function seedItems(tables: SeededTables, logical: string): Record<string, unknown>[] {
   const table = tables.seed.get(logical);
   if (!table) throw new Error(`no seed table ${logical}; have ${[...tables.seed.keys()].join(', ')}`);
-  return table.items.map((item) =>
-    Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Set ? [...v].sort() : v])),
-  );
+  return table.items.map((item) => Object.fromEntries(Object.entries(item).map(([k, v]) => [k, v instanceof Set ? [...v].sort() : v])));
 }

@@ -26,7 +26,8 @@ export function stackSettings(stack: TfJson): SynthSettings {
   const backend = isRecord(stack.terraform?.backend) ? stack.terraform.backend : {};
   let state: string | undefined;
   if (isRecord(backend.local) && typeof backend.local.path === 'string') state = path.dirname(backend.local.path);
-  else if (isRecord(backend.s3) && typeof backend.s3.bucket === 'string' && typeof backend.s3.key === 'string') state = `s3://${backend.s3.bucket}/${path.posix.dirname(backend.s3.key)}`;
+  else if (isRecord(backend.s3) && typeof backend.s3.bucket === 'string' && typeof backend.s3.key === 'string')
+    state = `s3://${backend.s3.bucket}/${path.posix.dirname(backend.s3.key)}`;
   return { region: typeof aws.region === 'string' ? aws.region : undefined, tags, state };
 }
 

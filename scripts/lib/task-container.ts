@@ -62,7 +62,9 @@ export function taskContainer(stack: SynthesizedStack, containerName: string, fa
   const mounts = container.mountPoints ?? [];
   const elsewhere = mounts.filter((m) => !scratch.has(m.sourceVolume));
   if (elsewhere.length > 0) {
-    throw new Error(`taskContainer: ${container.name} mounts ${elsewhere.map((m) => m.sourceVolume).join(', ')}, which is not task scratch space (EFS); a local engine cannot mount it`);
+    throw new Error(
+      `taskContainer: ${container.name} mounts ${elsewhere.map((m) => m.sourceVolume).join(', ')}, which is not task scratch space (EFS); a local engine cannot mount it`,
+    );
   }
   return {
     family: String(definition.family),
@@ -84,7 +86,9 @@ export function resolvedEnvironment(task: TaskContainer, overrides: Readonly<Rec
   Object.assign(env, overrides);
   const unresolved = Object.keys(env).filter((name) => isUnresolved(env[name]));
   if (unresolved.length > 0) {
-    throw new Error(`resolvedEnvironment: ${unresolved.join(', ')} of ${task.container.name} are known only at apply (${unresolved.map((n) => env[n]).join(', ')}); pass local values for them`);
+    throw new Error(
+      `resolvedEnvironment: ${unresolved.join(', ')} of ${task.container.name} are known only at apply (${unresolved.map((n) => env[n]).join(', ')}); pass local values for them`,
+    );
   }
   return env;
 }

@@ -58,9 +58,12 @@ function safeHref(url) {
 function renderCategories(categories) {
   els.categories.replaceChildren(
     ...categories.map((c) => {
-      const button = el('button', { type: 'button', 'aria-pressed': 'false', 'data-id': c.id },
+      const button = el(
+        'button',
+        { type: 'button', 'aria-pressed': 'false', 'data-id': c.id },
         document.createTextNode(c.name ?? c.id),
-        c.description ? el('span', { className: 'description', text: c.description }) : null);
+        c.description ? el('span', { className: 'description', text: c.description }) : null,
+      );
       button.addEventListener('click', () => selectCategory(c));
       return el('li', {}, button);
     }),
@@ -70,21 +73,24 @@ function renderCategories(categories) {
 function renderResource(r) {
   const href = safeHref(r.url);
   const title = href ? el('a', { href, rel: 'noopener noreferrer', text: r.title ?? r.id }) : document.createTextNode(r.title ?? r.id);
-  const meta = [r.publishedOn && `published ${r.publishedOn}`, typeof r.rating === 'number' && `rating ${r.rating}`]
-    .filter(Boolean).join(' · ');
-  const tags = Array.isArray(r.tags) && r.tags.length
-    ? el('p', { className: 'tags', 'aria-label': 'tags' }, ...r.tags.map((t) => el('span', { text: t })))
-    : null;
+  const meta = [r.publishedOn && `published ${r.publishedOn}`, typeof r.rating === 'number' && `rating ${r.rating}`].filter(Boolean).join(' · ');
+  const tags = Array.isArray(r.tags) && r.tags.length ? el('p', { className: 'tags', 'aria-label': 'tags' }, ...r.tags.map((t) => el('span', { text: t }))) : null;
   const bookmarks = r.bookmarks.length
-    ? el('ul', { className: 'bookmarks', 'aria-label': `bookmarks of ${r.title ?? r.id}` },
-      ...r.bookmarks.map((b) => el('li', { text: `${b.userName ?? 'someone'}${b.note ? `: ${b.note}` : ''}` })))
+    ? el(
+        'ul',
+        { className: 'bookmarks', 'aria-label': `bookmarks of ${r.title ?? r.id}` },
+        ...r.bookmarks.map((b) => el('li', { text: `${b.userName ?? 'someone'}${b.note ? `: ${b.note}` : ''}` })),
+      )
     : el('p', { className: 'meta', text: 'No bookmarks yet.' });
-  return el('li', { 'data-id': r.id },
+  return el(
+    'li',
+    { 'data-id': r.id },
     el('h3', {}, title),
     r.description ? el('p', { text: r.description }) : null,
     meta ? el('p', { className: 'meta', text: meta }) : null,
     tags,
-    bookmarks);
+    bookmarks,
+  );
 }
 
 function matches(r, needle) {
@@ -97,9 +103,7 @@ function applyFilter() {
   const needle = els.filter.value.trim().toLowerCase();
   const shown = current.filter((r) => matches(r, needle));
   els.resources.replaceChildren(...shown.map(renderResource));
-  els.status.textContent = needle
-    ? `${shown.length} of ${current.length} resources match “${els.filter.value.trim()}”.`
-    : `${current.length} resources.`;
+  els.status.textContent = needle ? `${shown.length} of ${current.length} resources match “${els.filter.value.trim()}”.` : `${current.length} resources.`;
 }
 
 async function selectCategory(category) {
@@ -112,10 +116,12 @@ async function selectCategory(category) {
   els.status.textContent = 'Loading resources…';
   try {
     const resources = await getAll(`/api/resources?category=${encodeURIComponent(category.id)}`);
-    const withBookmarks = await Promise.all(resources.map(async (r) => ({
-      ...r,
-      bookmarks: await getAll(`/api/bookmarks?resource=${encodeURIComponent(r.id)}`),
-    })));
+    const withBookmarks = await Promise.all(
+      resources.map(async (r) => ({
+        ...r,
+        bookmarks: await getAll(`/api/bookmarks?resource=${encodeURIComponent(r.id)}`),
+      })),
+    );
     if (seq !== loadSeq) return; // a later click won
     current = withBookmarks;
     els.filter.disabled = false;

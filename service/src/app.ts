@@ -102,10 +102,7 @@ export function createApp(options: AppOptions): Express {
     const resource = await repo.getResource(id);
     if (resource === undefined) throw new NotFoundError(`no resource with id "${id}"`);
     const categoryId = typeof resource.categoryId === 'string' ? resource.categoryId : undefined;
-    const [category, bookmarks] = await Promise.all([
-      categoryId === undefined ? undefined : repo.getCategory(categoryId),
-      repo.bookmarksOfResource(id),
-    ]);
+    const [category, bookmarks] = await Promise.all([categoryId === undefined ? undefined : repo.getCategory(categoryId), repo.bookmarksOfResource(id)]);
     cacheable(res).json({ item: { ...resource, category: category ?? null, bookmarks } });
   });
 

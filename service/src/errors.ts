@@ -55,17 +55,7 @@ const TRANSIENT_NAMES = new Set([
   'UnrecognizedClientException', // credentials not yet provisioned on a fresh task
 ]);
 
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'UND_ERR_SOCKET',
-]);
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'UND_ERR_SOCKET']);
 
 /** True when an error from the AWS SDK means "DynamoDB is not answering properly right now". */
 export function isTransientDynamoError(err: unknown): boolean {
@@ -85,7 +75,7 @@ export function isTransientDynamoError(err: unknown): boolean {
   if (e.$retryable !== undefined && e.$retryable !== null) return true;
   // Node wraps socket errors (e.g. AggregateError of ECONNREFUSED for ::1 and 127.0.0.1).
   if (Array.isArray((err as { errors?: unknown }).errors)) {
-    return ((err as { errors: unknown[] }).errors).some(isTransientDynamoError);
+    return (err as { errors: unknown[] }).errors.some(isTransientDynamoError);
   }
   return e.cause !== undefined && e.cause !== err ? isTransientDynamoError(e.cause) : false;
 }

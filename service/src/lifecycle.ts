@@ -22,12 +22,7 @@ export interface RunningServer {
 }
 
 /** Creates the HTTP server for `handler` and listens on `port` (0 picks a free one). */
-export async function listen(
-  handler: (isShuttingDown: () => boolean) => RequestListener,
-  port: number,
-  shutdownTimeoutMs: number,
-  logger: Logger,
-): Promise<RunningServer> {
+export async function listen(handler: (isShuttingDown: () => boolean) => RequestListener, port: number, shutdownTimeoutMs: number, logger: Logger): Promise<RunningServer> {
   let shuttingDown = false;
   let draining: Promise<boolean> | undefined;
   const isShuttingDown = (): boolean => shuttingDown;

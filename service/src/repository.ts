@@ -84,9 +84,7 @@ export class CatalogRepository {
   /** A page of resources: by category through the GSI (ordered by title), else a Scan. */
   async listResources(q: ResourceQuery): Promise<Page> {
     if (q.categoryId === undefined) {
-      return this.page(q.limit, q.cursor, ['id'], (start, limit) =>
-        new ScanCommand({ TableName: this.tables.resource, Limit: limit, ExclusiveStartKey: start }),
-      );
+      return this.page(q.limit, q.cursor, ['id'], (start, limit) => new ScanCommand({ TableName: this.tables.resource, Limit: limit, ExclusiveStartKey: start }));
     }
     const categoryId = q.categoryId;
     return this.page(
@@ -109,14 +107,9 @@ export class CatalogRepository {
 
   /** A page of bookmarks: of one resource through the GSI (newest first), else a Scan; optionally of one user. */
   async listBookmarks(q: BookmarkQuery): Promise<Page> {
-    const filter =
-      q.userName === undefined
-        ? {}
-        : { FilterExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'userName' }, ExpressionAttributeValues: { ':u': q.userName } };
+    const filter = q.userName === undefined ? {} : { FilterExpression: '#u = :u', ExpressionAttributeNames: { '#u': 'userName' }, ExpressionAttributeValues: { ':u': q.userName } };
     if (q.resourceId === undefined) {
-      return this.page(q.limit, q.cursor, ['id'], (start, limit) =>
-        new ScanCommand({ TableName: this.tables.bookmark, Limit: limit, ExclusiveStartKey: start, ...filter }),
-      );
+      return this.page(q.limit, q.cursor, ['id'], (start, limit) => new ScanCommand({ TableName: this.tables.bookmark, Limit: limit, ExclusiveStartKey: start, ...filter }));
     }
     const resourceId = q.resourceId;
     return this.page(

@@ -9,9 +9,7 @@ import { createLogger } from './logger';
 
 /** The web page's folder: next to the bundle (dist/public) or, unbundled, service/public. */
 function findStaticDir(): string | undefined {
-  return [path.join(__dirname, 'public'), path.join(__dirname, '..', 'public')].find((dir) =>
-    fs.existsSync(path.join(dir, 'index.html')),
-  );
+  return [path.join(__dirname, 'public'), path.join(__dirname, '..', 'public')].find((dir) => fs.existsSync(path.join(dir, 'index.html')));
 }
 
 async function main(): Promise<void> {
@@ -28,16 +26,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = createDocumentClient(config);
   const staticDir = findStaticDir();
-  const running = await listen(
-    (isShuttingDown) => createApp({ config, db, logger, staticDir, isShuttingDown }),
-    config.port,
-    config.shutdownTimeoutMs,
-    logger,
-  );
-  logger.info(
-    { port: running.port, region: config.region, endpoint: config.dynamoDbEndpoint ?? 'aws', auth: config.basicAuth !== undefined, staticDir },
-    'listening',
-  );
+  const running = await listen((isShuttingDown) => createApp({ config, db, logger, staticDir, isShuttingDown }), config.port, config.shutdownTimeoutMs, logger);
+  logger.info({ port: running.port, region: config.region, endpoint: config.dynamoDbEndpoint ?? 'aws', auth: config.basicAuth !== undefined, staticDir }, 'listening');
 
   // One shutdown, whatever arrives: a terminal's Ctrl-C and a supervisor's SIGTERM often come together.
   let stopping = false;
@@ -57,6 +47,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`fatal: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

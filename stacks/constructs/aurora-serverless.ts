@@ -167,9 +167,7 @@ export class AuroraServerless extends Construct {
       tags: { Name: `${props.name}-db` },
     });
     // Created before the cluster so that they carry a retention; RDS would create them without one.
-    const logGroups = logExports.map(
-      (type) => new CloudwatchLogGroup(this, `logs-${type}`, { name: `/aws/rds/cluster/${props.name}/${type}`, retentionInDays: logRetentionDays }),
-    );
+    const logGroups = logExports.map((type) => new CloudwatchLogGroup(this, `logs-${type}`, { name: `/aws/rds/cluster/${props.name}/${type}`, retentionInDays: logRetentionDays }));
 
     this.cluster = new RdsCluster(this, 'cluster', {
       clusterIdentifier: props.name,
@@ -295,7 +293,8 @@ export function auroraOptionProblems(props: AuroraServerlessProps, o: ResolvedOp
   problems.push(...auroraSettingProblems({ databaseName: props.databaseName, ...o }));
   const pause = props.secondsUntilAutoPause;
   if (pause !== undefined) {
-    if (o.minCapacityAcu !== 0) problems.push(`secondsUntilAutoPause is set but minCapacityAcu is ${o.minCapacityAcu}; only a minimum of 0 pauses, so set minCapacityAcu 0 or drop it`);
+    if (o.minCapacityAcu !== 0)
+      problems.push(`secondsUntilAutoPause is set but minCapacityAcu is ${o.minCapacityAcu}; only a minimum of 0 pauses, so set minCapacityAcu 0 or drop it`);
     if (!Number.isInteger(pause) || pause < 300 || pause > 86400) problems.push(`secondsUntilAutoPause ${pause} is out of range; use 300 to 86400`);
   }
   if (!Number.isInteger(o.instanceCount) || o.instanceCount < 1 || o.instanceCount > 16) {

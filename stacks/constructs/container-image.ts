@@ -111,9 +111,7 @@ export class ContainerImage extends Construct {
     // The platform is part of the tag: tags are immutable, so an arm64 build must not reuse an amd64 tag.
     const digest = hashBuildContext(contextDirectory, { dockerfile, extra: [`platform=${platform}`] });
     if (digest.files.every((file) => file === dockerfile || file === '.dockerignore')) {
-      Annotations.of(this).addWarning(
-        `ContainerImage: the build context ${contextDirectory} holds nothing besides ${dockerfile}; build the app first (npm run build:service)`,
-      );
+      Annotations.of(this).addWarning(`ContainerImage: the build context ${contextDirectory} holds nothing besides ${dockerfile}; build the app first (npm run build:service)`);
     }
     this.tag = digest.hash.slice(0, 16);
 

@@ -30,9 +30,7 @@ export interface SubnetInZone {
  */
 export function subnetsInZones(availabilityZones: readonly string[], subnetIds: readonly string[]): SubnetInZone[] {
   if (availabilityZones.length !== subnetIds.length) {
-    throw new Error(
-      `subnetsInZones: ${availabilityZones.length} zones but ${subnetIds.length} subnets; pass one subnet per zone, in the same order`,
-    );
+    throw new Error(`subnetsInZones: ${availabilityZones.length} zones but ${subnetIds.length} subnets; pass one subnet per zone, in the same order`);
   }
   return availabilityZones.map((availabilityZone, i) => ({ availabilityZone, subnetId: subnetIds[i] }));
 }
@@ -144,9 +142,7 @@ export class EfsFileSystem extends Construct {
       performanceMode: 'generalPurpose',
       throughputMode,
       lifecyclePolicy:
-        transitionToIaDays === 'never'
-          ? undefined
-          : [{ transitionToIa: transitionValue(transitionToIaDays) }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
+        transitionToIaDays === 'never' ? undefined : [{ transitionToIa: transitionValue(transitionToIaDays) }, { transitionToPrimaryStorageClass: 'AFTER_1_ACCESS' }],
       tags: { Name: props.name },
       lifecycle: preventDestroy ? { preventDestroy: true } : undefined,
     });

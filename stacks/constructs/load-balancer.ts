@@ -293,11 +293,15 @@ export class LoadBalancer extends Construct {
     if (existing?.redirectTo !== undefined) {
       problems.push(`port ${props.port} redirects HTTP to HTTPS port ${existing.redirectTo}; serve this group on another port`);
     } else if (existing && existing.certificateArn !== props.certificateArn) {
-      problems.push(`port ${props.port} already serves ${existing.protocol}${existing.certificateArn ? ` with ${existing.certificateArn}` : ''}; every group on a port uses the same protocol and certificate`);
+      problems.push(
+        `port ${props.port} already serves ${existing.protocol}${existing.certificateArn ? ` with ${existing.certificateArn}` : ''}; every group on a port uses the same protocol and certificate`,
+      );
     }
     const protocols = new Set([...this.listeners.values()].filter((l) => l.redirectTo === undefined).map((l) => l.protocol));
     if (protocols.size > 0 && !protocols.has(https ? 'HTTPS' : 'HTTP')) {
-      problems.push(`the load balancer serves ${[...protocols].join(', ')} and this group ${https ? 'HTTPS' : 'HTTP'}; with HTTPS, every listener serves HTTPS (port 80 only redirects), so give each group a certificate or none`);
+      problems.push(
+        `the load balancer serves ${[...protocols].join(', ')} and this group ${https ? 'HTTPS' : 'HTTP'}; with HTTPS, every listener serves HTTPS (port 80 only redirects), so give each group a certificate or none`,
+      );
     }
     if (https && props.port === 80) problems.push('HTTPS on port 80 leaves no port for the HTTP redirect; use 443');
     if (existing && (!props.conditions || existing.targets.some((t) => !t.conditions))) {

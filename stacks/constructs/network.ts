@@ -181,9 +181,7 @@ export class Network extends Construct {
         name: `${props.name}-endpoints`,
         description: 'HTTPS from inside the VPC to interface endpoints',
         vpcId: vpc.id,
-        ingress: [
-          { description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [props.cidrBlock] },
-        ],
+        ingress: [{ description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [props.cidrBlock] }],
         tags: name('endpoints'),
       });
       this.endpointSecurityGroupId = endpointSg.id;

@@ -17,7 +17,6 @@ import {
   policyDocument,
   type PolicyStatement,
   secretReadStatements,
-
   trustPolicyDocument,
 } from '../lib/iam';
 import { suppressPolicy } from '../policy/suppress';
@@ -241,7 +240,9 @@ export class FargateTaskDefinition extends Construct {
       containerDefinitions: Lazy.stringValue({ produce: () => JSON.stringify(this.renderContainers()) }),
       volume: Lazy.anyValue({ produce: () => this.renderVolumes() }),
     });
-    this.node.addValidation({ validate: () => (this.containers.some((c) => c.props.essential ?? true) ? [] : [`FargateTaskDefinition ${this.family}: no essential container; add one with addContainer`]) });
+    this.node.addValidation({
+      validate: () => (this.containers.some((c) => c.props.essential ?? true) ? [] : [`FargateTaskDefinition ${this.family}: no essential container; add one with addContainer`]),
+    });
     this.arn = this.taskDefinition.arn;
     this.executionRoleArn = executionRole.arn;
     this.taskRoleArn = this.taskRole.arn;
@@ -360,10 +361,7 @@ export class FargateTaskDefinition extends Construct {
         efsVolumeConfiguration: {
           fileSystemId: efs.fileSystem.fileSystemId,
           transitEncryption: (efs.transitEncryption ?? true) ? 'ENABLED' : 'DISABLED',
-          authorizationConfig:
-            efs.fileSystem.accessPointId !== undefined || iam
-              ? { accessPointId: efs.fileSystem.accessPointId, iam: iam ? 'ENABLED' : 'DISABLED' }
-              : undefined,
+          authorizationConfig: efs.fileSystem.accessPointId !== undefined || iam ? { accessPointId: efs.fileSystem.accessPointId, iam: iam ? 'ENABLED' : 'DISABLED' } : undefined,
         },
       };
     });

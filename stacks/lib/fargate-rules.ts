@@ -40,9 +40,7 @@ export function taskSizeProblem(cpu: number, memoryMiB: number): string | undefi
 
 /** Why an architecture name is unknown, or undefined if Fargate runs it. */
 export function architectureProblem(architecture: string): string | undefined {
-  return (CPU_ARCHITECTURES as readonly string[]).includes(architecture)
-    ? undefined
-    : `cpuArchitecture "${architecture}" is unknown; use ${CPU_ARCHITECTURES.join(' or ')}`;
+  return (CPU_ARCHITECTURES as readonly string[]).includes(architecture) ? undefined : `cpuArchitecture "${architecture}" is unknown; use ${CPU_ARCHITECTURES.join(' or ')}`;
 }
 
 export const CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'] as const;
@@ -68,10 +66,7 @@ export function resolveCapacityStrategy(spot: boolean, strategy?: readonly Capac
 }
 
 /** Every reason a capacity provider strategy would be refused by ECS, or by our rules. */
-export function capacityStrategyProblems(
-  strategy: readonly CapacityProviderShare[],
-  options: { spot?: boolean; explicit?: boolean; architecture?: string } = {},
-): string[] {
+export function capacityStrategyProblems(strategy: readonly CapacityProviderShare[], options: { spot?: boolean; explicit?: boolean; architecture?: string } = {}): string[] {
   const problems: string[] = [];
   if (options.spot && options.explicit) {
     problems.push('spot: true is a shortcut for an all-Spot strategy and cannot be combined with capacityProviderStrategy; use one or the other');

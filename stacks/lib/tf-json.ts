@@ -121,7 +121,10 @@ export function recordedPath(props: TfAttributes): string | undefined {
  * cdktf joins the path's ids with `_` and appends a hash, so this holds only while construct ids contain no `_`.
  */
 export function pathFromLogicalId(logicalId: string): string {
-  return logicalId.replace(/_[0-9A-F]{8}$/, '').split('_').join('/');
+  return logicalId
+    .replace(/_[0-9A-F]{8}$/, '')
+    .split('_')
+    .join('/');
 }
 
 /** The Terraform reference `${type.logicalId.attribute}` of an element (`${data.type...}` for a data source). */

@@ -70,10 +70,12 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 export function policyInput(stack: TerraformStack, rules: readonly Rule[] = RULES): TfJson {
   const resourceTypes = new Set(rules.flatMap((r) => r.resourceTypes));
   const dataTypes = new Set(rules.flatMap((r) => r.dataTypes ?? []));
-  const json: { resource: Record<string, Record<string, TfAttributes>>; data: Record<string, Record<string, TfAttributes>>; terraform: Record<string, unknown> } =
-    { resource: {}, data: {}, terraform: {} };
-  const resolve = (element: { toTerraform(): unknown }) =>
-    Tokenization.resolve(element.toTerraform(), { scope: stack, resolver: RESOLVER, preparing: false }) as TfJson;
+  const json: { resource: Record<string, Record<string, TfAttributes>>; data: Record<string, Record<string, TfAttributes>>; terraform: Record<string, unknown> } = {
+    resource: {},
+    data: {},
+    terraform: {},
+  };
+  const resolve = (element: { toTerraform(): unknown }) => Tokenization.resolve(element.toTerraform(), { scope: stack, resolver: RESOLVER, preparing: false }) as TfJson;
 
   for (const construct of stack.node.findAll()) {
     if (TerraformResource.isTerraformResource(construct) || TerraformDataSource.isTerraformDataSource(construct)) {

@@ -6,9 +6,7 @@ export function formatReport(result: PolicyResult): string {
   const { context, findings, suppressed } = result;
   const where = `stack "${context.stackId}" (${context.environment})`;
   const lines: string[] = [
-    findings.length === 0
-      ? `Policy check of ${where}: no findings`
-      : `Policy check of ${where}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`,
+    findings.length === 0 ? `Policy check of ${where}: no findings` : `Policy check of ${where}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`,
   ];
   for (const finding of sorted(findings)) {
     lines.push(`  ${finding.ruleId} ${finding.address} (${finding.path})`, `      ${finding.message}`, `      fix: ${finding.fix}`);

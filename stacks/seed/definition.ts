@@ -1,11 +1,4 @@
-import type {
-  ColumnDefinition,
-  ColumnType,
-  GlobalSecondaryIndexDefinition,
-  KeyAttribute,
-  ProjectionType,
-  TableDefinition,
-} from './types';
+import type { ColumnDefinition, ColumnType, GlobalSecondaryIndexDefinition, KeyAttribute, ProjectionType, TableDefinition } from './types';
 
 const COLUMN_TYPES: readonly ColumnType[] = ['string', 'number', 'boolean', 'stringSet', 'stringList'];
 const PROJECTIONS: readonly ProjectionType[] = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
@@ -136,12 +129,7 @@ function parseColumns(value: unknown, fail: (m: string) => void): ColumnDefiniti
   return columns;
 }
 
-function parseKey(
-  value: unknown,
-  where: string,
-  columns: ReadonlyMap<string, ColumnDefinition>,
-  fail: (m: string) => void,
-): KeyAttribute | undefined {
+function parseKey(value: unknown, where: string, columns: ReadonlyMap<string, ColumnDefinition>, fail: (m: string) => void): KeyAttribute | undefined {
   if (!isObject(value) || typeof value.name !== 'string' || (value.type !== 'S' && value.type !== 'N')) {
     fail(`${where} must be { "name": <column>, "type": "S" | "N" }, got ${show(value)}`);
     return undefined;

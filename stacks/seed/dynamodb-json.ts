@@ -1,12 +1,7 @@
 import type { ItemValue, SeedItem } from './types';
 
 /** A DynamoDB attribute value in the wire format (`{ "S": "x" }`, `{ "N": "1" }`, ...). */
-export type AttributeValue =
-  | { readonly S: string }
-  | { readonly N: string }
-  | { readonly BOOL: boolean }
-  | { readonly SS: string[] }
-  | { readonly L: AttributeValue[] };
+export type AttributeValue = { readonly S: string } | { readonly N: string } | { readonly BOOL: boolean } | { readonly SS: string[] } | { readonly L: AttributeValue[] };
 
 /** Converts a seed item to DynamoDB JSON, the format of `aws_dynamodb_table_item.item` and BatchWriteItem. */
 export function toDynamoDbJson(item: SeedItem): Record<string, AttributeValue> {

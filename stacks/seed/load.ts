@@ -81,9 +81,7 @@ export function loadSeedData(dataDir: string, options: LoadSeedDataOptions = {})
   problems.push(...checkReferences(tables, show));
 
   if (problems.length > 0) throw new SeedDataError(problems);
-  return tables
-    .map(({ definition, items }) => ({ definition, items }))
-    .sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1));
+  return tables.map(({ definition, items }) => ({ definition, items })).sort((a, b) => (a.definition.name < b.definition.name ? -1 : 1));
 }
 
 /** A parsed table with the CSV line of each item, and whether every row of it was readable. */
@@ -98,7 +96,9 @@ function checkReferences(tables: readonly LoadedTable[], show: (f: string) => st
       const [targetName, targetColumn] = column.references.split('.');
       const target = byName.get(targetName);
       if (!target || !target.definition.columns.some((c) => c.name === targetColumn)) {
-        problems.push(`${show(table.definition.csv.replace(/\.csv$/, DEFINITION_SUFFIX))}: column "${column.name}" references ${column.references}, which is not a defined table column`);
+        problems.push(
+          `${show(table.definition.csv.replace(/\.csv$/, DEFINITION_SUFFIX))}: column "${column.name}" references ${column.references}, which is not a defined table column`,
+        );
         continue;
       }
       // A table with broken rows has already been reported; checking references into its partial
@@ -108,7 +108,9 @@ function checkReferences(tables: readonly LoadedTable[], show: (f: string) => st
       table.items.forEach((item, i) => {
         const value = item[column.name];
         if (value !== undefined && !known.has(value)) {
-          problems.push(`${show(table.definition.csv)}:${table.lines[i]}: column "${column.name}" is ${JSON.stringify(value)}, which is not a ${column.references} in ${show(target.definition.csv)}`);
+          problems.push(
+            `${show(table.definition.csv)}:${table.lines[i]}: column "${column.name}" is ${JSON.stringify(value)}, which is not a ${column.references} in ${show(target.definition.csv)}`,
+          );
         }
       });
     }

@@ -174,7 +174,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   const { servicesFile, ...service } = read<unknown, ServiceStackDraft>({ ...SERVICE_STACK_VARIABLES, ...DEFAULT_SERVICE_VARIABLES }, {}, context);
   const wordpress = wordpressOverridesOf(read<unknown, WordPressDraft>(WORDPRESS_VARIABLES, {}, context), defaults.wordpress, root, name);
   problems.push(...state.problems, ...wordpress.problems);
-  problems.push(...serviceVariableProblems((key) => vars.text(key as keyof typeof VARIABLES) !== undefined, (key) => vars.text(key as keyof typeof VARIABLES), defaults.service, name));
+  problems.push(
+    ...serviceVariableProblems(
+      (key) => vars.text(key as keyof typeof VARIABLES) !== undefined,
+      (key) => vars.text(key as keyof typeof VARIABLES),
+      defaults.service,
+      name,
+    ),
+  );
 
   let services: ServiceStackOverrides = { ...service, defaultService: servicesFile === undefined ? service.defaultService : undefined };
   if (servicesFile !== undefined) {
@@ -183,7 +190,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
     if (file.problems.length === 0) services = { ...services, services: file.services, servicesSource: file.servicesSource };
   }
 
-  const overrides: ConfigOverrides = { ...named, network, backend: state.backend, aws, data, service: services, wordpress: wordpress.overrides, teardown: stateDraft.teardown === true };
+  const overrides: ConfigOverrides = {
+    ...named,
+    network,
+    backend: state.backend,
+    aws,
+    data,
+    service: services,
+    wordpress: wordpress.overrides,
+    teardown: stateDraft.teardown === true,
+  };
   try {
     const config = buildConfig(name, overrides, root);
     if (problems.length > 0) throw new ConfigError(problems);

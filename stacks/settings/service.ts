@@ -18,9 +18,7 @@ import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProbl
 import { containerProblems, taskOptionProblems } from '../lib/task-rules';
 
 /** `build` builds a directory with Docker and pushes it to ECR; `registry` runs a ready image. */
-export type ImageSettings =
-  | { readonly kind: 'build'; readonly contextDirectory: string; readonly dockerfile: string }
-  | { readonly kind: 'registry'; readonly reference: string };
+export type ImageSettings = { readonly kind: 'build'; readonly contextDirectory: string; readonly dockerfile: string } | { readonly kind: 'registry'; readonly reference: string };
 
 /** How a service's container is hardened and, for the catalog API, how it drains and logs. */
 export interface ContainerSettings {
@@ -365,8 +363,7 @@ export function mergeServiceLike<S extends ServiceLikeSettings>(defaults: S, ove
   const strategy =
     overrides.capacityProviderStrategy !== undefined ? overrides.capacityProviderStrategy : overrides.spot !== undefined ? undefined : defaults.capacityProviderStrategy;
   const spot = overrides.spot ?? (overrides.capacityProviderStrategy !== undefined ? false : defaults.spot);
-  const scaling =
-    overrides.scaling === null ? undefined : overrides.scaling === undefined ? defaults.scaling : { ...(defaults.scaling ?? DEFAULT_SCALING), ...overrides.scaling };
+  const scaling = overrides.scaling === null ? undefined : overrides.scaling === undefined ? defaults.scaling : { ...(defaults.scaling ?? DEFAULT_SCALING), ...overrides.scaling };
   return { ...defaults, ...overrides, spot, capacityProviderStrategy: strategy, scaling, healthCheck: { ...defaults.healthCheck, ...overrides.healthCheck } };
 }
 
@@ -385,10 +382,7 @@ export function mergeService(defaults: ServiceSettings, overrides: ServiceOverri
  * architecture, count, deployment, capacity, scaling, subnets and health check.
  */
 export function serviceLikeProblems(settings: ServiceLikeSettings, logRetentionDays: number): string[] {
-  const problems = [
-    ...taskOptionProblems({ ...taskSettingsOf(settings), logRetentionDays }),
-    ...serviceOptionProblems(settings),
-  ];
+  const problems = [...taskOptionProblems({ ...taskSettingsOf(settings), logRetentionDays }), ...serviceOptionProblems(settings)];
   if (settings.scaling) problems.push(...scalingProblems(settings.scaling, settings.desiredCount).map((p) => (p.startsWith('desiredCount') ? p : `scaling.${p}`)));
   if (settings.subnets !== 'private' && settings.subnets !== 'public') problems.push(`subnets "${settings.subnets}" is unknown; use private or public`);
   const codes = successCodesProblem(settings.healthCheck.codes);
@@ -402,26 +396,34 @@ export function serviceLikeProblems(settings: ServiceLikeSettings, logRetentionD
 export const SERVICE_ENTRY_SCHEMA = json.object(
   {
     name: json.string('orders').describe('1-20 lower-case letters, digits or hyphens: `<project>-<env>-<name>` names its resources, `<NAME>_URL` its consumers'),
-    image: json.string('registry:public.ecr.aws/nginx/nginx:stable')
+    image: json
+      .string('registry:public.ecr.aws/nginx/nginx:stable')
       .regex(/^(build|build:.+|registry:.+)$/, {
         error: (issue) => `${json.describe(issue.input)} is not an image source; use build, build:<directory> or registry:<image>, e.g. registry:public.ecr.aws/nginx/nginx:stable`,
       })
       .describe('build (service/), build:<directory> (relative to the project) or registry:<image>'),
     catalog: json.boolean().optional().describe('runs the catalog API of service/ (table variables and read access); default: true for the image build of service/'),
     containerPort: json.number(8080).describe('the port the container listens on'),
-    external: json.object({ port: json.number(80), certificateArn: json.string('arn:aws:acm:eu-west-1:123456789012:certificate/<id>').optional() }, 'served by the internet-facing load balancer on this port; with a certificate, HTTPS').optional(),
+    external: json
+      .object(
+        { port: json.number(80), certificateArn: json.string('arn:aws:acm:eu-west-1:123456789012:certificate/<id>').optional() },
+        'served by the internet-facing load balancer on this port; with a certificate, HTTPS',
+      )
+      .optional(),
     internal: json.object({ port: json.number(80) }, 'served by the internal load balancer on this port, named internal.<zone>').optional(),
     desiredCount: json.number(2).optional().describe('tasks at the first deployment, or always without scaling'),
-    scaling: json.object(
-      {
-        minTasks: json.number(1),
-        maxTasks: json.number(4),
-        cpuPercent: json.number(DEFAULT_SCALING.cpuPercent).default(DEFAULT_SCALING.cpuPercent),
-        memoryPercent: json.number(DEFAULT_SCALING.memoryPercent).default(DEFAULT_SCALING.memoryPercent),
-        requestsPerTarget: json.number(1000).optional(),
-      },
-      'target tracking on CPU, memory and (optionally) requests per target; unset: a fixed desiredCount',
-    ).optional(),
+    scaling: json
+      .object(
+        {
+          minTasks: json.number(1),
+          maxTasks: json.number(4),
+          cpuPercent: json.number(DEFAULT_SCALING.cpuPercent).default(DEFAULT_SCALING.cpuPercent),
+          memoryPercent: json.number(DEFAULT_SCALING.memoryPercent).default(DEFAULT_SCALING.memoryPercent),
+          requestsPerTarget: json.number(1000).optional(),
+        },
+        'target tracking on CPU, memory and (optionally) requests per target; unset: a fixed desiredCount',
+      )
+      .optional(),
     consumes: json.list(json.string('product'), '["product"]').optional().describe('internal services this one calls: it may reach their ports and gets <NAME>_URL'),
     environment: json.stringMap('debug').optional().describe('plain variables; they win over the catalog API own'),
     secrets: json.stringMap('arn:aws:secretsmanager:eu-west-1:123456789012:secret:app-AbCdEf').optional().describe('variable name to Secrets Manager or SSM ARN'),
@@ -431,10 +433,11 @@ export const SERVICE_ENTRY_SCHEMA = json.object(
     cpuArchitecture: json.oneOf(CPU_ARCHITECTURES).optional().describe('task CPU architecture (and image platform)'),
     healthCheck: json.object({ path: json.string('/health').optional(), codes: json.string('200,302').optional() }, 'what the load balancer health check asks for').optional(),
     spot: json.boolean().optional().describe('all tasks on FARGATE_SPOT; not with capacityProviderStrategy'),
-    capacityProviderStrategy: json.list(
-      json.object({ provider: json.oneOf(CAPACITY_PROVIDERS), base: json.number(1).optional(), weight: json.number(1) }, 'one capacity provider share'),
-      '[{ "provider": "FARGATE", "weight": 1 }]',
-    )
+    capacityProviderStrategy: json
+      .list(
+        json.object({ provider: json.oneOf(CAPACITY_PROVIDERS), base: json.number(1).optional(), weight: json.number(1) }, 'one capacity provider share'),
+        '[{ "provider": "FARGATE", "weight": 1 }]',
+      )
       .optional()
       .describe('capacity provider shares'),
     enableExecuteCommand: json.boolean().optional().describe('ECS Exec; also makes the root filesystem writable unless readonlyRootFilesystem says otherwise'),
@@ -557,7 +560,10 @@ function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings
   const port = portProblem(service.containerPort);
   if (port) problems.push(`containerPort: ${port}`);
   if (!service.external && !service.internal) problems.push('exposes nothing; give "external", "internal" or both');
-  for (const [key, exposure] of [['external', service.external], ['internal', service.internal]] as const) {
+  for (const [key, exposure] of [
+    ['external', service.external],
+    ['internal', service.internal],
+  ] as const) {
     const problem = exposure && portProblem(exposure.port);
     if (problem) problems.push(`${key}.port: ${problem}`);
   }
@@ -591,7 +597,15 @@ function serviceProblems(service: ServiceSettings, all: readonly ServiceSettings
   service.consumes.forEach((name, j) => {
     const target = all.find((s) => s.name === name);
     if (name === service.name) problems.push(`consumes[${j}]: "${name}" is the service itself; list the services it calls`);
-    else if (!target) problems.push(`consumes[${j}]: "${name}" is not a service here; use one of ${all.map((s) => s.name).filter((n) => n !== service.name).join(', ') || 'none'}`);
+    else if (!target)
+      problems.push(
+        `consumes[${j}]: "${name}" is not a service here; use one of ${
+          all
+            .map((s) => s.name)
+            .filter((n) => n !== service.name)
+            .join(', ') || 'none'
+        }`,
+      );
     else if (!target.internal) problems.push(`consumes[${j}]: "${name}" is not internal, so it has no internal URL; give it "internal": { "port": ... }`);
     const variable = serviceUrlVariable(name);
     if (variable in service.environment || variable in service.secrets) problems.push(`consumes[${j}]: ${variable} is also set in environment or secrets; remove it there`);
@@ -608,7 +622,8 @@ function sharedPortProblems(services: readonly ServiceSettings[], at: (i: number
       const port = service[scheme]?.port;
       if (port === undefined) return;
       const first = seen.get(port);
-      if (first !== undefined) problems.push(`${at(i)}.${scheme}.port ${port} is taken by "${services[first].name}" on the ${scheme} load balancer; give each service its own port`);
+      if (first !== undefined)
+        problems.push(`${at(i)}.${scheme}.port ${port} is taken by "${services[first].name}" on the ${scheme} load balancer; give each service its own port`);
       else seen.set(port, i);
     });
   }
@@ -646,7 +661,11 @@ const strategyText = (strategy: readonly CapacityProviderShare[]) =>
 export const spotDefault = (s: { readonly spot: boolean; readonly capacityProviderStrategy?: readonly CapacityProviderShare[] }) =>
   s.capacityProviderStrategy ? unset(strategyText(s.capacityProviderStrategy)) : value(s.spot);
 const imageSource = (image: ImageSettings, root: string) =>
-  image.kind === 'registry' ? `registry:${image.reference}` : image.contextDirectory === path.join(root, 'service') ? 'build' : `build:${projectPath(root, image.contextDirectory)}`;
+  image.kind === 'registry'
+    ? `registry:${image.reference}`
+    : image.contextDirectory === path.join(root, 'service')
+      ? 'build'
+      : `build:${projectPath(root, image.contextDirectory)}`;
 const IMAGE_SOURCE = /^(build|build:.+|registry:.+)$/;
 /** Fargate's task CPU sizes, for the variables that set one. */
 export const FARGATE_CPU_SIZES: readonly number[] = [...FARGATE_TASK_SIZES.keys()];
@@ -686,7 +705,8 @@ export const SERVICE_STACK_VARIABLES = {
   }),
   CDKTF_ALB_WAF: variable({
     group: 'services',
-    description: 'a WAF web ACL in front of the internet-facing load balancer: AWS managed rules and a rate limit per client address (5 USD/month + 1 USD per rule + 0.60 USD per million requests)',
+    description:
+      'a WAF web ACL in front of the internet-facing load balancer: AWS managed rules and a rate limit per client address (5 USD/month + 1 USD per rule + 0.60 USD per million requests)',
     values: 'true, false',
     parse: text.boolean(),
     apply: (o, webAcl) => ({ ...o, loadBalancers: { ...o.loadBalancers, webAcl } }),
@@ -887,7 +907,12 @@ function basicAuthVariable(name: 'BASIC_AUTH_USER' | 'BASIC_AUTH_PASSWORD') {
  * an internal-only service with a certificate, default-service variables beside a services file,
  * and scaling bounds where the environment has no scaling.
  */
-export function serviceVariableProblems(isSet: (name: string) => boolean, read: (name: string) => string | undefined, defaults: ServiceStackSettings, environment: EnvironmentName): string[] {
+export function serviceVariableProblems(
+  isSet: (name: string) => boolean,
+  read: (name: string) => string | undefined,
+  defaults: ServiceStackSettings,
+  environment: EnvironmentName,
+): string[] {
   const problems: string[] = [];
   if (read('CDKTF_ALB_INTERNAL') === 'true' && isSet('CDKTF_CERTIFICATE_ARN')) {
     problems.push('CDKTF_CERTIFICATE_ARN: the internal load balancer serves HTTP only; unset it, or CDKTF_ALB_INTERNAL');

@@ -7,7 +7,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { mergeService, parseImageSetting, SERVICE_ENTRY_SCHEMA, type ServiceSettings, type ServiceStackSettings, validateServiceStackSettings, type ServiceEntry, type ServiceValidationContext } from './service';
+import {
+  mergeService,
+  parseImageSetting,
+  SERVICE_ENTRY_SCHEMA,
+  type ServiceSettings,
+  type ServiceStackSettings,
+  validateServiceStackSettings,
+  type ServiceEntry,
+  type ServiceValidationContext,
+} from './service';
 import { json } from './spec';
 
 /** The whole file. */
@@ -15,7 +24,9 @@ export const SERVICES_FILE_SCHEMA = z
   .strictObject(
     {
       $schema: z.string().optional().describe('the JSON Schema of this file, for editors'),
-      services: json.list(SERVICE_ENTRY_SCHEMA, '{ "services": [ { "name": ..., "image": ..., "containerPort": ... } ] }').describe('the services; they replace the default service'),
+      services: json
+        .list(SERVICE_ENTRY_SCHEMA, '{ "services": [ { "name": ..., "image": ..., "containerPort": ... } ] }')
+        .describe('the services; they replace the default service'),
     },
     { error: (issue) => (issue.code === 'unrecognized_keys' ? 'unknown field; use one of services' : `${json.describe(issue.input)} is not an object; give { ... }`) },
   )
@@ -48,7 +59,19 @@ function problemsOf(error: z.ZodError, source: string, prefix: readonly Property
 /** The settings of one parsed entry: `base`'s sizing, placement and hardening, and what the entry says. */
 function serviceOf(entry: ServiceEntry, base: ServiceSettings, root: string): ServiceSettings {
   // The fields that are not service settings of the same name and shape.
-  const { name: _name, image: _image, catalog: _catalog, containerPort: _port, healthCheck: _health, user: _user, writablePaths: _writable, readonlyRootFilesystem: _readonly, scaling, capacityProviderStrategy: _strategy, ...plain } = entry;
+  const {
+    name: _name,
+    image: _image,
+    catalog: _catalog,
+    containerPort: _port,
+    healthCheck: _health,
+    user: _user,
+    writablePaths: _writable,
+    readonlyRootFilesystem: _readonly,
+    scaling,
+    capacityProviderStrategy: _strategy,
+    ...plain
+  } = entry;
   const image = parseImageSetting(entry.image, root) as NonNullable<ReturnType<typeof parseImageSetting>>;
   const catalog = entry.catalog ?? (image.kind === 'build' && image.contextDirectory === path.join(root, 'service'));
   const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -119,19 +142,30 @@ export function parseServicesDocument(document: unknown, source: string, base: S
     containerInsights: 'disabled',
     repository: { keepImages: 1, forceDelete: true },
   };
-  const others = validateServiceStackSettings(settings, validation).filter((p) => p.startsWith(`${source}: services[`) && ![...broken].some((b) => p.startsWith(`${b}.`) || p.startsWith(`${b}:`)));
+  const others = validateServiceStackSettings(settings, validation).filter(
+    (p) => p.startsWith(`${source}: services[`) && ![...broken].some((b) => p.startsWith(`${b}.`) || p.startsWith(`${b}:`)),
+  );
   return { services: [], problems: [...problems, ...others] };
 }
 
 /** A broken entry as the other services see it: its name and internal port when it gives them. */
 function standIn(raw: unknown, base: ServiceSettings): ServiceSettings {
   const o = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const internal = typeof o.internal === 'object' && o.internal !== null && typeof (o.internal as { port?: unknown }).port === 'number' ? { port: (o.internal as { port: number }).port } : undefined;
+  const internal =
+    typeof o.internal === 'object' && o.internal !== null && typeof (o.internal as { port?: unknown }).port === 'number'
+      ? { port: (o.internal as { port: number }).port }
+      : undefined;
   return { ...base, name: typeof o.name === 'string' ? o.name : '', internal, external: undefined, consumes: [] };
 }
 
 /** Reads and parses a services file; every problem names the file and the JSON path or line. */
-export function readServicesFile(file: string, shown: string, base: ServiceSettings, root: string, validation: ServiceValidationContext): ServicesDocument & { readonly servicesSource: string } {
+export function readServicesFile(
+  file: string,
+  shown: string,
+  base: ServiceSettings,
+  root: string,
+  validation: ServiceValidationContext,
+): ServicesDocument & { readonly servicesSource: string } {
   if (!fs.existsSync(file)) {
     return {
       services: [],

@@ -147,7 +147,9 @@ const string = (example: string) => z.string({ error: typeError(`a string; give 
 const number = (example: number) => z.number({ error: typeError(`a number; give one like ${example}`, String(example)) });
 const boolean = () => z.boolean({ error: typeError('true or false', 'true') });
 const oneOf = <C extends string>(choices: readonly [C, ...C[]]) =>
-  z.enum(choices, { error: (issue) => (issue.input === undefined ? `missing; give one of ${choices.join(', ')}` : `${describe(issue.input)} is not one of ${choices.join(', ')}`) });
+  z.enum(choices, {
+    error: (issue) => (issue.input === undefined ? `missing; give one of ${choices.join(', ')}` : `${describe(issue.input)} is not one of ${choices.join(', ')}`),
+  });
 const list = <T extends z.ZodType>(item: T, example: string) => z.array(item, { error: typeError(`a list; give one like ${example}`, example) });
 const stringMap = (example: string) =>
   z.record(z.string(), string(example), { error: typeError(`an object of names to strings; give one like { "NAME": "${example}" }`, `{ "NAME": "${example}" }`) });
@@ -160,7 +162,6 @@ function strictObject<S extends z.ZodRawShape>(shape: S, description: string) {
     })
     .describe(description);
 }
-
 
 /** Typed readers of a settings file's JSON fields: each names, in its problem, the bad value and an example. */
 export const json = { describe, string, number, boolean, oneOf, list, stringMap, object: strictObject };

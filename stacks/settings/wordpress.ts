@@ -103,8 +103,7 @@ export interface WordPressSettings extends WordPressServiceSettings {
 }
 
 /** Partial settings, nested blocks partial too; `scaling: null` removes scaling. */
-export interface WordPressOverrides
-  extends Partial<Omit<WordPressSettings, 'images' | 'healthCheck' | 'scaling' | 'loadBalancer' | 'repository' | 'fileSystem' | 'database'>> {
+export interface WordPressOverrides extends Partial<Omit<WordPressSettings, 'images' | 'healthCheck' | 'scaling' | 'loadBalancer' | 'repository' | 'fileSystem' | 'database'>> {
   readonly images?: Partial<WordPressImages>;
   readonly healthCheck?: Partial<HealthCheckSettings>;
   readonly scaling?: Partial<ScalingSettings> | null;
@@ -307,7 +306,9 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
   const certificate = settings.certificateArn === undefined ? undefined : certificateArnProblem(settings.certificateArn);
   if (certificate) problems.push(`certificateArn: ${certificate}`);
   if (settings.enabled && settings.loadBalancer.httpsRequired && settings.certificateArn === undefined) {
-    problems.push('certificateArn: unset, so WordPress would serve its login over plain HTTP on port 80, and this environment requires HTTPS; set an ACM certificate of the region, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/<id>');
+    problems.push(
+      'certificateArn: unset, so WordPress would serve its login over plain HTTP on port 80, and this environment requires HTTPS; set an ACM certificate of the region, e.g. arn:aws:acm:eu-west-1:123456789012:certificate/<id>',
+    );
   }
 
   const lb = settings.loadBalancer;
@@ -331,14 +332,17 @@ export function validateWordPressSettings(settings: WordPressSettings, context: 
     problems.push(`database.monitoringIntervalSeconds ${settings.database.monitoringIntervalSeconds} is not an interval RDS takes; use ${MONITORING_INTERVALS.join(', ')}`);
   }
   for (const type of settings.database.cloudwatchLogsExports) {
-    if (!(AURORA_LOG_TYPES as readonly string[]).includes(type)) problems.push(`database.cloudwatchLogsExports: "${type}" is not an Aurora MySQL log; use ${AURORA_LOG_TYPES.join(', ')}`);
+    if (!(AURORA_LOG_TYPES as readonly string[]).includes(type))
+      problems.push(`database.cloudwatchLogsExports: "${type}" is not an Aurora MySQL log; use ${AURORA_LOG_TYPES.join(', ')}`);
   }
   if (!Number.isInteger(settings.backupPlanDays) || settings.backupPlanDays < 0 || settings.backupPlanDays > 36500) {
     problems.push(`backupPlanDays ${settings.backupPlanDays} is out of range; use 0 (no plan) to 36500, e.g. 35`);
   }
   // The load balancer and the DB subnet group both need two zones; one zone is only a problem when the stack is on.
   if (settings.enabled && context.availabilityZones.length === 1) {
-    problems.push(`network.availabilityZones lists one zone; the load balancer and the database need at least two, e.g. ${context.availabilityZones[0]},<another zone> (CDKTF_AZS)`);
+    problems.push(
+      `network.availabilityZones lists one zone; the load balancer and the database need at least two, e.g. ${context.availabilityZones[0]},<another zone> (CDKTF_AZS)`,
+    );
   }
   return problems.map(located);
 }
@@ -515,7 +519,12 @@ export const WORDPRESS_VARIABLES = {
     group: 'wordpress',
     description: 'Aurora logs exported to CloudWatch Logs (kept as long as the stack logs; about 0.50 USD per GB ingested)',
     values: `comma-separated of ${AURORA_LOG_TYPES.join(', ')}; none`,
-    parse: text.list().refine((types) => types.every((t) => (AURORA_LOG_TYPES as readonly string[]).includes(t)), { error: `names a log Aurora MySQL does not export; use ${AURORA_LOG_TYPES.join(', ')} or none` }).transform((types) => types as AuroraLogType[]),
+    parse: text
+      .list()
+      .refine((types) => types.every((t) => (AURORA_LOG_TYPES as readonly string[]).includes(t)), {
+        error: `names a log Aurora MySQL does not export; use ${AURORA_LOG_TYPES.join(', ')} or none`,
+      })
+      .transform((types) => types as AuroraLogType[]),
     apply: (o, cloudwatchLogsExports) => ({ ...o, database: { ...o.database, cloudwatchLogsExports } }),
     defaultIn: (d) => value(d.database.cloudwatchLogsExports.join(',') || 'none'),
   }),
@@ -582,7 +591,12 @@ export const WORDPRESS_VARIABLES = {
  * reference in build mode is a problem) and `CDKTF_WORDPRESS_AUTOSCALING` applied (false with a
  * bound is a problem), each problem naming its variables.
  */
-export function wordpressOverridesOf(draft: WordPressDraft, defaults: WordPressSettings, root: string, environment: EnvironmentName): { overrides: WordPressOverrides; problems: string[] } {
+export function wordpressOverridesOf(
+  draft: WordPressDraft,
+  defaults: WordPressSettings,
+  root: string,
+  environment: EnvironmentName,
+): { overrides: WordPressOverrides; problems: string[] } {
   const { imageMode, references = {}, autoscaling, ...overrides } = draft;
   const problems: string[] = [];
   const mode = imageMode ?? defaults.images.nginx.kind;

@@ -184,7 +184,10 @@ describe('LoadBalancedFargateService options pass through', () => {
 
   it('builds the images for the task architecture', () => {
     const synthesized = synthPattern({
-      props: () => ({ images: { image: { repositoryName: 'test-dev-orders', source: { kind: 'build', contextDirectory: serviceLikeContext() } } }, task: { region: 'eu-west-1', cpuArchitecture: 'ARM64' } }),
+      props: () => ({
+        images: { image: { repositoryName: 'test-dev-orders', source: { kind: 'build', contextDirectory: serviceLikeContext() } } },
+        task: { region: 'eu-west-1', cpuArchitecture: 'ARM64' },
+      }),
     });
     expect(synthesized).toHaveResourceWithProperties(Image, { platform: 'linux/arm64' });
   });
@@ -204,9 +207,14 @@ describe('LoadBalancedFargateService validation', () => {
   });
 
   it('refuses the same load balancer twice', () => {
-    expect(refusal((lbs) => ({ targets: [{ loadBalancer: lbs.external, port: 80 }, { loadBalancer: lbs.external, port: 8080 }] }))).toContain(
-      'targets[1] names the load balancer test-dev again; give each load balancer once',
-    );
+    expect(
+      refusal((lbs) => ({
+        targets: [
+          { loadBalancer: lbs.external, port: 80 },
+          { loadBalancer: lbs.external, port: 8080 },
+        ],
+      })),
+    ).toContain('targets[1] names the load balancer test-dev again; give each load balancer once');
   });
 
   it('refuses a target container without a port, naming it', () => {

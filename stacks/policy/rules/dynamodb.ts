@@ -52,9 +52,7 @@ export const dynamodbRules: readonly Rule[] = [
     alsoReads: ['aws_appautoscaling_target'],
     test: (t, doc) => {
       if (t.props.billing_mode === 'PAY_PER_REQUEST') return undefined;
-      const scaled = doc
-        .resources('aws_appautoscaling_target')
-        .some((s) => s.props.service_namespace === 'dynamodb' && tableOfScalingTarget(s, t));
+      const scaled = doc.resources('aws_appautoscaling_target').some((s) => s.props.service_namespace === 'dynamodb' && tableOfScalingTarget(s, t));
       return scaled ? undefined : 'provisioned capacity without autoscaling throttles under load';
     },
   }),

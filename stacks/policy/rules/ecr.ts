@@ -21,8 +21,7 @@ export const ecrRules: readonly Rule[] = [
     title: 'ECR repositories have immutable tags',
     fix: "set imageTagMutability: 'IMMUTABLE' and tag images by content (digest or hash)",
     resourceTypes: REPOSITORY,
-    test: (r) =>
-      String(r.props.image_tag_mutability ?? 'MUTABLE').startsWith('IMMUTABLE') ? undefined : 'tags are mutable: a pushed tag can be silently replaced',
+    test: (r) => (String(r.props.image_tag_mutability ?? 'MUTABLE').startsWith('IMMUTABLE') ? undefined : 'tags are mutable: a pushed tag can be silently replaced'),
   }),
   perResource({
     id: 'ECR003',

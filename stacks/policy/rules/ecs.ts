@@ -18,9 +18,7 @@ function containersOf(task: TfElement): TfAttributes[] | undefined {
 }
 
 /** A rule about each container of each task definition; unreadable definitions are ECS009's finding. */
-function perContainer(
-  spec: Omit<Rule, 'check' | 'resourceTypes'> & { readonly test: (container: TfAttributes) => string | undefined },
-): Rule {
+function perContainer(spec: Omit<Rule, 'check' | 'resourceTypes'> & { readonly test: (container: TfAttributes) => string | undefined }): Rule {
   const { test, ...rule } = spec;
   return {
     ...rule,
@@ -126,9 +124,7 @@ export const ecsRules: readonly Rule[] = [
     fix: "add setting: [{ name: 'containerInsights', value: 'enabled' }] to the cluster",
     resourceTypes: ['aws_ecs_cluster'],
     test: (c) =>
-      blocks(c.props.setting).some((s) => s.name === 'containerInsights' && ['enabled', 'enhanced'].includes(String(s.value)))
-        ? undefined
-        : 'Container Insights is off',
+      blocks(c.props.setting).some((s) => s.name === 'containerInsights' && ['enabled', 'enhanced'].includes(String(s.value))) ? undefined : 'Container Insights is off',
   }),
   perResource({
     id: 'ECS007',

@@ -18,9 +18,7 @@ function efsVolumes(task: TfElement): { name: string; config: TfAttributes }[] {
 }
 
 /** A rule about each EFS volume of each task definition; one finding per task names every bad volume. */
-function perEfsVolume(
-  spec: Omit<Rule, 'check' | 'resourceTypes'> & { readonly test: (config: TfAttributes) => string | undefined },
-): Rule {
+function perEfsVolume(spec: Omit<Rule, 'check' | 'resourceTypes'> & { readonly test: (config: TfAttributes) => string | undefined }): Rule {
   const { test, ...rule } = spec;
   return perResource({
     ...rule,
@@ -115,9 +113,7 @@ export const efsRules: readonly Rule[] = [
     alsoReads: ['aws_efs_backup_policy'],
     appliesTo: withBackups,
     test: (fs, doc) =>
-      doc
-        .resources('aws_efs_backup_policy')
-        .some((p) => refersTo(doc, p.props.file_system_id, fs) && block(p.props.backup_policy)?.status === 'ENABLED')
+      doc.resources('aws_efs_backup_policy').some((p) => refersTo(doc, p.props.file_system_id, fs) && block(p.props.backup_policy)?.status === 'ENABLED')
         ? undefined
         : 'no backup policy: a deleted upload or a broken plugin update cannot be restored',
   }),
@@ -129,9 +125,7 @@ export const efsRules: readonly Rule[] = [
     resourceTypes: [FILE_SYSTEM],
     alsoReads: ['aws_efs_file_system_policy'],
     test: (fs, doc) =>
-      doc
-        .resources('aws_efs_file_system_policy')
-        .some((p) => refersTo(doc, p.props.file_system_id, fs) && deniesInsecureTransport(p.props.policy))
+      doc.resources('aws_efs_file_system_policy').some((p) => refersTo(doc, p.props.file_system_id, fs) && deniesInsecureTransport(p.props.policy))
         ? undefined
         : 'no policy denies plain NFS: a client that mounts without TLS is let in',
   }),

@@ -25,8 +25,7 @@ export const loadBalancerRules: readonly Rule[] = [
     title: 'Application load balancers drop invalid HTTP headers',
     fix: 'set dropInvalidHeaderFields: true on the load balancer',
     resourceTypes: LB,
-    test: (lb) =>
-      !isApplicationLb(lb) || isTrue(lb.props.drop_invalid_header_fields) ? undefined : 'invalid headers are passed to targets (request smuggling)',
+    test: (lb) => (!isApplicationLb(lb) || isTrue(lb.props.drop_invalid_header_fields) ? undefined : 'invalid headers are passed to targets (request smuggling)'),
   }),
   {
     id: 'ALB002',
@@ -130,7 +129,8 @@ export const loadBalancerRules: readonly Rule[] = [
       const rules = doc.resources(...LISTENER_RULE);
       return rules.flatMap((rule) => {
         const priority = numberOf(rule.props.priority);
-        if (priority === undefined) return [{ element: rule, message: 'no priority: AWS appends the rule after the others, so the order of rules depends on the order of creation' }];
+        if (priority === undefined)
+          return [{ element: rule, message: 'no priority: AWS appends the rule after the others, so the order of rules depends on the order of creation' }];
         const clash = rules.find((other) => other !== rule && other.props.listener_arn === rule.props.listener_arn && numberOf(other.props.priority) === priority);
         return clash ? [{ element: rule, message: `priority ${priority} is also the priority of ${clash.address} on the same listener` }] : [];
       });

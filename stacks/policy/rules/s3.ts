@@ -61,7 +61,9 @@ export const s3Rules: readonly Rule[] = [
     resourceTypes: [BUCKET],
     alsoReads: [OWNERSHIP],
     test: (bucket, doc) =>
-      attached(doc, OWNERSHIP, bucket).some((o) => blocks(o.props.rule).some((r) => r.object_ownership === 'BucketOwnerEnforced')) ? undefined : 'ACLs still decide who owns objects',
+      attached(doc, OWNERSHIP, bucket).some((o) => blocks(o.props.rule).some((r) => r.object_ownership === 'BucketOwnerEnforced'))
+        ? undefined
+        : 'ACLs still decide who owns objects',
   }),
   perResource({
     id: 'S3005',

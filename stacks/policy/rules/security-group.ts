@@ -158,12 +158,24 @@ export const securityGroupRules: readonly Rule[] = [
     resourceTypes: [SG, SG_RULE, EGRESS_RULE],
     check(doc) {
       const inline = doc.resources(SG).flatMap((group) =>
-        blocks(group.props.egress).map((b) => ({ element: group, protocol: String(b.protocol ?? ''), from: numberOf(b.from_port), to: numberOf(b.to_port), cidrs: [...strings(b.cidr_blocks), ...strings(b.ipv6_cidr_blocks)] })),
+        blocks(group.props.egress).map((b) => ({
+          element: group,
+          protocol: String(b.protocol ?? ''),
+          from: numberOf(b.from_port),
+          to: numberOf(b.to_port),
+          cidrs: [...strings(b.cidr_blocks), ...strings(b.ipv6_cidr_blocks)],
+        })),
       );
       const legacy = doc
         .resources(SG_RULE)
         .filter((r) => r.props.type === 'egress')
-        .map((r) => ({ element: r, protocol: String(r.props.protocol ?? ''), from: numberOf(r.props.from_port), to: numberOf(r.props.to_port), cidrs: [...strings(r.props.cidr_blocks), ...strings(r.props.ipv6_cidr_blocks)] }));
+        .map((r) => ({
+          element: r,
+          protocol: String(r.props.protocol ?? ''),
+          from: numberOf(r.props.from_port),
+          to: numberOf(r.props.to_port),
+          cidrs: [...strings(r.props.cidr_blocks), ...strings(r.props.ipv6_cidr_blocks)],
+        }));
       const modern = doc.resources(EGRESS_RULE).map((r) => ({
         element: r,
         protocol: String(r.props.ip_protocol ?? ''),

@@ -60,7 +60,7 @@ describe.each([
       aws_eip: nats,
       aws_route: 1 + zones,
     });
-    expect(natMode).toBe(buildConfig(environment).network.natMode);
+    expect(natMode).toBe(buildConfig(environment, forEnvironment(environment)).network.natMode);
     // prod records VPC flow logs: the flow log, its log group, role and role policy.
     const flowLogTypes = ['aws_flow_log', 'aws_cloudwatch_log_group', 'aws_iam_role', 'aws_iam_role_policy'];
     expect(flowLogTypes.map((type) => countByType(changes)[type] ?? 0)).toEqual(environment === 'prod' ? [1, 1, 1, 1] : [0, 0, 0, 0]);

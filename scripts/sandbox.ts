@@ -21,6 +21,7 @@ import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
+import { terraformErrors } from './lib/terraform-errors';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
@@ -166,11 +167,9 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
   });
   const ms = performance.now() - started;
   if (code !== 0) {
-    const errors = stripAnsi(output)
-      .split('\n')
-      .filter((line) => /error/i.test(line))
-      .slice(0, 6)
-      .map((line) => `  ${line.trim()}`);
+    const blocks = terraformErrors(output);
+    // Without a Terraform error block (cdktf itself failed), the output's last lines say why.
+    const errors = (blocks.length > 0 ? blocks : stripAnsi(output).trimEnd().split('\n').slice(-8)).map((line) => `  ${line}`);
     throw new CdktfError(
       `cdktf ${args.join(' ')} failed (exit ${code}) after ${(ms / 1000).toFixed(1)} s; full output in ${context.logFile}\n${errors.join('\n')}`,
       stripAnsi(output),

@@ -1,6 +1,6 @@
 /**
  * `docker stop` of the image under load, as ECS stops a task: SIGTERM, then SIGKILL after the task's
- * stop timeout. DynamoDB answers in 200 ms (a slow proxy in front of dynalite) so requests are in
+ * stop timeout. DynamoDB answers in 1 s (a slow proxy in front of dynalite) so requests are in
  * flight when the stop begins. The container must exit 0 well within the stop timeout, every request
  * it accepted must be answered 200, and the ones it never read must fail at the socket.
  */
@@ -15,7 +15,8 @@ import { closedLoop, type RequestRecord } from '../support/stress-load';
 
 const { docker, image, task } = imageSuite();
 const CONNECTIONS = 20;
-const DYNAMODB_DELAY_MS = 200;
+/** Long enough that the in-flight count does not depend on how fast a loaded machine sends. */
+const DYNAMODB_DELAY_MS = 1000;
 const WARM_MS = 2000;
 const STOP_TIMEOUT_MS = (task.container.stopTimeout ?? 30) * 1000;
 
@@ -39,7 +40,7 @@ let shutdownLine: { time: string } | undefined;
 let stoppedLine: { drained?: boolean } | undefined;
 
 beforeAll(async () => {
-  // Given the image under 20 connections, its DynamoDB answering in 200 ms
+  // Given the image under 20 connections, its DynamoDB answering in 1 s
   dynamo = await startDynalite();
   const tables = await createSeededTables(dynamo.endpoint, 'stop');
   proxy = await startSlowProxy(dynamo.endpoint, DYNAMODB_DELAY_MS);

@@ -1,0 +1,31 @@
+/**
+ * Terraform's own error blocks in a failed command's output. A plan prints resource names such as
+ * `…-system-errors`, so filtering lines for "error" quotes the plan and loses the real cause; the
+ * blocks Terraform writes start with `Error:` (boxed by `│` in diagnostics) and run to the box's end.
+ */
+export function terraformErrors(output: string, maxLines = 40): string[] {
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes are control characters by definition
+  const lines = output.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
+  const blocks: string[][] = [];
+  let current: string[] | undefined;
+  for (const raw of lines) {
+    // cdktf prefixes every Terraform line with the stack name (`service  │ Error: …`).
+    const line = raw.replace(/^\S+\s{2,}(?=[│╷╵]|Error:)/u, '').trimEnd();
+    const body = line.replace(/^[│╷╵]\s?/u, '');
+    if (/^Error: /.test(body)) {
+      current = [body];
+      blocks.push(current);
+    } else if (current !== undefined) {
+      if (line.startsWith('╵') || (line === '' && !raw.includes('│'))) current = undefined;
+      else if (body !== '') current.push(`  ${body.trim()}`);
+    }
+  }
+  const seen = new Set<string>();
+  const unique = blocks.filter((b) => {
+    const key = b.join('\n');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.flat().slice(0, maxLines);
+}

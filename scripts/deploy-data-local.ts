@@ -6,6 +6,7 @@
  * Every deploy through here is recorded for `npm start`'s check that a deploy would change nothing.
  * `--keep-running` leaves a dynalite started here running in the foreground afterwards.
  */
+import { withNoGoGc } from './lib/go-gc';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
@@ -89,7 +90,7 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   const result = await quietRun(cdktf, args, {
     cwd: options.cwd,
     logFile: log,
-    env: { ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', FORCE_COLOR: '0' },
+    env: withNoGoGc({ ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', FORCE_COLOR: '0' }),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (options.stdio === 'inherit') {

@@ -21,6 +21,7 @@ import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
+import { withNoGoGc } from './lib/go-gc';
 import { terraformErrors } from './lib/terraform-errors';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { prepareMachineLine } from './prepare-machine';
@@ -150,7 +151,7 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
   const started = performance.now();
   const child = spawn(cdktf, fullArgs, {
     cwd: context.root,
-    env: { ...context.env, ...extraEnv, CDKTF_ENV: 'sandbox', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' },
+    env: withNoGoGc({ ...context.env, ...extraEnv, CDKTF_ENV: 'sandbox', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

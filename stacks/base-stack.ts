@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { AppConfig, BackendSettings } from './settings/config';
-import { checkPolicy, policyInput, type PolicyContext } from './policy/engine';
+import { checkPolicy, policyInput, type PolicyContext, type PolicyResult } from './policy/engine';
 import { formatReport } from './policy/report';
 
 /** The stacks of the app (`wordpress` only when opted in); their ids are also their directory names under cdktf.out/stacks. */
@@ -35,10 +35,15 @@ export abstract class BaseStack extends TerraformStack {
     // Synth fails with a report when the stack breaks a policy rule (docs/policy.md).
     this.node.addValidation({
       validate: () => {
-        const result = checkPolicy(policyInput(this), this.policyContext());
+        const result = this.policyResult();
         return result.findings.length > 0 ? [formatReport(result)] : [];
       },
     });
+  }
+
+  /** The policy rules run over this stack as synth runs them; call it once the app has prepared its stacks. */
+  policyResult(): PolicyResult {
+    return checkPolicy(policyInput(this), this.policyContext());
   }
 
   /** What the policy rules know beyond the JSON; a stack whose configuration allows public tasks says so here. */

@@ -162,6 +162,7 @@ export class ServiceStack extends BaseStack {
     const { container } = service;
     const deployed = new LoadBalancedFargateService(scope, service.name, {
       ...fargate,
+      service: { ...fargate.service, release: service.release },
       name,
       cluster: this.cluster,
       images: { image: { repositoryName: name, source: service.image, ...settings.repository } },

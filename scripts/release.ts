@@ -10,8 +10,8 @@
  * otherwise to AWS in the configured region with the usual credential chain (an OIDC role in CI).
  */
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type ECSClientConfig, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { CONTAINER_NAME } from '../stacks/lib/naming';
 import { ConfigError, loadConfig, type AppConfig } from '../stacks/settings/config';
-import { CONTAINER_NAME } from '../stacks/service-stack';
 import { emulatorUrl } from './lib/emulator';
 import { exitCodeOf, imageProblem, outcomeLine, release, RELEASE_EXIT_CODES, ReleaseInputError, releaseTarget, type ReleaseEcs } from './lib/release';
 
@@ -104,6 +104,8 @@ export async function runRelease(args: readonly string[], env: NodeJS.ProcessEnv
 }
 
 if (require.main === module) {
+  // The SDK's notice about a future Node requirement is not the release's business.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const output: ReleaseOutput = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
   void runRelease(process.argv.slice(2), process.env, process.cwd(), output).then((code) => {
     process.exitCode = code;

@@ -212,7 +212,7 @@ export async function release(ecs: ReleaseEcs, target: ReleaseTarget, image: str
     if (ended) return { ...base, ...ended };
     if (options.emulated && !mine && service?.taskDefinition === arn) {
       options.log(`emulator gap ${DEPLOYMENT_GAP}: the emulated ECS starts no deployment, so the release counts the service naming ${arn} as completed`);
-      return { ...base, state: 'completed', reason: `the service names ${arn} (emulated ECS: no rollout state)`, emulatorGap: DEPLOYMENT_GAP };
+      return { ...base, state: 'completed', reason: 'the emulated ECS has no rollout state; the service names the revision', emulatorGap: DEPLOYMENT_GAP };
     }
     const progress = mine ? `${mine.rolloutState ?? 'no rollout state'}${mine.rolloutStateReason ? `: ${mine.rolloutStateReason}` : ''}` : 'no deployment of the new revision yet';
     if (progress !== seen) options.log(`rollout ${progress}`);

@@ -48,7 +48,15 @@ export function ecsClientConfig(config: AppConfig): ECSClientConfig {
 /** The SDK client behind the release's ECS port. */
 function ecsPort(ecs: ECSClient): ReleaseEcs {
   return {
-    describeService: async (cluster, service) => (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.find((s) => s.status === 'ACTIVE'),
+    describeService: async (cluster, service) => {
+      try {
+        return (await ecs.send(new DescribeServicesCommand({ cluster, services: [service] }))).services?.find((s) => s.status === 'ACTIVE');
+      } catch (error) {
+        // No cluster is no service: the release then says which stack to deploy.
+        if (error instanceof Error && error.name === 'ClusterNotFoundException') return undefined;
+        throw error;
+      }
+    },
     describeTaskDefinition: async (taskDefinition) => {
       const answer = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }));
       if (!answer.taskDefinition) throw new Error(`release: ECS describes no task definition ${taskDefinition}`);

@@ -14,7 +14,7 @@ import { accessLogBucket } from './shared/access-logs';
 import type { LogBucket } from './constructs/log-bucket';
 import { WebAcl } from './constructs/web-acl';
 import { LoadBalancedFargateService, type ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
-import { clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
+import { CONTAINER_NAME, clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import { nodeHealthCheck } from './lib/node-health-check';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
@@ -39,8 +39,7 @@ export interface ServiceStackProps extends BaseStackProps {
 /** One configured service: its image (`images.image`), task, target groups and ECS service. */
 export type DeployedService = LoadBalancedFargateService<'image'>;
 
-/** The one container of each configured service. */
-export const CONTAINER_NAME = 'app';
+export { CONTAINER_NAME };
 
 /** A shared cluster, the load balancers the services need, their DNS names, and each service. */
 export class ServiceStack extends BaseStack {
@@ -162,6 +161,7 @@ export class ServiceStack extends BaseStack {
     const { container } = service;
     const deployed = new LoadBalancedFargateService(scope, service.name, {
       ...fargate,
+      service: { ...fargate.service, release: service.release },
       name,
       cluster: this.cluster,
       images: { image: { repositoryName: name, source: service.image, ...settings.repository } },

@@ -293,3 +293,18 @@ describe('FargateService validation', () => {
     ).toThrow('target other sends to port 8080 of container "app", which exposes 3000; use the same port');
   });
 });
+
+describe('FargateService release mode', () => {
+  it('ignores nothing of a terraform-mode service, so every image change goes through a deploy', () => {
+    expect(byPath(synthService({ service: { release: 'terraform' } }), 'app/service').props.lifecycle).toBeUndefined();
+  });
+
+  it('leaves the task definition of a pipeline service to the pipeline', () => {
+    expect(byPath(synthService({ service: { release: 'pipeline' } }), 'app/service').props.lifecycle).toEqual({ ignore_changes: ['task_definition'] });
+  });
+
+  it('leaves both the revision and the running count of a scaled pipeline service to their owners', () => {
+    const lifecycle = byPath(synthService({ service: { release: 'pipeline', desiredCount: 2 }, scaling: { minTasks: 1, maxTasks: 3 } }), 'app/service').props.lifecycle;
+    expect(lifecycle).toEqual({ ignore_changes: ['task_definition', 'desired_count'] });
+  });
+});

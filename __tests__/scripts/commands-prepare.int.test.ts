@@ -80,6 +80,7 @@ const SCRIPTS: Record<string, Probe | { readonly noTerraform: string }> = {
   'docs:config': { noTerraform: 'writes a document' },
   'dynamodb:local': { noTerraform: 'the embedded DynamoDB alone' },
   moto: { noTerraform: 'the emulator alone' },
+  release: { noTerraform: 'ECS API calls only: it registers a revision and updates a service that Terraform deployed' },
 };
 
 /** The README's bare cdktf commands, which run Terraform after the app command of cdktf.json. */

@@ -190,6 +190,15 @@ describe('service variables', () => {
     expect([service.enableExecuteCommand, service.container.readonlyRootFilesystem]).toEqual([true, false]);
   });
 
+  it('releases the default service through Terraform unless CDKTF_RELEASE=pipeline', () => {
+    const release = (env: Record<string, string>) => loadConfig({ CDKTF_ENV: 'dev', ...env }, ROOT).service.services[0].release;
+    expect([release({}), release({ CDKTF_RELEASE: 'pipeline' })]).toEqual(['terraform', 'pipeline']);
+  });
+
+  it('CDKTF_RELEASE that is not a release mode is refused with the modes', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_RELEASE: 'ci' }, ROOT))).toEqual([expect.stringMatching(/^CDKTF_RELEASE: "ci" .*terraform, pipeline/)]);
+  });
+
   it('CDKTF_SPOT=true in prod replaces the mixed strategy with all Spot', () => {
     const service = loadConfig({ CDKTF_ENV: 'prod', ...CERTIFICATE_VARIABLES, CDKTF_SPOT: 'true' }, ROOT).service.services[0];
     expect([service.spot, service.capacityProviderStrategy]).toEqual([true, undefined]);

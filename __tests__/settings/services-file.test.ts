@@ -59,8 +59,27 @@ describe('the three-service example file', () => {
     expect(services.map((s) => s.healthCheck.path)).toEqual(['/', '/', '/health']);
   });
 
+  it('releases every service through Terraform unless the file says otherwise', () => {
+    expect(services.map((s) => s.release)).toEqual(['terraform', 'terraform', 'terraform']);
+  });
+
   it('says where the list came from', () => {
     expect(loadConfig({ CDKTF_ENV: 'dev', CDKTF_SERVICES_FILE: EXAMPLE }, ROOT).service.servicesSource).toBe(EXAMPLE);
+  });
+});
+
+describe('the release mode of a services file', () => {
+  it('gives a service "release": "pipeline" to the pipeline and keeps the others on Terraform', () => {
+    const { services } = parse({
+      services: [
+        { ...ORDER, release: 'pipeline' },
+        { ...ORDER, name: 'customer', external: { port: 81 } },
+      ],
+    });
+    expect(services.map((s) => [s.name, s.release])).toEqual([
+      ['order', 'pipeline'],
+      ['customer', 'terraform'],
+    ]);
   });
 });
 
@@ -78,6 +97,7 @@ describe('a services file with mistakes', () => {
     ],
     [{ services: [{ ...ORDER, environment: { LOG_LEVEL: 3 } }] }, 'services.json: services[0].environment.LOG_LEVEL: 3 is not a string'],
     [{ services: [{ ...ORDER, consumes: 'product' }] }, 'services.json: services[0].consumes: "product" is not a list; give one like ["product"]'],
+    [{ services: [{ ...ORDER, release: 'ci' }] }, 'services.json: services[0].release: "ci" is not one of terraform, pipeline'],
     [{ service: [] }, 'services.json: $.service: unknown field; use one of services'],
   ])('%j is refused with its JSON path and fix', (document, message) => {
     expect(parse(document).problems).toContainEqual(expect.stringContaining(message));

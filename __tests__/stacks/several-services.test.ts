@@ -195,3 +195,12 @@ describe('variants', () => {
     expect(environmentOf(json, 'order').PRODUCT_URL).toBe('http://internal.svc.local:9090');
   });
 });
+
+describe('a pipeline service beside terraform-mode ones', () => {
+  const json = synth(THREE.map((s) => (s.name === 'customer' ? { ...s, release: 'pipeline' } : s)));
+
+  it('leaves only the pipeline service’s revision to the pipeline; order keeps its scaling count ignored and nothing more', () => {
+    const ignored = (service: string) => (byPath(json, `services/${service}/ecs/service`).props.lifecycle as { ignore_changes?: string[] } | undefined)?.ignore_changes;
+    expect(['order', 'customer', 'product'].map(ignored)).toEqual([['desired_count'], ['task_definition'], undefined]);
+  });
+});

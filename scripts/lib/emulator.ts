@@ -28,7 +28,9 @@ export type GapHandling =
    */
   | 'forget-before-destroy'
   /** Fixed in the provider; the sandbox pays the time. */
-  | 'provider-wait';
+  | 'provider-wait'
+  /** A command takes a path of its own against the sandbox only, and says so in its output. */
+  | 'sandbox-path';
 
 /**
  * Work a `retry` gap needs done before the second run: `remove-untracked-items` deletes the items
@@ -188,6 +190,29 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'the service stack takes at least a minute to apply, whatever the emulator does',
     handling: 'provider-wait',
     workaround: 'none; no emulator setting shortens these waits',
+  },
+  {
+    id: 'ecs-deployment-never-completes',
+    resourceTypes: ['aws_ecs_service'],
+    behaviour:
+      'UpdateService to a new task definition starts no deployment: the service names the new revision, and its only deployment stays the first one, of the old revision, with no rollout that ever ends',
+    effect: 'a release that waits for the rollout state of its deployment (npm run release) would wait until its timeout',
+    handling: 'sandbox-path',
+    workaround:
+      'with CDKTF_ENV=sandbox only, the release counts a service that names the new revision and has no deployment of it as completed, and prints that it did so (scripts/lib/release.ts); against AWS it waits for COMPLETED, FAILED or its timeout',
+  },
+  {
+    id: 'ecs-service-replaced-after-release',
+    resourceTypes: ['aws_ecs_service'],
+    behaviour:
+      'none of its own: every re-plan replaces the ECS service already (ecs-service-capacity-strategy), and Terraform applies no ignore_changes to the create of a replacement',
+    effect:
+      "after npm run release, the re-plan of a pipeline service's replacement also lists task_definition (Terraform's first revision instead of the released one); on AWS the service is not replaced and the ignored task_definition leaves the plan clean",
+    handling: 'expected-drift',
+    workaround:
+      '__tests__/sandbox/three-services.sandbox.ts checks that the re-plan after a release is the one before it plus task_definition in that replacement; the product keeps ignore_changes on pipeline services only (docs/release.md)',
+    driftAttributes: ['task_definition'],
+    onlyWith: 'a pipeline service after npm run release (three-services.sandbox.ts)',
   },
 ];
 

@@ -13,7 +13,7 @@ import { type CapacityProviderShare, resolveCapacityStrategy } from '../lib/farg
 import type { LoadBalancerTarget } from './load-balancer';
 import { ServiceScaling } from './service-scaling';
 import type { FargateTaskDefinition } from './task-definition';
-import { type ScalingOptions, scalingProblems } from '../lib/service-rules';
+import { type ReleaseMode, type ScalingOptions, scalingProblems } from '../lib/service-rules';
 import { serviceOptionProblems } from '../lib/service-rules';
 
 /** Anything behind its own security group that tasks may call: `LoadBalancer`, a file system, a database. */
@@ -66,6 +66,13 @@ export interface FargateServiceProps {
    * @default []
    */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Who registers the task-definition revisions the service runs after its creation: `terraform`
+   * (the task definition of `taskDefinition`, always) or `pipeline` (Terraform creates the service
+   * with `taskDefinition`; later revisions come from `npm run release`, and Terraform leaves them be).
+   * @default 'terraform'
+   */
+  readonly release?: ReleaseMode;
 }
 
 /** A Fargate service in a shared cluster whose security group admits exactly its load balancers' traffic. */
@@ -178,6 +185,12 @@ export class FargateService extends Construct {
       propagateTags: 'SERVICE',
       dependsOn: [...registrations.flatMap((r) => r.target.routing), props.cluster.capacityProviders, ...(props.dependsOn ?? [])],
     });
+    if (props.release === 'pipeline') {
+      // A product decision, not hidden drift: a pipeline service's revisions belong to the pipeline
+      // (npm run release, docs/release.md), so the revision it runs is not Terraform's to reset.
+      // Terraform still owns the task definition it created and everything else of the service.
+      this.ignoreChanges('task_definition');
+    }
     this.desiredCount = desiredCount;
     this.serviceName = this.service.name;
     this.clusterName = props.cluster.clusterName;
@@ -209,12 +222,18 @@ export class FargateService extends Construct {
     });
   }
 
+  /** Adds an attribute that something other than Terraform owns once the service exists. */
+  private ignoreChanges(attribute: string): void {
+    const ignored = this.service.lifecycle?.ignoreChanges;
+    this.service.lifecycle = { ...this.service.lifecycle, ignoreChanges: [...(Array.isArray(ignored) ? ignored : []), attribute] };
+  }
+
   /** Hands the task count to target-tracking scaling, with a request-count policy per target group. */
   autoScaleTaskCount(options: ScalingOptions): ServiceScaling {
     const problems = scalingProblems(options, this.desiredCount);
     if (problems.length > 0) throw new Error(`FargateService ${this.node.id} scaling: ${problems.join('; ')}`);
     // Scaling owns the running count once the service exists; a deploy must not reset it.
-    this.service.lifecycle = { ...this.service.lifecycle, ignoreChanges: ['desired_count'] };
+    this.ignoreChanges('desired_count');
     // One request-count policy per load balancer the service is behind, named after it.
     const targets = this.targets.map((t) => ({ id: t.loadBalancer.node.id, requestCountLabel: t.requestCountLabel }));
     return new ServiceScaling(this, 'scaling', { ...options, clusterName: this.clusterName, serviceName: this.serviceName, targets });

@@ -33,6 +33,9 @@ export function serviceName(context: NamingContext, service: string): string {
   return physicalName(context, service);
 }
 
+/** The one container of each service of the `service` stack, the one a release changes the image of. */
+export const CONTAINER_NAME = 'app';
+
 /** The internet-facing load balancer keeps `<project>-<env>`; the internal one is `<project>-<env>-internal`. */
 export function loadBalancerName(context: NamingContext, scheme: 'external' | 'internal'): string {
   return scheme === 'external' ? physicalName(context) : physicalName(context, 'internal');

@@ -1,6 +1,14 @@
 /** Checks of service and scaling options, shared by the settings and the FargateService and ServiceScaling constructs. */
 import { type CapacityProviderShare, capacityStrategyProblems, resolveCapacityStrategy } from './fargate-rules';
 
+/**
+ * Who registers a service's task-definition revisions after its first deploy: `terraform` (every
+ * image change is a deploy) or `pipeline` (`npm run release` registers them; Terraform creates the
+ * service and its first revision, and ignores later ones).
+ */
+export const RELEASE_MODES = ['terraform', 'pipeline'] as const;
+export type ReleaseMode = (typeof RELEASE_MODES)[number];
+
 /** The options of a service that can be checked without building it; see {@link serviceOptionProblems}. */
 export interface ServiceOptions {
   readonly desiredCount: number;

@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import { type GroupVariables, ignored, json, type SettingsContext, text, unset, value, variable } from './spec';
 import { keepImagesProblem } from '../lib/image-rules';
 import { dnsNameProblem } from '../lib/dns-rules';
-import { serviceOptionProblems, scalingProblems } from '../lib/service-rules';
+import { RELEASE_MODES, type ReleaseMode, serviceOptionProblems, scalingProblems } from '../lib/service-rules';
 import { certificateArnProblem, deregistrationDelayProblem, healthCheckPathProblem, ingressCidrProblem, portProblem, successCodesProblem } from '../lib/load-balancer-rules';
 import { containerProblems, taskOptionProblems } from '../lib/task-rules';
 
@@ -106,6 +106,8 @@ export interface ServiceSettings {
   readonly capacityProviderStrategy?: readonly CapacityProviderShare[];
   /** Internal services this one calls: its tasks may reach their ports, and get `<NAME>_URL`. */
   readonly consumes: readonly string[];
+  /** Who registers task-definition revisions after the first deploy: Terraform, or a pipeline through `npm run release` (docs/release.md). */
+  readonly release: ReleaseMode;
 }
 
 /** The two load balancers. */
@@ -263,6 +265,7 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
     // Spot is up to 70 % cheaper; an interrupted dev task is replaced within a minute or two.
     spot: true,
     consumes: [],
+    release: 'terraform',
   };
   const dev: ServiceStackSettings = {
     services: [api],
@@ -442,6 +445,10 @@ export const SERVICE_ENTRY_SCHEMA = json.object(
       .describe('capacity provider shares'),
     enableExecuteCommand: json.boolean().optional().describe('ECS Exec; also makes the root filesystem writable unless readonlyRootFilesystem says otherwise'),
     subnets: json.oneOf(['private', 'public']).optional().describe('private, or public with a public IP (for VPCs without NAT)'),
+    release: json
+      .oneOf(RELEASE_MODES)
+      .optional()
+      .describe('who registers new task-definition revisions: terraform (every image change is a deploy) or pipeline (npm run release; docs/release.md); default terraform'),
     user: json.string('1000').optional().describe('uid[:gid] the container runs as'),
     readonlyRootFilesystem: json.boolean().optional(),
     writablePaths: json.list(json.string('/tmp'), '["/tmp"]').optional().describe('directories that stay writable on a read-only root'),
@@ -828,6 +835,14 @@ export const DEFAULT_SERVICE_VARIABLES = {
     apply: (o, enableExecuteCommand) =>
       toDefault(o, { enableExecuteCommand, ...(enableExecuteCommand ? { container: { ...o.defaultService?.container, readonlyRootFilesystem: false } } : {}) }),
     defaultIn: (d) => value(firstService(d).enableExecuteCommand),
+  }),
+  CDKTF_RELEASE: variable({
+    group: 'default service',
+    description: 'who registers new task-definition revisions: terraform (every image change is a deploy) or pipeline (`npm run release`, docs/release.md)',
+    values: RELEASE_MODES.join(', '),
+    parse: text.oneOf(RELEASE_MODES, 'a release mode'),
+    apply: (o, release) => toDefault(o, { release }),
+    defaultIn: (d) => value(firstService(d).release),
   }),
   CDKTF_TASK_SUBNETS: variable({
     group: 'default service',

@@ -91,6 +91,7 @@ function serviceOf(entry: ServiceEntry, base: ServiceSettings, root: string): Se
       environment: {},
       secrets: {},
       enableExecuteCommand: false,
+      release: 'terraform',
       healthCheck: { path: catalog ? base.healthCheck.path : '/', codes: base.healthCheck.codes },
     },
     {

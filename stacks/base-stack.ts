@@ -7,8 +7,8 @@ import type { AppConfig, BackendSettings } from './settings/config';
 import { checkPolicy, policyInput, type PolicyContext, type PolicyResult } from './policy/engine';
 import { formatReport } from './policy/report';
 
-/** The stacks of the app (`wordpress` only when opted in); their ids are also their directory names under cdktf.out/stacks. */
-export type StackId = 'network' | 'data' | 'service' | 'wordpress';
+/** The stacks of the app (`bootstrap` outside `local`, `wordpress` only when opted in); their ids are also their directory names under cdktf.out/stacks. */
+export type StackId = 'bootstrap' | 'network' | 'data' | 'service' | 'wordpress';
 
 /** Props every stack takes. */
 export interface BaseStackProps {
@@ -31,7 +31,7 @@ export abstract class BaseStack extends TerraformStack {
       endpoints: Object.keys(aws.endpoints).length > 0 ? [{ ...aws.endpoints }] : undefined,
       ...(aws.offline ? OFFLINE_PROVIDER : {}),
     });
-    configureBackend(this, id, props.config.environment, props.config.backend);
+    configureBackend(this, id, props.config);
     // Synth fails with a report when the stack breaks a policy rule (docs/policy.md).
     this.node.addValidation({
       validate: () => {
@@ -65,21 +65,51 @@ const OFFLINE_PROVIDER = {
   skipRegionValidation: true,
 } as const;
 
+/**
+ * On the sandbox's emulator the backend talks to moto, with path-style addressing and none of the
+ * AWS account lookups that moto cannot answer; against AWS nothing is added.
+ */
+function s3Endpoint(config: AppConfig): Record<string, unknown> {
+  const s3 = config.aws.endpoints.s3;
+  if (!config.aws.offline || s3 === undefined) return {};
+  return {
+    endpoints: { s3 },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: true,
+    accessKey: OFFLINE_PROVIDER.accessKey,
+    secretKey: OFFLINE_PROVIDER.secretKey,
+  };
+}
+
 /** The S3 key of one stack's state: every stack gets its own. */
 export function stateKey(keyPrefix: string, environment: string, stackId: StackId): string {
   return `${keyPrefix}/${environment}/${stackId}.tfstate`;
 }
 
-function configureBackend(stack: TerraformStack, id: StackId, environment: string, backend: BackendSettings): void {
+/**
+ * The stack's backend: the configured one, except for `bootstrap`, which creates the bucket and so
+ * keeps its own state in a local file until it is moved there (`CDKTF_BOOTSTRAP_STATE=s3`).
+ */
+export function backendOfStack(id: StackId, config: Pick<AppConfig, 'backend' | 'bootstrap'>): BackendSettings {
+  if (id === 'bootstrap' && config.bootstrap.backend === 'local') return { kind: 'local', directory: config.bootstrap.localStateDirectory };
+  return config.backend;
+}
+
+function configureBackend(stack: TerraformStack, id: StackId, config: AppConfig): void {
+  const backend = backendOfStack(id, config);
   if (backend.kind === 'local') {
     new LocalBackend(stack, { path: path.join(backend.directory, `${id}.tfstate`) });
     return;
   }
   const s3 = new S3Backend(stack, {
     bucket: backend.bucket,
-    key: stateKey(backend.keyPrefix, environment, id),
+    key: stateKey(backend.keyPrefix, config.environment, id),
     region: backend.region,
     encrypt: true,
+    ...(backend.kmsKeyId ? { kmsKeyId: backend.kmsKeyId } : {}),
+    ...s3Endpoint(config),
   });
   // S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.
   // Set on the backend itself (not the stack) so the policy check, which reads elements, sees it.

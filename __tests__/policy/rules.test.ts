@@ -205,6 +205,45 @@ interface Case {
   readonly context?: Partial<PolicyContext>;
 }
 
+/** A state bucket as the bootstrap stack writes it; `without` drops one attached resource, `change` alters the encryption rule. */
+const stateBucket = (without?: string, rule: Record<string, unknown> = {}): TfJson =>
+  res({
+    aws_kms_key: { key: { enable_key_rotation: true } },
+    aws_s3_bucket: { b: { bucket: 'acme-tf-state' } },
+    ...(without === 'aws_s3_bucket_versioning' ? {} : { aws_s3_bucket_versioning: { v: { bucket: '${aws_s3_bucket.b.id}', versioning_configuration: { status: 'Enabled' } } } }),
+    aws_s3_bucket_server_side_encryption_configuration: {
+      e: {
+        bucket: '${aws_s3_bucket.b.id}',
+        rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: '${aws_kms_key.key.arn}' }, bucket_key_enabled: true, ...rule }],
+      },
+    },
+    aws_s3_bucket_lifecycle_configuration: {
+      l: {
+        bucket: '${aws_s3_bucket.b.id}',
+        rule: [{ status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 90 }], abort_incomplete_multipart_upload: [{ days_after_initiation: 1 }] }],
+      },
+    },
+  });
+/** A role that GitHub Actions tokens with this `sub` may assume. */
+const githubRole = (sub: string): TfJson =>
+  res({
+    aws_iam_openid_connect_provider: { github: { url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] } },
+    aws_iam_role: {
+      ci: {
+        assume_role_policy: json({
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Federated: '${aws_iam_openid_connect_provider.github.arn}' },
+              Action: 'sts:AssumeRoleWithWebIdentity',
+              Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': sub } },
+            },
+          ],
+        }),
+      },
+    },
+  });
+
 const CASES: Record<string, Case> = {
   DDB001: { violation: 'a table without point-in-time recovery', violating: table({ point_in_time_recovery: undefined }), compliant: table() },
   DDB002: { violation: 'a table without KMS encryption', violating: table({ server_side_encryption: { enabled: false } }), compliant: table() },
@@ -372,6 +411,23 @@ const CASES: Record<string, Case> = {
     violation: 'an S3 backend without locking',
     violating: { terraform: { backend: { s3: { bucket: 'b', key: 'k', encrypt: true } } } },
     compliant: { terraform: { backend: { s3: { bucket: 'b', key: 'k', encrypt: true, use_lockfile: true } } } },
+  },
+  TF002: {
+    violation: 'a state bucket without versioning',
+    violating: stateBucket('aws_s3_bucket_versioning'),
+    compliant: stateBucket(),
+    context: { stackId: 'bootstrap' },
+  },
+  TF003: {
+    violation: 'a state bucket without a bucket key',
+    violating: stateBucket(undefined, { bucket_key_enabled: false }),
+    compliant: stateBucket(),
+    context: { stackId: 'bootstrap' },
+  },
+  IAM006: {
+    violation: 'a role every branch of a repository may assume',
+    violating: githubRole('repo:acme/bookmarks:*'),
+    compliant: githubRole('repo:acme/bookmarks:ref:refs/heads/main'),
   },
   ...STORAGE_CASES,
 };

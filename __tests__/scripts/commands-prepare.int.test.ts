@@ -54,6 +54,11 @@ const SCRIPTS: Record<string, Probe | { readonly noTerraform: string }> = {
     env: async () => ({ MOTO_PORT: String(await freePort()), MOTO_SERVER: '/nonexistent/moto_server', PORT: String(await freePort()) }),
     stopsWith: /\[sandbox\] failed: No moto server found/,
   },
+  bootstrap: {
+    command: () => ['npm', 'run', 'bootstrap'],
+    env: () => ({ CDKTF_ENV: 'local' }),
+    stopsWith: /CDKTF_ENV=local has no bootstrap stack/,
+  },
   'sandbox:destroy': {
     command: () => ['npm', 'run', 'sandbox:destroy'],
     env: async ({ work }) => ({ MOTO_PORT: String(await freePort()), CDKTF_STATE_DIR: path.join(work, 'state') }),

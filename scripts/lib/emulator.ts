@@ -185,9 +185,10 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
   },
   {
     id: 'provider-fixed-waits',
-    resourceTypes: ['aws_lb', 'aws_rds_cluster', 'aws_rds_cluster_instance', 'aws_route53_record'],
-    behaviour: 'none: the provider itself sleeps about 60 s after creating a load balancer, 30 s per RDS resource and 15 s per Route 53 change',
-    effect: 'the service stack takes at least a minute to apply, whatever the emulator does',
+    resourceTypes: ['aws_lb', 'aws_rds_cluster', 'aws_rds_cluster_instance', 'aws_route53_record', 'aws_s3_bucket_lifecycle_configuration'],
+    behaviour:
+      'none: the provider itself sleeps about 60 s after creating a load balancer, 30 s per RDS resource and 15 s per Route 53 change, and reads a new bucket lifecycle configuration back every 5 s until it stops changing (about 55 s on moto)',
+    effect: 'the service stack takes at least a minute to apply, and the bootstrap stack about one, whatever the emulator does',
     handling: 'provider-wait',
     workaround: 'none; no emulator setting shortens these waits',
   },
@@ -213,6 +214,24 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       '__tests__/sandbox/three-services.sandbox.ts checks that the re-plan after a release is the one before it plus task_definition in that replacement; the product keeps ignore_changes on pipeline services only (docs/release.md)',
     driftAttributes: ['task_definition'],
     onlyWith: 'a pipeline service after npm run release (three-services.sandbox.ts)',
+  },
+  {
+    id: 's3-deny-condition',
+    resourceTypes: ['aws_s3_bucket_policy'],
+    behaviour: "a bucket policy's Deny statement is applied without evaluating its Condition",
+    effect: "the state bucket's TLS-only policy (Deny unless aws:SecureTransport) refuses every request, and every backend in the bucket fails HeadObject with 403",
+    handling: 'setting-off',
+    workaround:
+      "the sandbox's state bucket has no bucket policy (bootstrap tlsOnlyPolicy false, S3003 suppressed with this gap's id); dev and prod keep it, and nothing else is weakened",
+  },
+  {
+    id: 's3-versioned-bucket-empty',
+    resourceTypes: ['aws_s3_bucket'],
+    behaviour: 'a versioned bucket that holds delete markers cannot be emptied: force_destroy hangs, and deleting the versions of a lock file answers 500',
+    effect: 'destroying the state bucket after the stacks can leave it behind, with the versions moto will not delete',
+    handling: 'forget-before-destroy',
+    workaround:
+      "npm run sandbox:destroy deletes every object version and delete marker it can, then destroys bootstrap; a bucket moto keeps is dropped from bootstrap's state and reported with this gap's id",
   },
 ];
 

@@ -8,8 +8,8 @@ import type { TerraformDataSource, TerraformResource } from 'cdktf';
 /** Key under the resource's `//` comment block (Terraform ignores `//` in JSON) that holds suppressions. */
 export const SUPPRESSIONS_KEY = 'policy_suppressions';
 
-/** Rule ids look like `DDB001`: upper-case letters, then three digits. */
-const RULE_ID = /^[A-Z]{2,5}\d{3}$/;
+/** Rule ids look like `DDB001` or `S3001`: an upper-case letter, letters or digits, then three digits. */
+const RULE_ID = /^[A-Z][A-Z0-9]{1,4}\d{3}$/;
 /** A reason short enough to be a label rather than an explanation is refused. */
 const MIN_REASON_LENGTH = 10;
 

@@ -7,13 +7,13 @@ import type { DataSettings } from './data';
 import type { EnvironmentName } from './environments';
 import type { NetworkSettings } from './network';
 import type { ServiceStackSettings } from './service';
-import type { BackendSettings } from './state';
+import type { BackendSettings, BootstrapSettings } from './state';
 import type { WordPressSettings } from './wordpress';
 
 export type { AwsAccessSettings } from './aws';
 export type { DataSettings } from './data';
 export { INTERFACE_ENDPOINTS, NAT_MODES, type InterfaceEndpointName, type NatMode, type NetworkSettings } from './network';
-export type { BackendSettings } from './state';
+export type { BackendSettings, BootstrapSettings, CiSettings } from './state';
 
 /** Everything the stacks need to know about one deployment. */
 export interface AppConfig {
@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly region: string;
   readonly network: NetworkSettings;
   readonly backend: BackendSettings;
+  /** The bootstrap stack: the state bucket, its key and the CI deploy role (stacks/settings/state.ts). */
+  readonly bootstrap: BootstrapSettings;
   /** Applied to every taggable resource through the provider's `default_tags`. */
   readonly tags: Readonly<Record<string, string>>;
   readonly aws: AwsAccessSettings;

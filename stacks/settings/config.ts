@@ -24,7 +24,17 @@ import {
 } from './service';
 import { readServicesFile } from './services-file';
 import { type SettingsContext, variableProblem, type VariableSpec } from './spec';
-import { backendOf, backendProblems, STATE_VARIABLES, stateDefaults, type BackendSettings, type StateOverrides } from './state';
+import {
+  backendOf,
+  backendProblems,
+  bootstrapOf,
+  bootstrapProblems,
+  STATE_VARIABLES,
+  stateDefaults,
+  type BackendSettings,
+  type BootstrapSettings,
+  type StateOverrides,
+} from './state';
 import { variableReader, VARIABLES } from './variables';
 import {
   mergeWordPressSettings,
@@ -44,6 +54,8 @@ export {
   type AppConfig,
   type AwsAccessSettings,
   type BackendSettings,
+  type BootstrapSettings,
+  type CiSettings,
   type DataSettings,
   type InterfaceEndpointName,
   type NatMode,
@@ -56,6 +68,7 @@ export interface ConfigOverrides {
   readonly region?: string;
   readonly network?: Partial<NetworkSettings>;
   readonly backend?: BackendSettings;
+  readonly bootstrap?: Partial<BootstrapSettings>;
   readonly tags?: Readonly<Record<string, string>>;
   readonly aws?: Partial<AwsAccessSettings>;
   readonly data?: Partial<DataSettings>;
@@ -66,10 +79,12 @@ export interface ConfigOverrides {
 
 /** The defaults of one environment, composed from each group's; `root` is the project directory that holds local state. */
 export function environmentDefaults(name: EnvironmentName, root: string): AppConfig {
+  const state = stateDefaults({ root, environment: name });
   return {
     ...projectDefaults(name),
     network: networkDefaults(name),
-    backend: stateDefaults({ root, environment: name }).backend,
+    backend: state.backend,
+    bootstrap: state.bootstrap,
     aws: awsDefaults(name),
     data: dataDefaults(name, root),
     service: serviceDefaults(name, root),
@@ -90,6 +105,7 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
     region: overrides.region ?? defaults.region,
     network: { ...defaults.network, ...overrides.network },
     backend: overrides.backend ?? defaults.backend,
+    bootstrap: { ...defaults.bootstrap, ...overrides.bootstrap },
     tags: overrides.tags ?? tagsFor(defaults, project),
     aws: { ...defaults.aws, ...overrides.aws },
     data: { ...defaults.data, ...overrides.data },
@@ -112,6 +128,7 @@ export function withoutProtections(config: AppConfig): AppConfig {
   return {
     ...config,
     teardown: true,
+    bootstrap: { ...config.bootstrap, preventDestroy: false },
     data: { ...config.data, deletionProtection: false, preventDestroy: false },
     service: {
       ...config.service,
@@ -135,6 +152,7 @@ export function validateConfig(config: AppConfig): string[] {
     ...projectProblems(config),
     ...networkProblems(config.network, config.region),
     ...backendProblems(config.backend),
+    ...bootstrapProblems(config.bootstrap, config.backend),
     ...dataProblems(config.data, config.environment),
     ...validateServiceStackSettings(config.service, config.network),
     ...validateWordPressSettings(config.wordpress, config.network),
@@ -169,11 +187,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   const network = read(NETWORK_VARIABLES, {}, context);
   const stateDraft = read<unknown, StateOverrides>(STATE_VARIABLES, {}, context);
   const state = backendOf(stateDraft, context);
+  const bootstrap = bootstrapOf(stateDraft, defaults.bootstrap);
   const data = read(DATA_VARIABLES, {}, context);
   const aws = read(AWS_VARIABLES, {}, context);
   const { servicesFile, ...service } = read<unknown, ServiceStackDraft>({ ...SERVICE_STACK_VARIABLES, ...DEFAULT_SERVICE_VARIABLES }, {}, context);
   const wordpress = wordpressOverridesOf(read<unknown, WordPressDraft>(WORDPRESS_VARIABLES, {}, context), defaults.wordpress, root, name);
-  problems.push(...state.problems, ...wordpress.problems);
+  problems.push(...state.problems, ...bootstrap.problems, ...wordpress.problems);
   problems.push(
     ...serviceVariableProblems(
       (key) => vars.text(key as keyof typeof VARIABLES) !== undefined,
@@ -194,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
     ...named,
     network,
     backend: state.backend,
+    bootstrap: bootstrap.bootstrap,
     aws,
     data,
     service: services,

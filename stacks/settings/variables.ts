@@ -58,7 +58,7 @@ function registered<K extends string, S, O>(variables: Record<K, VariableSpec<S,
 export const VARIABLES = {
   ...registered(PROJECT_VARIABLES, (c) => c),
   ...registered(NETWORK_VARIABLES, (c) => c.network),
-  ...registered(STATE_VARIABLES, (c) => ({ backend: c.backend, teardown: c.teardown ?? false })),
+  ...registered(STATE_VARIABLES, (c) => ({ backend: c.backend, teardown: c.teardown ?? false, bootstrap: c.bootstrap })),
   ...registered(DATA_VARIABLES, (c) => c.data),
   ...registered(AWS_VARIABLES, (c) => c.aws),
   ...registered(SERVICE_STACK_VARIABLES, (c) => c.service),

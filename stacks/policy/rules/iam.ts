@@ -2,6 +2,7 @@
 import type { Rule } from '../types';
 import { blocks, isRecord, type TfAttributes, type TfDocument, type TfElement } from '../../lib/tf-json';
 import { perResource, strings } from './attributes';
+import { DEPLOY_ACTIONS_ON_ANY_RESOURCE } from '../../lib/deploy-actions';
 
 /** The AWS principals of the Allow statements of a trust policy given as JSON (`*` for `Principal: "*"`). */
 function trustedPrincipals(policy: unknown): string[] {
@@ -37,7 +38,7 @@ interface PolicySource {
 /**
  * Actions that support no resource-level permission, so `Resource: "*"` is their only form:
  * ECR's login token, ECS Exec's session channels, listing log groups (ECS Exec logging) and
- * the X-Ray daemon's calls.
+ * the X-Ray daemon's calls, and the CI deploy role's (stacks/lib/deploy-actions.ts).
  */
 export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set([
   'ecr:GetAuthorizationToken',
@@ -51,6 +52,8 @@ export const RESOURCELESS_ACTIONS: ReadonlySet<string> = new Set([
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
   'xray:GetSamplingStatisticSummaries',
+  // The CI deploy role's listing and describing across a service, and the creations AWS authorizes only on `*`.
+  ...DEPLOY_ACTIONS_ON_ANY_RESOURCE,
 ]);
 
 /** Where each field of a statement lives: in IAM JSON (`Action`) or in a policy document block (`actions`). */

@@ -19,7 +19,7 @@ import { CERTIFICATE_VARIABLES } from '../support/certificates';
 const ROOT = path.resolve(__dirname, '../..');
 
 /** main.ts's composition for one configuration, synthesized as an app (validations and cross-stack references included). */
-function synthAll(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> {
+function synthAll(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> & { wordpress?: SynthJson } {
   return synthStacks(config);
 }
 
@@ -82,8 +82,8 @@ describe('sandbox environment', () => {
   });
 });
 
-describe('sandbox stacks', () => {
-  const stacks = synthAll(loadConfig({ CDKTF_ENV: 'sandbox', MOTO_PORT: '45123' }, ROOT));
+describe('sandbox stacks, WordPress included', () => {
+  const stacks = synthAll(loadConfig({ CDKTF_ENV: 'sandbox', MOTO_PORT: '45123', CDKTF_WORDPRESS: 'true' }, ROOT));
 
   it('synthesize no appautoscaling resources', () => {
     expect(
@@ -117,6 +117,11 @@ describe('sandbox stacks', () => {
       [/^aws_iam_/, 'iam'],
       [/^aws_cloudwatch_log_/, 'logs'],
       [/^aws_lb(_listener|_target_group|_listener_rule)?$/, 'elbv2'],
+      [/^aws_s3_/, 's3'],
+      [/^aws_wafv2_/, 'wafv2'],
+      [/^aws_efs_/, 'efs'],
+      [/^aws_(rds_cluster|rds_cluster_instance|db_subnet_group)$/, 'rds'],
+      [/^aws_backup_/, 'backup'],
     ];
     const types = [...new Set(Object.values(stacks).flatMap((json) => resources(json).map((r) => r.type)))];
     const unserved = types.filter((type) => !endpointOf.some(([pattern, endpoint]) => pattern.test(type) && EMULATED_ENDPOINTS.includes(endpoint)));
@@ -163,8 +168,8 @@ describe('emulator gaps', () => {
     expect(flags).toEqual(['MOTO_IAM_LOAD_MANAGED_POLICIES', 'MOTO_ACM_VALIDATION_WAIT']);
   });
 
-  it('leave out of the sandbox stacks every resource type the emulator cannot create', () => {
-    const stacks = synthAll(loadConfig({ CDKTF_ENV: 'sandbox' }, ROOT));
+  it('leave out of the sandbox stacks, WordPress included, every resource type the emulator cannot create', () => {
+    const stacks = synthAll(loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_WORDPRESS: 'true' }, ROOT));
     const uncreatable = EMULATOR_GAPS.filter((g) => g.handling === 'setting-off').flatMap((g) => g.resourceTypes);
     const used = Object.values(stacks).flatMap((json) => resources(json).map((r) => r.type));
     expect(used.filter((type) => uncreatable.includes(type))).toEqual([]);

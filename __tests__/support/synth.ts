@@ -30,14 +30,15 @@ export function byPath(json: SynthJson, path: string): TfElement {
   return new TfDocument(json, TESTING_SYNTH).byPath(path);
 }
 
-/** The three stacks' JSON of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
-export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> {
+/** The three stacks' JSON (and WordPress's when it is on) of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
+export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> & { wordpress?: SynthJson } {
   const app = Testing.app();
   buildApp(app, config, loadSeedData(config.data.directory));
   app.synth();
   try {
     const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
-    return { network: read('network'), data: read('data'), service: read('service') };
+    const wordpress = fs.existsSync(path.join(app.outdir, 'stacks', 'wordpress')) ? { wordpress: read('wordpress') } : {};
+    return { network: read('network'), data: read('data'), service: read('service'), ...wordpress };
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }

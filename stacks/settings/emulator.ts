@@ -10,11 +10,12 @@ export const DEFAULT_MOTO_PORT = 5000;
 /**
  * Provider endpoint keys (hashicorp/aws 5.100.0 `endpoints` block) pointed at moto: every service
  * the blueprint's stacks use, and the ones the coming stacks need (EFS, RDS, Route 53, ACM, Cloud
- * Map, Secrets Manager, SSM). STS is listed so that nothing can reach the real AWS by accident.
+ * Map, Secrets Manager, SSM), AWS Backup and WAF included. STS is listed so that nothing can reach the real AWS by accident.
  */
 export const EMULATED_ENDPOINTS = [
   'acm',
   'appautoscaling',
+  'backup',
   'cloudwatch',
   'dynamodb',
   'ec2',
@@ -33,6 +34,7 @@ export const EMULATED_ENDPOINTS = [
   'servicediscovery',
   'ssm',
   'sts',
+  'wafv2',
 ] as const;
 export type EmulatedEndpoint = (typeof EMULATED_ENDPOINTS)[number];
 

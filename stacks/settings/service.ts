@@ -200,6 +200,9 @@ export const DEMO_IMAGE = 'nginxinc/nginx-unprivileged:stable-alpine';
  * containers, and `npm run sandbox` runs the bundle this image would copy (service/dist) instead.
  */
 export const SANDBOX_IMAGE = 'localhost/bookmarks-service:sandbox';
+
+/** Days the sandbox keeps load-balancer access logs: enough to apply the bucket and its lifecycle, as prod does with 90. */
+export const SANDBOX_ACCESS_LOG_DAYS = 7;
 /** Index names the service reads (`RESOURCE_CATEGORY_INDEX`, `BOOKMARK_RESOURCE_INDEX`). */
 export const RESOURCE_CATEGORY_INDEX = 'byCategory';
 export const BOOKMARK_RESOURCE_INDEX = 'byResource';
@@ -300,8 +303,13 @@ export function serviceDefaults(name: EnvironmentName, root: string): ServiceSta
     case 'dev':
       return dev;
     case 'sandbox':
-      // dev in registry mode (the sandbox has no Docker engine), without autoscaling (moto cannot create it).
-      return { ...dev, services: [{ ...api, image: { kind: 'registry', reference: SANDBOX_IMAGE }, scaling: undefined }] };
+      // dev in registry mode (the sandbox has no Docker engine), without autoscaling (moto cannot create it),
+      // with what prod adds that the emulator applies: access logs (a week) and the web ACL.
+      return {
+        ...dev,
+        services: [{ ...api, image: { kind: 'registry', reference: SANDBOX_IMAGE }, scaling: undefined }],
+        loadBalancers: { ...dev.loadBalancers, accessLogDays: SANDBOX_ACCESS_LOG_DAYS, webAcl: true },
+      };
     case 'prod':
       return {
         ...dev,

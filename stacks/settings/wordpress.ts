@@ -16,6 +16,7 @@ import {
   mergeServiceLike,
   PROD_CAPACITY_PROVIDER_STRATEGY,
   PROD_REPOSITORY,
+  SANDBOX_ACCESS_LOG_DAYS,
   serviceLikeProblems,
   spotDefault,
   type HealthCheckSettings,
@@ -210,10 +211,26 @@ const WORDPRESS_DEFAULTS: Readonly<Record<EnvironmentName, (root: string) => Wor
   // The local network has no NAT gateway: tasks get public IPs to pull the published images.
   local: (root) => ({ ...throwawayWordPress(devDefaults(root), root), subnets: 'public', logRetentionDays: 7, repository: { keepImages: 5, forceDelete: true } }),
   dev: devDefaults,
-  // dev on the emulated AWS: published images, and no EFS backups or autoscaling (moto can create neither; scripts/lib/emulator.ts).
+  // dev on the emulated AWS: published images, and no EFS backups or autoscaling (moto can create neither;
+  // scripts/lib/emulator.ts). What prod adds that moto applies is on: access logs, the web ACL, the
+  // database's log exports, Performance Insights and enhanced monitoring. The backup plan is not (moto
+  // cannot create its selection).
   sandbox: (root) => {
     const dev = devDefaults(root);
-    return { ...dev, images: wordpressImages('registry', root), scaling: undefined, fileSystem: { ...dev.fileSystem, backups: false } };
+    const prod = WORDPRESS_DEFAULTS.prod(root);
+    return {
+      ...dev,
+      images: wordpressImages('registry', root),
+      scaling: undefined,
+      fileSystem: { ...dev.fileSystem, backups: false },
+      loadBalancer: { ...dev.loadBalancer, accessLogDays: SANDBOX_ACCESS_LOG_DAYS, webAcl: true },
+      database: {
+        ...dev.database,
+        cloudwatchLogsExports: prod.database.cloudwatchLogsExports,
+        performanceInsights: prod.database.performanceInsights,
+        monitoringIntervalSeconds: prod.database.monitoringIntervalSeconds,
+      },
+    };
   },
   prod: (root) => {
     const dev = devDefaults(root);

@@ -16,7 +16,6 @@ import { startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 
-
 const ROOT = path.join(__dirname, '..', '..');
 const DATA_DIR = path.join(ROOT, 'data');
 

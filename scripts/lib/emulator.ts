@@ -63,6 +63,12 @@ export interface EmulatorGap {
    * @default - the default sandbox shows it
    */
   readonly onlyWith?: string;
+  /**
+   * For `setting-off`: where the sandbox still creates a resource of the gap's types, and why the
+   * gap does no harm there.
+   * @default - nowhere: the sandbox creates no resource of these types
+   */
+  readonly keptWhere?: string;
 }
 
 /** Every known gap, checked by hand and by `__tests__/sandbox/deploy.sandbox.ts`. */
@@ -223,6 +229,8 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     handling: 'setting-off',
     workaround:
       "the sandbox's state bucket has no bucket policy (bootstrap tlsOnlyPolicy false, S3003 suppressed with this gap's id); dev and prod keep it, and nothing else is weakened",
+    keptWhere:
+      "the access-log bucket's policy: nothing in the sandbox reads or writes that bucket (moto's load balancers deliver no logs), so the unevaluated Deny refuses nothing there",
   },
   {
     id: 's3-versioned-bucket-empty',

@@ -1,5 +1,5 @@
 /**
- * Every stack of the app, in every environment and service variant, has zero policy findings. The
+ * Every stack of the app (bootstrap, network, data, service), in every environment and service variant, has zero policy findings. The
  * app is built as main.ts builds it (`buildApp`) and prepared as synth prepares it; the rules then
  * run over each stack exactly as synth's validation runs them, without writing the stacks to disk,
  * and the test lists every finding it got. Two tests synthesize the real app to show that a finding
@@ -28,7 +28,7 @@ function composeApp(env: string, overrides: ConfigOverrides) {
   seed ??= loadSeedData(config.data.directory);
   const app = new App({ outdir: path.join(os.tmpdir(), 'policy-unwritten'), stackTraces: false, skipValidation: true });
   const stacks = buildApp(app, config, seed);
-  return { app, stacks: [stacks.network, stacks.data, stacks.service, ...(stacks.wordpress ? [stacks.wordpress] : [])] };
+  return { app, stacks: [...(stacks.bootstrap ? [stacks.bootstrap] : []), stacks.network, stacks.data, stacks.service, ...(stacks.wordpress ? [stacks.wordpress] : [])] };
 }
 
 /** Every finding of every stack of `env` with `overrides`. */
@@ -70,7 +70,7 @@ const VARIANTS: Record<string, (env: string) => ConfigOverrides> = {
 };
 
 describe.each(['local', 'dev', 'prod', 'sandbox'])('%s', (env) => {
-  it.each(Object.keys(VARIANTS))('composes network, data and service with %s and no policy findings', (variant) => {
+  it.each(Object.keys(VARIANTS))('composes every stack with %s and no policy findings', (variant) => {
     expect(findingsOf(env, VARIANTS[variant](env))).toEqual([]);
   });
 });

@@ -97,6 +97,17 @@ describe('the image the deploy names', () => {
     expect(() => pushedImageSetting('127.0.0.1:5001/bookmarks-service:abc')).toThrow('names no digest');
   });
 
+  it('keeps a replaced service the catalog API, as build made it, unless the file says otherwise', () => {
+    const file = JSON.stringify({
+      services: [
+        { name: 'product', image: 'build' },
+        { name: 'plain', image: 'build', catalog: false },
+      ],
+    });
+    const services = (JSON.parse(servicesFileWithImage(file, 'f.json', 'registry:x').text) as { services: { catalog: boolean }[] }).services;
+    expect(services.map((s) => s.catalog)).toEqual([true, false]);
+  });
+
   it('replaces the image of exactly the services built from service/ in a services file', () => {
     const file = JSON.stringify({
       services: [

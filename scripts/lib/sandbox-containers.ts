@@ -57,7 +57,9 @@ export function pushedImageSetting(digestReference: string): string {
 /**
  * A services file (its JSON text) in which every service whose image is `build` (service/, the
  * image just pushed) gets `image` instead; `build:<directory>` services are other images and stay.
- * Returns the new text and the names of the services that changed.
+ * A replaced service keeps `catalog: true` unless it said otherwise: `build` implies it, and without
+ * it the catalog API would lose its table variables and health check. Returns the new text and the
+ * names of the services that changed.
  */
 export function servicesFileWithImage(text: string, file: string, image: string): { text: string; services: string[] } {
   let parsed: unknown;
@@ -72,7 +74,7 @@ export function servicesFileWithImage(text: string, file: string, image: string)
   const rewritten = services.map((service: Record<string, unknown>) => {
     if (service?.image !== 'build') return service;
     changed.push(String(service.name));
-    return { ...service, image };
+    return { ...service, image, catalog: service.catalog ?? true };
   });
   return { text: `${JSON.stringify({ ...(parsed as object), services: rewritten }, null, 2)}\n`, services: changed };
 }

@@ -109,9 +109,7 @@ async function main(): Promise<void> {
     const image = await buildServiceImage(engine.docker, ROOT);
     const base = image.base;
     log(`base ${base.tag} (Node ${base.nodeVersion}, ${megabytes(base.sizeBytes)})${base.built ? `, made in ${seconds(base.ms)}` : ''}`);
-    log(
-      `service/dist in ${seconds(image.bundleMs)}, image in ${seconds(image.buildMs)}: ${megabytes(image.sizeBytes)}, ${megabytes(image.sizeBytes - base.sizeBytes)} on its base`,
-    );
+    log(`bundle in ${seconds(image.bundleMs)}, image in ${seconds(image.buildMs)}: ${megabytes(image.sizeBytes)}, ${megabytes(image.sizeBytes - base.sizeBytes)} on its base`);
     console.log(image.reference);
     if (command.push) await push(engine, image);
     if (command.run) await run(engine, image, command);

@@ -26,6 +26,7 @@ import { terraformErrors } from './lib/terraform-errors';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
+import { prepareSandboxRuntime } from './sandbox-containers';
 import { terraformProblem } from './start-local';
 
 /** The stacks in deploy order; destroy runs the reverse. */
@@ -426,8 +427,11 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     if (cleanups.length > 0) say('stopped');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and the
+  // second must not end it before the containers and the engine are stopped.
+  const onSignal = () => void (stopping ? undefined : stopAll(0));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     await prepareForTerraform(options);
@@ -442,8 +446,14 @@ async function up(options: SandboxCommandOptions): Promise<void> {
       if (stale.length > 0) say(`a new emulator holds nothing: state of ${stale.join(', ')} moved to <stack>.tfstate.stale`);
     }
 
+    // With an engine, the image is built and pushed first, and the deploy names its digest (scripts/sandbox-containers.ts).
+    const runtime = await prepareSandboxRuntime({ root: options.root, env: options.env, workDir: context.logDir, say });
+    cleanups.push(() => runtime.stop());
+    const deployed = { ...context, env: { ...context.env, ...runtime.deployEnv } };
+    say(`${'runtime'.padEnd(17)} ${runtime.runtime === 'container' ? 'containers' : `the bundle: ${runtime.reason}`}`);
+
     say(`deploying network, data, service with cdktf into ${path.relative(options.root, context.outDir)} (full output: ${path.relative(options.root, context.logFile)})`);
-    const steps = await deploySandbox(context, stepLine);
+    const steps = await deploySandbox(deployed, stepLine);
     const deployMs = steps.filter((s) => s.step !== 'synth').reduce((sum, s) => sum + s.ms, 0);
     say(`${'deployed'.padEnd(17)} ${seconds(deployMs).padStart(7)}  ${steps.map((s) => `${s.step} ${seconds(s.ms)}`).join(', ')}`);
     if (stopping) return;
@@ -458,14 +468,34 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     say(
       `task definition    ${container.taskDefinitionArn.split('/').pop()}: ${Object.keys(container.environment).length} variables, CATEGORY_TABLE=${container.environment.CATEGORY_TABLE}`,
     );
-    if (container.secretNames.length > 0) say(`note: ${container.secretNames.join(', ')} come from secrets ECS would inject; they are not set locally`);
+    if (container.secretNames.length > 0 && runtime.runtime === 'bundle')
+      say(`note: ${container.secretNames.join(', ')} come from secrets ECS would inject; they are not set locally`);
 
     const port = options.env.PORT?.trim() ? Number(options.env.PORT) : undefined;
+    if (runtime.runtime === 'container') {
+      const running = await runtime.run({ endpoint: url, config: sandboxConfig(deployed), outputs: service, port, logDir: context.logDir, say });
+      cleanups.push(() => running.stop());
+      const first = running.containers[0];
+      const table = first.task.container.environment?.find((e) => e.name === 'CATEGORY_TABLE')?.value;
+      const served = table ? `  (${((await (await fetch(`${first.url}/api/categories`)).json()) as { items: unknown[] }).items.length} categories from ${table})` : '';
+      say(`ready in ${seconds(performance.now() - started)}: open ${first.url}, served by a container of ${runtime.pushed.digestReference}${served}`);
+      say(
+        `Ctrl-C stops the containers${moto.started ? ' and moto (the emulated resources go with it)' : ''}; npm run sandbox:destroy in another terminal tears the stacks down first`,
+      );
+      running.watch((c, code) => {
+        if (stopping) return;
+        say(`the container ${c.container.name} exited unexpectedly (code ${code}); its log is saved to ${context.logDir}`);
+        void stopAll(code || 1);
+      });
+      return;
+    }
     const env = localEnvironment(container, { emulatorUrl: url, path: options.env.PATH ?? '', port });
     const local = await startLocalService({ root: options.root, bundleDir: path.join(options.root, 'service', 'dist'), env, logFile: path.join(context.logDir, 'service.log') });
     cleanups.push(() => local.stop());
     const categories = (await (await fetch(`${local.url}/api/categories`)).json()) as { items: unknown[] };
-    say(`ready in ${seconds(performance.now() - started)}: open ${local.url}  (${categories.items.length} categories from ${container.environment.CATEGORY_TABLE})`);
+    say(
+      `ready in ${seconds(performance.now() - started)}: open ${local.url}, the bundle (${runtime.reason})  (${categories.items.length} categories from ${container.environment.CATEGORY_TABLE})`,
+    );
     say(`Ctrl-C stops the service${moto.started ? ' and moto (the emulated resources go with it)' : ''}; npm run sandbox:destroy in another terminal tears the stacks down first`);
     local.process.once('exit', (code) => {
       if (!stopping) {

@@ -1,29 +1,30 @@
 /**
- * The whole blueprint on the emulated AWS, the way `npm run sandbox` deploys it: its own moto on a
- * free port, its own state and cdktf output directories, the three stacks applied once by
- * `cdktf deploy`, then re-plans, cross-stack values, the service run from its registered task
- * definition, and the README's teardown. The provider waits about 60 s for the load balancer, so
- * this file takes a few minutes: it runs under `npm run test:sandbox`, not `npm test`. The logs
- * of the last run are kept in .local/sandbox-test/.
+ * The whole blueprint on the emulated AWS, the way `npm run sandbox` deploys it with the project's
+ * Docker engine: the service image built and pushed to a loopback registry, its own moto on a free
+ * port, its own state and cdktf output directories, the three stacks applied once by `cdktf deploy`
+ * with the task definition naming the pushed digest, then re-plans, cross-stack values, the service
+ * run as a container of its registered task definition, and the README's teardown. The provider
+ * waits about 60 s for the load balancer, so this file takes a few minutes: it runs under
+ * `npm run test:sandbox`, not `npm test`. The logs of the last run are kept in .local/sandbox-test/.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   sandboxConfig,
   deploySandbox,
   destroySandbox,
-  localEnvironment,
   registeredContainer,
   SANDBOX_STACKS,
   stackOutputs,
-  startLocalService,
   stateResourceCount,
-  type LocalService,
   type RegisteredContainer,
   type SandboxContext,
   type StepResult,
 } from '../../scripts/sandbox';
+import { prepareSandboxRuntime, type ContainerRuntime, type RunningContainers, type SandboxContainer } from '../../scripts/sandbox-containers';
+import { sandboxContainerEnvironment } from '../../scripts/lib/sandbox-containers';
 import type { Moto } from '../../scripts/moto';
 import { physicalName } from '../../stacks/lib/naming';
 import { EXPECTED_REPLAN_DRIFTS } from '../../scripts/lib/emulator';
@@ -45,8 +46,16 @@ let moto: Moto;
 let context: SandboxContext;
 let deployed: StepResult[];
 let container: RegisteredContainer;
-let service: LocalService;
+let runtime: ContainerRuntime;
+let running: RunningContainers;
+let service: SandboxContainer;
+let port: number;
 let before: Inventory;
+/** Scratch space of the runtime: the registry's storage. */
+const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-runtime-'));
+/** The runtime's lines, with their times. */
+const said: string[] = [];
+const say = (line: string) => void said.push(line);
 
 /**
  * GET on a new connection: the service was started minutes earlier, and a pooled keep-alive socket
@@ -74,21 +83,45 @@ const stateValues = (stack: 'data' | 'service') => new Map(stateResources(contex
 beforeAll(async () => {
   requireTerraform();
   requireAwsCli();
-  ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-'));
+  // Given the image built and pushed, as npm run sandbox does when it has an engine
+  const prepared = await prepareSandboxRuntime({
+    root: ROOT,
+    env: { ...process.env, SANDBOX_RUNTIME: 'container', CDKTF_SERVICES_FILE: '' },
+    workDir: runtimeDir,
+    say,
+    registryDir: path.join(runtimeDir, 'registry'),
+    registryPort: await freePort(),
+  });
+  if (prepared.runtime !== 'container') throw new Error(`the sandbox runtime is ${prepared.runtime}: ${prepared.reason}`);
+  runtime = prepared;
+  // When the stacks are deployed naming its digest, and the service runs from its registered task definition
+  ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-', () => ({ ...runtime.deployEnv })));
   deployed = await deploySandbox(context);
   const outputs = stackOutputs(context, 'service');
   container = await registeredContainer({ endpoint: moto.url, region: config().region, cluster: String(outputs.cluster_name), service: String(outputs.service_name) });
-  const env = localEnvironment(container, { emulatorUrl: moto.url, path: process.env.PATH ?? '', port: await freePort() });
-  service = await startLocalService({ root: ROOT, bundleDir: path.join(work, 'bundle'), env, logFile: path.join(work, 'service.log') });
+  port = await freePort();
+  running = await runtime.run({ endpoint: moto.url, config: config(), outputs, port, logDir: work, say });
+  service = running.containers[0];
   before = await inventory(inventoryOptions());
 });
 
 afterAll(async () => {
-  await service?.stop();
+  await running?.stop();
+  await runtime?.stop();
   await moto?.stop();
+  fs.rmSync(runtimeDir, { recursive: true, force: true });
+  process.stderr.write(`\n[deploy.sandbox] ${said.join('\n[deploy.sandbox] ')}\n`);
   if (!work) return;
-  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', 'service.log']);
+  fs.writeFileSync(path.join(work, 'containers.log'), `${said.join('\n')}\n`);
+  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', 'containers.log', ...(service ? [`${service.container.name}.log`] : [])]);
 });
+
+/** Runs a node script inside the service's container, as its user; resolves with what it printed. */
+async function inContainer(script: string): Promise<string> {
+  const result = await service.container.exec(['node', '-e', script]);
+  if (result.code !== 0) throw new Error(`node -e in the container failed (${result.code}): ${result.stderr}`);
+  return result.stdout;
+}
 
 describe('sandbox: the three stacks on the emulated AWS', () => {
   it('applies every synthesized resource of network, data and service', () => {
@@ -151,12 +184,47 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
     ]);
   });
 
-  it('runs the service with the registered environment plus only the emulator endpoint, credentials, port and PATH', () => {
-    const added = Object.keys(localEnvironment(container, { emulatorUrl: moto.url, path: '/bin', port: 1 })).filter((k) => !(k in container.environment));
-    expect(added.sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'DYNAMODB_ENDPOINT', 'PATH']);
+  it('registers exactly the pushed digest as the task image, and runs that image', async () => {
+    const state = await service.container.state();
+    expect([container.image, state.image]).toEqual([runtime.pushed.digestReference, runtime.image.id]);
   });
 
-  it('answers /ready from the service started with the registered task definition', async () => {
+  it('runs the container with the registered environment plus only the emulator endpoints, credentials and the moved port', async () => {
+    const env = Object.fromEntries(JSON.parse(await inContainer('process.stdout.write(JSON.stringify(Object.entries(process.env)))')) as [string, string][]);
+    expect(env).toMatchObject({ ...container.environment, ...sandboxContainerEnvironment(moto.url, port) });
+  });
+
+  it('runs node as PID 1 under the task user (1000), with the root and the code read-only', async () => {
+    const uid = /^Uid:\s+(\d+)/m.exec(await inContainer("process.stdout.write(require('fs').readFileSync('/proc/1/status','utf8'))"))?.[1];
+    const writes = JSON.parse(
+      await inContainer(
+        `process.stdout.write(JSON.stringify(['/', '/app'].map(d=>{try{require('fs').writeFileSync(d.replace(/\\/$/,'')+'/probe','x');return 'written'}catch(e){return e.code}})))`,
+      ),
+    ) as string[];
+    expect({ uid, writes }).toEqual({ uid: '1000', writes: ['EROFS', 'EROFS'] });
+  });
+
+  it('holds the container to the task size, 256 CPU units and 512 MiB without swap', async () => {
+    const { body } = await runtime.engine.docker.api('GET', `/containers/${service.container.id}/json`);
+    const host = (body as { HostConfig: { NanoCpus: number; Memory: number; MemorySwap: number; ReadonlyRootfs: boolean } }).HostConfig;
+    expect([service.task.cpu, service.task.memoryMiB, host.NanoCpus, host.Memory, host.MemorySwap, host.ReadonlyRootfs]).toEqual([
+      256,
+      512,
+      0.25e9,
+      512 * 1024 * 1024,
+      512 * 1024 * 1024,
+      true,
+    ]);
+  });
+
+  it('reaches healthy by the registered health check, its URL moved from the task port 8080 to the container port', async () => {
+    const { body } = await runtime.engine.docker.api('GET', `/containers/${service.container.id}/json`);
+    const test = (body as { Config: { Healthcheck: { Test: string[] } } }).Config.Healthcheck.Test;
+    const registered = service.task.container.healthCheck?.command ?? [];
+    expect([(await service.container.state()).health, test]).toEqual(['healthy', registered.map((part) => part.replace('127.0.0.1:8080', `127.0.0.1:${port}`))]);
+  });
+
+  it('answers /ready from the container started with the registered task definition', async () => {
     expect((await get(`${service.url}/ready`)).status).toBe(200);
   });
 

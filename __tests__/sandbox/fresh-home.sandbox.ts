@@ -101,7 +101,15 @@ beforeAll(async () => {
   motoPort = process.env.MOTO_PORT ? Number(process.env.MOTO_PORT) : await freePort();
   if (await isMotoRunning(motoUrl(motoPort)))
     throw new Error(`a moto server already answers on port ${motoPort}; this test starts its own: stop that one or set MOTO_PORT to a free port`);
-  env = { ...newUserEnvironment(), HOME: home, TF_CLI_CONFIG_FILE: path.join(home, '.terraformrc'), MOTO_PORT: String(motoPort), PORT: String(await freePort()) };
+  // The bundle: this file follows a new user's first run; deploy.sandbox.ts runs the service as a container.
+  env = {
+    ...newUserEnvironment(),
+    HOME: home,
+    TF_CLI_CONFIG_FILE: path.join(home, '.terraformrc'),
+    MOTO_PORT: String(motoPort),
+    PORT: String(await freePort()),
+    SANDBOX_RUNTIME: 'bundle',
+  };
 
   // When npm run sandbox runs until its ready line
   sandbox = start(['run', 'sandbox'], project, env);

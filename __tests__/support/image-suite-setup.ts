@@ -24,7 +24,6 @@ export default async function globalSetup(): Promise<void> {
     (globalThis as Record<symbol, unknown>)[ENGINE_KEY] = engine;
     const engineMs = performance.now() - began;
     await ensureChromium({ root: ROOT });
-    // One after the other: the synth hashes service/dist, which the build writes.
     const image = await buildServiceImage(engine.docker, ROOT);
     const task = await synthesizedTaskContainer(ROOT, 'dev');
     const state: ImageSuiteState = { socket: engine.layout.socket, image, task };

@@ -56,7 +56,7 @@ export interface ImageCommand {
 
 export const IMAGE_USAGE =
   'usage: npm run image [-- --run [--endpoint http://127.0.0.1:8000] [--port 8080]] [-- --push]\n' +
-  '  (no option)   build service/dist and the image on the local base, print its reference and size\n' +
+  '  (no option)   build the bundle and the image on the local base, print its reference and size\n' +
   '  --run         then run it as the dev task definition says (Ctrl-C stops it); DynamoDB is a seeded\n' +
   "                in-memory dynalite, or --endpoint's, which must hold the local environment's tables\n" +
   '  --push        then push it to a local registry on 127.0.0.1 and print the digest';

@@ -196,8 +196,9 @@ export interface ServiceStackOverrides {
  */
 export const DEMO_IMAGE = 'nginxinc/nginx-unprivileged:stable-alpine';
 /**
- * The image the sandbox's task definition names. Nothing ever pulls it: the emulator runs no
- * containers, and `npm run sandbox` runs the bundle this image would copy (service/dist) instead.
+ * The image the sandbox's task definition names by default. Nothing pulls it: the emulator runs no
+ * containers. With a Docker engine `npm run sandbox` deploys instead the digest it pushed to the
+ * loopback registry (CDKTF_IMAGE) and runs that; without one it runs the bundle this image would copy.
  */
 export const SANDBOX_IMAGE = 'localhost/bookmarks-service:sandbox';
 

@@ -20,11 +20,13 @@ export interface AppStacks {
 /** Builds every stack of `config` into `app` (main.ts's app, or a test's `Testing.app()`); `seed` is the loaded data directory. */
 export function buildApp(app: App, config: AppConfig, seed: readonly SeedTable[]): AppStacks {
   const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed });
+  // The alarm topic crosses as a reference too; local has none, so its data stack reads nothing of network.
+  const alarmTopicArn = network.alarmTopic?.topicArn;
+  const data = new DataStack(app, 'data', { config, seed, alarmTopicArn });
   // Network ids and table names/ARNs cross as references: cdktf turns them into outputs and remote state.
-  const service = new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  const service = new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables, alarmTopicArn });
   // Opt-in (CDKTF_WORDPRESS=true): without it the app is exactly the three stacks above.
-  const wordpress = config.wordpress.enabled ? new WordPressStack(app, 'wordpress', { config, network: network.network }) : undefined;
+  const wordpress = config.wordpress.enabled ? new WordPressStack(app, 'wordpress', { config, network: network.network, alarmTopicArn }) : undefined;
   const stacks: BaseStack[] = [network, data, service, ...(wordpress ? [wordpress] : [])];
   // cdktf prints each stack's annotations.
   for (const stack of stacks) {

@@ -24,8 +24,8 @@ function synthApp(env: string, overrides: ConfigOverrides): void {
   const config = buildConfig(env, forEnvironment(env, overrides), ROOT);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'policy-')), stackTraces: false });
   const networkStack = new NetworkStack(app, 'network', { config });
-  const dataStack = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
-  new ServiceStack(app, 'service', { config, network: networkStack.network, tables: dataStack.tables });
+  const dataStack = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory), alarmTopicArn: networkStack.alarmTopic?.topicArn });
+  new ServiceStack(app, 'service', { config, network: networkStack.network, tables: dataStack.tables, alarmTopicArn: networkStack.alarmTopic?.topicArn });
   try {
     app.synth();
   } finally {

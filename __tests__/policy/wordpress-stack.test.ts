@@ -24,7 +24,7 @@ function synthApp(env: string, wordpress: WordPressOverrides, overrides: ConfigO
   const config = buildConfig(env, forEnvironment(env, { ...overrides, wordpress: { enabled: true, ...wordpress } }), ROOT);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'policy-wordpress-')), stackTraces: false });
   const networkStack = new NetworkStack(app, 'network', { config });
-  new WordPressStack(app, 'wordpress', { config, network: networkStack.network });
+  new WordPressStack(app, 'wordpress', { config, network: networkStack.network, alarmTopicArn: networkStack.alarmTopic?.topicArn });
   try {
     app.synth();
   } finally {

@@ -117,6 +117,9 @@ describe('sandbox stacks', () => {
       [/^aws_iam_/, 'iam'],
       [/^aws_cloudwatch_log_/, 'logs'],
       [/^aws_lb(_listener|_target_group|_listener_rule)?$/, 'elbv2'],
+      [/^aws_kms_/, 'kms'],
+      [/^aws_sns_/, 'sns'],
+      [/^aws_cloudwatch_(metric_alarm|dashboard)$/, 'cloudwatch'],
     ];
     const types = [...new Set(Object.values(stacks).flatMap((json) => resources(json).map((r) => r.type)))];
     const unserved = types.filter((type) => !endpointOf.some(([pattern, endpoint]) => pattern.test(type) && EMULATED_ENDPOINTS.includes(endpoint)));

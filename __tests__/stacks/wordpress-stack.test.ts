@@ -23,7 +23,7 @@ import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { WORDPRESS_REGISTRY_IMAGES, type WordPressOverrides } from '../../stacks/settings/wordpress';
 import { type WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
-import { FAKE_NETWORK } from '../support/service-fixtures';
+import { FAKE_ALARM_TOPIC, FAKE_NETWORK } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 import { forEnvironment } from '../support/certificates';
 
@@ -50,7 +50,7 @@ interface Container {
 /** The stack of an environment, registry images unless the overrides say otherwise. */
 function wordpressStack(env: string, overrides: WordPressOverrides = {}): WordPressStack {
   const config = buildConfig(env, forEnvironment(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }), ROOT);
-  return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK });
+  return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK, alarmTopicArn: FAKE_ALARM_TOPIC });
 }
 const synth = (env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides));
 const synthJson = (env: string, overrides?: WordPressOverrides): SynthJson => parse(synth(env, overrides));
@@ -373,7 +373,7 @@ describe('WordPress images', () => {
 
   it('build mode builds both images and pushes them to their repositories through one Docker provider', () => {
     const config = buildConfig('dev', { wordpress: { enabled: true } }, ROOT);
-    const synthesized = Testing.synth(new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK }));
+    const synthesized = Testing.synth(new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK, alarmTopicArn: FAKE_ALARM_TOPIC }));
     const json = parse(synthesized);
     expect(json.provider?.docker).toHaveLength(1);
     expect(resources(json, 'docker_image').map((i) => (i.props.build as { context: string }).context)).toEqual([
@@ -409,7 +409,7 @@ describe('the wordpress stack in the app', () => {
     const config = buildConfig('dev', { backend: { kind: 'local', directory: '/state/dev' }, wordpress: { enabled: true, ...REGISTRY } }, ROOT);
     const app = Testing.app();
     const network = new NetworkStack(app, 'network', { config });
-    new WordPressStack(app, 'wordpress', { config, network: network.network });
+    new WordPressStack(app, 'wordpress', { config, network: network.network, alarmTopicArn: network.alarmTopic?.topicArn });
     app.synth();
     try {
       const json = parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'wordpress', 'cdk.tf.json'), 'utf8'));

@@ -31,6 +31,7 @@ export const EMULATED_ENDPOINTS = [
   's3',
   'secretsmanager',
   'servicediscovery',
+  'sns',
   'ssm',
   'sts',
 ] as const;

@@ -28,7 +28,12 @@ export type GapHandling =
    */
   | 'forget-before-destroy'
   /** Fixed in the provider; the sandbox pays the time. */
-  | 'provider-wait';
+  | 'provider-wait'
+  /**
+   * The resource applies and re-plans clean, but only because the provider keeps in its state what
+   * it sent: the emulator dropped the setting, so nothing reads it back from the emulator.
+   */
+  | 'not-read-back';
 
 /**
  * Work a `retry` gap needs done before the second run: `remove-untracked-items` deletes the items
@@ -188,6 +193,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'the service stack takes at least a minute to apply, whatever the emulator does',
     handling: 'provider-wait',
     workaround: 'none; no emulator setting shortens these waits',
+  },
+  {
+    id: 'ecs-service-alarms-on-create',
+    resourceTypes: ['aws_ecs_service'],
+    behaviour:
+      "CreateService drops the service's deploymentConfiguration (the deployment alarms with their rollback, the circuit breaker, the percents); after any UpdateService it stores and returns them",
+    effect: "a new service's rollback alarms are not on the emulated service, yet a re-plan looks clean because the provider keeps what it sent in its state",
+    handling: 'not-read-back',
+    workaround:
+      'the sandbox applies the alarms as the product defines them (no ignore_changes); that ECS stores them is seen only after an update of the service, which a default sandbox deploy does not make',
   },
 ];
 

@@ -242,6 +242,48 @@ describe('WordPress service', () => {
   });
 });
 
+describe('WordPress alarms and dashboard', () => {
+  const json = synthJson('dev');
+  const alarms = () => resources(json, 'aws_cloudwatch_metric_alarm');
+
+  it('rolls the service back on the 5xx rate and p99 of its own target group, keeping the circuit breaker', () => {
+    const service = byPath(json, 'wordpress/service').props;
+    const names = (service.alarms as { alarm_names: string[] }).alarm_names;
+    expect(names.map((n) => alarms().find((a) => n === ref(a, 'alarm_name'))?.props.alarm_name)).toEqual([
+      'bookmarks-dev-wordpress-external-5xx-rate',
+      'bookmarks-dev-wordpress-external-p99',
+    ]);
+    expect([service.alarms, service.deployment_circuit_breaker]).toEqual([expect.objectContaining({ enable: true, rollback: true }), { enable: true, rollback: true }]);
+  });
+
+  it('watches Aurora at its maximum ACU, its CPU and connections, and the bursting file system’s I/O and credits', () => {
+    expect(
+      alarms()
+        .map((a) => String(a.props.alarm_name))
+        .filter((n) => /-db-|-efs-/.test(n))
+        .sort(),
+    ).toEqual([
+      'bookmarks-dev-wordpress-db-connections',
+      'bookmarks-dev-wordpress-db-cpu',
+      'bookmarks-dev-wordpress-db-max-capacity',
+      'bookmarks-dev-wordpress-efs-burst-credits',
+      'bookmarks-dev-wordpress-efs-io-limit',
+    ]);
+    expect(alarms().find((a) => a.props.alarm_name === 'bookmarks-dev-wordpress-db-max-capacity')?.props.threshold).toBe(2);
+  });
+
+  it('notifies the topic of every alarm and its recovery', () => {
+    expect(alarms().filter((a) => String(a.props.alarm_actions) !== FAKE_ALARM_TOPIC || String(a.props.ok_actions) !== FAKE_ALARM_TOPIC)).toEqual([]);
+  });
+
+  it('has a dashboard of its own that graphs the service, Aurora and EFS', () => {
+    const [dashboard] = resources(json, 'aws_cloudwatch_dashboard');
+    const body = String(dashboard.props.dashboard_body);
+    expect(dashboard.props.dashboard_name).toBe('bookmarks-dev-wordpress');
+    expect([body.includes('"ServiceName","bookmarks-dev-wordpress"'), body.includes('"AWS/RDS"'), body.includes('"AWS/EFS"')]).toEqual([true, true, true]);
+  });
+});
+
 describe('WordPress security groups', () => {
   const json = synthJson('dev');
   const tasks = ref(byPath(json, 'wordpress/sg'));

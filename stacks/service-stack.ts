@@ -114,8 +114,10 @@ export class ServiceStack extends BaseStack {
 
     const servicesScope = new Construct(this, 'services');
     const deployed = new Map<string, DeployedService>();
+    const scopes = new Map<string, Construct>();
     for (const service of settings.services) {
-      deployed.set(service.name, this.addService(new Construct(servicesScope, service.name), service, props, publicCertificateArn));
+      scopes.set(service.name, new Construct(servicesScope, service.name));
+      deployed.set(service.name, this.addService(scopes.get(service.name) as Construct, service, props, publicCertificateArn));
     }
     // Each consumer may reach exactly the internal listener ports of the services it calls.
     for (const service of settings.services) {
@@ -127,7 +129,7 @@ export class ServiceStack extends BaseStack {
       }
     }
     this.services = deployed;
-    const monitoring = this.addAlarms(props);
+    const monitoring = this.addAlarms(props, scopes);
     this.serviceAlarms = monitoring.byService;
     this.dashboard = monitoring.dashboard;
     adoptOneServiceLayout(this, this.config);
@@ -139,7 +141,7 @@ export class ServiceStack extends BaseStack {
    * the load balancers' and the web ACL's, and one dashboard that also graphs the tables, whose
    * alarms the data stack owns.
    */
-  private addAlarms(props: ServiceStackProps): { byService: Map<string, MetricAlarms>; dashboard?: Dashboard } {
+  private addAlarms(props: ServiceStackProps, scopes: ReadonlyMap<string, Construct>): { byService: Map<string, MetricAlarms>; dashboard?: Dashboard } {
     const byService = new Map<string, MetricAlarms>();
     const { alarms, service: settings } = this.config;
     const topicArn = props.alarmTopicArn;
@@ -159,7 +161,8 @@ export class ServiceStack extends BaseStack {
         thresholds: { ...alarms.service, ...service.alarms },
         evaluation: alarms.serviceEvaluation,
       });
-      const serviceAlarmSet = new MetricAlarms(deployed.service.node.scope as Construct, 'alarms', { watched, topicArn });
+      // Beside the service's other pieces, in its own scope.
+      const serviceAlarmSet = new MetricAlarms(scopes.get(service.name) as Construct, 'alarms', { watched, topicArn });
       deployed.service.useDeploymentAlarms(serviceAlarmSet.rollbackAlarmNames(), alarms.rollback);
       byService.set(service.name, serviceAlarmSet);
       shown.push(watched);

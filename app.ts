@@ -25,11 +25,13 @@ export function buildApp(app: App, config: AppConfig, seed: readonly SeedTable[]
   // The state bucket the others' backend names; applied first, once per account and region.
   const bootstrap = config.environment === 'local' ? undefined : new BootstrapStack(app, 'bootstrap', { config });
   const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed });
+  // The alarm topic crosses as a reference too; local has none, so its data stack reads nothing of network.
+  const alarmTopicArn = network.alarmTopic?.topicArn;
+  const data = new DataStack(app, 'data', { config, seed, alarmTopicArn });
   // Network ids and table names/ARNs cross as references: cdktf turns them into outputs and remote state.
-  const service = new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  const service = new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables, alarmTopicArn });
   // Opt-in (CDKTF_WORDPRESS=true): without it the app is exactly the three stacks above.
-  const wordpress = config.wordpress.enabled ? new WordPressStack(app, 'wordpress', { config, network: network.network }) : undefined;
+  const wordpress = config.wordpress.enabled ? new WordPressStack(app, 'wordpress', { config, network: network.network, alarmTopicArn }) : undefined;
   const stacks: BaseStack[] = [...(bootstrap ? [bootstrap] : []), network, data, service, ...(wordpress ? [wordpress] : [])];
   // cdktf prints each stack's annotations.
   for (const stack of stacks) {

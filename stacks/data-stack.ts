@@ -5,6 +5,8 @@ import { BaseStack, type BaseStackProps } from './base-stack';
 import type { AppConfig } from './settings/config';
 import { SeededTable, type BatchWriterProps } from './constructs/seeded-table';
 import { physicalName } from './lib/naming';
+import { tableAlarms } from './lib/alarm-catalogue';
+import { MetricAlarms } from './constructs/metric-alarms';
 import type { SeedTable } from './seed';
 
 /** Logical names of the tables the service relies on, and their member names on the stack. */
@@ -20,6 +22,11 @@ export interface DataStackProps extends BaseStackProps {
    * @default - {@link defaultBatchWriter} of the configuration
    */
   readonly batchWriter?: BatchWriterProps;
+  /**
+   * The network stack's alarm topic; each table's alarms notify it.
+   * @default - no alarms (the local environment, or alarms off)
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** Category, Resource and Bookmark tables with their seed items; the service stack reads `tables`. */
@@ -49,6 +56,14 @@ export class DataStack extends BaseStack {
         batchWriter,
       });
     this.tables = { category: build('category'), resource: build('resource'), bookmark: build('bookmark') };
+
+    const { alarms } = this.config;
+    if (alarms.enabled && props.alarmTopicArn !== undefined) {
+      for (const key of Object.keys(TABLES) as TableKey[]) {
+        const watched = tableAlarms(physicalName(this.config, key), alarms.resource, alarms.resourceEvaluation);
+        new MetricAlarms(this, `${key}-alarms`, { watched, topicArn: props.alarmTopicArn });
+      }
+    }
 
     for (const key of Object.keys(TABLES) as TableKey[]) {
       new TerraformOutput(this, `${key}_table_name`, { value: this.tables[key].tableName, description: `${TABLES[key]} table name` });

@@ -13,8 +13,11 @@ import { LoadBalancer } from './constructs/load-balancer';
 import { accessLogBucket } from './shared/access-logs';
 import type { LogBucket } from './constructs/log-bucket';
 import { WebAcl } from './constructs/web-acl';
+import { Dashboard } from './constructs/dashboard';
+import { MetricAlarms } from './constructs/metric-alarms';
+import { loadBalancerAlarms, serviceAlarms, tableAlarms, webAclAlarms, type Watched } from './lib/alarm-catalogue';
 import { LoadBalancedFargateService, type ServiceTargetProps } from './constructs/patterns/load-balanced-fargate-service';
-import { CONTAINER_NAME, clusterName, loadBalancerName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
+import { CONTAINER_NAME, clusterName, loadBalancerName, physicalName, privateZoneName, serviceName, serviceUrlVariable } from './lib/naming';
 import { nodeHealthCheck } from './lib/node-health-check';
 import type { PolicyContext } from './policy/engine';
 import { adoptOneServiceLayout } from './lib/service-moves';
@@ -34,6 +37,11 @@ export interface ReadableTable {
 export interface ServiceStackProps extends BaseStackProps {
   readonly network: ServiceNetwork;
   readonly tables: { readonly category: ReadableTable; readonly resource: ReadableTable; readonly bookmark: ReadableTable };
+  /**
+   * The network stack's alarm topic; every alarm of the stack notifies it.
+   * @default - no alarms and no dashboard (the local environment, or alarms off)
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** One configured service: its image (`images.image`), task, target groups and ECS service. */
@@ -56,6 +64,10 @@ export class ServiceStack extends BaseStack {
   readonly zone?: PrivateHostedZone;
   /** Each configured service by name. */
   readonly services: ReadonlyMap<string, DeployedService>;
+  /** Each service's alarms by service name; only with alarms on. */
+  readonly serviceAlarms: ReadonlyMap<string, MetricAlarms>;
+  /** The environment's dashboard; only with alarms on. */
+  readonly dashboard?: Dashboard;
 
   constructor(scope: Construct, id: 'service', props: ServiceStackProps) {
     super(scope, id, props);
@@ -101,8 +113,10 @@ export class ServiceStack extends BaseStack {
 
     const servicesScope = new Construct(this, 'services');
     const deployed = new Map<string, DeployedService>();
+    const scopes = new Map<string, Construct>();
     for (const service of settings.services) {
-      deployed.set(service.name, this.addService(new Construct(servicesScope, service.name), service, props, publicCertificateArn));
+      scopes.set(service.name, new Construct(servicesScope, service.name));
+      deployed.set(service.name, this.addService(scopes.get(service.name) as Construct, service, props, publicCertificateArn));
     }
     // Each consumer may reach exactly the internal listener ports of the services it calls.
     for (const service of settings.services) {
@@ -114,8 +128,56 @@ export class ServiceStack extends BaseStack {
       }
     }
     this.services = deployed;
+    const monitoring = this.addAlarms(props, scopes);
+    this.serviceAlarms = monitoring.byService;
+    this.dashboard = monitoring.dashboard;
     adoptOneServiceLayout(this, this.config);
     this.addOutputs(settings.services);
+  }
+
+  /**
+   * Each service's alarms (its rollback list naming its own target groups' 5xx-rate and p99),
+   * the load balancers' and the web ACL's, and one dashboard that also graphs the tables, whose
+   * alarms the data stack owns.
+   */
+  private addAlarms(props: ServiceStackProps, scopes: ReadonlyMap<string, Construct>): { byService: Map<string, MetricAlarms>; dashboard?: Dashboard } {
+    const byService = new Map<string, MetricAlarms>();
+    const { alarms, service: settings } = this.config;
+    const topicArn = props.alarmTopicArn;
+    if (!alarms.enabled || topicArn === undefined) return { byService };
+    const shown: Watched[] = [];
+    for (const service of settings.services) {
+      const deployed = this.services.get(service.name) as DeployedService;
+      const watched = serviceAlarms({
+        serviceName: serviceName(this.config, service.name),
+        clusterName: clusterName(this.config),
+        targets: deployed.targets.map((t) => ({
+          label: t.loadBalancer.internal ? 'internal' : 'external',
+          loadBalancerArnSuffix: t.loadBalancer.arnSuffix,
+          targetGroupArnSuffix: t.targetGroupArnSuffix,
+        })),
+        containerInsights: settings.containerInsights !== 'disabled',
+        thresholds: { ...alarms.service, ...service.alarms },
+        evaluation: alarms.serviceEvaluation,
+      });
+      // Beside the service's other pieces, in its own scope.
+      const serviceAlarmSet = new MetricAlarms(scopes.get(service.name) as Construct, 'alarms', { watched, topicArn });
+      deployed.service.useDeploymentAlarms(serviceAlarmSet.rollbackAlarmNames(), alarms.rollback);
+      byService.set(service.name, serviceAlarmSet);
+      shown.push(watched);
+    }
+    const resource = (watched: Watched, id: string) => {
+      new MetricAlarms(this, id, { watched, topicArn });
+      shown.push(watched);
+    };
+    if (this.externalLoadBalancer) resource(loadBalancerAlarms(this.externalLoadBalancer, alarms.resource, alarms.resourceEvaluation), 'alb-alarms');
+    if (this.internalLoadBalancer) resource(loadBalancerAlarms(this.internalLoadBalancer, alarms.resource, alarms.resourceEvaluation), 'internal-alb-alarms');
+    if (this.webAcl) resource(webAclAlarms({ metricName: this.webAcl.metricName, region: this.config.region }, alarms.resource, alarms.resourceEvaluation), 'waf-alarms');
+    for (const table of [props.tables.category, props.tables.resource, props.tables.bookmark]) {
+      shown.push(tableAlarms(table.tableName, alarms.resource, alarms.resourceEvaluation));
+    }
+    const dashboard = new Dashboard(this, 'dashboard', { name: physicalName(this.config), region: this.config.region, watched: shown });
+    return { byService, dashboard };
   }
 
   /** The consumer's URL of an internal service: `http://internal.<zone>[:port]`. */

@@ -15,6 +15,9 @@ import { accessLogBucket } from './shared/access-logs';
 import { BASELINE_RULE_GROUPS, WebAcl, WORDPRESS_RULE_GROUPS } from './constructs/web-acl';
 import { LoadBalancedFargateService, type ServiceContainerProps } from './constructs/patterns/load-balanced-fargate-service';
 import { physicalName } from './lib/naming';
+import { databaseAlarms, fileSystemAlarms, loadBalancerAlarms, serviceAlarms, webAclAlarms, type Watched } from './lib/alarm-catalogue';
+import { Dashboard } from './constructs/dashboard';
+import { MetricAlarms } from './constructs/metric-alarms';
 import type { PolicyContext } from './policy/engine';
 import { fargateServiceProps, type ServiceNetwork } from './shared/service-props';
 import { upstreamNginxWarning, wordpressEgressWarning } from './settings/wordpress';
@@ -28,6 +31,11 @@ export interface WordPressNetwork extends ServiceNetwork {
 /** Props of {@link WordPressStack}; the network comes from the network stack as references. */
 export interface WordPressStackProps extends BaseStackProps {
   readonly network: WordPressNetwork;
+  /**
+   * The network stack's alarm topic; every alarm of the stack notifies it.
+   * @default - no alarms and no dashboard (alarms off)
+   */
+  readonly alarmTopicArn?: string;
 }
 
 /** The containers of the task and what they share. */
@@ -56,6 +64,8 @@ export class WordPressStack extends BaseStack {
   readonly backupPlan?: BackupPlan;
   /** The images, the task of nginx and php-fpm, the target group of nginx's port (with the site's URL) and the service. */
   readonly site: LoadBalancedFargateService<'nginx-image' | 'php-image'>;
+  /** The site's own dashboard; only with alarms on. */
+  readonly dashboard?: Dashboard;
 
   constructor(scope: Construct, id: 'wordpress', props: WordPressStackProps) {
     super(scope, id, props);
@@ -95,9 +105,11 @@ export class WordPressStack extends BaseStack {
       deletionProtection: settings.loadBalancer.deletionProtection,
       accessLogs: accessLogBucket(this, this.config, settings.loadBalancer, 'wordpress-logs'),
     });
+    let webAcl: WebAcl | undefined;
     if (settings.loadBalancer.webAcl) {
       // The login form and xmlrpc.php draw credential stuffing; the WordPress and PHP groups know their exploits.
-      new WebAcl(this, 'waf', { name, managedRuleGroups: [...BASELINE_RULE_GROUPS, ...WORDPRESS_RULE_GROUPS] }).associate(this.loadBalancer);
+      webAcl = new WebAcl(this, 'waf', { name, managedRuleGroups: [...BASELINE_RULE_GROUPS, ...WORDPRESS_RULE_GROUPS] });
+      webAcl.associate(this.loadBalancer);
     }
 
     const { target, service, ...fargate } = fargateServiceProps(settings, {
@@ -125,7 +137,35 @@ export class WordPressStack extends BaseStack {
     this.site.service.allowTo(this.fileSystem, this.fileSystem.port, 'the WordPress web root');
     this.site.service.allowTo(this.database, this.database.port, 'the WordPress database');
 
+    this.dashboard = this.addAlarms(name, props.alarmTopicArn, webAcl);
     this.addOutputs();
+  }
+
+  /** The service's alarms (it rolls back on its 5xx rate and p99), the load balancer's, the database's and the file system's, and their dashboard. */
+  private addAlarms(name: string, topicArn: string | undefined, webAcl: WebAcl | undefined): Dashboard | undefined {
+    const { alarms, wordpress: settings } = this.config;
+    if (!alarms.enabled || topicArn === undefined) return undefined;
+    const evaluation = alarms.resourceEvaluation;
+    const site = serviceAlarms({
+      serviceName: name,
+      clusterName: name,
+      targets: this.site.targets.map((t) => ({ label: 'external', loadBalancerArnSuffix: t.loadBalancer.arnSuffix, targetGroupArnSuffix: t.targetGroupArnSuffix })),
+      containerInsights: settings.containerInsights !== 'disabled',
+      thresholds: alarms.service,
+      evaluation: alarms.serviceEvaluation,
+    });
+    const siteAlarms = new MetricAlarms(this, 'service-alarms', { watched: site, topicArn });
+    this.site.service.useDeploymentAlarms(siteAlarms.rollbackAlarmNames(), alarms.rollback);
+    const watched: Watched[] = [
+      site,
+      loadBalancerAlarms(this.loadBalancer, alarms.resource, evaluation),
+      databaseAlarms({ name, clusterIdentifier: this.database.clusterIdentifier, maxCapacityAcu: settings.database.maxCapacityAcu }, alarms.resource, evaluation),
+      fileSystemAlarms({ name, fileSystemId: this.fileSystem.fileSystemId, throughputMode: settings.fileSystem.throughputMode }, alarms.resource, evaluation),
+      ...(webAcl ? [webAclAlarms({ metricName: webAcl.metricName, region: this.config.region }, alarms.resource, evaluation)] : []),
+    ];
+    const ids = ['alb-alarms', 'database-alarms', 'files-alarms', 'waf-alarms'];
+    watched.slice(1).forEach((w, i) => new MetricAlarms(this, ids[i], { watched: w, topicArn }));
+    return new Dashboard(this, 'dashboard', { name: physicalName(this.config, 'wordpress'), region: this.config.region, watched });
   }
 
   /** php-fpm (read-write web root, database settings) and nginx (read-only web root) in front of it. */

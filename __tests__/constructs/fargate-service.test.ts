@@ -190,6 +190,24 @@ describe('FargateService service', () => {
     });
   });
 
+  it('has no deployment alarms until it is given some', () => {
+    expect(byPath(synthService(), 'app/service').props.alarms).toBeUndefined();
+  });
+
+  it('rolls back on the deployment alarms it is given, keeping the circuit breaker', () => {
+    const props = byPath(synthService({ build: (service) => service.useDeploymentAlarms(['app-external-5xx-rate', 'app-external-p99'], true) }), 'app/service').props;
+    expect([props.alarms, props.deployment_circuit_breaker]).toEqual([
+      { enable: true, rollback: true, alarm_names: ['app-external-5xx-rate', 'app-external-p99'] },
+      { enable: true, rollback: true },
+    ]);
+  });
+
+  it('refuses an empty list of deployment alarms, naming the fix', () => {
+    expect(() => synthService({ build: (service) => service.useDeploymentAlarms([], true) })).toThrow(
+      /deployment alarms: no alarm names; give the service's 5xx-rate and latency alarms/,
+    );
+  });
+
   it('runs on on-demand FARGATE by default', () => {
     expect(byPath(synthService(), 'app/service').props.capacity_provider_strategy).toEqual([{ capacity_provider: 'FARGATE', base: 0, weight: 1 }]);
   });

@@ -3,6 +3,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import {
   dynamodbReadStatement,
   efsClientStatement,
+  keyPolicyDocument,
   mergeStatements,
   secretArnOf,
   ecrPullStatements,
@@ -192,5 +193,21 @@ describe('resourcePolicyDocument', () => {
     expect(() => resourcePolicyDocument([{ sid: 'Wide', principal: { AWS: 'arn:aws:iam::123456789012:role/r' }, actions: ['s3:*'], resources: ['arn:aws:s3:::logs/*'] }])).toThrow(
       /wildcard action "s3:\*"/,
     );
+  });
+});
+
+describe('keyPolicyDocument', () => {
+  const cloudwatch = { sid: 'CloudWatch', principal: { Service: 'cloudwatch.amazonaws.com' }, actions: ['kms:Decrypt'], resources: ['*'] } as const;
+
+  it('lets the account administer the key, then adds the service statements', () => {
+    const policy = JSON.parse(keyPolicyDocument('arn:aws:iam::123456789012:root', [cloudwatch])) as { Statement: { Sid: string; Principal: unknown; Action: unknown }[] };
+    expect(policy.Statement.map((s) => [s.Sid, s.Principal, s.Action])).toEqual([
+      ['AccountAdministersKey', { AWS: 'arn:aws:iam::123456789012:root' }, 'kms:*'],
+      ['CloudWatch', { Service: 'cloudwatch.amazonaws.com' }, ['kms:Decrypt']],
+    ]);
+  });
+
+  it('refuses a service statement with a wildcard action', () => {
+    expect(() => keyPolicyDocument('arn:aws:iam::123456789012:root', [{ ...cloudwatch, actions: ['kms:*'] }])).toThrow(/wildcard action "kms:\*"/);
   });
 });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { TfJson } from '../../stacks/lib/tf-json';
 import { checkPolicy, type PolicyContext } from '../../stacks/policy/engine';
 import { looksSecret, RULES, scannerIds } from '../../stacks/policy/rules';
+import { MONITORING_CASES, groupAlarm, serviceWithAlarms } from '../support/policy-cases-monitoring';
 import { STORAGE_CASES } from '../support/policy-cases-storage';
 
 /** Given a document, when one rule runs, then these are its findings' messages. */
@@ -430,6 +431,7 @@ const CASES: Record<string, Case> = {
     compliant: githubRole('repo:acme/bookmarks:ref:refs/heads/main'),
   },
   ...STORAGE_CASES,
+  ...MONITORING_CASES,
 };
 
 describe('rule catalogue', () => {
@@ -750,6 +752,38 @@ describe('scannerIds', () => {
 
   it('says "-" for a rule that mirrors no scanner check', () => {
     expect(scannerIds('own (Security Hub ECS.1)')).toBe('-');
+  });
+});
+
+describe('MON001 rollback alarms', () => {
+  const own = '${aws_cloudwatch_metric_alarm.a.alarm_name}';
+  it('rejects rollback alarms that watch a target group of another service', () => {
+    const alarms = { a: groupAlarm('a'), b: groupAlarm('b') };
+    expect(run('MON001', serviceWithAlarms([own, '${aws_cloudwatch_metric_alarm.b.alarm_name}'], alarms))).toEqual([
+      expect.stringMatching(/watches aws_lb_target_group\.b, which is not a target group of this service/),
+    ]);
+  });
+
+  it('rejects a service with two target groups whose alarms watch only one', () => {
+    expect(run('MON001', serviceWithAlarms([own], { a: groupAlarm('a') }, ['b']))).toEqual([
+      expect.stringMatching(/no deployment alarm watches its target group aws_lb_target_group\.b/),
+    ]);
+  });
+
+  it('accepts alarms named by their literal names', () => {
+    expect(run('MON001', serviceWithAlarms(['app-a-5xx-rate']))).toEqual([]);
+  });
+
+  it('rejects alarms that watch but do not roll back', () => {
+    const json = serviceWithAlarms([own]);
+    const svc = (json.resource as Record<string, Record<string, Record<string, unknown>>>).aws_ecs_service.svc;
+    svc.alarms = { enable: true, rollback: false, alarm_names: [own] };
+    expect(run('MON001', json)).toEqual([expect.stringMatching(/no deployment alarms with rollback/)]);
+  });
+
+  it('does not apply in local or the sandbox', () => {
+    expect(run('MON001', serviceWithAlarms(null), { environment: 'local' })).toEqual([]);
+    expect(run('MON001', serviceWithAlarms(null), { environment: 'sandbox' })).toEqual([]);
   });
 });
 

@@ -25,7 +25,7 @@ const REGISTRY: WordPressOverrides = {
 function composeApp(env: string, wordpress: WordPressOverrides, overrides: ConfigOverrides, app: App) {
   const config = buildConfig(env, forEnvironment(env, { ...overrides, wordpress: { enabled: true, ...wordpress } }), ROOT);
   const networkStack = new NetworkStack(app, 'network', { config });
-  return [networkStack, new WordPressStack(app, 'wordpress', { config, network: networkStack.network })];
+  return [networkStack, new WordPressStack(app, 'wordpress', { config, network: networkStack.network, alarmTopicArn: networkStack.alarmTopic?.topicArn })];
 }
 
 /** Every policy finding of the network and wordpress stacks. */

@@ -167,8 +167,8 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
       const seen = (consumed.get(`data.terraform_remote_state.cross-stack-reference-input-${producer}`)?.outputs as Record<string, unknown>)[output];
       return written !== null && JSON.stringify(seen) === JSON.stringify(written) ? [] : [{ producer, output, written, seen }];
     });
-    // Network: the VPC and four subnets; data: each table's name and ARN.
-    expect([reads.length, mismatches]).toEqual([11, []]);
+    // Network: the VPC, four subnets and the alarm topic; data: each table's name and ARN.
+    expect([reads.length, mismatches]).toEqual([12, []]);
   });
 
   it('registers the task definition with the table names of the data stack and runs the ECS service in the private subnets', () => {

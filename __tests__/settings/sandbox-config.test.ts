@@ -122,6 +122,9 @@ describe('sandbox stacks, WordPress included', () => {
       [/^aws_efs_/, 'efs'],
       [/^aws_(rds_cluster|rds_cluster_instance|db_subnet_group)$/, 'rds'],
       [/^aws_backup_/, 'backup'],
+      [/^aws_kms_/, 'kms'],
+      [/^aws_sns_/, 'sns'],
+      [/^aws_cloudwatch_(metric_alarm|dashboard)$/, 'cloudwatch'],
     ];
     const types = [...new Set(Object.values(stacks).flatMap((json) => resources(json).map((r) => r.type)))];
     const unserved = types.filter((type) => !endpointOf.some(([pattern, endpoint]) => pattern.test(type) && EMULATED_ENDPOINTS.includes(endpoint)));

@@ -5,7 +5,7 @@ import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
 import { nodeHealthCheck } from '../../stacks/lib/node-health-check';
 import { byPath, parse } from '../support/synth';
-import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
+import { FAKE_ALARM_TOPIC, FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
 
 const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
 
@@ -16,7 +16,12 @@ interface Container {
 /** The one container of the default service, synthesized for dev with `overrides`. */
 function container(overrides: ServiceOverrides = {}): Container {
   const config: ConfigOverrides = { service: { defaultService: { image: REGISTRY_IMAGE, ...overrides } } };
-  const stack = new ServiceStack(Testing.app(), 'service', { config: buildConfig('dev', config, '/project'), network: FAKE_NETWORK, tables: fakeTables() });
+  const stack = new ServiceStack(Testing.app(), 'service', {
+    config: buildConfig('dev', config, '/project'),
+    network: FAKE_NETWORK,
+    tables: fakeTables(),
+    alarmTopicArn: FAKE_ALARM_TOPIC,
+  });
   const json = parse(Testing.synth(stack));
   return (JSON.parse(byPath(json, 'services/service/task/definition').props.container_definitions as string) as Container[])[0];
 }
@@ -45,7 +50,12 @@ describe('the catalog container health check', () => {
 
 describe('the local demo', () => {
   it('keeps the nginx demo image of local without the node health check (nginx has no node)', () => {
-    const stack = new ServiceStack(Testing.app(), 'service', { config: buildConfig('local', {}, '/project'), network: FAKE_NETWORK, tables: fakeTables() });
+    const stack = new ServiceStack(Testing.app(), 'service', {
+      config: buildConfig('local', {}, '/project'),
+      network: FAKE_NETWORK,
+      tables: fakeTables(),
+      alarmTopicArn: FAKE_ALARM_TOPIC,
+    });
     const json = parse(Testing.synth(stack));
     const [app] = JSON.parse(byPath(json, 'services/service/task/definition').props.container_definitions as string) as Container[];
     expect(app.healthCheck).toBeUndefined();

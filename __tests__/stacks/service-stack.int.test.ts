@@ -36,8 +36,8 @@ function synthesizeService(environment: 'dev' | 'prod', service: ServiceStackOve
   const config = buildConfig(environment, { backend: { kind: 'local', directory: path.join(stateRoot, environment) }, aws: { offline: true }, service }, ROOT);
   const app = Testing.app();
   const network = new NetworkStack(app, 'network', { config });
-  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory) });
-  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables });
+  const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory), alarmTopicArn: network.alarmTopic?.topicArn });
+  new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables, alarmTopicArn: network.alarmTopic?.topicArn });
   app.synth();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `service-${environment}-`));
   fs.copyFileSync(path.join(app.outdir, 'stacks', 'service', 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));

@@ -4,7 +4,7 @@ import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config'
 import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
 import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
-import { FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
+import { FAKE_ALARM_TOPIC, FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
 import { forEnvironment } from '../support/certificates';
 
 const REGISTRY_IMAGE = { kind: 'registry', reference: 'public.ecr.aws/nginx/nginx:stable' } as const;
@@ -17,7 +17,7 @@ const CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
 function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables = fakeTables()): ServiceStack {
   const config = buildConfig(env, forEnvironment(env, overrides), '/project');
-  return new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables });
+  return new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables, alarmTopicArn: FAKE_ALARM_TOPIC });
 }
 function synthService(env: string, overrides?: ConfigOverrides): SynthJson {
   return parse(Testing.synth(serviceStack(env, overrides)));

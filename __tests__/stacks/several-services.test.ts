@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { buildConfig, type ConfigOverrides, loadConfig } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceSettings } from '../../stacks/settings/service';
-import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
+import { FAKE_ALARM_TOPIC, FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -16,7 +16,7 @@ const THREE = loadConfig({ CDKTF_ENV: 'dev', CDKTF_SERVICES_FILE: EXAMPLE }, ROO
 
 function synth(services: readonly ServiceSettings[], overrides: ConfigOverrides['service'] = {}): SynthJson {
   const config = buildConfig('dev', { service: { services, servicesSource: EXAMPLE, ...overrides } }, ROOT);
-  return parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }), true));
+  return parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables(), alarmTopicArn: FAKE_ALARM_TOPIC }), true));
 }
 const environmentOf = (json: SynthJson, service: string) =>
   Object.fromEntries(

@@ -11,7 +11,7 @@ import { buildConfig } from '../../stacks/settings/config';
 import { ONE_SERVICE_LAYOUT } from '../../stacks/lib/service-moves';
 import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
 import { ServiceStack } from '../../stacks/service-stack';
-import { FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
+import { FAKE_ALARM_TOPIC, FAKE_NETWORK, fakeTables } from '../support/service-fixtures';
 import { forEnvironment } from '../support/certificates';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'one-service-layout');
@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 function synthDefault(env: string): TfJson {
   const config = buildConfig(env, forEnvironment(env), ROOT);
-  return JSON.parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables() }))) as TfJson;
+  return JSON.parse(Testing.synth(new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables: fakeTables(), alarmTopicArn: FAKE_ALARM_TOPIC }))) as TfJson;
 }
 const deployed = (env: string) =>
   fs

@@ -23,7 +23,7 @@ import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import { WORDPRESS_REGISTRY_IMAGES, type WordPressOverrides } from '../../stacks/settings/wordpress';
 import { type WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
-import { FAKE_NETWORK } from '../support/service-fixtures';
+import { FAKE_ALARM_TOPIC, FAKE_NETWORK } from '../support/service-fixtures';
 import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
 import { forEnvironment } from '../support/certificates';
 
@@ -50,7 +50,7 @@ interface Container {
 /** The stack of an environment, registry images unless the overrides say otherwise. */
 function wordpressStack(env: string, overrides: WordPressOverrides = {}): WordPressStack {
   const config = buildConfig(env, forEnvironment(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }), ROOT);
-  return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK });
+  return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK, alarmTopicArn: FAKE_ALARM_TOPIC });
 }
 const synth = (env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides));
 const synthJson = (env: string, overrides?: WordPressOverrides): SynthJson => parse(synth(env, overrides));
@@ -242,6 +242,48 @@ describe('WordPress service', () => {
   });
 });
 
+describe('WordPress alarms and dashboard', () => {
+  const json = synthJson('dev');
+  const alarms = () => resources(json, 'aws_cloudwatch_metric_alarm');
+
+  it('rolls the service back on the 5xx rate and p99 of its own target group, keeping the circuit breaker', () => {
+    const service = byPath(json, 'wordpress/service').props;
+    const names = (service.alarms as { alarm_names: string[] }).alarm_names;
+    expect(names.map((n) => alarms().find((a) => n === ref(a, 'alarm_name'))?.props.alarm_name)).toEqual([
+      'bookmarks-dev-wordpress-external-5xx-rate',
+      'bookmarks-dev-wordpress-external-p99',
+    ]);
+    expect([service.alarms, service.deployment_circuit_breaker]).toEqual([expect.objectContaining({ enable: true, rollback: true }), { enable: true, rollback: true }]);
+  });
+
+  it('watches Aurora at its maximum ACU, its CPU and connections, and the bursting file system’s I/O and credits', () => {
+    expect(
+      alarms()
+        .map((a) => String(a.props.alarm_name))
+        .filter((n) => /-db-|-efs-/.test(n))
+        .sort(),
+    ).toEqual([
+      'bookmarks-dev-wordpress-db-connections',
+      'bookmarks-dev-wordpress-db-cpu',
+      'bookmarks-dev-wordpress-db-max-capacity',
+      'bookmarks-dev-wordpress-efs-burst-credits',
+      'bookmarks-dev-wordpress-efs-io-limit',
+    ]);
+    expect(alarms().find((a) => a.props.alarm_name === 'bookmarks-dev-wordpress-db-max-capacity')?.props.threshold).toBe(2);
+  });
+
+  it('notifies the topic of every alarm and its recovery', () => {
+    expect(alarms().filter((a) => String(a.props.alarm_actions) !== FAKE_ALARM_TOPIC || String(a.props.ok_actions) !== FAKE_ALARM_TOPIC)).toEqual([]);
+  });
+
+  it('has a dashboard of its own that graphs the service, Aurora and EFS', () => {
+    const [dashboard] = resources(json, 'aws_cloudwatch_dashboard');
+    const body = String(dashboard.props.dashboard_body);
+    expect(dashboard.props.dashboard_name).toBe('bookmarks-dev-wordpress');
+    expect([body.includes('"ServiceName","bookmarks-dev-wordpress"'), body.includes('"AWS/RDS"'), body.includes('"AWS/EFS"')]).toEqual([true, true, true]);
+  });
+});
+
 describe('WordPress security groups', () => {
   const json = synthJson('dev');
   const tasks = ref(byPath(json, 'wordpress/sg'));
@@ -373,7 +415,7 @@ describe('WordPress images', () => {
 
   it('build mode builds both images and pushes them to their repositories through one Docker provider', () => {
     const config = buildConfig('dev', { wordpress: { enabled: true } }, ROOT);
-    const synthesized = Testing.synth(new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK }));
+    const synthesized = Testing.synth(new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK, alarmTopicArn: FAKE_ALARM_TOPIC }));
     const json = parse(synthesized);
     expect(json.provider?.docker).toHaveLength(1);
     expect(resources(json, 'docker_image').map((i) => (i.props.build as { context: string }).context)).toEqual([
@@ -409,7 +451,7 @@ describe('the wordpress stack in the app', () => {
     const config = buildConfig('dev', { backend: { kind: 'local', directory: '/state/dev' }, wordpress: { enabled: true, ...REGISTRY } }, ROOT);
     const app = Testing.app();
     const network = new NetworkStack(app, 'network', { config });
-    new WordPressStack(app, 'wordpress', { config, network: network.network });
+    new WordPressStack(app, 'wordpress', { config, network: network.network, alarmTopicArn: network.alarmTopic?.topicArn });
     app.synth();
     try {
       const json = parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'wordpress', 'cdk.tf.json'), 'utf8'));

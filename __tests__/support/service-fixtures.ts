@@ -27,6 +27,9 @@ export const FAKE_NETWORK: ServiceNetwork = {
   privateSubnetIds: ['subnet-private-a', 'subnet-private-b'],
 };
 
+/** The alarm topic the network stack would pass, as a literal ARN. */
+export const FAKE_ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:bookmarks-dev-alarms';
+
 /** Every fixture directory of a test file lives here and goes after the file's tests. */
 const FIXTURE_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'service-fixtures-'));
 afterAll(() => fs.rmSync(FIXTURE_ROOT, { recursive: true, force: true }));

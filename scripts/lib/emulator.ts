@@ -30,7 +30,12 @@ export type GapHandling =
   /** Fixed in the provider; the sandbox pays the time. */
   | 'provider-wait'
   /** A command takes a path of its own against the sandbox only, and says so in its output. */
-  | 'sandbox-path';
+  | 'sandbox-path'
+  /**
+   * The resource applies and re-plans clean, but only because the provider keeps in its state what
+   * it sent: the emulator dropped the setting, so nothing reads it back from the emulator.
+   */
+  | 'not-read-back';
 
 /**
  * Work a `retry` gap needs done before the second run: `remove-untracked-items` deletes the items
@@ -268,6 +273,16 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       'the destroy of a vault with force_destroy (the provider lists its recovery points to delete them first) fails: `listing Backup Vault (<name>) recovery points: operation error Backup: ListRecoveryPointsByBackupVault, https response error StatusCode: 404`',
     handling: 'setting-off',
     workaround: 'the sandbox keeps no backup plan, so no vault; __tests__/sandbox/wordpress-stack.sandbox.ts drops the vault from the state and deletes it with the AWS CLI',
+  },
+  {
+    id: 'ecs-service-alarms-on-create',
+    resourceTypes: ['aws_ecs_service'],
+    behaviour:
+      "CreateService drops the service's deploymentConfiguration (the deployment alarms with their rollback, the circuit breaker, the percents); after any UpdateService it stores and returns them",
+    effect: "a new service's rollback alarms are not on the emulated service, yet a re-plan looks clean because the provider keeps what it sent in its state",
+    handling: 'not-read-back',
+    workaround:
+      'the sandbox applies the alarms as the product defines them (no ignore_changes); that ECS stores them is seen only after an update of the service, which a default sandbox deploy does not make',
   },
 ];
 

@@ -228,6 +228,17 @@ export class FargateService extends Construct {
     this.service.lifecycle = { ...this.service.lifecycle, ignoreChanges: [...(Array.isArray(ignored) ? ignored : []), attribute] };
   }
 
+  /**
+   * Names the CloudWatch alarms ECS watches during a deployment; with `rollback` it rolls the
+   * deployment back when one fires, as the circuit breaker does for tasks that fail to start.
+   * Give the alarms of this service's own target groups: another service's alarm would roll this
+   * one back for the other's fault.
+   */
+  useDeploymentAlarms(alarmNames: readonly string[], rollback: boolean): void {
+    if (alarmNames.length === 0) throw new Error(`FargateService ${this.node.id} deployment alarms: no alarm names; give the service's 5xx-rate and latency alarms`);
+    this.service.putAlarms({ enable: true, rollback, alarmNames: [...alarmNames] });
+  }
+
   /** Hands the task count to target-tracking scaling, with a request-count policy per target group. */
   autoScaleTaskCount(options: ScalingOptions): ServiceScaling {
     const problems = scalingProblems(options, this.desiredCount);

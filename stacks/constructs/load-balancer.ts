@@ -107,6 +107,8 @@ export interface LoadBalancerTarget {
   readonly protocol: 'HTTP' | 'HTTPS';
   readonly targetPort: number;
   readonly targetGroupArn: string;
+  /** `targetgroup/<tg>/<id>`: the `TargetGroup` dimension of its CloudWatch metrics. */
+  readonly targetGroupArnSuffix: string;
   /** `app/<lb>/<id>/targetgroup/<tg>/<id>`: the label of ALB request-count scaling. */
   readonly requestCountLabel: string;
   /** `http://<dns>[:port]` or `https://...`. */
@@ -280,6 +282,7 @@ export class LoadBalancer extends Construct {
       protocol,
       targetPort: props.targetPort,
       targetGroupArn: targetGroup.arn,
+      targetGroupArnSuffix: targetGroup.arnSuffix,
       requestCountLabel: `${this.arnSuffix}/${targetGroup.arnSuffix}`,
       url: `${protocol.toLowerCase()}://${this.dnsName}${props.port === defaultPort ? '' : `:${props.port}`}`,
       routing,

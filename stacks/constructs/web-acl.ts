@@ -32,6 +32,8 @@ export interface WebAclProps {
 /** A REGIONAL web ACL with CloudWatch metrics and sampled requests on every rule. */
 export class WebAcl extends Construct {
   readonly arn: string;
+  /** The `WebACL` dimension of its CloudWatch metrics (`AWS/WAFV2`), and its region's. */
+  readonly metricName: string;
   private readonly acl: Wafv2WebAcl;
   private readonly associated = new Set<string>();
 
@@ -77,6 +79,7 @@ export class WebAcl extends Construct {
       visibilityConfig: visibility('all'),
     });
     this.arn = this.acl.arn;
+    this.metricName = visibility('all').metricName;
   }
 
   /** Puts the web ACL in front of a load balancer. */

@@ -81,6 +81,20 @@ export function resourcePolicyDocument(statements: readonly ResourcePolicyStatem
   });
 }
 
+/**
+ * Renders a KMS key policy: the account administers the key through IAM (the statement of AWS's
+ * default key policy, https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html,
+ * the one place a wildcard action is written), and each service statement follows
+ * `resourcePolicyDocument`'s rules.
+ */
+export function keyPolicyDocument(accountRootArn: string, statements: readonly ResourcePolicyStatement[]): string {
+  const services = JSON.parse(resourcePolicyDocument(statements)) as { Statement: unknown[] };
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'AccountAdministersKey', Effect: 'Allow', Principal: { AWS: accountRootArn }, Action: 'kms:*', Resource: '*' }, ...services.Statement],
+  });
+}
+
 /** Renders a trust policy letting AWS services assume a role. */
 export function trustPolicyDocument(statements: readonly TrustStatement[]): string {
   return JSON.stringify({

@@ -13,6 +13,7 @@ import { efsRules } from './rules/efs';
 import { iamRules } from './rules/iam';
 import { loadBalancerRules } from './rules/load-balancer';
 import { logRules } from './rules/logs';
+import { monitoringRules } from './rules/monitoring';
 import { rdsRules } from './rules/rds';
 import { s3Rules } from './rules/s3';
 import { securityGroupRules } from './rules/security-group';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   ...rdsRules,
   ...backupRules,
   ...logRules,
+  ...monitoringRules,
   ...s3Rules,
   ...wafRules,
   ...iamRules,

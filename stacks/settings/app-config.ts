@@ -2,6 +2,7 @@
  * The shape of one deployment's configuration, composed of the settings groups, and the error of
  * a bad one. No group imports it, so the groups and config.ts (which builds it) form no circle.
  */
+import type { AlarmSettings } from './alarms';
 import type { AwsAccessSettings } from './aws';
 import type { DataSettings } from './data';
 import type { EnvironmentName } from './environments';
@@ -10,6 +11,7 @@ import type { ServiceStackSettings } from './service';
 import type { BackendSettings, BootstrapSettings } from './state';
 import type { WordPressSettings } from './wordpress';
 
+export type { AlarmSettings } from './alarms';
 export type { AwsAccessSettings } from './aws';
 export type { DataSettings } from './data';
 export { INTERFACE_ENDPOINTS, NAT_MODES, type InterfaceEndpointName, type NatMode, type NetworkSettings } from './network';
@@ -33,6 +35,8 @@ export interface AppConfig {
   readonly service: ServiceStackSettings;
   /** The opt-in `wordpress` stack (stacks/settings/wordpress.ts). */
   readonly wordpress: WordPressSettings;
+  /** CloudWatch alarms, rollback on them, the notification topic and the dashboards (stacks/settings/alarms.ts). */
+  readonly alarms: AlarmSettings;
   /**
    * A deliberate teardown (`CDKTF_TEARDOWN=true`): every protection against destroy is off, and
    * the policy rules that only guard against a destroy step aside. Deploy with it, then destroy.

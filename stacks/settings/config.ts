@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { type AppConfig, ConfigError } from './app-config';
+import { ALARM_VARIABLES, alarmDefaults, alarmProblems, mergeAlarmSettings, serviceThresholdProblems, type AlarmOverrides } from './alarms';
 import { AWS_VARIABLES, awsDefaults, type AwsAccessSettings } from './aws';
 import { DATA_VARIABLES, dataDefaults, dataProblems, type DataSettings } from './data';
 import { ENVIRONMENT_NAMES, type EnvironmentName, isEnvironmentName } from './environments';
@@ -74,6 +75,7 @@ export interface ConfigOverrides {
   readonly data?: Partial<DataSettings>;
   readonly service?: ServiceStackOverrides;
   readonly wordpress?: WordPressOverrides;
+  readonly alarms?: AlarmOverrides;
   readonly teardown?: boolean;
 }
 
@@ -89,6 +91,7 @@ export function environmentDefaults(name: EnvironmentName, root: string): AppCon
     data: dataDefaults(name, root),
     service: serviceDefaults(name, root),
     wordpress: wordpressDefaults(name, root),
+    alarms: alarmDefaults(name),
   };
 }
 
@@ -111,6 +114,7 @@ export function buildConfig(name: string, overrides: ConfigOverrides = {}, root 
     data: { ...defaults.data, ...overrides.data },
     service: mergeServiceStackSettings(defaults.service, overrides.service),
     wordpress: mergeWordPressSettings(defaults.wordpress, overrides.wordpress),
+    alarms: mergeAlarmSettings(defaults.alarms, overrides.alarms),
   };
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -156,6 +160,8 @@ export function validateConfig(config: AppConfig): string[] {
     ...dataProblems(config.data, config.environment),
     ...validateServiceStackSettings(config.service, config.network),
     ...validateWordPressSettings(config.wordpress, config.network),
+    ...alarmProblems(config.alarms, config.environment),
+    ...config.service.services.flatMap((s, i) => (s.alarms ? serviceThresholdProblems(s.alarms, `${config.service.servicesSource}: services[${i}].alarms`) : [])),
   ];
 }
 
@@ -192,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   const aws = read(AWS_VARIABLES, {}, context);
   const { servicesFile, ...service } = read<unknown, ServiceStackDraft>({ ...SERVICE_STACK_VARIABLES, ...DEFAULT_SERVICE_VARIABLES }, {}, context);
   const wordpress = wordpressOverridesOf(read<unknown, WordPressDraft>(WORDPRESS_VARIABLES, {}, context), defaults.wordpress, root, name);
+  const alarms = read<unknown, AlarmOverrides>(ALARM_VARIABLES, {}, context);
   problems.push(...state.problems, ...bootstrap.problems, ...wordpress.problems);
   problems.push(
     ...serviceVariableProblems(
@@ -218,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
     data,
     service: services,
     wordpress: wordpress.overrides,
+    alarms,
     teardown: stateDraft.teardown === true,
   };
   try {

@@ -32,6 +32,7 @@ export const EMULATED_ENDPOINTS = [
   's3',
   'secretsmanager',
   'servicediscovery',
+  'sns',
   'ssm',
   'sts',
   'wafv2',

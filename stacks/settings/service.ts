@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { CAPACITY_PROVIDERS, type CapacityProviderShare, CPU_ARCHITECTURES, type CpuArchitecture, FARGATE_TASK_SIZES } from '../lib/fargate-rules';
 import { DEFAULT_SERVICE_NAME, privateZoneName, serviceUrlVariable } from '../lib/naming';
+import { SERVICE_ALARMS_SCHEMA, type ServiceAlarmOverrides } from './alarms';
 import type { EnvironmentName } from './environments';
 import type { NatMode as NetworkNatMode } from './network';
 import type { z } from 'zod';
@@ -108,6 +109,8 @@ export interface ServiceSettings {
   readonly consumes: readonly string[];
   /** Who registers task-definition revisions after the first deploy: Terraform, or a pipeline through `npm run release` (docs/release.md). */
   readonly release: ReleaseMode;
+  /** This service's alarm thresholds where they differ from the environment's (`alarms.service`). */
+  readonly alarms?: ServiceAlarmOverrides;
 }
 
 /** The two load balancers. */
@@ -464,6 +467,7 @@ export const SERVICE_ENTRY_SCHEMA = json.object(
     minHealthyPercent: json.number(100).optional(),
     maxPercent: json.number(200).optional(),
     healthCheckGracePeriodSeconds: json.number(60).optional(),
+    alarms: SERVICE_ALARMS_SCHEMA.optional(),
   },
   'one Fargate service',
 );

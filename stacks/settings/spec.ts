@@ -40,6 +40,7 @@ export const VARIABLE_GROUPS = {
   services: 'Services: the whole service stack',
   'default service': 'The default service (not with CDKTF_SERVICES_FILE)',
   wordpress: 'WordPress (the opt-in wordpress stack)',
+  alarms: 'Alarms, rollback on alarms and notifications',
 } as const;
 export type VariableGroup = keyof typeof VARIABLE_GROUPS;
 

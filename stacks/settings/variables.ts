@@ -1,11 +1,12 @@
 /**
  * Every environment variable the configuration reads, assembled from the groups that define them
- * (project.ts, network.ts, state.ts, data.ts, aws.ts, service.ts, wordpress.ts), each seen as the
+ * (project.ts, network.ts, state.ts, data.ts, aws.ts, service.ts, wordpress.ts, alarms.ts), each seen as the
  * docs show it: what it sets, the values it takes, where it is read, and what applies when it is
  * unset, read from a whole configuration. docs/configuration.md's table is rendered from this
  * registry (`npm run docs:config`), and `loadConfig` reads only the names it holds.
  */
 import type { AppConfig } from './app-config';
+import { ALARM_VARIABLES } from './alarms';
 import { AWS_VARIABLES } from './aws';
 import { DATA_VARIABLES } from './data';
 import { NETWORK_VARIABLES } from './network';
@@ -64,6 +65,7 @@ export const VARIABLES = {
   ...registered(SERVICE_STACK_VARIABLES, (c) => c.service),
   ...registered(DEFAULT_SERVICE_VARIABLES, (c) => c.service),
   ...registered(WORDPRESS_VARIABLES, (c) => c.wordpress),
+  ...registered(ALARM_VARIABLES, (c) => c.alarms),
 };
 
 /** The name of a variable the configuration reads. */

@@ -67,6 +67,14 @@ export const DEPLOY_ACTIONS: Readonly<Record<DeployedType, readonly string[]>> =
     'kms:CreateGrant',
     ...TAGS('backup'),
   ],
+  'resource.aws_cloudwatch_dashboard': ['cloudwatch:PutDashboard', 'cloudwatch:GetDashboard', 'cloudwatch:DeleteDashboards'],
+  'resource.aws_cloudwatch_metric_alarm': [
+    'cloudwatch:PutMetricAlarm',
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:DeleteAlarms',
+    'cloudwatch:ListTagsForResource',
+    ...TAGS('cloudwatch'),
+  ],
   'resource.aws_cloudwatch_log_group': [
     'logs:CreateLogGroup',
     'logs:DescribeLogGroups',
@@ -161,6 +169,18 @@ export const DEPLOY_ACTIONS: Readonly<Record<DeployedType, readonly string[]>> =
     'ec2:DeleteInternetGateway',
     ...EC2_TAGS,
   ],
+  'resource.aws_kms_key': [
+    'kms:CreateKey',
+    'kms:DescribeKey',
+    'kms:GetKeyPolicy',
+    'kms:PutKeyPolicy',
+    'kms:GetKeyRotationStatus',
+    'kms:EnableKeyRotation',
+    'kms:ListResourceTags',
+    'kms:ScheduleKeyDeletion',
+    ...TAGS('kms'),
+  ],
+  'resource.aws_kms_key_policy': ['kms:PutKeyPolicy', 'kms:GetKeyPolicy', 'kms:DescribeKey'],
   'resource.aws_lb': [
     'elasticloadbalancing:CreateLoadBalancer',
     'elasticloadbalancing:DescribeLoadBalancers',
@@ -237,6 +257,8 @@ export const DEPLOY_ACTIONS: Readonly<Record<DeployedType, readonly string[]>> =
     'ec2:DeleteSecurityGroup',
     ...EC2_TAGS,
   ],
+  'resource.aws_sns_topic': ['sns:CreateTopic', 'sns:GetTopicAttributes', 'sns:SetTopicAttributes', 'sns:DeleteTopic', 'sns:ListTagsForResource', ...TAGS('sns')],
+  'resource.aws_sns_topic_policy': ['sns:SetTopicAttributes', 'sns:GetTopicAttributes'],
   'resource.aws_subnet': ['ec2:CreateSubnet', 'ec2:DescribeSubnets', 'ec2:ModifySubnetAttribute', 'ec2:DeleteSubnet', ...EC2_TAGS],
   'resource.aws_vpc': ['ec2:CreateVpc', 'ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:ModifyVpcAttribute', 'ec2:DeleteVpc', ...EC2_TAGS],
   'resource.aws_vpc_endpoint': ['ec2:CreateVpcEndpoint', 'ec2:DescribeVpcEndpoints', 'ec2:ModifyVpcEndpoint', 'ec2:DeleteVpcEndpoints', 'ec2:DescribePrefixLists', ...EC2_TAGS],
@@ -300,6 +322,7 @@ export const DEPLOY_ACTIONS_ON_ANY_RESOURCE: ReadonlySet<string> = new Set([
   'application-autoscaling:DescribeScalingPolicies',
   'acm:RequestCertificate',
   'route53:CreateHostedZone',
+  'kms:CreateKey',
   'rds:DescribeDBClusters',
   'rds:DescribeDBInstances',
   'rds:DescribeDBSubnetGroups',
@@ -337,6 +360,9 @@ function serviceResources(service: string, scope: DeployScope): string[] {
       return [`arn:${p}:s3:::${project}-*`];
     case 'route53':
       return [`arn:${p}:route53:::hostedzone/*`, `arn:${p}:route53:::change/*`];
+    case 'cloudwatch':
+      // Dashboards are global: their ARNs name no region.
+      return [`arn:${p}:cloudwatch:${region}:${account}:alarm:*`, `arn:${p}:cloudwatch::${account}:dashboard/${project}-*`];
     default:
       return [`arn:${p}:${service}:${region}:${account}:*`];
   }

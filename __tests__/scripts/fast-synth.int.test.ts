@@ -54,7 +54,7 @@ describe('npm run synth and cdktf synth', () => {
       differing: differingSynthFiles(path.join(project, 'cli'), path.join(project, 'fast')),
       warned: /^WARN \[service\/[^\]]*image\]: ContainerImage/m.test(fast.stdout),
     }).toEqual({
-      stacks: ['data', 'network', 'service'],
+      stacks: ['bootstrap', 'data', 'network', 'service'],
       differing: [],
       warned: true,
     });

@@ -5,6 +5,7 @@
  * engine, and moto cannot create scaling targets: scripts/lib/emulator.ts); everything else is the file.
  * Runs under `npm run test:sandbox`, after the default deployment's suite.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -19,12 +20,13 @@ import {
   type StepResult,
 } from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
+import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { physicalName } from '../../stacks/lib/naming';
 import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
 import { requireTerraform } from '../../scripts/lib/terraform';
 import { inventory, requireAwsCli } from './inventory';
 import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
-import { replan } from './replan';
+import { replan, type Drift } from './replan';
 
 jest.setTimeout(15 * 60_000);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -36,16 +38,19 @@ let work: string;
 let moto: Moto;
 let context: SandboxContext;
 let deployed: StepResult[];
+/** The service stack's re-plan right after the first deploy, before any release. */
+let replanBeforeRelease: Drift[];
 
 const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
 const config = () => sandboxConfig(context);
 
-/** The example as the sandbox can run it: registry images only, no scaling. */
+/** The example as the sandbox can run it: registry images only, no scaling; `customer` is released by a pipeline (docs/release.md). */
 function sandboxServicesFile(dir: string): string {
   const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as { services: Record<string, unknown>[] };
   const services = example.services.map(({ scaling: _scaling, ...service }) => ({
     ...service,
     image: String(service.image).startsWith('registry:') ? service.image : 'registry:public.ecr.aws/nginx/nginx:stable',
+    ...(service.name === 'customer' ? { release: 'pipeline' } : {}),
   }));
   const file = path.join(dir, 'three-services.json');
   fs.writeFileSync(file, JSON.stringify({ services }, null, 2));
@@ -119,12 +124,98 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
 
   it('re-plans the service stack with only drifts that scripts/lib/emulator.ts names, for every service', () => {
     // Per resource type, the attributes the named gaps let drift (ECS read-backs, rule read-backs, the private zone).
-    const allowed = (type: string) => EMULATOR_GAPS.filter((g) => g.resourceTypes.includes(type)).flatMap((g) => g.driftAttributes ?? []);
+    // Before any release: its gap's task_definition is not allowed yet.
+    const allowed = (type: string) =>
+      EMULATOR_GAPS.filter((g) => g.resourceTypes.includes(type) && g.id !== 'ecs-service-replaced-after-release').flatMap((g) => g.driftAttributes ?? []);
     const drifts = replan(stackDir('service'));
+    replanBeforeRelease = drifts;
     const unexplained = drifts.filter((d) => d.attributes.length === 0 || d.attributes.some((a) => !allowed(d.type).includes(a)));
     const replacedServices = drifts.filter((d) => d.type === 'aws_ecs_service' && d.actions.join() === 'delete,create').length;
     // One replacement per ECS service (the capacity-provider read-back), and the zone's VPC.
     expect([unexplained, replacedServices, drifts.filter((d) => d.type === 'aws_route53_zone').map((d) => d.attributes)]).toEqual([[], 3, [['vpc']]]);
+  });
+
+  describe('npm run release of customer, a pipeline service', () => {
+    const IMAGE = 'public.ecr.aws/nginx/nginx:1.27-release';
+    let before: { arn: string; definition: TaskDefinition };
+    let after: { arn: string; definition: TaskDefinition };
+    let released: { status: number | null; output: string; seconds: number };
+
+    const emulatedEcs = () => new ECSClient({ endpoint: moto.url, region: config().region, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+    /** The task definition the ECS service of `name` names now, as the emulated ECS describes it. */
+    async function running(name: string): Promise<{ arn: string; definition: TaskDefinition }> {
+      const ecs = emulatedEcs();
+      try {
+        const cluster = String(stackOutputs(context, 'service').cluster_name);
+        const { services } = await ecs.send(new DescribeServicesCommand({ cluster, services: [physicalName(config(), name)] }));
+        const arn = services?.[0]?.taskDefinition ?? '';
+        const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+        return { arn, definition: taskDefinition ?? {} };
+      } finally {
+        ecs.destroy();
+      }
+    }
+    /** `npm run release -- <args>` against this suite's moto, as a pipeline runs it. */
+    function npmRelease(...args: string[]): { status: number | null; output: string; seconds: number } {
+      const started = Date.now();
+      const run = spawnSync('npm', ['run', '-s', 'release', '--', ...args], { cwd: ROOT, env: { ...context.env, CDKTF_ENV: 'sandbox' }, encoding: 'utf8' });
+      return { status: run.status, output: `${run.stdout}${run.stderr}`, seconds: (Date.now() - started) / 1000 };
+    }
+    /** A revision without what each registration makes its own, and without its images. */
+    const settingsOf = (definition: TaskDefinition) => {
+      const { taskDefinitionArn: _arn, revision: _revision, registeredAt: _at, registeredBy: _by, containerDefinitions, ...rest } = definition;
+      return { ...rest, containerDefinitions: containerDefinitions?.map(({ image: _image, ...container }) => container) };
+    };
+
+    beforeAll(async () => {
+      before = await running('customer');
+      released = npmRelease('customer', IMAGE);
+      after = await running('customer');
+      fs.appendFileSync(context.logFile, `\n# npm run release -- customer ${IMAGE}: exit ${released.status} in ${released.seconds.toFixed(1)} s\n${released.output}\n`);
+      process.stdout.write(`npm run release against the emulator: ${released.seconds.toFixed(1)} s\n`);
+    });
+
+    // A released revision is in no Terraform state, so the destroy leaves it registered; its owner,
+    // the pipeline, deregisters it (docs/release.md), before the teardown looks for leftovers.
+    afterAll(async () => {
+      if (!after?.arn || after.arn === before?.arn) return;
+      const ecs = emulatedEcs();
+      try {
+        await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: after.arn }));
+      } finally {
+        ecs.destroy();
+      }
+    });
+
+    it('completes on the sandbox path, saying it stood on the emulator gap', () => {
+      expect([released.status, released.output]).toEqual([0, expect.stringContaining('emulator gap ecs-deployment-never-completes')]);
+    });
+
+    it('registers a new revision that differs from the running one only in the image', () => {
+      const images = (d: TaskDefinition) => d.containerDefinitions?.map((c) => c.image);
+      expect([after.definition.revision, images(before.definition), images(after.definition), settingsOf(after.definition)]).toEqual([
+        (before.definition.revision ?? 0) + 1,
+        ['public.ecr.aws/nginx/nginx:stable'],
+        [IMAGE],
+        settingsOf(before.definition),
+      ]);
+    });
+
+    it('leaves the service naming the new revision by its full ARN', () => {
+      expect(after.arn).toBe(`${before.arn.replace(/:\d+$/, '')}:${after.definition.revision}`);
+      expect(after.arn).toMatch(/^arn:aws:ecs:[a-z0-9-]+:\d{12}:task-definition\/[a-z0-9-]+:\d+$/);
+    });
+
+    it('refuses order, a terraform-mode service, with exit code 2 and the field that would change it', () => {
+      const refused = npmRelease('order', IMAGE);
+      expect([refused.status, refused.output]).toEqual([2, expect.stringContaining('"order" is released by Terraform (release: terraform)')]);
+    });
+
+    it('re-plans as before, plus task_definition inside customer’s replacement (emulator gap ecs-service-replaced-after-release)', () => {
+      const customer = `services/customer/ecs/service`;
+      const expected = replanBeforeRelease.map((d) => (d.path === customer ? { ...d, attributes: [...d.attributes, 'task_definition'].sort() } : d));
+      expect([EMULATOR_GAPS.some((g) => g.id === 'ecs-service-replaced-after-release'), replan(stackDir('service'))]).toEqual([true, expected]);
+    });
   });
 
   it('tears down with the documented procedure, the service deploy standing aside for the private-zone gap, and leaves nothing of ours', async () => {

@@ -1,12 +1,14 @@
 /**
  * The seed's three services (docs/examples/three-services.json) on the emulated AWS: `order`
- * behind both load balancers calling `customer` and `product` through the internal one. The
- * example's built image becomes a registry image and its scaling goes (the sandbox has no Docker
- * engine, and moto cannot create scaling targets: scripts/lib/emulator.ts); everything else is the file.
+ * behind both load balancers calling `customer` and `product` through the internal one. Its scaling
+ * goes (moto cannot create scaling targets: scripts/lib/emulator.ts); everything else is the file.
+ * As `npm run sandbox` does with a Docker engine, the service image is built and pushed to a
+ * loopback registry, `product` (image `build`) is deployed with that digest and runs as a container.
  * Runs under `npm run test:sandbox`, after the default deployment's suite.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   deploySandbox,
@@ -21,6 +23,9 @@ import {
 } from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
 import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import { prepareSandboxRuntime, type ContainerRuntime, type RunningContainers } from '../../scripts/sandbox-containers';
+import { loadSeedData } from '../../stacks/seed';
+import { freePort } from '../support/moto-server';
 import { physicalName } from '../../stacks/lib/naming';
 import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
 import { requireTerraform } from '../../scripts/lib/terraform';
@@ -40,18 +45,19 @@ let context: SandboxContext;
 let deployed: StepResult[];
 /** The service stack's re-plan right after the first deploy, before any release. */
 let replanBeforeRelease: Drift[];
+let runtime: ContainerRuntime;
+let running: RunningContainers;
+/** The services file and the registry's storage, before the suite's own directory exists. */
+const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-three-runtime-'));
+const said: string[] = [];
 
 const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
 const config = () => sandboxConfig(context);
 
-/** The example as the sandbox can run it: registry images only, no scaling; `customer` is released by a pipeline (docs/release.md). */
+/** The example as the sandbox can run it: no scaling; `customer` is released by a pipeline (docs/release.md). */
 function sandboxServicesFile(dir: string): string {
   const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as { services: Record<string, unknown>[] };
-  const services = example.services.map(({ scaling: _scaling, ...service }) => ({
-    ...service,
-    image: String(service.image).startsWith('registry:') ? service.image : 'registry:public.ecr.aws/nginx/nginx:stable',
-    ...(service.name === 'customer' ? { release: 'pipeline' } : {}),
-  }));
+  const services = example.services.map(({ scaling: _scaling, ...service }) => ({ ...service, ...(service.name === 'customer' ? { release: 'pipeline' } : {}) }));
   const file = path.join(dir, 'three-services.json');
   fs.writeFileSync(file, JSON.stringify({ services }, null, 2));
   return file;
@@ -60,14 +66,36 @@ function sandboxServicesFile(dir: string): string {
 beforeAll(async () => {
   requireTerraform();
   requireAwsCli();
-  ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-three-', (dir) => ({ CDKTF_SERVICES_FILE: sandboxServicesFile(dir) })));
+  const prepared = await prepareSandboxRuntime({
+    root: ROOT,
+    env: { ...process.env, SANDBOX_RUNTIME: 'container', CDKTF_SERVICES_FILE: sandboxServicesFile(runtimeDir) },
+    workDir: runtimeDir,
+    say: (line) => void said.push(line),
+    registryDir: path.join(runtimeDir, 'registry'),
+    registryPort: await freePort(),
+  });
+  if (prepared.runtime !== 'container') throw new Error(`the sandbox runtime is ${prepared.runtime}: ${prepared.reason}`);
+  runtime = prepared;
+  ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-three-', () => ({ ...runtime.deployEnv })));
   deployed = await deploySandbox(context);
+  running = await runtime.run({
+    endpoint: moto.url,
+    config: config(),
+    outputs: stackOutputs(context, 'service'),
+    port: await freePort(),
+    logDir: work,
+    say: (line) => void said.push(line),
+  });
 });
 
 afterAll(async () => {
+  await running?.stop();
+  await runtime?.stop();
   await moto?.stop();
+  fs.rmSync(runtimeDir, { recursive: true, force: true });
+  process.stderr.write(`\n[three-services.sandbox] ${said.join('\n[three-services.sandbox] ')}\n`);
   if (!work) return;
-  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log'], 'three-services-');
+  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', ...(running ? running.containers.map((c) => `${c.container.name}.log`) : [])], 'three-services-');
 });
 
 describe('sandbox: the seed’s three services behind two load balancers on the emulated AWS', () => {
@@ -103,6 +131,18 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
     const zone = String(outputs.private_zone_name);
     const order = await registeredContainer({ endpoint: moto.url, region: config().region, cluster: String(outputs.cluster_name), service: String(outputs.order_service_name) });
     expect([order.environment.CUSTOMER_URL, order.environment.PRODUCT_URL]).toEqual([`http://internal.${zone}:8080`, `http://internal.${zone}:9090`]);
+  });
+
+  it('runs product, the one service of image build, as a healthy container of the pushed digest that serves the seeded categories', async () => {
+    const [product] = running.containers;
+    const seeded = loadSeedData(path.join(ROOT, 'data')).find((t) => t.definition.name === 'Category');
+    const served = (await (await fetch(`${product.url}/api/categories`)).json()) as { items: { id: string }[] };
+    expect([running.containers.map((c) => c.service), product.task.container.image, (await product.container.state()).health, served.items.map((c) => c.id).sort()]).toEqual([
+      ['product'],
+      runtime.pushed.digestReference,
+      'healthy',
+      (seeded?.items ?? []).map((item) => String(item.id)).sort(),
+    ]);
   });
 
   it('lets order’s tasks reach exactly ports 8080 and 9090 of the internal load balancer', () => {
@@ -143,7 +183,7 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
 
     const emulatedEcs = () => new ECSClient({ endpoint: moto.url, region: config().region, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
     /** The task definition the ECS service of `name` names now, as the emulated ECS describes it. */
-    async function running(name: string): Promise<{ arn: string; definition: TaskDefinition }> {
+    async function runningRevision(name: string): Promise<{ arn: string; definition: TaskDefinition }> {
       const ecs = emulatedEcs();
       try {
         const cluster = String(stackOutputs(context, 'service').cluster_name);
@@ -168,9 +208,9 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
     };
 
     beforeAll(async () => {
-      before = await running('customer');
+      before = await runningRevision('customer');
       released = npmRelease('customer', IMAGE);
-      after = await running('customer');
+      after = await runningRevision('customer');
       fs.appendFileSync(context.logFile, `\n# npm run release -- customer ${IMAGE}: exit ${released.status} in ${released.seconds.toFixed(1)} s\n${released.output}\n`);
       process.stdout.write(`npm run release against the emulator: ${released.seconds.toFixed(1)} s\n`);
     });

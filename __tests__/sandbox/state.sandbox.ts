@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { addS3Backend, s3BackendProps } from '../../stacks/base-stack';
 import { loadConfig } from '../../stacks/settings/config';
-import { awsCli, startMoto, type MotoServer } from '../support/moto-server';
+import { awsCliEnv, startMoto, type MotoServer } from '../support/moto-server';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BUCKET = 'bookmarks-sandbox-tfstate';
@@ -161,5 +161,12 @@ describe('the history of the state', () => {
 });
 
 function awsEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: region, AWS_PAGER: '' };
+  return awsCliEnv(region);
+}
+
+/** `aws s3api ...` against the suite's moto: its JSON answer, or undefined for a call that answers nothing (put-bucket-versioning). */
+function awsCli<T>(_server: MotoServer, _region: string, args: string[]): T {
+  const result = spawnSync('aws', ['--endpoint-url', moto.endpoint, ...args, '--output', 'json'], { encoding: 'utf8', env: awsEnv() });
+  if (result.status !== 0) throw new Error(`aws ${args.join(' ')} failed (exit ${result.status}): ${result.stderr}`);
+  return (result.stdout.trim() === '' ? undefined : JSON.parse(result.stdout)) as T;
 }

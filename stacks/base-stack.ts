@@ -1,5 +1,5 @@
 /** What every stack shares: the AWS provider, the state backend and default tags. */
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, type S3BackendConfig, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -69,9 +69,9 @@ const OFFLINE_PROVIDER = {
  * On the sandbox's emulator the backend talks to moto, with path-style addressing and none of the
  * AWS account lookups that moto cannot answer; against AWS nothing is added.
  */
-function s3Endpoint(config: AppConfig): Record<string, unknown> {
-  const s3 = config.aws.endpoints.s3;
-  if (!config.aws.offline || s3 === undefined) return {};
+function s3Endpoint(aws: AppConfig['aws']): Partial<S3BackendConfig> {
+  const s3 = aws.endpoints.s3;
+  if (!aws.offline || s3 === undefined) return {};
   return {
     endpoints: { s3 },
     usePathStyle: true,
@@ -103,15 +103,24 @@ function configureBackend(stack: TerraformStack, id: StackId, config: AppConfig)
     new LocalBackend(stack, { path: path.join(backend.directory, `${id}.tfstate`) });
     return;
   }
-  const s3 = new S3Backend(stack, {
+  addS3Backend(stack, s3BackendProps(backend, stateKey(backend.keyPrefix, config.environment, id), config.aws));
+}
+
+/** The S3 backend of one state object: encrypted (with the state key when one is set), and on the emulator's endpoint in the sandbox. */
+export function s3BackendProps(backend: Extract<BackendSettings, { kind: 's3' }>, key: string, aws: AppConfig['aws']): S3BackendConfig {
+  return {
     bucket: backend.bucket,
-    key: stateKey(backend.keyPrefix, config.environment, id),
+    key,
     region: backend.region,
     encrypt: true,
     ...(backend.kmsKeyId ? { kmsKeyId: backend.kmsKeyId } : {}),
-    ...s3Endpoint(config),
-  });
-  // S3-native locking (Terraform >= 1.10) replaces the DynamoDB lock table; cdktf 0.21 has no typed option.
-  // Set on the backend itself (not the stack) so the policy check, which reads elements, sees it.
+    ...s3Endpoint(aws),
+  };
+}
+
+/** An S3 backend that locks with a lock file beside the state. */
+export function addS3Backend(stack: TerraformStack, props: S3BackendConfig): S3Backend {
+  const s3 = new S3Backend(stack, props);
   s3.addOverride('use_lockfile', true);
+  return s3;
 }

@@ -35,6 +35,23 @@ describe('the bootstrap stack', () => {
     });
   });
 
+  it("points the sandbox's S3 backend at moto, path-style and without AWS account lookups", () => {
+    const network = new TfDocument(stacksOf({ CDKTF_ENV: 'sandbox', MOTO_PORT: '5999', CDKTF_STATE_BUCKET: 'bookmarks-sandbox-tfstate' }).network);
+    expect(network.backend()?.config).toEqual(
+      expect.objectContaining({
+        endpoints: { s3: 'http://127.0.0.1:5999' },
+        use_path_style: true,
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        use_lockfile: true,
+        encrypt: true,
+      }),
+    );
+    const dev = new TfDocument(stacksOf({ ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state' }).network).backend()?.config ?? {};
+    expect(['endpoints', 'use_path_style', 'skip_credentials_validation', 'access_key'].filter((key) => key in dev)).toEqual([]);
+  });
+
   it('moves its own state into the bucket with CDKTF_BOOTSTRAP_STATE=s3', () => {
     const doc = bootstrap({ ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state', CDKTF_BOOTSTRAP_STATE: 's3' });
     expect(doc.backend()?.config).toEqual(expect.objectContaining({ bucket: 'acme-tf-state', key: 'bookmarks/dev/bootstrap.tfstate' }));

@@ -14,6 +14,7 @@ module.exports = {
   displayName: 'sandbox',
   testMatch: ['<rootDir>/__tests__/sandbox/**/*.sandbox.ts'],
   globalSetup: '<rootDir>/scripts/jest-sandbox-setup.ts',
+  globalTeardown: '<rootDir>/scripts/jest-sandbox-teardown.ts',
   // Each file starts its own moto and works in its own directory. Most of a file's time is the AWS
   // provider's fixed waits, so three files at a time keep the two cores busy without starving moto.
   maxWorkers: 3,

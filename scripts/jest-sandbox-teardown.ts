@@ -1,15 +1,12 @@
 /**
- * jest `globalTeardown` of `npm run test:sandbox`: the files that run containers share the project's
- * engine and leave it running (`keepEngine`), so that one file finishing cannot stop it under
- * another. Once every file is done, this stops it, unless it was already running before the suite.
+ * jest `globalTeardown` of `npm run test:sandbox`: stops the project's engine once every file is
+ * done, if the global setup started it (scripts/jest-sandbox-setup.ts); an engine that was already
+ * running before the suite is left running.
  */
-import * as path from 'node:path';
-import { runningPid, stopEngine } from './docker-engine';
-import { ENGINE_DIR, engineLayout } from './lib/docker-engine';
-import { ENGINE_RUNNING_BEFORE } from './jest-sandbox-setup';
+import type { Engine } from './docker-engine';
+import { SANDBOX_ENGINE } from './jest-sandbox-setup';
 
-export default async function sandboxGlobalTeardown(_globalConfig: unknown, projectConfig: { readonly rootDir: string }): Promise<void> {
-  const layout = engineLayout(path.join(projectConfig.rootDir, ENGINE_DIR));
-  if ((globalThis as Record<symbol, unknown>)[ENGINE_RUNNING_BEFORE] === true || runningPid(layout) === undefined) return;
-  await stopEngine(layout);
+export default async function sandboxGlobalTeardown(): Promise<void> {
+  const engine = (globalThis as Record<symbol, unknown>)[SANDBOX_ENGINE] as Engine | undefined;
+  await engine?.stop();
 }

@@ -52,8 +52,8 @@ export interface PrepareRuntimeOptions {
   readonly engineDir?: string;
   /**
    * Leave the engine running when the runtime stops, even if this run started it: the sandbox
-   * suite's files share one engine, and one file stopping it would break another mid-run; the
-   * suite's global teardown stops it (scripts/jest-sandbox-teardown.ts). @default false
+   * suite's files share the engine its global setup starts, and one file stopping it would break
+   * another mid-run; the suite's global teardown stops it (scripts/jest-sandbox-teardown.ts). @default false
    */
   readonly keepEngine?: boolean;
   /** The registry's folder. @default `<root>/.local/docker/registry` */

@@ -4,11 +4,10 @@
  * bucket owner alone, reachable only over TLS, and emptied by a lifecycle rule.
  */
 import { Construct } from 'constructs';
+import { guardBucket } from './bucket-guards';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { elbLogDeliveryPrincipal } from '../lib/elb-log-delivery';
 import { resourcePolicyDocument } from '../lib/iam';
@@ -49,15 +48,7 @@ export class LogBucket extends Construct {
     const bucket = new S3Bucket(this, 'bucket', { bucketPrefix: props.namePrefix, forceDestroy: props.forceDestroy ?? false });
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    new S3BucketPublicAccessBlock(this, 'public-access', {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    // ACLs off: every object belongs to the bucket owner, whoever delivered it.
-    new S3BucketOwnershipControls(this, 'ownership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    guardBucket(this, bucket.id);
     // ALB log delivery writes only to SSE-S3 buckets; a KMS key would make it fail silently.
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: bucket.id,

@@ -50,12 +50,6 @@ export interface PrepareRuntimeOptions {
   readonly say: (line: string) => void;
   /** The engine's folder. @default `<root>/.local/docker` */
   readonly engineDir?: string;
-  /**
-   * Leave the engine running when the runtime stops, even if this run started it: the sandbox
-   * suite's files share the engine its global setup starts, and one file stopping it would break
-   * another mid-run; the suite's global teardown stops it (scripts/jest-sandbox-teardown.ts). @default false
-   */
-  readonly keepEngine?: boolean;
   /** The registry's folder. @default `<root>/.local/docker/registry` */
   readonly registryDir?: string;
   /** @default REGISTRY_PORT, else 5001 */
@@ -137,12 +131,12 @@ export async function prepareSandboxRuntime(options: PrepareRuntimeOptions): Pro
       run: (runOptions) => runServiceContainers(engine, pushed, runOptions),
       stop: async () => {
         await running.stop();
-        if (!options.keepEngine) await engine.stop();
+        await engine.stop();
       },
     };
   } catch (error) {
     await registry?.stop();
-    if (!options.keepEngine) await engine.stop();
+    await engine.stop();
     throw error;
   }
 }

@@ -85,8 +85,6 @@ beforeAll(async () => {
   requireAwsCli();
   // Given the image built and pushed, as npm run sandbox does when it has an engine
   const prepared = await prepareSandboxRuntime({
-    // The suite's files share the engine; its global teardown stops it.
-    keepEngine: true,
     root: ROOT,
     env: { ...process.env, SANDBOX_RUNTIME: 'container', CDKTF_SERVICES_FILE: '' },
     workDir: runtimeDir,

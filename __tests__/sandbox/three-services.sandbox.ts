@@ -67,8 +67,6 @@ beforeAll(async () => {
   requireTerraform();
   requireAwsCli();
   const prepared = await prepareSandboxRuntime({
-    // The suite's files share the engine; its global teardown stops it.
-    keepEngine: true,
     root: ROOT,
     env: { ...process.env, SANDBOX_RUNTIME: 'container', CDKTF_SERVICES_FILE: sandboxServicesFile(runtimeDir) },
     workDir: runtimeDir,

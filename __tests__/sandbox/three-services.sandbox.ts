@@ -32,6 +32,7 @@ import { requireTerraform } from '../../scripts/lib/terraform';
 import { inventory, requireAwsCli } from './inventory';
 import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
 import { replan, type Drift } from './replan';
+import { readAlarmsBack, type AlarmsReadBack } from './alarms-readback';
 
 jest.setTimeout(15 * 60_000);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -255,6 +256,55 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
       const customer = `services/customer/ecs/service`;
       const expected = replanBeforeRelease.map((d) => (d.path === customer ? { ...d, attributes: [...d.attributes, 'task_definition'].sort() } : d));
       expect([EMULATOR_GAPS.some((g) => g.id === 'ecs-service-replaced-after-release'), replan(stackDir('service'))]).toEqual([true, expected]);
+    });
+  });
+
+  // moto drops a service's rollback alarms on create (gap ecs-service-alarms-on-create); the re-plans
+  // above are clean only because the provider keeps what it sent. Read them back from the emulator.
+  describe('the rollback alarms of product, read back from the emulated ECS', () => {
+    let read: AlarmsReadBack;
+
+    beforeAll(async () => {
+      const service = stateResources(context, 'service').find((r) => r.type === 'aws_ecs_service' && r.values.name === physicalName(config(), 'product'));
+      if (!service) throw new Error('the service stack holds no ECS service of product');
+      read = await readAlarmsBack({
+        stackDir: stackDir('service'),
+        address: service.address,
+        cluster: String(stackOutputs(context, 'service').cluster_name),
+        serviceName: String(service.values.name),
+        endpoint: moto.url,
+        region: config().region,
+        values: service.values,
+      });
+    });
+
+    it('are sent on create, naming the service’s own 5xx-rate and p99 alarms, with rollback and the circuit breaker on', () => {
+      const [alarms] = read.sent.alarms;
+      const own = alarms.alarm_names.filter((n) => n.startsWith(`${physicalName(config(), 'product')}-`));
+      expect([
+        alarms.enable,
+        alarms.rollback,
+        own.length,
+        alarms.alarm_names.map((n) => n.replace(/^.*-(5xx-rate|p99)$/, '$1')).sort(),
+        read.sent.deployment_circuit_breaker,
+      ]).toEqual([true, true, alarms.alarm_names.length, ['5xx-rate', 'p99'], [{ enable: true, rollback: true }]]);
+    });
+
+    it('are dropped by the emulator on create, as the named gap says', () => {
+      expect([EMULATOR_GAPS.some((g) => g.id === 'ecs-service-alarms-on-create'), read.onCreate?.alarms]).toEqual([true, undefined]);
+    });
+
+    it('are stored and described by the emulator after one update', () => {
+      const [alarms] = read.sent.alarms;
+      expect([read.afterUpdate?.alarms, read.afterUpdate?.deploymentCircuitBreaker]).toEqual([
+        { alarmNames: alarms.alarm_names, enable: true, rollback: true },
+        { enable: true, rollback: true },
+      ]);
+    });
+
+    it('read back by a fresh import equal what the stack configures', () => {
+      expect(read.readBack).toEqual(read.configured);
+      expect(read.configured.alarms[0].alarm_names).toEqual(read.sent.alarms[0].alarm_names);
     });
   });
 

@@ -282,7 +282,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: "a new service's rollback alarms are not on the emulated service, yet a re-plan looks clean because the provider keeps what it sent in its state",
     handling: 'not-read-back',
     workaround:
-      'the sandbox applies the alarms as the product defines them (no ignore_changes); that ECS stores them is seen only after an update of the service, which a default sandbox deploy does not make',
+      'the sandbox applies the alarms as the product defines them (no ignore_changes); that ECS stores them is seen only after an update of the service, which a default sandbox deploy does not make; three-services.sandbox.ts makes one and reads them back',
   },
 ];
 

@@ -90,13 +90,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await running?.stop();
-  await runtime?.stop();
-  await moto?.stop();
+  // Every stop runs even when one fails, so that a failure leaves no registry or moto behind.
+  const failures: unknown[] = [];
+  for (const stop of [() => running?.stop(), () => runtime?.stop(), () => moto?.stop()])
+    await Promise.resolve()
+      .then(stop)
+      .catch((error: unknown) => failures.push(error));
   fs.rmSync(runtimeDir, { recursive: true, force: true });
   process.stderr.write(`\n[three-services.sandbox] ${said.join('\n[three-services.sandbox] ')}\n`);
-  if (!work) return;
-  keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', ...(running ? running.containers.map((c) => `${c.container.name}.log`) : [])], 'three-services-');
+  if (work) keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', ...(running ? running.containers.map((c) => `${c.container.name}.log`) : [])], 'three-services-');
+  if (failures.length > 0) throw failures[0];
 });
 
 describe('sandbox: the seed’s three services behind two load balancers on the emulated AWS', () => {

@@ -9,13 +9,13 @@
  */
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand, type DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import * as path from 'node:path';
-import { deploySandbox, destroySandbox, SANDBOX_STACKS, sandboxConfig, stackOutputs, stateResourceCount, type SandboxContext } from '../../scripts/sandbox';
+import { deploySandbox, destroySandbox, sandboxConfig, stackOutputs, type SandboxContext } from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
 import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
 import { requireTerraform, terraform } from '../../scripts/lib/terraform';
 import { requireAwsCli } from './inventory';
 import type { PlanJson } from './replan';
-import { keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
+import { keepLogsAndClean, startSandboxSuite, stateCounts, stateResources } from './suite';
 
 jest.setTimeout(15 * 60_000);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -131,6 +131,6 @@ describe('the ECS service’s rollback alarms on the emulated AWS', () => {
 
   it('tear down with the documented procedure, leaving every stack’s state empty', async () => {
     await destroySandbox(context);
-    expect(SANDBOX_STACKS.map((stack) => stateResourceCount(sandboxConfig(context), stack))).toEqual(SANDBOX_STACKS.map(() => 0));
+    expect(await stateCounts(context)).toEqual({ bootstrap: 0, network: 0, data: 0, service: 0 });
   });
 });

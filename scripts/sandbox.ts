@@ -302,7 +302,7 @@ export async function destroySandbox(context: SandboxContext, onStep: (result: S
     const emptied = await emptyVersionedBucket(bucket);
     fs.appendFileSync(context.logFile, `\n# emptying s3://${bucket.bucket}: ${emptied.deleted} deleted${emptied.refused.map((r) => `\n#   refused ${r}`).join('')}\n`);
     record({
-      step: 'state bucket empty',
+      step: 'bucket empty',
       ms: performance.now() - started,
       summary: `${emptied.deleted} object versions and delete markers deleted${emptied.refused.length > 0 ? `, ${emptied.refused.length} refused (emulator gap ${KEPT_BUCKET_GAP})` : ''}`,
     });
@@ -555,7 +555,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
       `deploying bootstrap, then network, data, service with their state in its bucket, with cdktf into ${path.relative(options.root, context.outDir)} (full output: ${path.relative(options.root, context.logFile)})`,
     );
     const steps = await deploySandbox(deployed, stepLine);
-    const deployMs = steps.filter((s) => s.step !== 'synth').reduce((sum, s) => sum + s.ms, 0);
+    const deployMs = steps.filter((s) => !s.step.startsWith('synth')).reduce((sum, s) => sum + s.ms, 0);
     say(`${'deployed'.padEnd(17)} ${seconds(deployMs).padStart(7)}  ${steps.map((s) => `${s.step} ${seconds(s.ms)}`).join(', ')}`);
     if (stopping) return;
 

@@ -310,7 +310,7 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
       'service destroy',
       'data destroy',
       'network destroy',
-      'state bucket empty',
+      'bucket empty',
       'bootstrap destroy',
     ]);
     const left = await inventory(inventoryOptions());

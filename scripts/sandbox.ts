@@ -164,7 +164,11 @@ export async function bootstrapOutputs(config: AppConfig): Promise<{ bucket: str
   return { bucket: outputs.state_bucket, kmsKeyArn: outputs.state_kms_key_arn };
 }
 
-/** Runs the project's cdktf with the sandbox variables; its output is appended to the log file. */
+/**
+ * Runs the project's cdktf with the context's variables, `extraEnv` and CDKTF_ENV=sandbox (no state
+ * bucket unless they name one: deploySandbox and destroySandbox pass theirs); its output is appended
+ * to the log file.
+ */
 export async function runCdktf(context: SandboxContext, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ output: string; ms: number }> {
   const cdktf = path.join(context.root, 'node_modules', '.bin', 'cdktf');
   const fullArgs = [...args, '--output', context.outDir];
@@ -173,7 +177,7 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
   const started = performance.now();
   const child = spawn(cdktf, fullArgs, {
     cwd: context.root,
-    env: withNoGoGc({ ...sandboxEnv(context, extraEnv), CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' }),
+    env: withNoGoGc({ ...context.env, ...extraEnv, CDKTF_ENV: 'sandbox', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -229,10 +233,12 @@ export async function deploySandbox(context: SandboxContext, onStep: (result: St
     record({ step: stack, ms: performance.now() - started, summary: applySummary(result.output), ...(retriedFor ? { retriedFor } : {}) });
   };
 
-  const first = await runCdktf(context, ['synth']);
+  // The bucket bootstrap creates is named before it exists, so that bootstrap and the others agree on it.
+  const bucket = { CDKTF_STATE_BUCKET: sandboxEnv(context).CDKTF_STATE_BUCKET };
+  const first = await runCdktf(context, ['synth'], bucket);
   const resetBootstrap = forgetOtherBackend(stackDirOf(context, 'bootstrap')) !== undefined;
   record({ step: 'synth', ms: first.ms, summary: `bootstrap${resetBootstrap ? '; re-initialised (cdktf.out held another environment)' : ''}` });
-  await deploy('bootstrap', {});
+  await deploy('bootstrap', bucket);
 
   const outputs = await bootstrapOutputs(sandboxConfig(context));
   if (outputs === undefined) throw new Error(`the bootstrap stack's state has no state_bucket and state_kms_key_arn outputs; see ${context.logFile}`);
@@ -268,7 +274,8 @@ export async function destroySandbox(context: SandboxContext, onStep: (result: S
   };
   if (present.length === 0) return results;
   const outputs = await bootstrapOutputs(config);
-  const teardown = { CDKTF_TEARDOWN: 'true', ...(outputs ? { CDKTF_STATE_BUCKET: outputs.bucket, CDKTF_STATE_KMS_KEY: outputs.kmsKeyArn } : {}) };
+  const state = outputs ? { CDKTF_STATE_BUCKET: outputs.bucket, CDKTF_STATE_KMS_KEY: outputs.kmsKeyArn } : { CDKTF_STATE_BUCKET: sandboxEnv(context).CDKTF_STATE_BUCKET };
+  const teardown = { CDKTF_TEARDOWN: 'true', ...state };
   const synth = await runCdktf(context, ['synth'], teardown);
   for (const stack of present) forgetOtherBackend(stackDirOf(context, stack));
   record({ step: 'synth', ms: synth.ms, summary: 'protections off (CDKTF_TEARDOWN=true)' });

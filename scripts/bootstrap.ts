@@ -8,11 +8,8 @@
  * exists and these credentials may use it, and says what to do when not, before any Terraform runs.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, createHmac } from 'node:crypto';
 import * as path from 'node:path';
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, Checksum, SourceData } from '@smithy/types';
+import { HeadBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { AppConfig } from '../stacks/settings/config';
 import { loadConfig } from '../stacks/settings/config';
 import { prepareMachineLine } from './prepare-machine';
@@ -25,46 +22,28 @@ function say(message: string): void {
   process.stderr.write(`[bootstrap] ${message}\n`);
 }
 
-/** SHA-256 (keyed: HMAC) from node:crypto, in the shape the request signer takes. */
-class NodeSha256 implements Checksum {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
-  }
-  update(data: Uint8Array | string): void {
-    this.hash.update(toBuffer(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    throw new Error('not used by the signer');
-  }
-}
-const toBuffer = (data: SourceData): Buffer => (typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data as Uint8Array));
-
-/** Where S3 answers for the bucket: the emulator's endpoint (path style) or the region's. */
-function bucketUrl(config: AppConfig, bucket: string, region: string): URL {
-  const endpoint = config.aws.endpoints.s3;
-  return endpoint !== undefined ? new URL(`${endpoint.replace(/\/$/, '')}/${bucket}`) : new URL(`https://${bucket}.s3.${region}.amazonaws.com/`);
-}
-
-/** HeadBucket, signed with the usual credential chain (fixed fake ones on the emulator). */
+/**
+ * HeadBucket with the usual credential chain (fixed fake ones and path-style addressing on the
+ * emulator); an error answer becomes its status and the region S3 names, as a success does.
+ */
 export async function headBucket(config: AppConfig, bucket: string, region: string): Promise<HeadBucketAnswer> {
-  const url = bucketUrl(config, bucket, region);
-  const credentials: AwsCredentialIdentity = config.aws.offline ? { accessKeyId: 'offline', secretAccessKey: 'offline' } : await defaultProvider()();
-  const signer = new SignatureV4({ service: 's3', region, credentials, sha256: NodeSha256 });
-  const signed = await signer.sign({
-    method: 'HEAD',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    path: url.pathname,
-    query: {},
-    headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  const endpoint = config.aws.endpoints.s3;
+  const s3 = new S3Client({
+    region,
+    maxAttempts: 1,
+    ...(endpoint !== undefined ? { endpoint, forcePathStyle: true } : {}),
+    ...(config.aws.offline ? { credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' } } : {}),
   });
-  const response = await fetch(url, { method: 'HEAD', headers: signed.headers, redirect: 'manual', signal: AbortSignal.timeout(15_000) });
-  return { status: response.status, bucketRegion: response.headers.get('x-amz-bucket-region') ?? undefined };
+  try {
+    const answer = await s3.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal: AbortSignal.timeout(15_000) });
+    return { status: answer.$metadata.httpStatusCode ?? 200, ...(answer.BucketRegion ? { bucketRegion: answer.BucketRegion } : {}) };
+  } catch (error) {
+    if (!(error instanceof S3ServiceException) || error.$metadata.httpStatusCode === undefined) throw error;
+    const bucketRegion = (error.$response?.headers ?? {})['x-amz-bucket-region'];
+    return { status: error.$metadata.httpStatusCode, ...(bucketRegion ? { bucketRegion } : {}) };
+  } finally {
+    s3.destroy();
+  }
 }
 
 /** The state bucket of `config`, checked; an error that says what to do when it is missing or not ours. */
@@ -99,6 +78,8 @@ function readOutputs(): string {
 }
 
 runAsScript(module, async () => {
+  // The SDK's notice that its 2027 releases need Node 22 would come before the check's one line.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const args = process.argv.slice(2);
   const prepared = await prepareMachineLine({ root: ROOT, env: process.env });
   if (prepared !== undefined) say(prepared);

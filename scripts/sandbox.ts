@@ -1,25 +1,30 @@
 /**
  * `npm run sandbox`: the whole blueprint deployed by real Terraform to an emulated AWS (the
  * `sandbox` environment, a local moto server). It prepares the machine for Terraform
- * (scripts/prepare-machine.ts), starts moto or reuses the one on MOTO_PORT, runs
- * `cdktf deploy` for network, data and service in that order, prints the outputs, then runs the
+ * (scripts/prepare-machine.ts), starts moto or reuses the one on MOTO_PORT, runs `cdktf deploy`
+ * for bootstrap (the state bucket and its KMS key, with local state), then for network, data and
+ * service in that order with their state in that bucket, as dev and prod keep it (S3 backend, lock
+ * file, encryption with the bootstrap key), prints the outputs, then runs the
  * service bundle locally with exactly the environment of the container definition that Terraform
  * registered, read back from the emulated ECS API. One line per step; cdktf's own output goes to
  * .local/sandbox/sandbox.log, its stack directories to .local/sandbox/cdktf.out/stacks/<stack>.
  * Ctrl-C stops the service, and moto if this run started it.
  *
  * `npm run sandbox:destroy` (`destroy`): the teardown the README documents for prod, for real:
- * protections off (CDKTF_TEARDOWN=true), deploy, then destroy service, data and network. It
- * prepares the machine first too: it may be the first command a fresh shell runs.
+ * protections off (CDKTF_TEARDOWN=true), deploy, then destroy service, data and network, empty the
+ * state bucket and destroy bootstrap. It prepares the machine first too: it may be the first
+ * command a fresh shell runs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { type AppConfig, loadConfig } from '../stacks/settings/config';
+import { defaultStateBucketName } from '../stacks/settings/state';
 import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
+import { bucketAddresses, bucketExists, emptyVersionedBucket, managedResourceCount, readStackState, stateLocationOf, stateOutputValues } from './lib/sandbox-state';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { withNoGoGc } from './lib/go-gc';
 import { terraformErrors } from './lib/terraform-errors';
@@ -29,9 +34,12 @@ import { runAsScript } from './run-as-script';
 import { prepareSandboxRuntime } from './sandbox-containers';
 import { terraformProblem } from './start-local';
 
-/** The stacks in deploy order; destroy runs the reverse. */
+/** The app's stacks in deploy order, their state in the bootstrap stack's bucket; destroy runs the reverse. */
 export const SANDBOX_STACKS = ['network', 'data', 'service'] as const;
 export type SandboxStack = (typeof SANDBOX_STACKS)[number];
+/** Every stack the sandbox deploys: bootstrap first (its state a local file), then the app's. */
+export const STATE_STACKS = ['bootstrap', ...SANDBOX_STACKS] as const;
+export type StateStack = (typeof STATE_STACKS)[number];
 
 /** Where one sandbox run works: a project, its variables, its cdktf output and its log. */
 export interface SandboxContext {
@@ -101,8 +109,9 @@ export async function retryOnEmulatorGap<T>(
 export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap): Promise<void> {
   if (gap.beforeRetry !== 'remove-untracked-items') return;
   const config = sandboxConfig(context);
-  const stateFile = localStateFile(config, stack);
-  const tables = fs.existsSync(stateFile) ? trackedTables(fs.readFileSync(stateFile, 'utf8'), stateFile) : [];
+  const state = await readStackState(config, stack);
+  const location = stateLocationOf(config, stack);
+  const tables = state === undefined ? [] : trackedTables(state, location.kind === 'local' ? location.file : `s3://${location.bucket}/${location.key}`);
   const removed = await removeUntrackedItems(tables, { endpoint: emulatorUrl(config.aws.endpoints), region: config.region });
   fs.appendFileSync(
     context.logFile,
@@ -110,9 +119,20 @@ export async function prepareRetry(context: SandboxContext, stack: SandboxStack,
   );
 }
 
-/** The sandbox configuration: `loadConfig` with CDKTF_ENV=sandbox and the context's variables. */
+/**
+ * The variables of the sandbox: the context's, with CDKTF_ENV=sandbox and the state bucket the
+ * bootstrap stack creates (`<project>-sandbox-tfstate` unless CDKTF_STATE_BUCKET names one), so
+ * that network, data and service keep their state in S3; CDKTF_STATE_DIR then holds bootstrap's.
+ */
+export function sandboxEnv(context: Pick<SandboxContext, 'env' | 'root'>, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...context.env, ...extra, CDKTF_ENV: 'sandbox' };
+  if (env.CDKTF_STATE_BUCKET?.trim()) return env;
+  return { ...env, CDKTF_STATE_BUCKET: defaultStateBucketName(loadConfig(env, context.root).project, 'sandbox') };
+}
+
+/** The sandbox configuration: `loadConfig` with the variables of {@link sandboxEnv}. */
 export function sandboxConfig(context: Pick<SandboxContext, 'env' | 'root'>, extra: NodeJS.ProcessEnv = {}): AppConfig {
-  return loadConfig({ ...context.env, ...extra, CDKTF_ENV: 'sandbox' }, context.root);
+  return loadConfig(sandboxEnv(context, extra), context.root);
 }
 
 /** What Terraform said it did, from cdktf's output: the last "Apply complete!" or "Destroy complete!" line. */
@@ -129,21 +149,26 @@ export function stripAnsi(text: string): string {
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
 }
 
-/** Path of one stack's local state file; an error when the state is kept in S3. */
-export function localStateFile(config: AppConfig, stack: SandboxStack): string {
-  if (config.backend.kind !== 'local') throw new Error(`sandbox: state must be local files, not S3; unset CDKTF_STATE_BUCKET`);
-  return path.join(config.backend.directory, `${stack}.tfstate`);
+/** The managed resources recorded in one stack's state (a local file or an object of the state bucket); 0 when there is none. */
+export async function stateResourceCount(config: AppConfig, stack: StateStack): Promise<number> {
+  const state = await readStackState(config, stack);
+  return state === undefined ? 0 : managedResourceCount(state);
 }
 
-/** The managed resources recorded in one stack's local state file; 0 when there is none. */
-export function stateResourceCount(config: AppConfig, stack: SandboxStack): number {
-  const file = localStateFile(config, stack);
-  if (!fs.existsSync(file)) return 0;
-  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as { resources?: { mode: string }[] };
-  return (state.resources ?? []).filter((r) => r.mode === 'managed').length;
+/** The outputs of the bootstrap stack, read from its local state: the bucket and the KMS key the other stacks' backend names. */
+export async function bootstrapOutputs(config: AppConfig): Promise<{ bucket: string; kmsKeyArn: string } | undefined> {
+  const state = await readStackState(config, 'bootstrap');
+  if (state === undefined) return undefined;
+  const outputs = stateOutputValues(state);
+  if (typeof outputs.state_bucket !== 'string' || typeof outputs.state_kms_key_arn !== 'string') return undefined;
+  return { bucket: outputs.state_bucket, kmsKeyArn: outputs.state_kms_key_arn };
 }
 
-/** Runs the project's cdktf with the sandbox variables; its output is appended to the log file. */
+/**
+ * Runs the project's cdktf with the context's variables, `extraEnv` and CDKTF_ENV=sandbox (no state
+ * bucket unless they name one: deploySandbox and destroySandbox pass theirs); its output is appended
+ * to the log file.
+ */
 export async function runCdktf(context: SandboxContext, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ output: string; ms: number }> {
   const cdktf = path.join(context.root, 'node_modules', '.bin', 'cdktf');
   const fullArgs = [...args, '--output', context.outDir];
@@ -182,47 +207,80 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
 
 const DEPLOY_FLAGS = ['--auto-approve', '--skip-provider-lock', '--skip-synth', '--ignore-missing-stack-dependencies'];
 
-/** Synthesizes all stacks once, then `cdktf deploy` for network, data and service in that order. */
+/** The emulator gap (scripts/lib/emulator.ts) that can keep the state bucket after the teardown. */
+export const KEPT_BUCKET_GAP = 's3-versioned-bucket-empty';
+
+const stackDirOf = (context: SandboxContext, stack: StateStack) => path.join(context.outDir, 'stacks', stack);
+
+/**
+ * Synthesizes, deploys bootstrap (the state bucket and its key; local state), synthesizes again
+ * with that key as CDKTF_STATE_KMS_KEY, then `cdktf deploy` for network, data and service in that
+ * order, their state in the bucket.
+ */
 export async function deploySandbox(context: SandboxContext, onStep: (result: StepResult) => void = () => undefined): Promise<StepResult[]> {
   const results: StepResult[] = [];
   const record = (result: StepResult) => {
     results.push(result);
     onStep(result);
   };
-  const synth = await runCdktf(context, ['synth']);
-  const reset = SANDBOX_STACKS.filter((stack) => forgetOtherBackend(path.join(context.outDir, 'stacks', stack)) !== undefined);
-  record({ step: 'synth', ms: synth.ms, summary: `network, data, service${reset.length > 0 ? `; ${reset.join(', ')} re-initialised (cdktf.out held another environment)` : ''}` });
-  for (const stack of SANDBOX_STACKS) {
+  const deploy = async (stack: StateStack, env: NodeJS.ProcessEnv) => {
     const started = performance.now();
     // A step that fails with a `retry` gap of the emulator (scripts/lib/emulator.ts) runs again.
     const { result, retriedFor } = await retryOnEmulatorGap(
-      () => runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS]),
-      (gap) => prepareRetry(context, stack, gap),
+      () => runCdktf(context, ['deploy', stack, ...DEPLOY_FLAGS], env),
+      (gap) => (stack === 'bootstrap' ? Promise.resolve() : prepareRetry({ ...context, env: { ...context.env, ...env } }, stack, gap)),
     );
     record({ step: stack, ms: performance.now() - started, summary: applySummary(result.output), ...(retriedFor ? { retriedFor } : {}) });
-  }
+  };
+
+  // The bucket bootstrap creates is named before it exists, so that bootstrap and the others agree on it.
+  const bucket = { CDKTF_STATE_BUCKET: sandboxEnv(context).CDKTF_STATE_BUCKET };
+  const first = await runCdktf(context, ['synth'], bucket);
+  const resetBootstrap = forgetOtherBackend(stackDirOf(context, 'bootstrap')) !== undefined;
+  record({ step: 'synth', ms: first.ms, summary: `bootstrap${resetBootstrap ? '; re-initialised (cdktf.out held another environment)' : ''}` });
+  await deploy('bootstrap', bucket);
+
+  const outputs = await bootstrapOutputs(sandboxConfig(context));
+  if (outputs === undefined) throw new Error(`the bootstrap stack's state has no state_bucket and state_kms_key_arn outputs; see ${context.logFile}`);
+  const s3State = { CDKTF_STATE_BUCKET: outputs.bucket, CDKTF_STATE_KMS_KEY: outputs.kmsKeyArn };
+  const second = await runCdktf(context, ['synth'], s3State);
+  // A directory initialised for local state (or another bucket) must initialise again.
+  const reset = SANDBOX_STACKS.filter((stack) => forgetOtherBackend(stackDirOf(context, stack)) !== undefined);
+  record({
+    step: 'synth s3 state',
+    ms: second.ms,
+    summary: `network, data, service with state in s3://${outputs.bucket}, encrypted with the bootstrap key${reset.length > 0 ? `; ${reset.join(', ')} re-initialised` : ''}`,
+  });
+  for (const stack of SANDBOX_STACKS) await deploy(stack, s3State);
   return results;
 }
 
 /**
- * The README's teardown of protected stacks: synthesize with CDKTF_TEARDOWN=true (protections
- * off), deploy that to the stacks that hold protections, then destroy service, data and network.
- * Stacks without resources in their state are left alone.
+ * The README's teardown of protected stacks: synthesize with CDKTF_TEARDOWN=true (protections off,
+ * prevent_destroy of the state bucket and its key included), deploy that to the stacks that hold
+ * protections, destroy service, data and network, empty the state bucket as far as the emulator
+ * lets it, then destroy bootstrap. A bucket the emulator keeps (gap {@link KEPT_BUCKET_GAP}) is
+ * dropped from bootstrap's state first, and its step says so. Stacks without resources in their
+ * state are left alone.
  */
 export async function destroySandbox(context: SandboxContext, onStep: (result: StepResult) => void = () => undefined): Promise<StepResult[]> {
-  const teardown = { CDKTF_TEARDOWN: 'true' };
-  const config = sandboxConfig(context, teardown);
-  const present = SANDBOX_STACKS.filter((stack) => stateResourceCount(config, stack) > 0);
+  const config = sandboxConfig(context, { CDKTF_TEARDOWN: 'true' });
+  const counts = await Promise.all(STATE_STACKS.map(async (stack) => [stack, await stateResourceCount(config, stack)] as const));
+  const present = counts.filter(([, count]) => count > 0).map(([stack]) => stack);
   const results: StepResult[] = [];
   const record = (result: StepResult) => {
     results.push(result);
     onStep(result);
   };
   if (present.length === 0) return results;
+  const outputs = await bootstrapOutputs(config);
+  const state = outputs ? { CDKTF_STATE_BUCKET: outputs.bucket, CDKTF_STATE_KMS_KEY: outputs.kmsKeyArn } : { CDKTF_STATE_BUCKET: sandboxEnv(context).CDKTF_STATE_BUCKET };
+  const teardown = { CDKTF_TEARDOWN: 'true', ...state };
   const synth = await runCdktf(context, ['synth'], teardown);
-  for (const stack of present) forgetOtherBackend(path.join(context.outDir, 'stacks', stack));
+  for (const stack of present) forgetOtherBackend(stackDirOf(context, stack));
   record({ step: 'synth', ms: synth.ms, summary: 'protections off (CDKTF_TEARDOWN=true)' });
   // data holds the tables' deletion protection and prevent_destroy; service the load balancer's protection.
+  // bootstrap's prevent_destroy is configuration only: the teardown synthesis above takes it away.
   for (const stack of (['data', 'service'] as const).filter((s) => present.includes(s))) {
     const started = performance.now();
     try {
@@ -235,16 +293,57 @@ export async function destroySandbox(context: SandboxContext, onStep: (result: S
       record({ step: `${stack} unprotect`, ms: performance.now() - started, summary: `stood aside for the emulator gap ${gap.id}` });
     }
   }
-  for (const stack of [...SANDBOX_STACKS].reverse().filter((s) => present.includes(s))) {
+  const destroy = async (stack: StateStack, summary = (output: string) => applySummary(output)) => {
     const started = performance.now();
     const { result, retriedFor } = await retryOnEmulatorGap(() => runCdktf(context, ['destroy', stack, ...DEPLOY_FLAGS], teardown));
-    record({ step: `${stack} destroy`, ms: performance.now() - started, summary: applySummary(result.output), ...(retriedFor ? { retriedFor } : {}) });
+    record({ step: `${stack} destroy`, ms: performance.now() - started, summary: summary(result.output), ...(retriedFor ? { retriedFor } : {}) });
+  };
+  for (const stack of [...SANDBOX_STACKS].reverse().filter((s) => present.includes(s))) await destroy(stack);
+  if (!present.includes('bootstrap')) return results;
+
+  const location = stateLocationOf(config, 'network');
+  const bucket = location.kind === 's3' ? { endpoint: location.endpoint, region: location.region, bucket: outputs?.bucket ?? location.bucket } : undefined;
+  let kept: string[] = [];
+  if (bucket !== undefined) {
+    const started = performance.now();
+    const emptied = await emptyVersionedBucket(bucket);
+    fs.appendFileSync(context.logFile, `\n# emptying s3://${bucket.bucket}: ${emptied.deleted} deleted${emptied.refused.map((r) => `\n#   refused ${r}`).join('')}\n`);
+    record({
+      step: 'bucket empty',
+      ms: performance.now() - started,
+      summary: `${emptied.deleted} object versions and delete markers deleted${emptied.refused.length > 0 ? `, ${emptied.refused.length} refused (emulator gap ${KEPT_BUCKET_GAP})` : ''}`,
+    });
+    if (emptied.refused.length > 0) {
+      // moto will not delete them, so it will not delete the bucket: Terraform forgets it and destroys the rest.
+      const list = terraformIn(context, 'bootstrap', ['state', 'list'], teardown);
+      kept = bucketAddresses(list.split('\n').filter(Boolean));
+      if (kept.length > 0) terraformIn(context, 'bootstrap', ['state', 'rm', ...kept], teardown);
+      fs.appendFileSync(context.logFile, `\n# emulator gap ${KEPT_BUCKET_GAP}: dropped from bootstrap's state: ${kept.join(', ')}\n`);
+    }
+  }
+  await destroy('bootstrap', (output) =>
+    kept.length > 0
+      ? `${applySummary(output)}; s3://${bucket?.bucket} kept (emulator gap ${KEPT_BUCKET_GAP}: ${kept.length} resources dropped from the state)`
+      : applySummary(output),
+  );
+  if (bucket !== undefined && kept.length === 0 && (await bucketExists(bucket))) {
+    throw new Error(`the state bucket s3://${bucket.bucket} still exists after bootstrap was destroyed; see ${context.logFile}`);
   }
   return results;
 }
 
+/** Runs Terraform in one stack directory with the sandbox variables; its output is appended to the log file, and an error names it. */
+function terraformIn(context: SandboxContext, stack: StateStack, args: readonly string[], extraEnv: NodeJS.ProcessEnv): string {
+  const dir = stackDirOf(context, stack);
+  fs.appendFileSync(context.logFile, `\n$ terraform ${args.join(' ')}  (in ${dir})\n`);
+  const result = spawnSync('terraform', args, { cwd: dir, encoding: 'utf8', env: { ...sandboxEnv(context, extraEnv), TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
+  fs.appendFileSync(context.logFile, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  if (result.status !== 0) throw new Error(`terraform ${args.join(' ')} failed in ${dir}: ${result.stderr}`);
+  return result.stdout;
+}
+
 /** The outputs of one deployed stack (`terraform output -json` in its directory), cross-stack plumbing left out. */
-export function stackOutputs(context: SandboxContext, stack: SandboxStack): Record<string, unknown> {
+export function stackOutputs(context: SandboxContext, stack: StateStack): Record<string, unknown> {
   const dir = path.join(context.outDir, 'stacks', stack);
   const result = spawnSync('terraform', ['output', '-json'], { cwd: dir, encoding: 'utf8', env: { ...context.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' } });
   if (result.status !== 0) throw new Error(`terraform output -json failed in ${dir}: ${result.stderr}`);
@@ -351,12 +450,19 @@ export async function startLocalService(options: { root: string; bundleDir: stri
   return { url, process: child, stop };
 }
 
-/** Moves away state files that describe an emulator which is gone (moto keeps nothing across restarts). */
-export function discardStaleState(config: AppConfig): SandboxStack[] {
-  if (config.backend.kind !== 'local') return [];
-  const stale = SANDBOX_STACKS.filter((stack) => stateResourceCount(config, stack) > 0);
+/**
+ * Moves away local state files that describe an emulator which is gone (moto keeps nothing across
+ * restarts, S3 objects included): bootstrap's, and any of network, data and service left from a
+ * sandbox that kept their state in local files too. State in the bucket went with the emulator.
+ */
+export function discardStaleState(config: AppConfig): StateStack[] {
+  const directory = config.bootstrap.localStateDirectory;
+  const stale = STATE_STACKS.filter((stack) => {
+    const file = path.join(directory, `${stack}.tfstate`);
+    return fs.existsSync(file) && managedResourceCount(fs.readFileSync(file, 'utf8')) > 0;
+  });
   for (const stack of stale) {
-    const file = localStateFile(config, stack);
+    const file = path.join(directory, `${stack}.tfstate`);
     fs.renameSync(file, `${file}.stale`);
   }
   return stale;
@@ -443,7 +549,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     fs.writeFileSync(context.logFile, `npm run sandbox, ${new Date().toISOString()}\n`);
     if (moto.started) {
       const stale = discardStaleState(config);
-      if (stale.length > 0) say(`a new emulator holds nothing: state of ${stale.join(', ')} moved to <stack>.tfstate.stale`);
+      if (stale.length > 0) say(`a new emulator holds nothing, no state bucket either: local state of ${stale.join(', ')} moved to <stack>.tfstate.stale`);
     }
 
     // With an engine, the image is built and pushed first, and the deploy names its digest (scripts/sandbox-containers.ts).
@@ -452,9 +558,11 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     const deployed = { ...context, env: { ...context.env, ...runtime.deployEnv } };
     say(`${'runtime'.padEnd(17)} ${runtime.runtime === 'container' ? 'containers' : `the bundle: ${runtime.reason}`}`);
 
-    say(`deploying network, data, service with cdktf into ${path.relative(options.root, context.outDir)} (full output: ${path.relative(options.root, context.logFile)})`);
+    say(
+      `deploying bootstrap, then network, data, service with their state in its bucket, with cdktf into ${path.relative(options.root, context.outDir)} (full output: ${path.relative(options.root, context.logFile)})`,
+    );
     const steps = await deploySandbox(deployed, stepLine);
-    const deployMs = steps.filter((s) => s.step !== 'synth').reduce((sum, s) => sum + s.ms, 0);
+    const deployMs = steps.filter((s) => !s.step.startsWith('synth')).reduce((sum, s) => sum + s.ms, 0);
     say(`${'deployed'.padEnd(17)} ${seconds(deployMs).padStart(7)}  ${steps.map((s) => `${s.step} ${seconds(s.ms)}`).join(', ')}`);
     if (stopping) return;
 
@@ -523,7 +631,7 @@ async function destroy(options: SandboxCommandOptions): Promise<void> {
     say(`no moto server answers on ${url}, so nothing of ours exists${stale.length > 0 ? `; state of ${stale.join(', ')} moved to <stack>.tfstate.stale` : ''}`);
     return;
   }
-  say(`tearing down on ${url}: protections off, deploy, destroy (full output: ${path.relative(options.root, context.logFile)})`);
+  say(`tearing down on ${url}: protections off, deploy, destroy, state bucket emptied, bootstrap last (full output: ${path.relative(options.root, context.logFile)})`);
   const started = performance.now();
   const steps = await destroySandbox(context, stepLine);
   say(steps.length === 0 ? 'nothing to destroy: every stack state is empty' : `destroyed in ${seconds(performance.now() - started)}`);

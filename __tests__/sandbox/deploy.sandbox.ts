@@ -1,9 +1,10 @@
 /**
  * The whole blueprint on the emulated AWS, the way `npm run sandbox` deploys it with the project's
  * Docker engine: the service image built and pushed to a loopback registry, its own moto on a free
- * port, its own state and cdktf output directories, the three stacks applied once by `cdktf deploy`
- * with the task definition naming the pushed digest, then re-plans, cross-stack values, the service
- * run as a container of its registered task definition, and the README's teardown. The provider
+ * port, its own state and cdktf output directories, bootstrap (the state bucket and its key) then
+ * the three stacks applied once by `cdktf deploy`, their state in that bucket, with the task
+ * definition naming the pushed digest, then re-plans, the state through the S3 backend, cross-stack
+ * values, the service run as a container of its registered task definition, and the README's teardown. The provider
  * waits about 60 s for the load balancer, so this file takes a few minutes: it runs under
  * `npm run test:sandbox`, not `npm test`. The logs of the last run are kept in .local/sandbox-test/.
  */
@@ -11,14 +12,14 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   sandboxConfig,
   deploySandbox,
   destroySandbox,
   registeredContainer,
-  SANDBOX_STACKS,
   stackOutputs,
-  stateResourceCount,
+  stripAnsi,
   type RegisteredContainer,
   type SandboxContext,
   type StepResult,
@@ -31,8 +32,10 @@ import { EXPECTED_REPLAN_DRIFTS } from '../../scripts/lib/emulator';
 import { loadSeedData } from '../../stacks/seed';
 import { freePort } from '../support/moto-server';
 import { requireTerraform, terraform } from '../../scripts/lib/terraform';
-import { inventory, requireAwsCli, type Inventory } from './inventory';
-import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
+import { emulatedS3, stateLocationOf } from '../../scripts/lib/sandbox-state';
+import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
+import { inventory, keptByTeardown, requireAwsCli, type Inventory } from './inventory';
+import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateBucketOf, stateCounts, stateResources } from './suite';
 import { replan, type Drift } from './replan';
 
 jest.setTimeout(15 * 60_000);
@@ -56,6 +59,9 @@ const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-runtime-'));
 /** The runtime's lines, with their times. */
 const said: string[] = [];
 const say = (line: string) => void said.push(line);
+/** The times of the applies and of the teardown, printed at the end for the record. */
+const timings: string[] = [];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * GET on a new connection: the service was started minutes earlier, and a pooled keep-alive socket
@@ -97,6 +103,7 @@ beforeAll(async () => {
   // When the stacks are deployed naming its digest, and the service runs from its registered task definition
   ({ work, moto, context } = await startSandboxSuite(ROOT, 'sandbox-', () => ({ ...runtime.deployEnv })));
   deployed = await deploySandbox(context);
+  timings.push(`deploy: ${deployed.map((s) => `${s.step} ${seconds(s.ms)}`).join(', ')}`);
   const outputs = stackOutputs(context, 'service');
   container = await registeredContainer({ endpoint: moto.url, region: config().region, cluster: String(outputs.cluster_name), service: String(outputs.service_name) });
   port = await freePort();
@@ -110,7 +117,7 @@ afterAll(async () => {
   await runtime?.stop();
   await moto?.stop();
   fs.rmSync(runtimeDir, { recursive: true, force: true });
-  process.stderr.write(`\n[deploy.sandbox] ${said.join('\n[deploy.sandbox] ')}\n`);
+  process.stderr.write(`\n[deploy.sandbox] ${[...said, ...timings].join('\n[deploy.sandbox] ')}\n`);
   if (!work) return;
   fs.writeFileSync(path.join(work, 'containers.log'), `${said.join('\n')}\n`);
   keepLogsAndClean(ROOT, work, ['sandbox.log', 'moto.log', 'containers.log', ...(service ? [`${service.container.name}.log`] : [])]);
@@ -124,8 +131,53 @@ async function inContainer(script: string): Promise<string> {
 }
 
 describe('sandbox: the three stacks on the emulated AWS', () => {
-  it('applies every synthesized resource of network, data and service', () => {
-    expect(firstApplySummaries(context, deployed)).toEqual(expectedFirstApply(context));
+  it('applies every synthesized resource of bootstrap, network, data and service', async () => {
+    expect(await firstApplySummaries(context, deployed)).toEqual(expectedFirstApply(context));
+  });
+
+  it('re-plans the bootstrap stack with exactly the emulator drifts of scripts/lib/emulator.ts (none)', () => {
+    const expected = EXPECTED_REPLAN_DRIFTS.filter((d) => d.stack === 'bootstrap').map(({ path: p, type, actions, attributes }) => ({
+      path: p,
+      type,
+      actions: [...actions],
+      attributes: [...attributes].sort(),
+    }));
+    expect(replan(stackDir('bootstrap'))).toEqual(expected);
+  });
+
+  it("lists the service stack's resources with terraform state list through the S3 backend, as synthesized", () => {
+    const listed = terraform(stackDir('service'), ['state', 'list'])
+      .stdout.split('\n')
+      .filter((line) => line !== '' && !line.startsWith('data.'));
+    // An instance of count or for_each is listed with its index; the synthesized JSON names the resource once.
+    const resources = [...new Set(listed.map((address) => address.replace(/\[[^\]]*\]$/, '')))].sort();
+    const synthesized = new TfDocument(JSON.parse(fs.readFileSync(path.join(stackDir('service'), 'cdk.tf.json'), 'utf8')) as TfJson)
+      .resources()
+      .filter((r) => r.mode === 'resource');
+    const shown = stripAnsi(terraform(stackDir('service'), ['state', 'show', listed[0]]).stdout);
+    expect([resources, shown.includes(`# ${listed[0]}:`)]).toEqual([synthesized.map((r) => r.address).sort(), true]);
+  });
+
+  it("keeps each app stack's state as an object of the bootstrap bucket encrypted with the bootstrap key, and no lock file once done", async () => {
+    const kmsKeyArn = String(stackOutputs(context, 'bootstrap').state_kms_key_arn);
+    const s3 = emulatedS3(moto.url, config().region);
+    try {
+      const head = async (key: string) =>
+        s3.send(new HeadObjectCommand({ Bucket: stateBucketOf(config()), Key: key })).then(
+          (h) => [h.ServerSideEncryption, h.SSEKMSKeyId],
+          (error: Error) => error.name,
+        );
+      const keys = (['network', 'data', 'service'] as const).map((stack) => stateLocationOf(config(), stack)).map((l) => (l.kind === 's3' ? l.key : l.file));
+      const objects = await Promise.all(keys.map((key) => head(key)));
+      const locks = await Promise.all(keys.map((key) => head(`${key}.tflock`)));
+      expect([keys, objects, locks]).toEqual([
+        ['bookmarks/sandbox/network.tfstate', 'bookmarks/sandbox/data.tfstate', 'bookmarks/sandbox/service.tfstate'],
+        keys.map(() => ['aws:kms', kmsKeyArn]),
+        keys.map(() => 'NotFound'),
+      ]);
+    } finally {
+      s3.destroy();
+    }
   });
 
   it('re-plans the network stack with no changes', () => {
@@ -247,10 +299,21 @@ describe('sandbox: the three stacks on the emulated AWS', () => {
     expect([result.status, /Instance cannot be destroyed/.test(result.stderr)]).toEqual([1, true]);
   });
 
-  it('tears down with the documented procedure and leaves none of our resources in the emulator', async () => {
+  it('tears down with the documented procedure and leaves none of our resources in the emulator but what a named gap keeps', async () => {
+    const started = performance.now();
     const steps = await destroySandbox(context);
-    expect(steps.map((s) => s.step)).toEqual(['synth', 'data unprotect', 'service unprotect', 'service destroy', 'data destroy', 'network destroy']);
+    timings.push(`teardown ${seconds(performance.now() - started)}: ${steps.map((s) => `${s.step} ${seconds(s.ms)} (${s.summary})`).join(', ')}`);
+    expect(steps.map((s) => s.step)).toEqual([
+      'synth',
+      'data unprotect',
+      'service unprotect',
+      'service destroy',
+      'data destroy',
+      'network destroy',
+      'bucket empty',
+      'bootstrap destroy',
+    ]);
     const left = await inventory(inventoryOptions());
-    expect([Object.values(left).flat(), SANDBOX_STACKS.map((stack) => stateResourceCount(config(), stack))]).toEqual([[], [0, 0, 0]]);
+    expect([Object.values(left).flat(), await stateCounts(context)]).toEqual([keptByTeardown(steps, stateBucketOf(config())), { bootstrap: 0, network: 0, data: 0, service: 0 }]);
   });
 });

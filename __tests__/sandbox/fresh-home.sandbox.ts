@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isMotoRunning } from '../../scripts/moto';
 import { motoUrl } from '../../scripts/lib/emulator';
-import { SANDBOX_STACKS, sandboxConfig, stateResourceCount } from '../../scripts/sandbox';
+import { STATE_STACKS, sandboxConfig, stateResourceCount } from '../../scripts/sandbox';
 import { requireTerraform } from '../../scripts/lib/terraform';
 import { loadSeedData } from '../../stacks/seed';
 import { freePort } from '../support/moto-server';
@@ -123,7 +123,11 @@ beforeAll(async () => {
   const code = await teardown.exited;
   clearTimeout(timer);
   const config = sandboxConfig({ root: project, env });
-  destroy = { code, output: teardown.output(), resourcesLeft: Object.fromEntries(SANDBOX_STACKS.map((stack) => [stack, stateResourceCount(config, stack)])) };
+  destroy = {
+    code,
+    output: teardown.output(),
+    resourcesLeft: Object.fromEntries(await Promise.all(STATE_STACKS.map(async (stack) => [stack, await stateResourceCount(config, stack)]))),
+  };
   const { groupLeft } = await interrupt(sandbox);
   stopped = { said: /^\[sandbox\] stopped$/m.test(sandbox.output()), groupLeft, motoAnswers: await isMotoRunning(motoUrl(motoPort)) };
 });
@@ -159,7 +163,7 @@ describe('npm run sandbox on a fresh machine', () => {
   });
 
   test('npm run sandbox:destroy, from another shell, empties the state of every stack', () => {
-    expect({ code: destroy.code, resourcesLeft: destroy.resourcesLeft }).toEqual({ code: 0, resourcesLeft: { network: 0, data: 0, service: 0 } });
+    expect({ code: destroy.code, resourcesLeft: destroy.resourcesLeft }).toEqual({ code: 0, resourcesLeft: { bootstrap: 0, network: 0, data: 0, service: 0 } });
   });
 
   test('Ctrl-C then stops the sandbox, the service and the moto it started', () => {

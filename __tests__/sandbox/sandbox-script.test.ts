@@ -6,16 +6,20 @@ import {
   applySummary,
   CdktfError,
   discardStaleState,
+  KEPT_BUCKET_GAP,
   localEnvironment,
   MAX_RUNS_FOR_RETRY_GAPS,
   retryOnEmulatorGap,
+  sandboxConfig,
+  sandboxEnv,
   stateResourceCount,
   stripAnsi,
   type RegisteredContainer,
 } from '../../scripts/sandbox';
 import { forgetOtherBackend } from '../../scripts/lib/backend-cache';
 import { loadConfig } from '../../stacks/settings/config';
-import { emulatorUrl } from '../../scripts/lib/emulator';
+import { EMULATOR_GAPS, emulatorUrl } from '../../scripts/lib/emulator';
+import { bucketAddresses, managedResourceCount, stateLocationOf, stateOutputValues } from '../../scripts/lib/sandbox-state';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-script-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -54,22 +58,68 @@ describe('local state of the sandbox', () => {
     fs.writeFileSync(path.join(work, 'state', `${stack}.tfstate`), JSON.stringify({ version: 4, resources }));
   };
 
-  it('counts managed resources, not data sources', () => {
+  it('counts managed resources, not data sources', async () => {
     write('service', [{ mode: 'managed' }, { mode: 'data' }, { mode: 'managed' }]);
-    expect(stateResourceCount(config, 'service')).toBe(2);
+    expect(await stateResourceCount(config, 'service')).toBe(2);
   });
 
-  it('counts 0 for a stack that has no state file', () => {
-    expect(stateResourceCount(config, 'network')).toBe(0);
+  it('counts 0 for a stack that has no state file', async () => {
+    expect(await stateResourceCount(config, 'network')).toBe(0);
   });
 
-  it('moves aside the state of stacks whose emulator is gone, and only theirs', () => {
+  it("moves aside the state of stacks whose emulator is gone, bootstrap's included, and only theirs", () => {
     write('data', [{ mode: 'managed' }]);
     write('network', []);
+    write('bootstrap', [{ mode: 'managed' }]);
     expect([discardStaleState(config), fs.readdirSync(path.join(work, 'state')).sort()]).toEqual([
-      ['data', 'service'],
-      ['data.tfstate.stale', 'network.tfstate', 'service.tfstate.stale'],
+      ['bootstrap', 'data', 'service'],
+      ['bootstrap.tfstate.stale', 'data.tfstate.stale', 'network.tfstate', 'service.tfstate.stale'],
     ]);
+  });
+});
+
+describe('state of the sandbox in S3', () => {
+  const root = '/project';
+  const context = { root, env: { MOTO_PORT: '5123', CDKTF_STATE_DIR: '/tmp/sandbox-state' } };
+
+  it('puts network, data and service in the bucket the bootstrap stack creates, unless CDKTF_STATE_BUCKET names one', () => {
+    expect([sandboxEnv(context).CDKTF_STATE_BUCKET, sandboxEnv({ root, env: { ...context.env, CDKTF_STATE_BUCKET: 'mine' } }).CDKTF_STATE_BUCKET]).toEqual([
+      'bookmarks-sandbox-tfstate',
+      'mine',
+    ]);
+  });
+
+  it("keeps bootstrap's state in a local file of CDKTF_STATE_DIR and each app stack's under its key of the bucket on moto", () => {
+    const config = sandboxConfig(context);
+    expect([stateLocationOf(config, 'bootstrap'), stateLocationOf(config, 'service')]).toEqual([
+      { kind: 'local', file: '/tmp/sandbox-state/bootstrap.tfstate' },
+      { kind: 's3', bucket: 'bookmarks-sandbox-tfstate', key: 'bookmarks/sandbox/service.tfstate', region: config.region, endpoint: emulatorUrl(config.aws.endpoints) },
+    ]);
+  });
+
+  it('counts the managed resources of a state document, 0 for an empty one', () => {
+    const state = JSON.stringify({ version: 4, resources: [{ mode: 'managed' }, { mode: 'data' }] });
+    expect([managedResourceCount(state), managedResourceCount(''), managedResourceCount('{"version":4}')]).toEqual([1, 0, 0]);
+  });
+
+  it("reads a state document's root outputs by name", () => {
+    const state = JSON.stringify({ outputs: { state_bucket: { value: 'b', type: 'string' }, state_kms_key_arn: { value: 'arn:k', type: 'string' } } });
+    expect(stateOutputValues(state)).toEqual({ state_bucket: 'b', state_kms_key_arn: 'arn:k' });
+  });
+
+  it("picks the bucket and its settings out of bootstrap's state list, and leaves the key alone", () => {
+    const list = [
+      'aws_kms_key.state_key_1',
+      'aws_kms_alias.state_alias_2',
+      'aws_s3_bucket.state_bucket_3',
+      'aws_s3_bucket_versioning.state_versioning_4',
+      'aws_s3_bucket_public_access_block.x',
+    ];
+    expect(bucketAddresses(list)).toEqual(['aws_s3_bucket.state_bucket_3', 'aws_s3_bucket_versioning.state_versioning_4', 'aws_s3_bucket_public_access_block.x']);
+  });
+
+  it('reports a kept bucket with the id of a declared emulator gap', () => {
+    expect(EMULATOR_GAPS.find((g) => g.id === KEPT_BUCKET_GAP)?.resourceTypes).toEqual(['aws_s3_bucket']);
   });
 });
 

@@ -10,17 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  deploySandbox,
-  destroySandbox,
-  registeredContainer,
-  SANDBOX_STACKS,
-  sandboxConfig,
-  stackOutputs,
-  stateResourceCount,
-  type SandboxContext,
-  type StepResult,
-} from '../../scripts/sandbox';
+import { deploySandbox, destroySandbox, registeredContainer, sandboxConfig, stackOutputs, type SandboxContext, type StepResult } from '../../scripts/sandbox';
 import type { Moto } from '../../scripts/moto';
 import { DeregisterTaskDefinitionCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { prepareSandboxRuntime, type ContainerRuntime, type RunningContainers } from '../../scripts/sandbox-containers';
@@ -29,8 +19,8 @@ import { freePort } from '../support/moto-server';
 import { physicalName } from '../../stacks/lib/naming';
 import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
 import { requireTerraform } from '../../scripts/lib/terraform';
-import { inventory, requireAwsCli } from './inventory';
-import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateResources } from './suite';
+import { inventory, keptByTeardown, requireAwsCli } from './inventory';
+import { expectedFirstApply, firstApplySummaries, keepLogsAndClean, startSandboxSuite, stateBucketOf, stateCounts, stateResources } from './suite';
 import { replan, type Drift } from './replan';
 import { readAlarmsBack, type AlarmsReadBack } from './alarms-readback';
 
@@ -103,8 +93,8 @@ afterAll(async () => {
 });
 
 describe('sandbox: the seed’s three services behind two load balancers on the emulated AWS', () => {
-  it('applies every synthesized resource of network, data and service', () => {
-    expect(firstApplySummaries(context, deployed)).toEqual(expectedFirstApply(context));
+  it('applies every synthesized resource of bootstrap, network, data and service', async () => {
+    expect(await firstApplySummaries(context, deployed)).toEqual(expectedFirstApply(context));
   });
 
   it('runs three ECS services in one cluster, behind an internet-facing and an internal load balancer', () => {
@@ -315,6 +305,6 @@ describe('sandbox: the seed’s three services behind two load balancers on the 
     const steps = await destroySandbox(context);
     expect(steps.find((s) => s.step === 'service unprotect')?.summary).toBe('stood aside for the emulator gap route53-private-zone');
     const left = await inventory({ endpoint: moto.url, region: config().region, namePrefix: physicalName(config()), tags: config().tags });
-    expect([Object.values(left).flat(), SANDBOX_STACKS.map((stack) => stateResourceCount(config(), stack))]).toEqual([[], [0, 0, 0]]);
+    expect([Object.values(left).flat(), await stateCounts(context)]).toEqual([keptByTeardown(steps, stateBucketOf(config())), { bootstrap: 0, network: 0, data: 0, service: 0 }]);
   });
 });

@@ -185,16 +185,28 @@ describe('CDKTF_STATE_DIR', () => {
     expect(loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_STATE_DIR: 'tmp/state' }, '/project').backend).toEqual({ kind: 'local', directory: '/project/tmp/state' });
   });
 
-  it('refuses to be combined with CDKTF_STATE_BUCKET', () => {
-    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_STATE_DIR: '/tmp/s', CDKTF_STATE_BUCKET: 'acme-state' }, '/project'))).toEqual([
-      'CDKTF_STATE_DIR: "/tmp/s" is set together with CDKTF_STATE_BUCKET "acme-state"; state is either local files or S3, so unset one of them',
+  it("keeps the bootstrap stack's local state there too", () => {
+    expect(loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_STATE_DIR: 'tmp/state' }, '/project').bootstrap.localStateDirectory).toBe('/project/tmp/state');
+  });
+
+  it("names only the bootstrap stack's local state directory when CDKTF_STATE_BUCKET puts the other stacks in S3", () => {
+    const config = loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_STATE_DIR: '/tmp/s', CDKTF_STATE_BUCKET: 'acme-state' }, '/project');
+    expect([config.backend.kind, config.bootstrap.backend, config.bootstrap.localStateDirectory]).toEqual(['s3', 'local', '/tmp/s']);
+  });
+
+  it('refuses to be combined with CDKTF_STATE_BUCKET and CDKTF_BOOTSTRAP_STATE=s3, where no stack keeps local state', () => {
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'dev', CDKTF_STATE_DIR: '/tmp/s', CDKTF_STATE_BUCKET: 'acme-state', CDKTF_BOOTSTRAP_STATE: 's3' }, '/project'))).toEqual([
+      'CDKTF_STATE_DIR: "/tmp/s" is set together with CDKTF_STATE_BUCKET "acme-state" and CDKTF_BOOTSTRAP_STATE=s3, so no stack keeps local state; unset CDKTF_STATE_DIR, or use CDKTF_BOOTSTRAP_STATE=local',
     ]);
   });
 
-  it('refuses a path that is a file', () => {
+  it.each([
+    ['alone', {}],
+    ['with CDKTF_STATE_BUCKET', { CDKTF_STATE_BUCKET: 'acme-state' }],
+  ])('refuses a path that is a file (%s)', (_, extra) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'state-dir-')), 'not-a-dir');
     fs.writeFileSync(file, '');
-    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_STATE_DIR: file }, '/project'))).toEqual([
+    expect(configProblems(() => loadConfig({ CDKTF_ENV: 'sandbox', CDKTF_STATE_DIR: file, ...extra }, '/project'))).toEqual([
       `CDKTF_STATE_DIR: "${file}" (${file}) is a file; give a directory for the <stack>.tfstate files`,
     ]);
   });

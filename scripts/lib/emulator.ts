@@ -243,7 +243,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     effect: 'destroying the state bucket after the stacks can leave it behind, with the versions moto will not delete',
     handling: 'forget-before-destroy',
     workaround:
-      "npm run sandbox:destroy deletes every object version and delete marker it can, then destroys bootstrap; a bucket moto keeps is dropped from bootstrap's state and reported with this gap's id",
+      "npm run sandbox:destroy (destroySandbox) deletes every object version and delete marker it can with the S3 API, then destroys bootstrap; when moto refused one, the bucket and its aws_s3_bucket_* settings first leave bootstrap's state (`terraform state rm`), the key and alias are destroyed, and the `bootstrap destroy` step names this gap and the bucket it kept",
   },
   {
     id: 'rds-instance-monitoring',
@@ -309,7 +309,7 @@ export const MOTO_SERVER_ENVIRONMENT: Readonly<Record<string, string>> = {
 /** A change a re-plan shows right after a successful apply, caused by the emulator alone. */
 export interface ExpectedDrift {
   /** Stack id. */
-  readonly stack: 'network' | 'data' | 'service';
+  readonly stack: 'bootstrap' | 'network' | 'data' | 'service';
   /** Construct path of the resource inside its stack, e.g. `services/service/ecs/service`. */
   readonly path: string;
   readonly type: string;

@@ -193,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, root: string): AppConfig {
   const network = read(NETWORK_VARIABLES, {}, context);
   const stateDraft = read<unknown, StateOverrides>(STATE_VARIABLES, {}, context);
   const state = backendOf(stateDraft, context);
-  const bootstrap = bootstrapOf(stateDraft, defaults.bootstrap);
+  const bootstrap = bootstrapOf(stateDraft, defaults.bootstrap, root);
   const data = read(DATA_VARIABLES, {}, context);
   const aws = read(AWS_VARIABLES, {}, context);
   const { servicesFile, ...service } = read<unknown, ServiceStackDraft>({ ...SERVICE_STACK_VARIABLES, ...DEFAULT_SERVICE_VARIABLES }, {}, context);

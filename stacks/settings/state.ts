@@ -184,7 +184,8 @@ export const STATE_VARIABLES = {
   }),
   CDKTF_STATE_DIR: variable({
     group: 'state',
-    description: 'directory of the local state files `<stack>.tfstate`, relative to the project; not with CDKTF_STATE_BUCKET',
+    description:
+      "directory of the local state files `<stack>.tfstate`, relative to the project; with CDKTF_STATE_BUCKET, only the bootstrap stack's local state (not with CDKTF_BOOTSTRAP_STATE=s3)",
     values: 'a directory',
     parse: text.any(),
     apply: (o, directory) => ({ ...o, directory }),
@@ -202,26 +203,27 @@ export const STATE_VARIABLES = {
 
 /**
  * The backend the state variables choose: S3 with a bucket (its region and prefix defaulting to
- * the configuration's), local files with a directory, or undefined for the environment's default;
+ * the configuration's; a directory given too then holds only the bootstrap stack's local state, as
+ * in the sandbox), local files with a directory alone, or undefined for the environment's default;
  * or the problems of a contradictory choice.
  */
 export function backendOf(o: StateOverrides, context: SettingsContext): { backend?: BackendSettings; problems: string[] } {
-  if (o.bucket && o.directory) {
-    return {
-      problems: [`CDKTF_STATE_DIR: "${o.directory}" is set together with CDKTF_STATE_BUCKET "${o.bucket}"; state is either local files or S3, so unset one of them`],
-    };
+  const directory = o.directory === undefined ? undefined : path.resolve(context.root, o.directory);
+  if (o.directory && directory && fs.existsSync(directory) && !fs.statSync(directory).isDirectory()) {
+    return { problems: [`CDKTF_STATE_DIR: "${o.directory}" (${directory}) is a file; give a directory for the <stack>.tfstate files`] };
   }
   if (o.bucket) {
     const kms = o.kmsKeyId ? { kmsKeyId: o.kmsKeyId } : {};
-    return { backend: { kind: 's3', bucket: o.bucket, region: o.region ?? context.region, keyPrefix: o.keyPrefix ?? context.project, ...kms }, problems: [] };
+    const backend: BackendSettings = { kind: 's3', bucket: o.bucket, region: o.region ?? context.region, keyPrefix: o.keyPrefix ?? context.project, ...kms };
+    const problems =
+      o.directory && o.bootstrapBackend === 's3'
+        ? [
+            `CDKTF_STATE_DIR: "${o.directory}" is set together with CDKTF_STATE_BUCKET "${o.bucket}" and CDKTF_BOOTSTRAP_STATE=s3, so no stack keeps local state; unset CDKTF_STATE_DIR, or use CDKTF_BOOTSTRAP_STATE=local`,
+          ]
+        : [];
+    return { backend, problems };
   }
-  if (o.directory) {
-    const directory = path.resolve(context.root, o.directory);
-    if (fs.existsSync(directory) && !fs.statSync(directory).isDirectory()) {
-      return { problems: [`CDKTF_STATE_DIR: "${o.directory}" (${directory}) is a file; give a directory for the <stack>.tfstate files`] };
-    }
-    return { backend: { kind: 'local', directory }, problems: [] };
-  }
+  if (directory) return { backend: { kind: 'local', directory }, problems: [] };
   return { problems: [] };
 }
 
@@ -241,8 +243,11 @@ export function backendProblems(backend: BackendSettings): string[] {
   return problems;
 }
 
-/** The bootstrap settings the state variables set over the environment's, or the problems of a CI choice that names no repository. */
-export function bootstrapOf(o: StateOverrides, defaults: BootstrapSettings): { bootstrap: BootstrapSettings; problems: string[] } {
+/**
+ * The bootstrap settings the state variables set over the environment's (CDKTF_STATE_DIR, resolved
+ * from `root`, holds its local state too), or the problems of a CI choice that names no repository.
+ */
+export function bootstrapOf(o: StateOverrides, defaults: BootstrapSettings, root: string): { bootstrap: BootstrapSettings; problems: string[] } {
   const problems: string[] = [];
   if (!o.ciRepository && (o.ciBranch || o.ciEnvironment)) {
     problems.push(
@@ -260,6 +265,7 @@ export function bootstrapOf(o: StateOverrides, defaults: BootstrapSettings): { b
       ...defaults,
       noncurrentVersionDays: o.noncurrentVersionDays ?? defaults.noncurrentVersionDays,
       backend: o.bootstrapBackend ?? defaults.backend,
+      localStateDirectory: o.directory ? path.resolve(root, o.directory) : defaults.localStateDirectory,
       ...(ci ? { ci } : {}),
     },
     problems,

@@ -1,15 +1,20 @@
 /**
  * The diagram of the really synthesized app: the app command of cdktf.json runs into a temporary
  * CDKTF_OUTDIR, and every stack and every cross-stack reference found in its files must be in the DOT.
+ * A synth of the whole app takes seconds, so each environment is synthesized once, by the commands
+ * under test (`npm run diagram --synth` for the default one, the fresh clone's runs for dev), and
+ * the drawing of each is checked on those files.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readStacks, synthesizeApp } from '../../scripts/diagram';
+import { readStacks } from '../../scripts/diagram';
 import { quote, stackCluster, toDot } from '../../scripts/lib/diagram-dot';
 import { buildModel } from '../../scripts/lib/diagram-model';
 import { scratchProject } from '../support/scratch-project';
+
+jest.setTimeout(120_000);
 
 const ROOT = path.resolve(__dirname, '../..');
 const REMOTE_STATE_PREFIX = 'cross-stack-reference-input-';
@@ -40,20 +45,58 @@ function crossStackEdges(dot: string, producer: string, consumer: string): strin
   });
 }
 
+// Copied into the fresh clone: what the diagram and the app command resolve their root from or write into; the rest is linked.
+const COPIED = ['package.json', 'scripts', 'main.ts', 'app.ts', 'cdktf.json', 'tsconfig.json'];
+const LINKED = ['node_modules', 'stacks', 'data', 'service'];
+
+/** `npm run diagram --synth` of the worktree into a temporary directory: the app in the default environment. */
+const cliOut = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-cli-'));
+/** A clone where nothing was synthesized, then the diagram drawn with the default settings, then twice with CDKTF_ENV=dev. */
+let clone: string;
+const cloneManifest = () => path.join(clone, 'cdktf.out', 'manifest.json');
+const cloneRuns: { stdout: string; svg: string; manifestMs: number }[] = [];
+
+/** `npm run diagram` in the clone with the given settings; the SVG goes to a file of its own. */
+const diagramInClone = (settings: Record<string, string>) => {
+  const output = path.join(clone, `picture-${cloneRuns.length}.svg`);
+  const stdout = execFileSync('npm', ['run', '--silent', 'diagram', '--', '--output', output], { cwd: clone, env: environment(settings), encoding: 'utf8' });
+  cloneRuns.push({ stdout, svg: fs.readFileSync(output, 'utf8'), manifestMs: fs.statSync(cloneManifest()).mtimeMs });
+};
+
+beforeAll(() => {
+  // When the script runs as npm would run it, with --synth into a temporary directory
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  execFileSync(process.execPath, [tsx, 'scripts/diagram.ts', '--synth', '--input', path.join(cliOut, 'app'), '--output', path.join(cliOut, 'architecture.svg')], {
+    cwd: ROOT,
+    env: environment({}),
+    encoding: 'utf8',
+  });
+  // Given a clone where nothing was synthesized
+  clone = scratchProject('diagram-clone-', COPIED, LINKED);
+  // When the diagram is drawn with the default settings, then twice with CDKTF_ENV=dev
+  diagramInClone({});
+  diagramInClone({ CDKTF_ENV: 'dev' });
+  diagramInClone({ CDKTF_ENV: 'dev' });
+});
+afterAll(() => {
+  for (const dir of [cliOut, clone]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 describe.each([
-  ['the default environment', {}],
-  ['CDKTF_ENV=dev', { CDKTF_ENV: 'dev' }],
-])('diagram of the synthesized app in %s', (_name, settings: Record<string, string>) => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-app-'));
+  // Written by npm run diagram --synth, which runs the app command of cdktf.json into it as CDKTF_OUTDIR
+  ['the default environment', () => path.join(cliOut, 'app')],
+  // Written by the fresh clone's second run, the app command of the clone's cdktf.json
+  ['CDKTF_ENV=dev', () => path.join(clone, 'cdktf.out')],
+])('diagram of the synthesized app in %s', (_name, synthesized: () => string) => {
+  let outdir = '';
   let dot = '';
   let stackIds: string[] = [];
 
   beforeAll(() => {
-    synthesizeApp(ROOT, outdir, environment(settings));
+    outdir = synthesized();
     stackIds = Object.keys((JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks).sort();
     dot = toDot(buildModel(readStacks(outdir)));
   });
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   it('draws every stack of the manifest as a cluster', () => {
     expect(stackIds.filter((id) => !dot.includes(`subgraph ${quote(stackCluster(id))} {`))).toEqual([]);
@@ -87,66 +130,31 @@ describe.each([
 });
 
 describe('npm run diagram', () => {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'diagram-cli-'));
-  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
-
   it('synthesizes the app and writes an SVG that shows every stack', () => {
-    // When the script runs as npm would run it, with --synth into a temporary directory
-    const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    const output = path.join(outdir, 'architecture.svg');
-    execFileSync(process.execPath, [tsx, 'scripts/diagram.ts', '--synth', '--input', path.join(outdir, 'app'), '--output', output], {
-      cwd: ROOT,
-      env: environment({}),
-      encoding: 'utf8',
-    });
     // Then the SVG names each stack of the manifest
-    const svg = fs.readFileSync(output, 'utf8');
-    const stacks = Object.keys((JSON.parse(fs.readFileSync(path.join(outdir, 'app', 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks);
+    const svg = fs.readFileSync(path.join(cliOut, 'architecture.svg'), 'utf8');
+    const stacks = Object.keys((JSON.parse(fs.readFileSync(path.join(cliOut, 'app', 'manifest.json'), 'utf8')) as { stacks: Record<string, unknown> }).stacks);
     expect([svg.includes('</svg>'), stacks.filter((id) => !svg.includes(`${id} stack`))]).toEqual([true, []]);
   });
 });
 
 describe('npm run diagram in a fresh clone', () => {
-  // Copied: what the diagram and the app command resolve their root from or write into; the rest is linked.
-  const COPIED = ['package.json', 'scripts', 'main.ts', 'app.ts', 'cdktf.json', 'tsconfig.json'];
-  const LINKED = ['node_modules', 'stacks', 'data', 'service'];
-  let project: string;
-  const manifest = () => path.join(project, 'cdktf.out', 'manifest.json');
-  const runs: { stdout: string; svg: string; manifestMs: number }[] = [];
-
-  /** `npm run diagram` in the clone with the given settings; the SVG goes to a file of its own. */
-  const diagram = (settings: Record<string, string>) => {
-    const output = path.join(project, `picture-${runs.length}.svg`);
-    const stdout = execFileSync('npm', ['run', '--silent', 'diagram', '--', '--output', output], { cwd: project, env: environment(settings), encoding: 'utf8' });
-    runs.push({ stdout, svg: fs.readFileSync(output, 'utf8'), manifestMs: fs.statSync(manifest()).mtimeMs });
-  };
-
-  beforeAll(() => {
-    // Given a clone where nothing was synthesized
-    project = scratchProject('diagram-clone-', COPIED, LINKED);
-    // When the diagram is drawn with the default settings, then twice with CDKTF_ENV=dev
-    diagram({});
-    diagram({ CDKTF_ENV: 'dev' });
-    diagram({ CDKTF_ENV: 'dev' });
-  });
-  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
-
   it('synthesizes cdktf.out first when there is none, and draws it', () => {
     expect({
-      said: /^diagram: synthesized the app into cdktf\.out in [\d.]+ s: cdktf\.out holds no synthesized stack$/m.test(runs[0].stdout),
-      drawn: runs[0].svg.includes('network stack'),
+      said: /^diagram: synthesized the app into cdktf\.out in [\d.]+ s: cdktf\.out holds no synthesized stack$/m.test(cloneRuns[0].stdout),
+      drawn: cloneRuns[0].svg.includes('network stack'),
     }).toEqual({ said: true, drawn: true });
   });
 
   it('synthesizes again when cdktf.out holds another environment, naming what differs, and draws the current one', () => {
     expect({
-      said: /^diagram: synthesized .*: cdktf\.out was synthesized with other settings \(stack data: region us-east-1, the settings say eu-west-1\)$/m.test(runs[1].stdout),
-      dev: /bookmarks (·|&#183;|&middot;) dev/.test(runs[1].svg),
+      said: /^diagram: synthesized .*: cdktf\.out was synthesized with other settings \(stack data: region us-east-1, the settings say eu-west-1\)$/m.test(cloneRuns[1].stdout),
+      dev: /bookmarks (·|&#183;|&middot;) dev/.test(cloneRuns[1].svg),
     }).toEqual({ said: true, dev: true });
   });
 
   it('draws a cdktf.out made with the current settings as it is', () => {
-    expect({ synthesized: runs[2].stdout.includes('synthesized'), manifestUnchanged: runs[2].manifestMs === runs[1].manifestMs }).toEqual({
+    expect({ synthesized: cloneRuns[2].stdout.includes('synthesized'), manifestUnchanged: cloneRuns[2].manifestMs === cloneRuns[1].manifestMs }).toEqual({
       synthesized: false,
       manifestUnchanged: true,
     });

@@ -39,19 +39,26 @@ function scratchProject(prefix: string): string {
 
 describe('npm run synth and cdktf synth', () => {
   let project: string;
-  beforeAll(() => (project = scratchProject('fast-synth-')));
+  let fast: { code: number; stdout: string; stderr: string };
+  const fastOut = (): string => path.join(project, 'fast');
+
+  beforeAll(async () => {
+    project = scratchProject('fast-synth-');
+    // Given the dev environment, whose service stack warns that the image build context is empty,
+    // and an output folder holding a stack that main.ts does not define
+    fs.mkdirSync(path.join(fastOut(), 'stacks', 'retired'), { recursive: true });
+    fs.writeFileSync(path.join(fastOut(), 'stacks', 'retired', 'cdk.tf.json'), '{}');
+    // When both write all stacks, npm run synth into that folder
+    await run(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', 'cli'], { cwd: project, env: { ...env, CDKTF_ENV: 'dev' } });
+    fast = await fastSynth(project, 'fast', { CDKTF_ENV: 'dev' });
+  });
   afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
-  test('write byte-identical cdk.tf.json files and manifest, warnings and their stack traces included', async () => {
-    // Given the dev environment, whose service stack warns that the image build context is empty
-    // When both write all stacks
-    await run(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', 'cli'], { cwd: project, env: { ...env, CDKTF_ENV: 'dev' } });
-    const fast = await fastSynth(project, 'fast', { CDKTF_ENV: 'dev' });
+  test('write byte-identical cdk.tf.json files and manifest, warnings and their stack traces included', () => {
     // Then every synthesized file is the same, byte for byte, and the warning was printed as cdktf prints it
-    const stacks = fs.readdirSync(path.join(project, 'fast', 'stacks')).sort();
     expect({
-      stacks,
-      differing: differingSynthFiles(path.join(project, 'cli'), path.join(project, 'fast')),
+      stacks: fs.readdirSync(path.join(fastOut(), 'stacks')).sort(),
+      differing: differingSynthFiles(path.join(project, 'cli'), fastOut()),
       warned: /^WARN \[service\/[^\]]*image\]: ContainerImage/m.test(fast.stdout),
     }).toEqual({
       stacks: ['bootstrap', 'data', 'network', 'service'],
@@ -60,15 +67,9 @@ describe('npm run synth and cdktf synth', () => {
     });
   });
 
-  test('remove the folder of a stack the app no longer has, as cdktf synth does', async () => {
-    // Given an output folder holding a stack that main.ts does not define
-    const out = path.join(project, 'orphan');
-    fs.mkdirSync(path.join(out, 'stacks', 'retired'), { recursive: true });
-    fs.writeFileSync(path.join(out, 'stacks', 'retired', 'cdk.tf.json'), '{}');
-    // When npm run synth writes into it
-    const result = await fastSynth(project, out);
+  test('remove the folder of a stack the app no longer has, as cdktf synth does', () => {
     // Then only the app's stacks remain
-    expect({ code: result.code, stacks: fs.readdirSync(path.join(out, 'stacks')).sort() }).toEqual({ code: 0, stacks: ['data', 'network', 'service'] });
+    expect({ code: fast.code, stacks: fs.readdirSync(path.join(fastOut(), 'stacks')).sort() }).toEqual({ code: 0, stacks: ['bootstrap', 'data', 'network', 'service'] });
   });
 });
 

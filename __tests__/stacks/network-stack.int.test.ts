@@ -1,6 +1,7 @@
 /**
  * Real Terraform on the synthesized network stack: init from the machine's provider source
- * (registry or local mirror), validate, then an offline plan with fake credentials.
+ * (registry or local mirror), validate, then an offline plan with fake credentials. The three
+ * variants are modules of one root, so one init, one validate and one plan serve them all.
  */
 import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
@@ -8,8 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildConfig, type NatMode } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { countByType, init, plan, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
+import { countByType, requireTerraform, type PlannedChange } from '../../scripts/lib/terraform';
 import { forEnvironment } from '../support/certificates';
+import { ModulesRoot, type ModuleValidation } from '../support/terraform-modules';
 
 jest.setTimeout(180_000);
 
@@ -25,32 +27,31 @@ function synthesizeNetwork(environment: 'dev' | 'prod', natMode?: NatMode): stri
       network: natMode ? { natMode } : {},
     }),
   );
-  const stack = new NetworkStack(Testing.app(), 'network', { config });
-  return writeStackDir(Testing.synth(stack), `network-${environment}-`);
+  return Testing.synth(new NetworkStack(Testing.app(), 'network', { config }));
 }
+
+let root: ModulesRoot;
+let validation: Record<string, ModuleValidation>;
+let planned: Record<string, PlannedChange[]>;
 
 beforeAll(() => {
   requireTerraform();
+  root = new ModulesRoot({ dev: synthesizeNetwork('dev'), prod: synthesizeNetwork('prod'), 'no-nat': synthesizeNetwork('dev', 'none') }, 'network-');
+  validation = root.validate();
+  planned = root.plan();
 });
+afterAll(() => root?.remove());
 
 describe.each([
   ['dev', 'single', 2, 1],
   ['prod', 'per-az', 3, 3],
 ] as const)('the %s network (NAT %s)', (environment, natMode, zones, nats) => {
-  let dir: string;
-  beforeAll(() => {
-    dir = synthesizeNetwork(environment);
-    init(dir);
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
   it('passes terraform validate', () => {
-    const result = terraform(dir, ['validate', '-json'], false);
-    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
+    expect(validation[environment]).toMatchObject({ valid: true, error_count: 0 });
   });
 
   it(`plans offline to create ${zones} zones of subnets and ${nats} NAT gateway(s)`, () => {
-    const changes = plan(dir);
+    const changes = planned[environment];
     expect(changes.every((c) => c.actions.join() === 'create')).toBe(true);
     expect(countByType(changes)).toMatchObject({
       aws_vpc: 1,
@@ -69,14 +70,8 @@ describe.each([
 
 describe('a network with no NAT', () => {
   it('validates, with only the public default route', () => {
-    const dir = synthesizeNetwork('dev', 'none');
-    try {
-      init(dir);
-      const changes = plan(dir);
-      expect(countByType(changes)).toMatchObject({ aws_route: 1, aws_vpc_endpoint: 2 });
-      expect(countByType(changes).aws_nat_gateway).toBeUndefined();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    expect(validation['no-nat']).toMatchObject({ valid: true, error_count: 0 });
+    expect(countByType(planned['no-nat'])).toMatchObject({ aws_route: 1, aws_vpc_endpoint: 2 });
+    expect(countByType(planned['no-nat']).aws_nat_gateway).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Real Terraform on the synthesized service stack in registry-image mode: no Docker provider and
  * no AWS lookups, so it initialises from the mirrored AWS provider alone and validates offline.
+ * The four variants are modules of one root, so one init and one validate serve them all.
  */
 import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
@@ -12,7 +13,8 @@ import { NetworkStack } from '../../stacks/network-stack';
 import { loadSeedData } from '../../stacks/seed';
 import type { ServiceStackOverrides } from '../../stacks/settings/service';
 import { ServiceStack } from '../../stacks/service-stack';
-import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
+import { requireTerraform } from '../../scripts/lib/terraform';
+import { ModulesRoot, type ModuleValidation } from '../support/terraform-modules';
 
 jest.setTimeout(180_000);
 
@@ -31,7 +33,7 @@ function threeServicesInRegistryMode(environment: string): ServiceStackOverrides
   return { services: service.services.map((s) => ({ ...s, image: REGISTRY_IMAGE })), servicesSource: service.servicesSource };
 }
 
-/** Synthesizes the app with all three stacks and copies the service stack into its own directory. */
+/** Synthesizes the app with all three stacks and returns the service stack's `cdk.tf.json`. */
 function synthesizeService(environment: 'dev' | 'prod', service: ServiceStackOverrides): string {
   const config = buildConfig(environment, { backend: { kind: 'local', directory: path.join(stateRoot, environment) }, aws: { offline: true }, service }, ROOT);
   const app = Testing.app();
@@ -39,17 +41,12 @@ function synthesizeService(environment: 'dev' | 'prod', service: ServiceStackOve
   const data = new DataStack(app, 'data', { config, seed: loadSeedData(config.data.directory), alarmTopicArn: network.alarmTopic?.topicArn });
   new ServiceStack(app, 'service', { config, network: network.network, tables: data.tables, alarmTopicArn: network.alarmTopic?.topicArn });
   app.synth();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `service-${environment}-`));
-  fs.copyFileSync(path.join(app.outdir, 'stacks', 'service', 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
+  const json = fs.readFileSync(path.join(app.outdir, 'stacks', 'service', 'cdk.tf.json'), 'utf8');
   fs.rmSync(app.outdir, { recursive: true, force: true });
-  return dir;
+  return json;
 }
 
-beforeAll(() => {
-  requireTerraform();
-});
-
-describe.each([
+const VARIANTS = [
   ['dev', 'the default service', () => ({ defaultService: { image: REGISTRY_IMAGE } })],
   [
     'prod',
@@ -62,21 +59,28 @@ describe.each([
     'the three-service file with a public name',
     () => ({ ...threeServicesInRegistryMode('dev'), dns: { publicZoneId: 'Z0123456789ABCDEFGHIJ', publicRecordName: 'shop.example.com' } }),
   ],
-] as const)('the %s service stack of %s in registry mode', (environment, _variant, service) => {
-  let dir: string;
-  beforeAll(() => {
-    dir = synthesizeService(environment, service());
-    init(dir);
-  });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+] as const;
+/** The module folder of a variant: `variant-<index>`. */
+const moduleName = (variant: string): string => `variant-${VARIANTS.findIndex(([, name]) => name === variant)}`;
 
+let root: ModulesRoot;
+let validation: Record<string, ModuleValidation>;
+
+beforeAll(() => {
+  requireTerraform();
+  root = new ModulesRoot(Object.fromEntries(VARIANTS.map(([environment, variant, service]) => [moduleName(variant), synthesizeService(environment, service())])), 'service-');
+  validation = root.validate();
+});
+afterAll(() => root?.remove());
+
+describe.each(VARIANTS)('the %s service stack of %s in registry mode', (_environment, variant) => {
+  // One lock file serves every variant: had any variant needed the Docker provider, init would have locked it.
   it('needs no Docker provider', () => {
-    const lock = fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8');
-    expect([lock.includes('hashicorp/aws'), lock.includes('docker')]).toEqual([true, false]);
+    const lock = root.lockFile();
+    expect([lock.includes('hashicorp/aws'), lock.includes('docker'), root.requiredProviders(moduleName(variant))]).toEqual([true, false, ['aws']]);
   });
 
   it('passes terraform validate', () => {
-    const result = terraform(dir, ['validate', '-json'], false);
-    expect(JSON.parse(result.stdout)).toMatchObject({ valid: true, error_count: 0 });
+    expect(validation[moduleName(variant)]).toMatchObject({ valid: true, error_count: 0 });
   });
 });

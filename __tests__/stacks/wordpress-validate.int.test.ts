@@ -2,7 +2,8 @@
  * The wordpress stack through the real app (`node .build/main.js`, as cdktf runs it) and real
  * Terraform, without an emulator: the default synth has no wordpress stack, and `terraform validate`
  * passes in registry mode (the Docker provider is not mirrored here); so does the storage constructs'
- * small stack, with throwaway and with protected settings. The apply of the stacks to the emulated
+ * small stack, with throwaway and with protected settings (all four variants as modules of one
+ * root: one init and one validate). The apply of the stacks to the emulated
  * AWS is __tests__/sandbox/wordpress-stack.sandbox.ts.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import { storageStack } from '../support/storage-stack';
-import { init, requireTerraform, terraform, writeStackDir } from '../../scripts/lib/terraform';
+import { requireTerraform } from '../../scripts/lib/terraform';
+import { ModulesRoot, type ModuleValidation } from '../support/terraform-modules';
 
 jest.setTimeout(600_000);
 
@@ -72,39 +74,46 @@ describe('main.ts', () => {
   });
 });
 
-describe.each([
+/** The validate of every wordpress and storage variant below, as modules of one root: one init, one validate. */
+let root: ModulesRoot;
+let validation: Record<string, ModuleValidation>;
+const WORDPRESS = [
   ['dev', {}],
   ['prod', { CDKTF_WORDPRESS_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc', CDKTF_CERTIFICATE_ARN: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }],
-] as const)('the %s wordpress stack in registry mode %j', (environment, extra) => {
-  let dir: string;
-  beforeAll(() => {
-    const project = synthApp(environment, { CDKTF_ENV: environment, CDKTF_WORDPRESS: 'true', CDKTF_WORDPRESS_IMAGES: 'registry', CDKTF_IMAGE: SERVICE_IMAGE, ...extra });
-    dir = stackDir(project, 'wordpress');
-    init(dir);
-  });
+] as const;
+const STORAGE = [
+  ['throwaway', true],
+  ['protected', false],
+] as const;
 
+beforeAll(() => {
+  const stacks: Record<string, string> = {};
+  for (const [environment, extra] of WORDPRESS) {
+    const project = synthApp(environment, { CDKTF_ENV: environment, CDKTF_WORDPRESS: 'true', CDKTF_WORDPRESS_IMAGES: 'registry', CDKTF_IMAGE: SERVICE_IMAGE, ...extra });
+    stacks[`wordpress-${environment}`] = fs.readFileSync(path.join(stackDir(project, 'wordpress'), 'cdk.tf.json'), 'utf8');
+  }
+  for (const [name, disposable] of STORAGE) {
+    stacks[`storage-${name}`] = Testing.synth(storageStack({ disposable, statePath: path.join(scratch, `storage-${name}.tfstate`) }).stack);
+  }
+  root = new ModulesRoot(stacks, 'wordpress-');
+  validation = root.validate();
+});
+afterAll(() => root?.remove());
+
+describe.each(WORDPRESS)('the %s wordpress stack in registry mode %j', (environment) => {
+  // One lock file serves every variant: had any variant needed the Docker provider, init would have locked it.
   it('needs no Docker provider', () => {
-    const lock = fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8');
-    expect([lock.includes('hashicorp/aws'), lock.includes('docker')]).toEqual([true, false]);
+    const lock = root.lockFile();
+    expect([lock.includes('hashicorp/aws'), lock.includes('docker'), root.requiredProviders(`wordpress-${environment}`)]).toEqual([true, false, ['aws']]);
   });
 
   it('passes terraform validate', () => {
-    expect(JSON.parse(terraform(dir, ['validate', '-json'], false).stdout)).toMatchObject({ valid: true, error_count: 0 });
+    expect(validation[`wordpress-${environment}`]).toMatchObject({ valid: true, error_count: 0 });
   });
 });
 
-describe.each([
-  ['throwaway', true],
-  ['protected', false],
-])('the storage constructs’ stack with %s settings', (name, disposable) => {
+describe.each(STORAGE)('the storage constructs’ stack with %s settings', (name) => {
   it('passes terraform validate', () => {
-    const { stack } = storageStack({ disposable, statePath: path.join(scratch, `storage-${name}.tfstate`) });
-    const dir = writeStackDir(Testing.synth(stack), `storage-${name}-`);
-    try {
-      init(dir);
-      expect(JSON.parse(terraform(dir, ['validate', '-json'], false).stdout)).toMatchObject({ valid: true, error_count: 0 });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    expect(validation[`storage-${name}`]).toMatchObject({ valid: true, error_count: 0 });
   });
 });

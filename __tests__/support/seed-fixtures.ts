@@ -25,10 +25,3 @@ export function tempDataDir(files: Record<string, string>): string {
   for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
   return dir;
 }
-
-/** Copies the project's data/ into a fresh temp directory and returns its path. */
-export function copyProjectData(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-'));
-  fs.cpSync(path.join(__dirname, '..', '..', 'data'), dir, { recursive: true });
-  return dir;
-}

@@ -30,16 +30,43 @@ export function byPath(json: SynthJson, path: string): TfElement {
   return new TfDocument(json, TESTING_SYNTH).byPath(path);
 }
 
-/** The three stacks' JSON (and WordPress's when it is on) of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
-export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> & { wordpress?: SynthJson } {
+/**
+ * `synthesize` with each distinct argument list (compared as JSON) synthesized once per test file,
+ * for tests that only read what it returns. It returns a string, so no test can change what another reads.
+ */
+export function synthesizedOnce<A extends readonly unknown[]>(synthesize: (...args: A) => string): (...args: A) => string {
+  const synthesized = new Map<string, string>();
+  return (...args: A) => {
+    const key = JSON.stringify(args);
+    let text = synthesized.get(key);
+    if (text === undefined) {
+      text = synthesize(...args);
+      synthesized.set(key, text);
+    }
+    return text;
+  };
+}
+
+/** Each stack's cdk.tf.json text of main.ts's app for a configuration, written to a temporary folder that is removed. */
+const synthStackTexts = synthesizedOnce((config: AppConfig): string => {
   const app = Testing.app();
   buildApp(app, config, loadSeedData(config.data.directory));
   app.synth();
   try {
-    const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
-    const wordpress = fs.existsSync(path.join(app.outdir, 'stacks', 'wordpress')) ? { wordpress: read('wordpress') } : {};
-    return { network: read('network'), data: read('data'), service: read('service'), ...wordpress };
+    const stacksDir = path.join(app.outdir, 'stacks');
+    return JSON.stringify(Object.fromEntries(fs.readdirSync(stacksDir).map((id) => [id, fs.readFileSync(path.join(stacksDir, id, 'cdk.tf.json'), 'utf8')])));
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }
+});
+
+/**
+ * The three stacks' JSON (and WordPress's when it is on) of the app as main.ts composes it. A
+ * configuration is synthesized once per test file; each call parses its own copy.
+ */
+export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> & { wordpress?: SynthJson } {
+  const texts = JSON.parse(synthStackTexts(config)) as Record<string, string>;
+  const read = (id: string) => parse(texts[id]);
+  const wordpress = 'wordpress' in texts ? { wordpress: read('wordpress') } : {};
+  return { network: read('network'), data: read('data'), service: read('service'), ...wordpress };
 }

@@ -47,6 +47,12 @@ export function synthesizedOnce<A extends readonly unknown[]>(synthesize: (...ar
   };
 }
 
+/** One stack of main.ts's app for a configuration, synthesized alone as Testing.synth does (nothing written, no validations): for tests of that stack's own resources. */
+export function synthAppStack(config: AppConfig, id: 'network' | 'data' | 'service'): SynthJson {
+  const stacks = buildApp(Testing.app(), config, loadSeedData(config.data.directory));
+  return parse(Testing.synth(stacks[id]));
+}
+
 /** Each stack's cdk.tf.json text of main.ts's app for a configuration, written to a temporary folder that is removed. */
 const synthStackTexts = synthesizedOnce((config: AppConfig): string => {
   const app = Testing.app();

@@ -32,12 +32,14 @@ export function byPath(json: SynthJson, path: string): TfElement {
 
 /**
  * `synthesize` with each distinct argument list (compared as JSON) synthesized once per test file,
- * for tests that only read what it returns. It returns a string, so no test can change what another reads.
+ * for tests that only read what it returns. It returns a string, so no test can change what another
+ * reads. Arguments that hold a function have no JSON to compare, so those calls always synthesize.
  */
 export function synthesizedOnce<A extends readonly unknown[]>(synthesize: (...args: A) => string): (...args: A) => string {
   const synthesized = new Map<string, string>();
   return (...args: A) => {
-    const key = JSON.stringify(args);
+    const key = jsonKey(args);
+    if (key === undefined) return synthesize(...args);
     let text = synthesized.get(key);
     if (text === undefined) {
       text = synthesize(...args);
@@ -45,6 +47,16 @@ export function synthesizedOnce<A extends readonly unknown[]>(synthesize: (...ar
     }
     return text;
   };
+}
+
+/** The JSON of plain data, or undefined when it holds a function (which JSON would silently drop). */
+function jsonKey(value: unknown): string | undefined {
+  let plain = true;
+  const key = JSON.stringify(value, (_name, item: unknown) => {
+    if (typeof item === 'function') plain = false;
+    return item;
+  });
+  return plain ? key : undefined;
 }
 
 /** One stack of main.ts's app for a configuration, synthesized alone as Testing.synth does (nothing written, no validations): for tests of that stack's own resources. */

@@ -5,7 +5,7 @@ import { FargateCluster } from '../../stacks/constructs/cluster';
 import { FargateService, type FargateServiceProps } from '../../stacks/constructs/fargate-service';
 import { LoadBalancer } from '../../stacks/constructs/load-balancer';
 import { FargateTaskDefinition } from '../../stacks/constructs/task-definition';
-import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
+import { byPath, parse, ref, resources, synthesizedOnce, type SynthJson } from '../support/synth';
 import type { ScalingOptions } from '../../stacks/lib/service-rules';
 
 const IMAGE = { imageUri: 'registry.example/app@sha256:abc', pullStatements: () => [] };
@@ -18,30 +18,32 @@ interface Options {
   readonly build?: (service: FargateService, lbs: { external: LoadBalancer; internal: LoadBalancer }) => void;
 }
 
+/** The service's JSON; the same options synthesize once per file, since the tests only read it. */
 function synthService(options: Options = {}): SynthJson {
-  return parse(
-    Testing.synthScope((scope: Construct) => {
-      const cluster = new FargateCluster(scope, 'ecs', { name: 'test-dev-service' });
-      const external = new LoadBalancer(scope, 'alb', { name: 'test-dev', vpcId: 'vpc-1', subnetIds: ['subnet-pub-a', 'subnet-pub-b'] });
-      const internal = new LoadBalancer(scope, 'internal-alb', { name: 'test-dev-internal', vpcId: 'vpc-1', subnetIds: ['subnet-priv-a', 'subnet-priv-b'], internal: true });
-      const task = new FargateTaskDefinition(scope, 'task', { family: 'test-dev-service', region: 'eu-west-1' });
-      task.addContainer('app', { image: IMAGE, ports: [{ containerPort: 8080 }], user: '1000' });
-      const behind = options.behind ?? ['external'];
-      const targets = behind.map((scheme) => ({ target: (scheme === 'external' ? external : internal).addTargets('api', { port: 80, targetPort: 8080 }) }));
-      const service = new FargateService(scope, 'app', {
-        name: 'test-dev-service',
-        cluster,
-        taskDefinition: task,
-        vpcId: 'vpc-1',
-        subnetIds: ['subnet-priv-a', 'subnet-priv-b'],
-        targets,
-        ...options.service,
-      });
-      if (options.scaling) service.autoScaleTaskCount(options.scaling);
-      options.build?.(service, { external, internal });
-    }),
-  );
+  return parse(synthServiceText(options));
 }
+const synthServiceText = synthesizedOnce((options: Options): string =>
+  Testing.synthScope((scope: Construct) => {
+    const cluster = new FargateCluster(scope, 'ecs', { name: 'test-dev-service' });
+    const external = new LoadBalancer(scope, 'alb', { name: 'test-dev', vpcId: 'vpc-1', subnetIds: ['subnet-pub-a', 'subnet-pub-b'] });
+    const internal = new LoadBalancer(scope, 'internal-alb', { name: 'test-dev-internal', vpcId: 'vpc-1', subnetIds: ['subnet-priv-a', 'subnet-priv-b'], internal: true });
+    const task = new FargateTaskDefinition(scope, 'task', { family: 'test-dev-service', region: 'eu-west-1' });
+    task.addContainer('app', { image: IMAGE, ports: [{ containerPort: 8080 }], user: '1000' });
+    const behind = options.behind ?? ['external'];
+    const targets = behind.map((scheme) => ({ target: (scheme === 'external' ? external : internal).addTargets('api', { port: 80, targetPort: 8080 }) }));
+    const service = new FargateService(scope, 'app', {
+      name: 'test-dev-service',
+      cluster,
+      taskDefinition: task,
+      vpcId: 'vpc-1',
+      subnetIds: ['subnet-priv-a', 'subnet-priv-b'],
+      targets,
+      ...options.service,
+    });
+    if (options.scaling) service.autoScaleTaskCount(options.scaling);
+    options.build?.(service, { external, internal });
+  }),
+);
 
 describe('FargateCluster', () => {
   it('has Container Insights on', () => {

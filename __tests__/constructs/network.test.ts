@@ -1,16 +1,16 @@
 import { Testing } from 'cdktf';
 import { Network, type NetworkProps } from '../../stacks/constructs/network';
-import { byPath, parse, ref, resources } from '../support/synth';
+import { byPath, parse, ref, resources, synthesizedOnce } from '../support/synth';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 
-function synthNetwork(overrides: Partial<NetworkProps> = {}) {
-  return parse(
-    Testing.synthScope((scope) => {
-      new Network(scope, 'vpc', { name: 'test-dev', region: 'eu-west-1', cidrBlock: '10.30.0.0/16', availabilityZones: ZONES, ...overrides });
-    }),
-  );
-}
+/** The network's JSON; the same overrides synthesize once per file, since the tests only read it. */
+const synthNetworkText = synthesizedOnce((overrides: Partial<NetworkProps>): string =>
+  Testing.synthScope((scope) => {
+    new Network(scope, 'vpc', { name: 'test-dev', region: 'eu-west-1', cidrBlock: '10.30.0.0/16', availabilityZones: ZONES, ...overrides });
+  }),
+);
+const synthNetwork = (overrides: Partial<NetworkProps> = {}) => parse(synthNetworkText(overrides));
 
 describe('Network subnets', () => {
   it('creates one public and one private subnet in each zone with the laid-out blocks', () => {

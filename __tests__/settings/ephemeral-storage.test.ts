@@ -6,21 +6,21 @@ import { loadSeedData } from '../../stacks/seed';
 import { loadConfig } from '../../stacks/settings/config';
 import { configProblems } from '../support/config';
 import { writeTree } from '../support/service-fixtures';
-import { byPath, parse, synthStacks } from '../support/synth';
+import { byPath, parse, synthAppStack } from '../support/synth';
 import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 describe('ephemeral storage of the tasks', () => {
   it('CDKTF_TASK_EPHEMERAL_STORAGE sizes the default service task', () => {
-    const { service } = synthStacks(loadConfig({ CDKTF_ENV: 'dev', CDKTF_TASK_EPHEMERAL_STORAGE: '40' }, ROOT));
+    const service = synthAppStack(loadConfig({ CDKTF_ENV: 'dev', CDKTF_TASK_EPHEMERAL_STORAGE: '40' }, ROOT), 'service');
     expect(byPath(service, 'services/service/task/definition').props.ephemeral_storage).toEqual({ size_in_gib: 40 });
   });
 
   it('is Fargate’s free 20 GiB by default: no ephemeral_storage block in any environment', () => {
     const tasks = ['local', 'dev', 'prod'].map(
       (env) =>
-        byPath(synthStacks(loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}) }, ROOT)).service, 'services/service/task/definition').props
+        byPath(synthAppStack(loadConfig({ CDKTF_ENV: env, ...(env === 'prod' ? CERTIFICATE_VARIABLES : {}) }, ROOT), 'service'), 'services/service/task/definition').props
           .ephemeral_storage,
     );
     expect(tasks).toEqual([undefined, undefined, undefined]);
@@ -35,7 +35,7 @@ describe('ephemeral storage of the tasks', () => {
         ],
       }),
     });
-    const { service } = synthStacks(loadConfig({ CDKTF_ENV: 'dev', CDKTF_SERVICES_FILE: path.join(dir, 'services.json') }, ROOT));
+    const service = synthAppStack(loadConfig({ CDKTF_ENV: 'dev', CDKTF_SERVICES_FILE: path.join(dir, 'services.json') }, ROOT), 'service');
     expect(['big', 'small'].map((name) => byPath(service, `services/${name}/task/definition`).props.ephemeral_storage)).toEqual([{ size_in_gib: 100 }, undefined]);
   });
 

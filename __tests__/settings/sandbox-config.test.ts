@@ -13,7 +13,7 @@ import {
   type EmulatedEndpoint,
 } from '../../scripts/lib/emulator';
 import { configProblems } from '../support/config';
-import { resources, synthStacks, type SynthJson } from '../support/synth';
+import { resources, synthAppStack, synthStacks, type SynthJson } from '../support/synth';
 import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -241,7 +241,7 @@ describe('CDKTF_TEARDOWN', () => {
 
   it('drops prevent_destroy and deletion protection from the synthesized tables, which have both without it', () => {
     const protections = (config: AppConfig) =>
-      resources(synthAll(config).data, 'aws_dynamodb_table').map((t) => [
+      resources(synthAppStack(config, 'data'), 'aws_dynamodb_table').map((t) => [
         t.props.deletion_protection_enabled ?? false,
         (t.props.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy ?? false,
       ]);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { DataStack } from '../../stacks/data-stack';
 import { loadSeedData } from '../../stacks/seed';
-import { byPath, parse, resources } from '../support/synth';
+import { byPath, parse, resources, synthesizedOnce } from '../support/synth';
 import { forEnvironment } from '../support/certificates';
 
 const DATA = path.join(__dirname, '..', '..', 'data');
@@ -13,7 +13,9 @@ function buildDataStack(env: string, overrides: ConfigOverrides = {}) {
   const config = buildConfig(env, forEnvironment(env, { ...overrides, data: { directory: DATA, ...overrides.data } }), '/project');
   return new DataStack(Testing.app(), 'data', { config, seed: SEED });
 }
-const synthDataStack = (env: string, overrides: ConfigOverrides = {}) => parse(Testing.synth(buildDataStack(env, overrides)));
+/** The stack's JSON text; a configuration is synthesized once per file, since the tests only read it. */
+const synthDataStackText = synthesizedOnce((env: string, overrides: ConfigOverrides): string => Testing.synth(buildDataStack(env, overrides)));
+const synthDataStack = (env: string, overrides: ConfigOverrides = {}) => parse(synthDataStackText(env, overrides));
 
 describe('DataStack', () => {
   test('names the three tables with the physical naming scheme', () => {

@@ -3,7 +3,7 @@ import { SERVICE_ENV_VARS } from '../../service/src/config';
 import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { ServiceStack } from '../../stacks/service-stack';
 import type { ServiceOverrides } from '../../stacks/settings/service';
-import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
+import { byPath, parse, ref, resources, synthesizedOnce, type SynthJson } from '../support/synth';
 import { FAKE_ALARM_TOPIC, FAKE_NETWORK, fakeTable, fakeTables, serviceLikeContext } from '../support/service-fixtures';
 import { forEnvironment } from '../support/certificates';
 
@@ -19,8 +19,10 @@ function serviceStack(env: string, overrides: ConfigOverrides = REGISTRY, tables
   const config = buildConfig(env, forEnvironment(env, overrides), '/project');
   return new ServiceStack(Testing.app(), 'service', { config, network: FAKE_NETWORK, tables, alarmTopicArn: FAKE_ALARM_TOPIC });
 }
+/** The stack's JSON text; a configuration is synthesized once per file, since the tests only read it. */
+const synthServiceText = synthesizedOnce((env: string, overrides?: ConfigOverrides): string => Testing.synth(serviceStack(env, overrides)));
 function synthService(env: string, overrides?: ConfigOverrides): SynthJson {
-  return parse(Testing.synth(serviceStack(env, overrides)));
+  return parse(synthServiceText(env, overrides));
 }
 function containerOf(json: SynthJson): { environment: { name: string; value: string }[]; secrets: unknown[]; image: string } {
   return JSON.parse(byPath(json, 'services/service/task/definition').props.container_definitions as string)[0];

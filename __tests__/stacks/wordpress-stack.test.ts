@@ -24,7 +24,7 @@ import { NetworkStack } from '../../stacks/network-stack';
 import { WORDPRESS_REGISTRY_IMAGES, type WordPressOverrides } from '../../stacks/settings/wordpress';
 import { type WordPressNetwork, WordPressStack } from '../../stacks/wordpress-stack';
 import { FAKE_ALARM_TOPIC, FAKE_NETWORK } from '../support/service-fixtures';
-import { byPath, parse, ref, resources, type SynthJson } from '../support/synth';
+import { byPath, parse, ref, resources, synthesizedOnce, type SynthJson } from '../support/synth';
 import { forEnvironment } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -52,7 +52,8 @@ function wordpressStack(env: string, overrides: WordPressOverrides = {}): WordPr
   const config = buildConfig(env, forEnvironment(env, { wordpress: { enabled: true, ...REGISTRY, ...overrides } }), ROOT);
   return new WordPressStack(Testing.app(), 'wordpress', { config, network: NETWORK, alarmTopicArn: FAKE_ALARM_TOPIC });
 }
-const synth = (env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides));
+/** The stack's JSON text; a configuration is synthesized once per file, since the tests only read it. */
+const synth = synthesizedOnce((env: string, overrides?: WordPressOverrides): string => Testing.synth(wordpressStack(env, overrides)));
 const synthJson = (env: string, overrides?: WordPressOverrides): SynthJson => parse(synth(env, overrides));
 
 function containers(json: SynthJson): Container[] {

@@ -30,16 +30,61 @@ export function byPath(json: SynthJson, path: string): TfElement {
   return new TfDocument(json, TESTING_SYNTH).byPath(path);
 }
 
-/** The three stacks' JSON (and WordPress's when it is on) of the app as main.ts composes it, synthesized into a temporary folder that is removed. */
-export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> & { wordpress?: SynthJson } {
+/**
+ * `synthesize` with each distinct argument list (compared as JSON) synthesized once per test file,
+ * for tests that only read what it returns. It returns a string, so no test can change what another
+ * reads. Arguments that hold a function have no JSON to compare, so those calls always synthesize.
+ */
+export function synthesizedOnce<A extends readonly unknown[]>(synthesize: (...args: A) => string): (...args: A) => string {
+  const synthesized = new Map<string, string>();
+  return (...args: A) => {
+    const key = jsonKey(args);
+    if (key === undefined) return synthesize(...args);
+    let text = synthesized.get(key);
+    if (text === undefined) {
+      text = synthesize(...args);
+      synthesized.set(key, text);
+    }
+    return text;
+  };
+}
+
+/** The JSON of plain data, or undefined when it holds a function (which JSON would silently drop). */
+function jsonKey(value: unknown): string | undefined {
+  let plain = true;
+  const key = JSON.stringify(value, (_name, item: unknown) => {
+    if (typeof item === 'function') plain = false;
+    return item;
+  });
+  return plain ? key : undefined;
+}
+
+/** One stack of main.ts's app for a configuration, synthesized alone as Testing.synth does (nothing written, no validations): for tests of that stack's own resources. */
+export function synthAppStack(config: AppConfig, id: 'network' | 'data' | 'service'): SynthJson {
+  const stacks = buildApp(Testing.app(), config, loadSeedData(config.data.directory));
+  return parse(Testing.synth(stacks[id]));
+}
+
+/** Each stack's cdk.tf.json text of main.ts's app for a configuration, written to a temporary folder that is removed. */
+const synthStackTexts = synthesizedOnce((config: AppConfig): string => {
   const app = Testing.app();
   buildApp(app, config, loadSeedData(config.data.directory));
   app.synth();
   try {
-    const read = (id: string) => parse(fs.readFileSync(path.join(app.outdir, 'stacks', id, 'cdk.tf.json'), 'utf8'));
-    const wordpress = fs.existsSync(path.join(app.outdir, 'stacks', 'wordpress')) ? { wordpress: read('wordpress') } : {};
-    return { network: read('network'), data: read('data'), service: read('service'), ...wordpress };
+    const stacksDir = path.join(app.outdir, 'stacks');
+    return JSON.stringify(Object.fromEntries(fs.readdirSync(stacksDir).map((id) => [id, fs.readFileSync(path.join(stacksDir, id, 'cdk.tf.json'), 'utf8')])));
   } finally {
     fs.rmSync(app.outdir, { recursive: true, force: true });
   }
+});
+
+/**
+ * The three stacks' JSON (and WordPress's when it is on) of the app as main.ts composes it. A
+ * configuration is synthesized once per test file; each call parses its own copy.
+ */
+export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'service', SynthJson> & { wordpress?: SynthJson } {
+  const texts = JSON.parse(synthStackTexts(config)) as Record<string, string>;
+  const read = (id: string) => parse(texts[id]);
+  const wordpress = 'wordpress' in texts ? { wordpress: read('wordpress') } : {};
+  return { network: read('network'), data: read('data'), service: read('service'), ...wordpress };
 }

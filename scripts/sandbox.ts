@@ -101,17 +101,31 @@ export async function retryOnEmulatorGap<T>(
   }
 }
 
+/** Where a stack's state is read from before a retry: its text (undefined when there is none) and a name for messages. */
+export interface StackStateSource {
+  read(): Promise<string | undefined>;
+  /** e.g. `s3://<bucket>/<key>` or a file path. */
+  readonly name: string;
+}
+
+/** The state of `stack` where the sandbox keeps it: S3 for network, data and service, a local file for bootstrap. */
+export function sandboxStateSource(context: SandboxContext, stack: SandboxStack): StackStateSource {
+  const config = sandboxConfig(context);
+  const location = stateLocationOf(config, stack);
+  return { read: () => readStackState(config, stack), name: location.kind === 'local' ? location.file : `s3://${location.bucket}/${location.key}` };
+}
+
 /**
  * Does a retry gap's {@link EmulatorGap.beforeRetry} work for one stack, and notes what it did in
  * the log: `remove-untracked-items` deletes what the emulated tables hold but the stack's state
- * does not (scripts/lib/untracked-items.ts).
+ * does not (scripts/lib/untracked-items.ts). The state is read from `source`, by default where the
+ * sandbox keeps it.
  */
-export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap): Promise<void> {
+export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap, source: StackStateSource = sandboxStateSource(context, stack)): Promise<void> {
   if (gap.beforeRetry !== 'remove-untracked-items') return;
   const config = sandboxConfig(context);
-  const state = await readStackState(config, stack);
-  const location = stateLocationOf(config, stack);
-  const tables = state === undefined ? [] : trackedTables(state, location.kind === 'local' ? location.file : `s3://${location.bucket}/${location.key}`);
+  const state = await source.read();
+  const tables = state === undefined ? [] : trackedTables(state, source.name);
   const removed = await removeUntrackedItems(tables, { endpoint: emulatorUrl(config.aws.endpoints), region: config.region });
   fs.appendFileSync(
     context.logFile,

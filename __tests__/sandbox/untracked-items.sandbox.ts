@@ -35,6 +35,9 @@ const sandboxContext = (): SandboxContext => ({
   logFile: path.join(work, 'sandbox.log'),
 });
 
+/** The data stack's local state file (writeLocalDataStack's backend). */
+const stateFile = () => path.join(work, 'state', 'data.tfstate');
+
 /** `terraform apply` of the data stack; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would. */
 function apply(): string {
   const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
@@ -87,7 +90,8 @@ describe('an item the table holds but the state does not (the lost PutItem answe
     }
     retried = await retryOnEmulatorGap(
       async () => apply(),
-      (gap) => prepareRetry(sandboxContext(), 'data', gap),
+      // This stack keeps its state in a local file (writeLocalDataStack), not where the sandbox keeps the data stack's.
+      (gap) => prepareRetry(sandboxContext(), 'data', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') }),
     );
     log = fs.readFileSync(sandboxContext().logFile, 'utf8');
   });

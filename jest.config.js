@@ -8,13 +8,15 @@ const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }
 const common = {
   transform,
   testEnvironment: 'node',
-  setupFilesAfterEnv: ['<rootDir>/__tests__/support/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/token-traces.ts', '<rootDir>/__tests__/support/setup.ts'],
   modulePathIgnorePatterns: ['<rootDir>/cdktf.out', '<rootDir>/.build', '<rootDir>/dist'],
 };
 
 module.exports = {
   // Jest's default on a 2-core machine is one worker; the suites are independent, so use both cores.
   maxWorkers: 2,
+  // The integration layer's longest files start first: on a fresh clone jest would order by size.
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'], testPathIgnorePatterns: ['\\.int\\.test\\.ts$'] },
     {

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildConfig } from '../stacks/settings/config';
 import { buildApp } from '../app';
-import { checkPolicy, policyInput } from '../stacks/policy/engine';
+import { checkPolicy } from '../stacks/policy/engine';
+import { policyInput } from '../stacks/policy/input';
 import { loadSeedData } from '../stacks/seed';
 import { generateSeedData } from './generate-data';
 

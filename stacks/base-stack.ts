@@ -4,7 +4,8 @@ import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { AppConfig, BackendSettings } from './settings/config';
-import { checkPolicy, policyInput, type PolicyContext, type PolicyResult } from './policy/engine';
+import { checkPolicy, type PolicyContext, type PolicyResult } from './policy/engine';
+import { policyInput } from './policy/input';
 import { formatReport } from './policy/report';
 
 /** The stacks of the app (`bootstrap` outside `local`, `wordpress` only when opted in); their ids are also their directory names under cdktf.out/stacks. */

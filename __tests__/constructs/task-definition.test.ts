@@ -2,7 +2,8 @@ import { TerraformStack, Testing } from 'cdktf';
 import type { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import type { PolicyStatement } from '../../stacks/lib/iam';
-import { checkPolicy, policyInput } from '../../stacks/policy/engine';
+import { checkPolicy } from '../../stacks/policy/engine';
+import { policyInput } from '../../stacks/policy/input';
 import { type ContainerProps, FargateTaskDefinition, type FargateTaskDefinitionProps, type TaskImage } from '../../stacks/constructs/task-definition';
 import { byPath, parse, ref, type SynthJson } from '../support/synth';
 

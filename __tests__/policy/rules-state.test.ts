@@ -2,12 +2,12 @@
 import { checkPolicy } from '../../stacks/policy/engine';
 import { RULES } from '../../stacks/policy/rules';
 import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
-import { synthWithVariables } from '../support/app-matrix';
+import { synthBootstrapWithVariables } from '../support/app-matrix';
 
 const CI = { CDKTF_ENV: 'dev', CDKTF_CI_REPOSITORY: 'acme/bookmarks' };
 let pristine: TfJson;
 beforeAll(() => {
-  pristine = synthWithVariables(CI).bootstrap;
+  pristine = synthBootstrapWithVariables(CI);
 });
 
 /** A copy of the bootstrap stack with one change made to the resource at `path`. */

@@ -5,7 +5,8 @@ import { BaseStack, type BaseStackProps } from '../../stacks/base-stack';
 import { buildConfig } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
 import type { TfJson } from '../../stacks/lib/tf-json';
-import { checkPolicy, policyInput } from '../../stacks/policy/engine';
+import { checkPolicy } from '../../stacks/policy/engine';
+import { policyInput } from '../../stacks/policy/input';
 import { suppressPolicy } from '../../stacks/policy/suppress';
 import { withCertificates } from '../support/certificates';
 

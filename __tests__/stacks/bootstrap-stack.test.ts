@@ -1,6 +1,6 @@
 /** The bootstrap stack: the state bucket and its key in every environment but local, and the CI role only with a repository. */
 import { TfDocument, type TfJson } from '../../stacks/lib/tf-json';
-import { synthWithVariables } from '../support/app-matrix';
+import { synthBootstrapWithVariables, synthWithVariables } from '../support/app-matrix';
 
 const cache = new Map<string, Record<string, TfJson>>();
 /** The app's stacks for these variables, synthesized once per set. */
@@ -9,7 +9,14 @@ function stacksOf(variables: Record<string, string>): Record<string, TfJson> {
   if (!cache.has(key)) cache.set(key, synthWithVariables(variables));
   return cache.get(key)!;
 }
-const bootstrap = (variables: Record<string, string>) => new TfDocument(stacksOf(variables).bootstrap);
+const bootstrapCache = new Map<string, TfJson>();
+/** The bootstrap stack for these variables, synthesized alone (a fraction of the whole app's cost) once per set. */
+function bootstrapOf(variables: Record<string, string>): TfJson {
+  const key = JSON.stringify(variables);
+  if (!bootstrapCache.has(key)) bootstrapCache.set(key, synthBootstrapWithVariables(variables));
+  return bootstrapCache.get(key)!;
+}
+const bootstrap = (variables: Record<string, string>) => new TfDocument(bootstrapOf(variables));
 
 const DEV = { CDKTF_ENV: 'dev' };
 const CI = { ...DEV, CDKTF_CI_REPOSITORY: 'acme/bookmarks' };
@@ -19,6 +26,11 @@ describe('the bootstrap stack', () => {
     expect(Object.keys(stacksOf({ CDKTF_ENV: 'local' }))).not.toContain('bootstrap');
     expect(Object.keys(stacksOf(DEV))).toContain('bootstrap');
     expect(Object.keys(stacksOf({ CDKTF_ENV: 'sandbox' }))).toContain('bootstrap');
+  });
+
+  it('synthesizes alone to the same document as in the whole app, which the other tests read', () => {
+    const variables = { ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state' };
+    expect(bootstrapOf(variables)).toEqual(stacksOf(variables).bootstrap);
   });
 
   it('names the bucket <project>-<env>-tfstate by default and CDKTF_STATE_BUCKET when set', () => {

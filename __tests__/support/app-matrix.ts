@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildApp } from '../../app';
+import { BootstrapStack } from '../../stacks/bootstrap-stack';
 import { loadSeedData } from '../../stacks/seed';
 import { loadConfig } from '../../stacks/settings/config';
 import type { TfJson } from '../../stacks/lib/tf-json';
@@ -39,8 +40,23 @@ export function synthMatrixEntry(name: string): Record<string, TfJson> {
 /** Every stack's cdk.tf.json of the app main.ts builds from these variables, by stack id (synth validations on). */
 export function synthWithVariables(variables: Readonly<Record<string, string>>): Record<string, TfJson> {
   const config = loadConfig({ ...variables }, ROOT);
+  return synthesizedStacks((app) => buildApp(app, config, loadSeedData(config.data.directory)));
+}
+
+/**
+ * The bootstrap stack's cdk.tf.json for these variables, synthesized without the other stacks (synth
+ * validations on). The same document as `synthWithVariables(variables).bootstrap`: the app builds the
+ * bootstrap stack from the configuration alone, and no other stack refers to it.
+ */
+export function synthBootstrapWithVariables(variables: Readonly<Record<string, string>>): TfJson {
+  const config = loadConfig({ ...variables }, ROOT);
+  return synthesizedStacks((app) => new BootstrapStack(app, 'bootstrap', { config })).bootstrap;
+}
+
+/** Every stack's cdk.tf.json of an app that `build` fills, by stack id, written to a temporary folder that is removed. */
+function synthesizedStacks(build: (app: App) => unknown): Record<string, TfJson> {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'matrix-')), stackTraces: false });
-  buildApp(app, config, loadSeedData(config.data.directory));
+  build(app);
   app.synth();
   try {
     const stacksDir = path.join(app.outdir, 'stacks');

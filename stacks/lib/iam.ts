@@ -2,7 +2,9 @@
  * Typed IAM policy statements and the one function that renders them to policy JSON. Every policy
  * of the service stack goes through `policyDocument`, which refuses wildcard actions.
  */
-import { Token, Tokenization } from 'cdktf';
+// From its own module: cdktf's index loads some 360 modules, which the settings that use these
+// helpers (and every test of them) would otherwise pay for without synthesizing anything.
+import { Token, Tokenization } from 'cdktf/lib/tokens/token';
 
 /** One statement of an IAM policy. */
 export interface PolicyStatement {

@@ -8,7 +8,7 @@ const Sequencer = require('@jest/test-sequencer').default;
 /** File names (without folders) in the order they should start; others follow, as jest orders them. */
 // deploy follows wordpress-stack, so that it builds the service image after three-services has made
 // the base and the image on the shared engine, never at the same time.
-const FIRST = ['three-services.sandbox.ts', 'wordpress-stack.sandbox.ts', 'deploy.sandbox.ts', 'fresh-home.sandbox.ts'];
+const FIRST = ['three-services.sandbox.ts', 'wordpress-stack.sandbox.ts', 'deploy.sandbox.ts'];
 
 /** Rank of a test path: its index in FIRST, or FIRST.length for any other file. */
 function rank(testPath) {

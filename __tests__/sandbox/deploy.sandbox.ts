@@ -98,8 +98,12 @@ const moto = () => motoUrl(motoPort);
 const stackDir = (stack: string) => path.join(context.outDir, 'stacks', stack);
 const config = () => sandboxConfig(context);
 const inventoryOptions = () => ({ endpoint: moto(), region: config().region, namePrefix: physicalName(config()), tags: config().tags });
-/** Values of one stack's state (`terraform show -json`), by resource address. */
-const stateValues = (stack: 'data' | 'service') => new Map(stateResources(context, stack).map((r) => [r.address, r.values]));
+/** Values of one stack's state (`terraform show -json`, read once: nothing applies between the checks), by resource address. */
+const shownStates = new Map<'data' | 'service', Map<string, Record<string, unknown>>>();
+const stateValues = (stack: 'data' | 'service') => {
+  if (!shownStates.has(stack)) shownStates.set(stack, new Map(stateResources(context, stack).map((r) => [r.address, r.values])));
+  return shownStates.get(stack) ?? new Map<string, Record<string, unknown>>();
+};
 /** The one `[sandbox] <name>  <time>  <rest>` line of `npm run sandbox` naming `name`, its rest. */
 const lineOf = (name: string): string => {
   const line = new RegExp(`^\\[sandbox\\] ${name} +[\\d.]+ s {2}(.*)$`, 'm').exec(stripAnsi(sandbox.output()));
@@ -297,9 +301,16 @@ describe('npm run sandbox on a fresh machine: the three stacks on the emulated A
     const synthesized = fs.readFileSync(path.join(stackDir('service'), 'cdk.tf.json'), 'utf8');
     const reads = [...new Set([...synthesized.matchAll(/data\.terraform_remote_state\.cross-stack-reference-input-(\w+)\.outputs\.([\w-]+)/g)].map((m) => `${m[1]} ${m[2]}`))];
     const consumed = stateValues('service');
+    // Each producer's outputs as its state holds them, read once per producer through its backend.
+    const producers = new Map(
+      [...new Set(reads.map((read) => read.split(' ')[0]))].map((producer) => [
+        producer,
+        JSON.parse(terraform(stackDir(producer), ['output', '-json']).stdout) as Record<string, { value: unknown }>,
+      ]),
+    );
     const mismatches = reads.flatMap((read) => {
       const [producer, output] = read.split(' ');
-      const written = JSON.parse(terraform(stackDir(producer), ['output', '-json', output]).stdout) as unknown;
+      const written = producers.get(producer)?.[output]?.value ?? null;
       const seen = (consumed.get(`data.terraform_remote_state.cross-stack-reference-input-${producer}`)?.outputs as Record<string, unknown>)[output];
       return written !== null && JSON.stringify(seen) === JSON.stringify(written) ? [] : [{ producer, output, written, seen }];
     });
@@ -369,7 +380,8 @@ describe('npm run sandbox on a fresh machine: the three stacks on the emulated A
   });
 
   it('refuses to plan the destroy of the protected tables without the teardown switch', () => {
-    const result = terraform(stackDir('data'), ['plan', '-destroy', '-input=false', '-no-color', '-lock=false'], false);
+    // prevent_destroy is configuration: the refusal needs no refresh of the 123 resources first.
+    const result = terraform(stackDir('data'), ['plan', '-destroy', '-refresh=false', '-input=false', '-no-color', '-lock=false'], false);
     expect([result.status, /Instance cannot be destroyed/.test(result.stderr)]).toEqual([1, true]);
   });
 

@@ -222,7 +222,10 @@ export interface UseEngineOptions {
 export async function useEngine(options: UseEngineOptions = {}): Promise<Engine> {
   const root = options.root ?? ROOT;
   await ensureEnginePackages(root);
-  const layout = engineLayout(options.dir ?? path.join(root, ENGINE_DIR));
+  const dir = options.dir ?? path.join(root, ENGINE_DIR);
+  // A folder reached through a link (a scratch project sharing this project's engine) is the
+  // engine's own: its pid file is matched against dockerd's command line, which names the real path.
+  const layout = engineLayout(fs.existsSync(dir) ? fs.realpathSync(dir) : dir);
   const started = await startEngine(layout);
   return {
     layout,

@@ -6,4 +6,4 @@ const { firstFilesSequencer } = require('./lib/jest-first-files.js');
 
 // deploy follows wordpress-stack, so that it builds the service image after three-services has made
 // the base and the image on the shared engine, never at the same time.
-module.exports = firstFilesSequencer(['three-services.sandbox.ts', 'wordpress-stack.sandbox.ts', 'deploy.sandbox.ts', 'fresh-home.sandbox.ts']);
+module.exports = firstFilesSequencer(['three-services.sandbox.ts', 'wordpress-stack.sandbox.ts', 'deploy.sandbox.ts']);

@@ -197,7 +197,7 @@ export interface RunningContainers {
 }
 
 /** Reads a registered task definition back from the emulated ECS: DescribeServices, then DescribeTaskDefinition. */
-async function describeTask(options: { endpoint: string; region: string; cluster: string; service: string }): Promise<{ arn: string; task: RegisteredTaskContainer }> {
+export async function describeTask(options: { endpoint: string; region: string; cluster: string; service: string }): Promise<{ arn: string; task: RegisteredTaskContainer }> {
   const ecs = new ECSClient({ endpoint: options.endpoint, region: options.region, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' }, maxAttempts: 2 });
   try {
     const described = await ecs.send(new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }));

@@ -490,8 +490,30 @@ function say(message: string): void {
   process.stderr.write(`[sandbox] ${message}\n`);
 }
 
+/** The line a step prints after `[sandbox] `: its name, its time and what it did (and the gap that made it run again). */
+export function stepLineText(result: StepResult): string {
+  return `${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run again: emulator gap ${result.retriedFor})` : ''}`;
+}
+
+/**
+ * The steps named `steps` read back from what `npm run sandbox` or `sandbox:destroy` printed (the
+ * lines of {@link stepLineText}, times to a tenth of a second), in the order they ran. Each step
+ * prints one line; only its first counts, because a container's later line starts with its
+ * service's name, which may be a stack's (`service`).
+ */
+export function stepResultsOf(output: string, steps: readonly string[]): StepResult[] {
+  const results: StepResult[] = [];
+  for (const line of stripAnsi(output).split('\n')) {
+    const match = /^\[sandbox\] (.{17}) +(\d+\.\d) s {2}(.*?)(?: \(run again: emulator gap ([^)]+)\))?$/.exec(line);
+    const step = match?.[1].trimEnd();
+    if (match === null || step === undefined || !steps.includes(step) || results.some((r) => r.step === step)) continue;
+    results.push({ step, ms: Number(match[2]) * 1000, summary: match[3], ...(match[4] ? { retriedFor: match[4] } : {}) });
+  }
+  return results;
+}
+
 function stepLine(result: StepResult): void {
-  say(`${result.step.padEnd(17)} ${seconds(result.ms).padStart(7)}  ${result.summary}${result.retriedFor ? ` (run again: emulator gap ${result.retriedFor})` : ''}`);
+  say(stepLineText(result));
 }
 
 /** Prepares the machine for Terraform (the provider mirror link, the CLI config file) and says what changed. */

@@ -63,9 +63,16 @@ export function driftsOf(plan: PlanJson, synthesized: TfJson): Drift[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Plans the stack in `dir` (an initialised cdktf stack directory) and returns its drifts. */
+/**
+ * Plans the stack in `dir` (an initialised cdktf stack directory) and returns its drifts. A plan
+ * without changes says so by its exit code, which spares `terraform show` (it starts the provider
+ * again to load its schemas: seconds of CPU on a loaded machine).
+ */
 export function replan(dir: string): Drift[] {
-  terraform(dir, ['plan', '-input=false', '-no-color', '-lock=false', '-out=replan.tfplan']);
+  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-detailed-exitcode', '-out=replan.tfplan'];
+  const planned = terraform(dir, args, false);
+  if (planned.status === 0) return [];
+  if (planned.status !== 2) throw new Error(`terraform ${args.join(' ')} failed (exit ${planned.status}) in ${dir}:\n${planned.stderr}\n${planned.stdout}`);
   const plan = JSON.parse(terraform(dir, ['show', '-json', 'replan.tfplan']).stdout) as PlanJson;
   const synthesized = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')) as TfJson;
   return driftsOf(plan, synthesized);

@@ -13,6 +13,8 @@ import {
   sandboxConfig,
   sandboxEnv,
   stateResourceCount,
+  stepLineText,
+  stepResultsOf,
   stripAnsi,
   type RegisteredContainer,
 } from '../../scripts/sandbox';
@@ -42,6 +44,35 @@ describe('applySummary', () => {
 
   it('says so when the output has no summary', () => {
     expect(applySummary('Synthesizing\n')).toBe('no summary in the output');
+  });
+});
+
+describe('stepResultsOf', () => {
+  const output = [
+    '[sandbox] moto                  1.7 s  started on http://127.0.0.1:5000',
+    `[sandbox] ${stepLineText({ step: 'synth s3 state', ms: 5230, summary: 'network, data, service with state in s3://b' })}`,
+    `[sandbox] ${stepLineText({ step: 'data', ms: 34_340, summary: '30 added, 0 changed, 0 destroyed', retriedFor: 'dynamodb-put-answer-lost' })}`,
+    `[sandbox] ${stepLineText({ step: 'service unprotect', ms: 128_010, summary: '0 added, 2 changed, 0 destroyed' })}`,
+    `[sandbox] ${stepLineText({ step: 'service', ms: 95_200, summary: '37 added, 0 changed, 0 destroyed' })}`,
+    '[sandbox] deployed            241.8 s  bootstrap 77.8 s, network 41.1 s',
+    '[sandbox] service              11.7 s  container sandbox-bookmarks-sandbox-service healthy on http://localhost:8080',
+  ].join('\n');
+
+  it('reads back the named steps the command printed, their gap and their time to a tenth of a second', () => {
+    expect(stepResultsOf(output, ['synth s3 state', 'data', 'service unprotect', 'service'])).toEqual([
+      { step: 'synth s3 state', ms: 5200, summary: 'network, data, service with state in s3://b' },
+      { step: 'data', ms: 34_300, summary: '30 added, 0 changed, 0 destroyed', retriedFor: 'dynamodb-put-answer-lost' },
+      { step: 'service unprotect', ms: 128_000, summary: '0 added, 2 changed, 0 destroyed' },
+      { step: 'service', ms: 95_200, summary: '37 added, 0 changed, 0 destroyed' },
+    ]);
+  });
+
+  it("takes a step's first line only, so that a container's line of the same name is not read as a step", () => {
+    expect(stepResultsOf(output, ['service']).map((s) => s.summary)).toEqual(['37 added, 0 changed, 0 destroyed']);
+  });
+
+  it('leaves out lines of steps not asked for', () => {
+    expect(stepResultsOf(output, ['bootstrap', 'network'])).toEqual([]);
   });
 });
 

@@ -33,9 +33,18 @@ export interface BenchOptions {
   readonly deadlineS: number;
   /** Largest time one data-scale synth may take before it is stopped, in seconds. @default 120 */
   readonly caseTimeoutS: number;
+  /**
+   * App command of the synth section's `template` variant. The smoke test passes ts-node without
+   * its type check: the harness runs the same way, without the minutes of CPU a type check costs.
+   * @default npx ts-node main.ts (what `cdktf init --template typescript` writes)
+   */
+  readonly templateApp: string;
   /** @default bench/results.json */
   readonly out: string;
 }
+
+/** The app command `cdktf init --template typescript` writes. */
+export const TEMPLATE_APP = 'npx ts-node main.ts';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick               1 repeat, rows 100,1000, 1 s API runs, 3 cold starts (a fast look, not a result)
@@ -51,6 +60,7 @@ const USAGE = `usage: npm run bench -- [options]
   --skip-tests          same as --skip tests (the whole npm test takes minutes)
   --deadline S          start no work after S seconds                              default 1200
   --case-timeout S      stop one data-scale synth after S seconds                  default 120
+  --template-app CMD    app command of the synth section's template variant        default ${TEMPLATE_APP}
   --out FILE            results file                                               default bench/results.json`;
 
 /** Parses `argv` (without node and the script); throws with the usage on a bad option. */
@@ -72,6 +82,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       'skip-tests': { type: 'boolean', default: false },
       deadline: { type: 'string' },
       'case-timeout': { type: 'string' },
+      'template-app': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -124,8 +135,16 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
     skip,
     deadlineS: int('deadline', values.deadline, 1200),
     caseTimeoutS: int('case-timeout', values['case-timeout'], 120),
+    templateApp: templateApp(values['template-app']),
     out: path.resolve(root, values.out ?? path.join('bench', 'results.json')),
   };
+}
+
+/** The `--template-app` value, or the template default; an empty command is refused. */
+function templateApp(raw: string | undefined): string {
+  if (raw === undefined) return TEMPLATE_APP;
+  if (raw.trim() === '') throw new OptionsError(`--template-app: the app command is empty; pass a command like "${TEMPLATE_APP}" or leave the option out\n${USAGE}`);
+  return raw.trim();
 }
 
 /** A bad command line; the message includes the usage. */

@@ -52,6 +52,11 @@ describe('options', () => {
     expect(parseOptions(['--template-app', 'npx ts-node --transpile-only main.ts'], ROOT).templateApp).toBe('npx ts-node --transpile-only main.ts');
   });
 
+  test('the API warm-up is half the run, at least 2 s, unless --api-warmup sets it (0 skips it)', () => {
+    expect([parseOptions([], ROOT).apiWarmupS, parseOptions(['--quick'], ROOT).apiWarmupS, parseOptions(['--api-duration', '10'], ROOT).apiWarmupS]).toEqual([3, 2, 5]);
+    expect(parseOptions(['--api-warmup', '0'], ROOT).apiWarmupS).toBe(0);
+  });
+
   test('an empty --template-app is refused with the fix', () => {
     expect(() => parseOptions(['--template-app', ' '], ROOT)).toThrow(/--template-app: the app command is empty; pass a command like "npx ts-node main.ts"/);
   });

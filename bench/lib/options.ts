@@ -25,6 +25,11 @@ export interface BenchOptions {
   readonly connections: number;
   /** Alternating app/raw pairs of API runs. @default 3 */
   readonly apiRepeats: number;
+  /**
+   * Warm-up of the service and of each raw query loop before they are measured, in seconds; 0 skips
+   * it (the smoke test, which reads no figure). @default half of apiDurationS, at least 2
+   */
+  readonly apiWarmupS: number;
   /** Cold starts of the bundled service. @default 10 */
   readonly startupRuns: number;
   /** Sections not to run; their metrics are written with `skipped: true` and the reason. */
@@ -35,7 +40,7 @@ export interface BenchOptions {
   readonly caseTimeoutS: number;
   /**
    * App command of the synth section's `template` variant. The smoke test passes ts-node without
-   * its type check: the harness runs the same way, without the minutes of CPU a type check costs.
+   * its type check: the harness runs the same way, without the CPU a type check costs (about 10 s here).
    * @default npx ts-node main.ts (what `cdktf init --template typescript` writes)
    */
   readonly templateApp: string;
@@ -54,6 +59,7 @@ const USAGE = `usage: npm run bench -- [options]
   --plan-rows a,b       rows that also get a real terraform plan                   default 1000,10000
   --api-duration S      seconds of each API load run                               default 5
   --api-repeats N       app/raw pairs of API runs                                  default 3
+  --api-warmup S        seconds of warm-up before the API runs (0: none)          default half of --api-duration, >= 2
   --connections N       concurrent connections (and raw-loop workers)              default 10
   --startup-runs N      cold starts of the bundled service                         default 10
   --skip a,b            skip sections: ${SECTIONS.join(', ')}
@@ -76,6 +82,7 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       'plan-rows': { type: 'string' },
       'api-duration': { type: 'string' },
       'api-repeats': { type: 'string' },
+      'api-warmup': { type: 'string' },
       connections: { type: 'string' },
       'startup-runs': { type: 'string' },
       skip: { type: 'string' },
@@ -122,14 +129,17 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
   );
   const unknown = planRows.filter((r) => !rows.includes(r));
   if (unknown.length > 0) throw new OptionsError(`--plan-rows: ${unknown.join(', ')} not among --rows ${rows.join(',')}; plan only row counts that are synthesized`);
+  const apiDurationS = int('api-duration', values['api-duration'], quick ? 1 : 5);
   return {
     repeats: int('repeats', values.repeats, quick ? 1 : 5),
     testRepeats: int('test-repeats', values['test-repeats'], quick ? 1 : 3),
     fullTestRepeats: int('full-test-repeats', values['full-test-repeats'], 1),
     rows,
     planRows,
-    apiDurationS: int('api-duration', values['api-duration'], quick ? 1 : 5),
+    apiDurationS,
     apiRepeats: int('api-repeats', values['api-repeats'], quick ? 1 : 3),
+    // A 1 s warm-up left the first measured run at half speed (JIT, keep-alive sockets still opening).
+    apiWarmupS: int('api-warmup', values['api-warmup'], Math.max(2, Math.round(apiDurationS / 2)), 0),
     connections: int('connections', values.connections, 10),
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 10),
     skip,

@@ -57,8 +57,7 @@ const cpuOf = (pgid: number): number => groupCpuMs(pgid) ?? Number.NaN;
 export async function measureApi(ctx: SectionContext, bundleDir: string): Promise<void> {
   const { root, options, results, deadline } = ctx;
   const seconds = options.apiDurationS;
-  // A 1 s warm-up left the first measured run at half speed (JIT, keep-alive sockets still opening).
-  const warmupS = Math.max(2, Math.round(seconds / 2));
+  const warmupS = options.apiWarmupS;
   deadline.require((options.apiRepeats * 3 * (seconds + warmupS) + 15) * 1000, 'the API section');
 
   const rawWorker = await bundleWorker(root, path.join(root, 'bench', 'workers', 'raw-query.ts'));
@@ -111,7 +110,7 @@ export async function measureApi(ctx: SectionContext, bundleDir: string): Promis
     };
 
     // The service warms up once (it keeps running); each raw loop warms up inside its own process.
-    await load(resourcesUrl, options.connections, warmupS);
+    if (warmupS > 0) await load(resourcesUrl, options.connections, warmupS);
     const apps: LoadFigures[] = [];
     const base: LoadFigures[] = [];
     const ratios: number[] = [];

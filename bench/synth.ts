@@ -2,7 +2,7 @@
  * Synth: all three stacks in a cold process, three ways, in rotating order:
  * - `project`: `cdktf synth` with the app command of cdktf.json (the project's local cdktf binary);
  * - `fast`: `npm run synth`, the same app without the CLI;
- * - `template`: `cdktf synth --app "npx ts-node main.ts"`, the template default.
+ * - `template`: `cdktf synth --app "npx ts-node main.ts"`, the template default (`--template-app`).
  * Every repeat checks that `fast` wrote byte-identical files to `project`. Peak RSS is that of the
  * app (the largest process under the app command).
  */
@@ -12,8 +12,6 @@ import type { SectionContext } from './lib/context';
 import { runProcess, tail } from './lib/processes';
 import { median, round } from './lib/stats';
 
-/** The app command `cdktf init --template typescript` writes. */
-export const TEMPLATE_APP = 'npx ts-node main.ts';
 const GNU_TIME = '/usr/bin/time';
 const SYNTH_TIMEOUT_MS = 120_000;
 const STACKS = ['network', 'data', 'service'];
@@ -83,7 +81,7 @@ export async function measureSynth(ctx: SectionContext): Promise<void> {
       ms: [],
       rssMiB: [],
     },
-    { name: 'template', label: `cdktf synth (app: ${TEMPLATE_APP})`, command: cdktfSynth(TEMPLATE_APP), ms: [], rssMiB: [] },
+    { name: 'template', label: `cdktf synth (app: ${options.templateApp})`, command: cdktfSynth(options.templateApp), ms: [], rssMiB: [] },
   ];
   const env = { ...ctx.env, CI: '1', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0' };
 

@@ -47,6 +47,20 @@ describe('options', () => {
     expect(() => parseOptions(['--skip', 'lint'], ROOT)).toThrow(/"lint" is not a section; use any of startup, api/);
   });
 
+  test('the template variant runs the template default unless --template-app names another app', () => {
+    expect(parseOptions([], ROOT).templateApp).toBe('npx ts-node main.ts');
+    expect(parseOptions(['--template-app', 'npx ts-node --transpile-only main.ts'], ROOT).templateApp).toBe('npx ts-node --transpile-only main.ts');
+  });
+
+  test('the API warm-up is half the run, at least 2 s, unless --api-warmup sets it (0 skips it)', () => {
+    expect([parseOptions([], ROOT).apiWarmupS, parseOptions(['--quick'], ROOT).apiWarmupS, parseOptions(['--api-duration', '10'], ROOT).apiWarmupS]).toEqual([3, 2, 5]);
+    expect(parseOptions(['--api-warmup', '0'], ROOT).apiWarmupS).toBe(0);
+  });
+
+  test('an empty --template-app is refused with the fix', () => {
+    expect(() => parseOptions(['--template-app', ' '], ROOT)).toThrow(/--template-app: the app command is empty; pass a command like "npx ts-node main.ts"/);
+  });
+
   test('plan rows must be among the synthesized rows', () => {
     expect(() => parseOptions(['--rows', '100', '--plan-rows', '200'], ROOT)).toThrow(/--plan-rows: 200 not among --rows 100/);
   });

@@ -1,7 +1,7 @@
 /**
  * Real Terraform on the synthesized network stack: init from the machine's provider source
  * (registry or local mirror), validate, then an offline plan with fake credentials. The three
- * variants are modules of one root, so one init, one validate and one plan serve them all.
+ * variants are modules of one root, so one init and one plan (which validates first) serve them all.
  */
 import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
@@ -37,8 +37,7 @@ let planned: Record<string, PlannedChange[]>;
 beforeAll(() => {
   requireTerraform();
   root = new ModulesRoot({ dev: synthesizeNetwork('dev'), prod: synthesizeNetwork('prod'), 'no-nat': synthesizeNetwork('dev', 'none') }, 'network-');
-  validation = root.validate();
-  planned = root.plan();
+  ({ validation, planned } = root.validateAndPlan());
 });
 afterAll(() => root?.remove());
 

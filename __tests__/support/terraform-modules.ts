@@ -77,6 +77,24 @@ export class ModulesRoot {
     );
   }
 
+  /**
+   * The validation and the plan of every variant from one command where one suffices: `terraform
+   * plan` runs the same validate walk before it plans and stops on an error, so a plan that
+   * succeeds shows every variant valid with no error. Only a failed plan runs `terraform validate`,
+   * to name the variant at fault.
+   */
+  validateAndPlan(): { validation: Record<string, ModuleValidation>; planned: Record<string, PlannedChange[]> } {
+    let planned: Record<string, PlannedChange[]>;
+    try {
+      planned = this.plan();
+    } catch (planError) {
+      const invalid = Object.entries(this.validate()).filter(([, v]) => !v.valid);
+      if (invalid.length === 0) throw planError;
+      throw new Error(`terraform validate failed for ${invalid.map(([name, v]) => `${name}:\n  ${v.errors.join('\n  ')}`).join('\n')}`, { cause: planError });
+    }
+    return { validation: Object.fromEntries(this.names.map((name) => [name, { valid: true, error_count: 0, errors: [] }])), planned };
+  }
+
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

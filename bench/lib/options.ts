@@ -25,6 +25,11 @@ export interface BenchOptions {
   readonly connections: number;
   /** Alternating app/raw pairs of API runs. @default 3 */
   readonly apiRepeats: number;
+  /**
+   * Warm-up of the service and of each raw query loop before they are measured, in seconds; 0 skips
+   * it (the smoke test, which reads no figure). @default half of apiDurationS, at least 2
+   */
+  readonly apiWarmupS: number;
   /** Cold starts of the bundled service. @default 10 */
   readonly startupRuns: number;
   /** Sections not to run; their metrics are written with `skipped: true` and the reason. */
@@ -33,9 +38,18 @@ export interface BenchOptions {
   readonly deadlineS: number;
   /** Largest time one data-scale synth may take before it is stopped, in seconds. @default 120 */
   readonly caseTimeoutS: number;
+  /**
+   * App command of the synth section's `template` variant. The smoke test passes ts-node without
+   * its type check: the harness runs the same way, without the CPU a type check costs (about 10 s here).
+   * @default npx ts-node main.ts (what `cdktf init --template typescript` writes)
+   */
+  readonly templateApp: string;
   /** @default bench/results.json */
   readonly out: string;
 }
+
+/** The app command `cdktf init --template typescript` writes. */
+export const TEMPLATE_APP = 'npx ts-node main.ts';
 
 const USAGE = `usage: npm run bench -- [options]
   --quick               1 repeat, rows 100,1000, 1 s API runs, 3 cold starts (a fast look, not a result)
@@ -45,12 +59,14 @@ const USAGE = `usage: npm run bench -- [options]
   --plan-rows a,b       rows that also get a real terraform plan                   default 1000,10000
   --api-duration S      seconds of each API load run                               default 5
   --api-repeats N       app/raw pairs of API runs                                  default 3
+  --api-warmup S        seconds of warm-up before the API runs (0: none)          default half of --api-duration, >= 2
   --connections N       concurrent connections (and raw-loop workers)              default 10
   --startup-runs N      cold starts of the bundled service                         default 10
   --skip a,b            skip sections: ${SECTIONS.join(', ')}
   --skip-tests          same as --skip tests (the whole npm test takes minutes)
   --deadline S          start no work after S seconds                              default 1200
   --case-timeout S      stop one data-scale synth after S seconds                  default 120
+  --template-app CMD    app command of the synth section's template variant        default ${TEMPLATE_APP}
   --out FILE            results file                                               default bench/results.json`;
 
 /** Parses `argv` (without node and the script); throws with the usage on a bad option. */
@@ -66,12 +82,14 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
       'plan-rows': { type: 'string' },
       'api-duration': { type: 'string' },
       'api-repeats': { type: 'string' },
+      'api-warmup': { type: 'string' },
       connections: { type: 'string' },
       'startup-runs': { type: 'string' },
       skip: { type: 'string' },
       'skip-tests': { type: 'boolean', default: false },
       deadline: { type: 'string' },
       'case-timeout': { type: 'string' },
+      'template-app': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -111,21 +129,32 @@ export function parseOptions(argv: readonly string[], root: string): BenchOption
   );
   const unknown = planRows.filter((r) => !rows.includes(r));
   if (unknown.length > 0) throw new OptionsError(`--plan-rows: ${unknown.join(', ')} not among --rows ${rows.join(',')}; plan only row counts that are synthesized`);
+  const apiDurationS = int('api-duration', values['api-duration'], quick ? 1 : 5);
   return {
     repeats: int('repeats', values.repeats, quick ? 1 : 5),
     testRepeats: int('test-repeats', values['test-repeats'], quick ? 1 : 3),
     fullTestRepeats: int('full-test-repeats', values['full-test-repeats'], 1),
     rows,
     planRows,
-    apiDurationS: int('api-duration', values['api-duration'], quick ? 1 : 5),
+    apiDurationS,
     apiRepeats: int('api-repeats', values['api-repeats'], quick ? 1 : 3),
+    // A 1 s warm-up left the first measured run at half speed (JIT, keep-alive sockets still opening).
+    apiWarmupS: int('api-warmup', values['api-warmup'], Math.max(2, Math.round(apiDurationS / 2)), 0),
     connections: int('connections', values.connections, 10),
     startupRuns: int('startup-runs', values['startup-runs'], quick ? 3 : 10),
     skip,
     deadlineS: int('deadline', values.deadline, 1200),
     caseTimeoutS: int('case-timeout', values['case-timeout'], 120),
+    templateApp: templateApp(values['template-app']),
     out: path.resolve(root, values.out ?? path.join('bench', 'results.json')),
   };
+}
+
+/** The `--template-app` value, or the template default; an empty command is refused. */
+function templateApp(raw: string | undefined): string {
+  if (raw === undefined) return TEMPLATE_APP;
+  if (raw.trim() === '') throw new OptionsError(`--template-app: the app command is empty; pass a command like "${TEMPLATE_APP}" or leave the option out\n${USAGE}`);
+  return raw.trim();
 }
 
 /** A bad command line; the message includes the usage. */

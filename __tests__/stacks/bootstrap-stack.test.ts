@@ -20,17 +20,19 @@ const bootstrap = (variables: Record<string, string>) => new TfDocument(bootstra
 
 const DEV = { CDKTF_ENV: 'dev' };
 const CI = { ...DEV, CDKTF_CI_REPOSITORY: 'acme/bookmarks' };
+// The whole-app configurations, each synthesized once and read by several tests.
+const DEV_ON_S3 = { ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state' };
+const SANDBOX_ON_MOTO = { CDKTF_ENV: 'sandbox', MOTO_PORT: '5999', CDKTF_STATE_BUCKET: 'bookmarks-sandbox-tfstate' };
 
 describe('the bootstrap stack', () => {
   it('is synthesized in dev, prod and sandbox but not in local', () => {
     expect(Object.keys(stacksOf({ CDKTF_ENV: 'local' }))).not.toContain('bootstrap');
-    expect(Object.keys(stacksOf(DEV))).toContain('bootstrap');
-    expect(Object.keys(stacksOf({ CDKTF_ENV: 'sandbox' }))).toContain('bootstrap');
+    expect(Object.keys(stacksOf(DEV_ON_S3))).toContain('bootstrap');
+    expect(Object.keys(stacksOf(SANDBOX_ON_MOTO))).toContain('bootstrap');
   });
 
   it('synthesizes alone to the same document as in the whole app, which the other tests read', () => {
-    const variables = { ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state' };
-    expect(bootstrapOf(variables)).toEqual(stacksOf(variables).bootstrap);
+    expect(bootstrapOf(DEV_ON_S3)).toEqual(stacksOf(DEV_ON_S3).bootstrap);
   });
 
   it('names the bucket <project>-<env>-tfstate by default and CDKTF_STATE_BUCKET when set', () => {
@@ -39,7 +41,7 @@ describe('the bootstrap stack', () => {
   });
 
   it('keeps its own state in a local file while the other stacks use the bucket', () => {
-    const stacks = stacksOf({ ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state' });
+    const stacks = stacksOf(DEV_ON_S3);
     expect(new TfDocument(stacks.bootstrap).backend()?.kind).toBe('local');
     expect(new TfDocument(stacks.network).backend()).toEqual({
       kind: 's3',
@@ -48,7 +50,7 @@ describe('the bootstrap stack', () => {
   });
 
   it("points the sandbox's S3 backend at moto, path-style and without AWS account lookups", () => {
-    const network = new TfDocument(stacksOf({ CDKTF_ENV: 'sandbox', MOTO_PORT: '5999', CDKTF_STATE_BUCKET: 'bookmarks-sandbox-tfstate' }).network);
+    const network = new TfDocument(stacksOf(SANDBOX_ON_MOTO).network);
     expect(network.backend()?.config).toEqual(
       expect.objectContaining({
         endpoints: { s3: 'http://127.0.0.1:5999' },
@@ -60,7 +62,7 @@ describe('the bootstrap stack', () => {
         encrypt: true,
       }),
     );
-    const dev = new TfDocument(stacksOf({ ...DEV, CDKTF_STATE_BUCKET: 'acme-tf-state' }).network).backend()?.config ?? {};
+    const dev = new TfDocument(stacksOf(DEV_ON_S3).network).backend()?.config ?? {};
     expect(['endpoints', 'use_path_style', 'skip_credentials_validation', 'access_key'].filter((key) => key in dev)).toEqual([]);
   });
 

@@ -126,7 +126,8 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
     forgetOtherBackend(stackDir, statePath);
     const terraform = terraformBinary(env);
     const terraformEnv = withNoGoGc({ ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' });
-    const init = async (): Promise<void> => {
+    const init = async (because: string): Promise<void> => {
+      fs.appendFileSync(log, `\n=== terraform init, because ${because}\n`);
       const initialised = await run(terraform, ['init', '-input=false', '-no-color'], terraformEnv);
       if (!initialised.ok) fail(initialised, 'terraform init');
     };
@@ -135,15 +136,12 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
       initialisedStatePath: initialisedStatePath(stackDir),
       hasLockFile: fs.existsSync(path.join(stackDir, '.terraform.lock.hcl')),
     });
-    if (needsInit !== undefined) {
-      fs.appendFileSync(log, `\n=== terraform init, because ${needsInit}\n`);
-      await init();
-    }
+    if (needsInit !== undefined) await init(needsInit);
     const apply = ['apply', '-auto-approve', '-input=false', '-no-color'];
     let applied = await run(terraform, apply, terraformEnv);
     // A lock file or provider folder that no longer fits: Terraform stops before planning and asks for init.
     if (!applied.ok && needsInit === undefined && asksForInit(applied.output)) {
-      await init();
+      await init(`the apply stopped with "${(applied.reason ?? '').split(':')[0]}"`);
       applied = await run(terraform, apply, terraformEnv);
     }
     if (!applied.ok) fail(applied, 'terraform apply');

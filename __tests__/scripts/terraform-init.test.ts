@@ -44,10 +44,30 @@ describe('asksForInit', () => {
     expect(asksForInit(output)).toBe(true);
   });
 
-  test("Terraform's boxed error for missing plugins asks for init", () => {
-    const output = ['╷', '│ Error: Required plugins are not installed', '│ ', '│ To download the plugins required for this configuration, run:', '│   terraform init', '╵'].join(
-      '\n',
-    );
+  test("Terraform's boxed error for a changed backend asks for init", () => {
+    const output = [
+      '╷',
+      '│ Error: Backend initialization required, please run "terraform init"',
+      '│ ',
+      '│ Reason: Initial configuration of the requested backend "local"',
+      '╵',
+    ].join('\n');
+    expect(asksForInit(output)).toBe(true);
+  });
+
+  test("Terraform's error for a provider missing from .terraform/providers asks for init, though it does not name it", () => {
+    const output = [
+      '',
+      'Error: Required plugins are not installed',
+      '',
+      'The installed provider plugins are not consistent with the packages selected',
+      'in the dependency lock file:',
+      '  - registry.terraform.io/hashicorp/aws: there is no package for registry.terraform.io/hashicorp/aws 5.100.0 cached in .terraform/providers',
+      '',
+      'Terraform uses external plugins to integrate with a variety of different',
+      'infrastructure services. You must install the required plugins before running',
+      'Terraform operations.',
+    ].join('\n');
     expect(asksForInit(output)).toBe(true);
   });
 

@@ -27,10 +27,13 @@ export function initReason(dir: StackDirState): string | undefined {
 
 /**
  * Whether a failed Terraform command's output says the directory must be initialised first:
- * Terraform's errors for a changed backend, a missing or inconsistent provider or module all end
- * by asking for `terraform init` (plain with -no-color, boxed by `│` with colours).
+ * Terraform's errors for a changed backend, an inconsistent lock file or a missing module end by
+ * asking for `terraform init` (plain with -no-color, boxed by `│` with colours); the one for a
+ * provider missing from `.terraform/providers` only says that the plugins are not installed.
  */
 export function asksForInit(output: string): boolean {
   const error = output.search(/^(?:│ )?Error: /m);
-  return error >= 0 && /\bterraform init\b/.test(output.slice(error));
+  if (error < 0) return false;
+  const errors = output.slice(error);
+  return /\bterraform init\b/.test(errors) || /^(?:│ )?Error: Required plugins are not installed/m.test(errors);
 }

@@ -102,7 +102,7 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   const stackDir = dataStackDir(options.cwd);
   const signal = options.signal ? { signal: options.signal } : {};
   const outputs: string[] = [];
-  /** Runs one command of the deploy into the log; fails the step with its reason. */
+  /** Runs one command of the deploy, its output appended to the log. */
   const run = async (command: string, args: readonly string[], runEnv: NodeJS.ProcessEnv, cwd = stackDir): Promise<QuietRunResult> => {
     const result = await quietRun(command, args, { cwd, logFile: log, env: runEnv, ...signal });
     outputs.push(result.output);

@@ -43,6 +43,8 @@ export interface DataChanged {
   readonly unchanged: false;
   /** Why, as a clause that follows "because", e.g. `the embedded DynamoDB has no table bookmarks-local-bookmark`. */
   readonly reason: string;
+  /** The data stack's cdk.tf.json the check synthesized, for the deploy to apply; undefined when it did not get that far. */
+  readonly stack?: string;
 }
 
 /**
@@ -66,7 +68,8 @@ async function compareWithRecord(record: DeployRecord, options: DataCheckOptions
 
   const [synthesized, version] = await Promise.all([synthesizeDataStack(options, env), terraformVersion()]);
   if (typeof synthesized !== 'string') return { unchanged: false, reason: synthesized.reason };
-  if (version === undefined) return { unchanged: false, reason: 'the Terraform version could not be read' };
+  const changed = (reason: string): DataChanged => ({ unchanged: false, reason, stack: synthesized });
+  if (version === undefined) return changed('the Terraform version could not be read');
   const current: DeployInputs = {
     environment: loadConfig(env, options.cwd).environment,
     endpoint: options.endpoint,
@@ -81,14 +84,14 @@ async function compareWithRecord(record: DeployRecord, options: DataCheckOptions
     stateSha256: fileSha256(statePath),
   };
   const terraformReason = redeployReason(record, current, applied);
-  if (terraformReason !== undefined) return { unchanged: false, reason: terraformReason };
+  if (terraformReason !== undefined) return changed(terraformReason);
 
   const stack = JSON.parse(synthesized) as { provider?: { aws?: { region?: string }[] } };
   const specs = seededTables(stack);
-  if (typeof specs === 'string') return { unchanged: false, reason: specs };
+  if (typeof specs === 'string') return changed(specs);
   const observed = await observeTables(options.endpoint, stack.provider?.aws?.[0]?.region ?? 'us-east-1', specs);
   const contentsReason = contentsProblem(specs, observed);
-  if (contentsReason !== undefined) return { unchanged: false, reason: contentsReason };
+  if (contentsReason !== undefined) return changed(contentsReason);
   const tables = Object.fromEntries(specs.map((spec) => [spec.name, observed.get(spec.name)?.items.length ?? 0]));
   return { unchanged: true, tables, items: Object.values(tables).reduce((a, b) => a + b, 0) };
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run data:local`: the `data` stack deployed for real to the embedded DynamoDB. Prepares the
  * machine (scripts/prepare-machine.ts), starts dynalite (persisted under .local/dynamodb/) unless
- * one already answers on DYNAMODB_PORT, then runs `cdktf deploy data` with CDKTF_ENV=local. The
- * whole cdktf and Terraform output goes to .local/logs/deploy-data.log; the terminal gets one line.
+ * one already answers on DYNAMODB_PORT, then synthesizes the app with CDKTF_ENV=local and applies
+ * the data stack with Terraform ({@link deployDataLocal}). The whole synthesis and Terraform output
+ * goes to .local/logs/deploy-data.log; the terminal gets one line.
  * Every deploy through here is recorded for `npm start`'s check that a deploy would change nothing.
  * `--keep-running` leaves a dynalite started here running in the foreground afterwards.
  */
@@ -12,9 +13,10 @@ import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { literal, TfDocument, type TfJson } from '../stacks/lib/tf-json';
 import { forgetDeploy, recordDeploy } from './data-unchanged';
-import { forgetOtherBackend } from './lib/backend-cache';
+import { forgetOtherBackend, initialisedStatePath } from './lib/backend-cache';
 import { dataStackDir, localDeployEnv, localStatePath } from './lib/local-deploy';
-import { logFile, quietRun, StepFailure, visibleLines } from './lib/quiet-run';
+import { logFile, quietRun, StepFailure, visibleLines, type QuietRunResult } from './lib/quiet-run';
+import { asksForInit, initReason } from './lib/terraform-init';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
 import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
@@ -25,9 +27,14 @@ export interface DeployDataLocalOptions {
   readonly endpoint: string;
   /** Project directory: holds cdktf.json; state goes to `<cwd>/state/local/data.tfstate`. */
   readonly cwd: string;
-  /** Where the whole cdktf and Terraform output goes. @default `<cwd>/.local/logs/deploy-data.log` */
+  /** Where the whole synthesis and Terraform output goes. @default `<cwd>/.local/logs/deploy-data.log` */
   readonly logFile?: string;
-  /** `inherit` also shows cdktf's output on stderr, without spinner frames and `<sensitive>` lines. @default 'ignore' */
+  /**
+   * The data stack's cdk.tf.json as just synthesized for this endpoint (`npm start`'s check made it).
+   * @default - synthesized here with `scripts/app.mjs --synth`, into cdktf.out
+   */
+  readonly stack?: string;
+  /** `inherit` also shows the synthesis's and Terraform's output on stderr, without `<sensitive>` lines. @default 'ignore' */
   readonly stdio?: 'inherit' | 'ignore';
   /** Aborting stops the deploy. */
   readonly signal?: AbortSignal;
@@ -38,7 +45,7 @@ export interface DataDeployment {
   /** Tables of the stack, by physical name, with their item counts. */
   readonly tables: Readonly<Record<string, number>>;
   readonly items: number;
-  /** Wall time of `cdktf deploy`, in milliseconds. */
+  /** Wall time of the synthesis, init and apply, in milliseconds. */
   readonly ms: number;
   readonly logFile: string;
 }
@@ -69,39 +76,86 @@ async function countItems(endpoint: string, region: string, names: readonly stri
   }
 }
 
+/** The Terraform binary, as cdktf chooses it. */
+function terraformBinary(env: NodeJS.ProcessEnv): string {
+  return env.TERRAFORM_BINARY_NAME ?? 'terraform';
+}
+
 /**
- * Runs `cdktf deploy data --auto-approve --skip-provider-lock` for the local environment against
- * `endpoint`, then counts what the tables hold. Throws a {@link StepFailure} with the one line that
- * says why and the log's path. Asynchronous on purpose: the DynamoDB may be served from this very process.
+ * Deploys the local environment's data stack to `endpoint` with Terraform run directly on its
+ * directory in cdktf.out, as `cdktf deploy data --auto-approve` would but without the CLI's own
+ * start-up, second synthesis and unconditional init: writes the stack (the one given, or
+ * synthesized here with `scripts/app.mjs --synth`), runs `terraform init` only when the directory
+ * is not ready for this state (scripts/lib/terraform-init.ts), then one `terraform apply
+ * -auto-approve`. Then counts what the tables hold. Throws a {@link StepFailure} with the one line
+ * that says why and the log's path. Asynchronous on purpose: the DynamoDB may be served from this
+ * very process.
  */
 export async function deployDataLocal(options: DeployDataLocalOptions): Promise<DataDeployment> {
   const url = new URL(options.endpoint);
   if (!['127.0.0.1', 'localhost'].includes(url.hostname) || url.port === '') {
     throw new Error(`deployDataLocal endpoint: "${options.endpoint}" is not a loopback URL with a port; use e.g. http://127.0.0.1:8000`);
   }
-  const cdktf = path.join(options.cwd, 'node_modules', '.bin', 'cdktf');
-  // The provider lock step needs the registry; the AWS provider comes from the local mirror or cache.
-  const args = ['deploy', 'data', '--auto-approve', '--skip-provider-lock'];
+  const started = performance.now();
   const log = options.logFile ?? logFile(options.cwd, 'deploy-data');
-  // cdktf.out may hold another environment's data stack (a sandbox or dev deploy): Terraform must not refuse the local state.
   const env = localDeployEnv(options.endpoint);
-  forgetOtherBackend(dataStackDir(options.cwd), localStatePath(env, options.cwd));
+  const stackDir = dataStackDir(options.cwd);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const outputs: string[] = [];
+  /** Runs one command of the deploy, its output appended to the log. */
+  const run = async (command: string, args: readonly string[], runEnv: NodeJS.ProcessEnv, cwd = stackDir): Promise<QuietRunResult> => {
+    const result = await quietRun(command, args, { cwd, logFile: log, env: runEnv, ...signal });
+    outputs.push(result.output);
+    return result;
+  };
+  const fail = (result: QuietRunResult, what: string): never => {
+    throw new StepFailure(result.reason ?? `${what} failed with exit code ${result.code}`, log);
+  };
   forgetDeploy(options.cwd);
-  const result = await quietRun(cdktf, args, {
-    cwd: options.cwd,
-    logFile: log,
-    env: withNoGoGc({ ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', FORCE_COLOR: '0' }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-  if (options.stdio === 'inherit') {
-    for (const line of visibleLines(result.output)) process.stderr.write(`${line}\n`);
+  try {
+    if (options.stack === undefined) {
+      const synth = await run(process.execPath, [path.join(options.cwd, 'scripts', 'app.mjs'), '--synth'], env, options.cwd);
+      if (!synth.ok) fail(synth, 'the synthesis');
+    } else {
+      fs.mkdirSync(stackDir, { recursive: true });
+      fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), options.stack);
+    }
+
+    const statePath = localStatePath(env, options.cwd);
+    // cdktf.out may hold another environment's data stack (a sandbox or dev deploy): Terraform must not refuse the local state.
+    forgetOtherBackend(stackDir, statePath);
+    const terraform = terraformBinary(env);
+    const terraformEnv = withNoGoGc({ ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' });
+    const init = async (because: string): Promise<void> => {
+      fs.appendFileSync(log, `\n=== terraform init, because ${because}\n`);
+      const initialised = await run(terraform, ['init', '-input=false', '-no-color'], terraformEnv);
+      if (!initialised.ok) fail(initialised, 'terraform init');
+    };
+    const needsInit = initReason({
+      wantedStatePath: statePath,
+      initialisedStatePath: initialisedStatePath(stackDir),
+      hasLockFile: fs.existsSync(path.join(stackDir, '.terraform.lock.hcl')),
+    });
+    if (needsInit !== undefined) await init(needsInit);
+    const apply = ['apply', '-auto-approve', '-input=false', '-no-color'];
+    let applied = await run(terraform, apply, terraformEnv);
+    // A lock file or provider folder that no longer fits: Terraform stops before planning and asks for init.
+    if (!applied.ok && needsInit === undefined && asksForInit(applied.output)) {
+      await init(`the apply stopped with "${(applied.reason ?? '').split(':')[0]}"`);
+      applied = await run(terraform, apply, terraformEnv);
+    }
+    if (!applied.ok) fail(applied, 'terraform apply');
+  } finally {
+    if (options.stdio === 'inherit') {
+      for (const line of visibleLines(outputs.join(''))) process.stderr.write(`${line}\n`);
+    }
   }
-  if (!result.ok) throw new StepFailure(result.reason ?? `cdktf ${args.join(' ')} failed with exit code ${result.code}`, log);
+  const ms = performance.now() - started;
 
   await recordDeploy({ endpoint: options.endpoint, cwd: options.cwd });
-  const stack = JSON.parse(fs.readFileSync(path.join(dataStackDir(options.cwd), 'cdk.tf.json'), 'utf8')) as TfJson;
+  const stack = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as TfJson;
   const tables = await countItems(options.endpoint, literal(stack.provider?.aws?.[0]?.region) ?? 'us-east-1', tableNames(stack));
-  return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms: result.ms, logFile: log };
+  return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms, logFile: log };
 }
 
 /** `3 tables, 114 items`. */

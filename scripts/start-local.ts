@@ -202,7 +202,9 @@ async function main(): Promise<void> {
     await step(describeDataStep, async (): Promise<DataStep> => {
       const check = await checkDataUnchanged({ endpoint, cwd: ROOT, signal: abort.signal });
       if (check.unchanged) return check;
-      return { ...(await deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal })), because: check.reason };
+      // The check's synthesis is the stack to apply: synthesizing it again would cost a second.
+      const stack = check.stack === undefined ? {} : { stack: check.stack };
+      return { ...(await deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal, ...stack })), because: check.reason };
     });
     if (stopping) return;
 

@@ -275,7 +275,7 @@ describe('npm start', () => {
       const log = afterCsv.deployLog.slice(afterOtherBackend.deployLog.length);
       expect([/Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(log)?.slice(1), log.match(/^.*Modifying\.\.\..*$/gm)]).toEqual([
         ['0', '1', '0'],
-        [expect.stringMatching(/ aws_dynamodb_table_item\.category_item-architecture_[0-9A-F]{8} .*: Modifying\.\.\./)],
+        [expect.stringMatching(/^aws_dynamodb_table_item\.category_item-architecture_[0-9A-F]{8}: Modifying\.\.\./)],
       ]);
     });
 

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { loadConfig } from '../../stacks/settings/config';
 
-/** The data stack's directory in cdktf.out, where `cdktf deploy data` runs Terraform. */
+/** The data stack's directory in cdktf.out, where the local deploy (and `cdktf deploy data`) runs Terraform. */
 export function dataStackDir(root: string): string {
   return path.join(root, 'cdktf.out', 'stacks', 'data');
 }

@@ -17,6 +17,7 @@ import { forgetOtherBackend, initialisedStatePath } from './lib/backend-cache';
 import { dataStackDir, localDeployEnv, localStatePath } from './lib/local-deploy';
 import { logFile, quietRun, StepFailure, visibleLines, type QuietRunResult } from './lib/quiet-run';
 import { asksForInit, initReason } from './lib/terraform-init';
+import { terraformBinary } from './lib/terraform-version';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo } from './local-dynamodb';
 import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
@@ -74,11 +75,6 @@ async function countItems(endpoint: string, region: string, names: readonly stri
   } finally {
     client.destroy();
   }
-}
-
-/** The Terraform binary, as cdktf chooses it. */
-function terraformBinary(env: NodeJS.ProcessEnv): string {
-  return env.TERRAFORM_BINARY_NAME ?? 'terraform';
 }
 
 /**

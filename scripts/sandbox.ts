@@ -33,6 +33,7 @@ import { prepareMachineLine } from './prepare-machine';
 import { runAsScript } from './run-as-script';
 import { prepareSandboxRuntime } from './sandbox-containers';
 import { terraformProblem } from './start-local';
+import { terraformBinary } from './lib/terraform-version';
 
 /** The app's stacks in deploy order, their state in the bootstrap stack's bucket; destroy runs the reverse. */
 export const SANDBOX_STACKS = ['network', 'data', 'service'] as const;
@@ -523,7 +524,7 @@ async function prepareForTerraform(options: SandboxCommandOptions): Promise<void
 }
 
 function requireTerraform(): void {
-  const problem = terraformProblem(process.env.TERRAFORM_BINARY_NAME ?? 'terraform', (bin) => {
+  const problem = terraformProblem(terraformBinary(), (bin) => {
     const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
     return { ...(r.error ? { error: r.error } : {}), stdout: r.stdout ?? '' };
   });

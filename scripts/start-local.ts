@@ -16,7 +16,7 @@ import { physicalName } from '../stacks/lib/naming';
 import { checkDataUnchanged, type DataUnchanged } from './data-unchanged';
 import { deployDataLocal, describeDeployment, type DataDeployment } from './deploy-data-local';
 import { failureReason, logFile, StepFailure } from './lib/quiet-run';
-import { parseTerraformVersion } from './lib/terraform-version';
+import { parseTerraformVersion, terraformBinary } from './lib/terraform-version';
 import { DEFAULT_DYNAMODB_DIR, DEFAULT_DYNAMODB_PORT, isDynamoRunning, startLocalDynamo, type LocalDynamo } from './local-dynamodb';
 import { prepareMachineLine } from './prepare-machine';
 import { ensureServiceBuilt } from './service-build';
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   // The pinned AWS SDK runs on Node 20; its notice about future versions needing Node 22 is not ours to act on here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const terraform = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
+  const terraform = terraformBinary();
   const problem = terraformProblem(terraform, (bin) => {
     const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
     return { ...(r.error ? { error: r.error } : {}), stdout: r.stdout ?? '' };

@@ -12,8 +12,13 @@ export function parseTerraformVersion(stdout: string): string | undefined {
   return /Terraform v(\d+\.\d+\.\d+\S*)/.exec(stdout)?.[1];
 }
 
+/** The Terraform binary as cdktf chooses it: TERRAFORM_BINARY_NAME, else `terraform` on PATH. */
+export function terraformBinary(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TERRAFORM_BINARY_NAME ?? 'terraform';
+}
+
 /** The version of `binary` (TERRAFORM_BINARY_NAME, as cdktf runs it), or undefined when it does not run. */
-export async function terraformVersion(binary = process.env.TERRAFORM_BINARY_NAME ?? 'terraform'): Promise<string | undefined> {
+export async function terraformVersion(binary = terraformBinary()): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(binary, ['version', '-json'], { timeout: 10_000, env: { ...process.env, CHECKPOINT_DISABLE: '1' } }, (error, stdout) => {
       resolve(error ? undefined : parseTerraformVersion(stdout));

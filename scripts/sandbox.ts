@@ -26,6 +26,7 @@ import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
 import { bucketAddresses, bucketExists, emptyVersionedBucket, managedResourceCount, readStackState, stateLocationOf, stateOutputValues } from './lib/sandbox-state';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
+import { removeUntrackedRules, trackedGroups } from './lib/untracked-rules';
 import { withNoGoGc } from './lib/go-gc';
 import { terraformErrors } from './lib/terraform-errors';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
@@ -119,19 +120,27 @@ export function sandboxStateSource(context: SandboxContext, stack: SandboxStack)
 /**
  * Does a retry gap's {@link EmulatorGap.beforeRetry} work for one stack, and notes what it did in
  * the log: `remove-untracked-items` deletes what the emulated tables hold but the stack's state
- * does not (scripts/lib/untracked-items.ts). The state is read from `source`, by default where the
- * sandbox keeps it.
+ * does not (scripts/lib/untracked-items.ts); `remove-untracked-rules` revokes what the stack's
+ * groups with standalone rules hold but its state does not (scripts/lib/untracked-rules.ts), those
+ * groups read from the stack's synthesized configuration in the context's output directory. The
+ * state is read from `source`, by default where the sandbox keeps it.
  */
 export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap, source: StackStateSource = sandboxStateSource(context, stack)): Promise<void> {
-  if (gap.beforeRetry !== 'remove-untracked-items') return;
+  if (gap.beforeRetry === undefined) return;
   const config = sandboxConfig(context);
+  const target = { endpoint: emulatorUrl(config.aws.endpoints), region: config.region };
   const state = await source.read();
-  const tables = state === undefined ? [] : trackedTables(state, source.name);
-  const removed = await removeUntrackedItems(tables, { endpoint: emulatorUrl(config.aws.endpoints), region: config.region });
-  fs.appendFileSync(
-    context.logFile,
-    `\n# emulator gap ${gap.id}: removed ${removed.length} item(s) the tables hold but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`,
-  );
+  let removed: string[];
+  let what: string;
+  if (gap.beforeRetry === 'remove-untracked-items') {
+    removed = await removeUntrackedItems(state === undefined ? [] : trackedTables(state, source.name), target);
+    what = `item(s) the tables hold`;
+  } else {
+    const configFile = path.join(context.outDir, 'stacks', stack, 'cdk.tf.json');
+    removed = await removeUntrackedRules(state === undefined ? [] : trackedGroups(state, fs.readFileSync(configFile, 'utf8'), source.name), target);
+    what = `security group rule(s) the groups hold`;
+  }
+  fs.appendFileSync(context.logFile, `\n# emulator gap ${gap.id}: removed ${removed.length} ${what} but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`);
 }
 
 /**

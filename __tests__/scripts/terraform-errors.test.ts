@@ -26,6 +26,27 @@ describe('terraformErrors', () => {
     expect(terraformErrors(output)).toEqual(['Error: first', 'Error: second', 'Error: unboxed one']);
   });
 
+  test("keeps an unboxed block's detail after its blank lines, up to the next unindented line", () => {
+    const output = [
+      'service  Error: creating VPC Security Group Rule',
+      '',
+      '           with aws_vpc_security_group_ingress_rule.tasks_from-alb_ABC (tasks/from-alb),',
+      '           on cdk.tf.json line 901, in resource.aws_vpc_security_group_ingress_rule.tasks_from-alb_ABC (tasks/from-alb):',
+      '',
+      '         operation error EC2: AuthorizeSecurityGroupIngress, https response error StatusCode: 400, api error InvalidPermission.Duplicate: the rule already exists',
+      '',
+      '',
+      '1 Stack deploying     0 Stacks done     0 Stacks waiting',
+      'Invoking Terraform CLI failed with exit code 1',
+    ].join('\n');
+    expect(terraformErrors(output)).toEqual([
+      'Error: creating VPC Security Group Rule',
+      '  with aws_vpc_security_group_ingress_rule.tasks_from-alb_ABC (tasks/from-alb),',
+      '  on cdk.tf.json line 901, in resource.aws_vpc_security_group_ingress_rule.tasks_from-alb_ABC (tasks/from-alb):',
+      '  operation error EC2: AuthorizeSecurityGroupIngress, https response error StatusCode: 400, api error InvalidPermission.Duplicate: the rule already exists',
+    ]);
+  });
+
   test('returns nothing when Terraform wrote no error block', () => {
     expect(terraformErrors('service  Plan: 1 to add\nservice  error count: 0\n')).toEqual([]);
   });

@@ -161,6 +161,7 @@ describe('emulator gaps', () => {
     expect(EMULATOR_GAPS.filter((g) => g.handling === 'retry').map((g) => [g.id, retryableGap(`Error: ... ${g.signature} ...`)?.id])).toEqual([
       ['vpc-endpoint-delete-repeat', 'vpc-endpoint-delete-repeat'],
       ['dynamodb-put-answer-lost', 'dynamodb-put-answer-lost'],
+      ['sg-rule-answer-lost', 'sg-rule-answer-lost'],
     ]);
   });
 

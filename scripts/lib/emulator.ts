@@ -39,9 +39,11 @@ export type GapHandling =
 
 /**
  * Work a `retry` gap needs done before the second run: `remove-untracked-items` deletes the items
- * the emulated DynamoDB tables hold but the stack's state does not (scripts/lib/untracked-items.ts).
+ * the emulated DynamoDB tables hold but the stack's state does not (scripts/lib/untracked-items.ts);
+ * `remove-untracked-rules` revokes the rules the emulated security groups hold but the stack's
+ * state does not (scripts/lib/untracked-rules.ts).
  */
-export type RetryPreparation = 'remove-untracked-items';
+export type RetryPreparation = 'remove-untracked-items' | 'remove-untracked-rules';
 
 /** One behaviour of moto 5.2.1 (with hashicorp/aws 5.100.0) that differs from AWS. */
 export interface EmulatorGap {
@@ -153,6 +155,18 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
     workaround:
       "the sandbox scripts delete the items the emulated tables hold but the stack's state does not, then run that stack deploy again, which creates them; a third failure in a row stops them",
     signature: 'ConditionalCheckFailedException',
+  },
+  {
+    id: 'sg-rule-answer-lost',
+    resourceTypes: ['aws_vpc_security_group_ingress_rule', 'aws_vpc_security_group_egress_rule'],
+    behaviour:
+      'now and then the answer to an AuthorizeSecurityGroupIngress or AuthorizeSecurityGroupEgress is lost after moto stored the rule, so the SDK sends it again and moto refuses the repeat with InvalidPermission.Duplicate (AWS does the same to a repeat); seen once in a CI run of the three-services deploy, on a loaded machine (the same lost answer as dynamodb-put-answer-lost)',
+    effect: 'the deploy stops at that rule ("creating VPC Security Group Rule"), which the group holds but the state does not, so a plain re-run fails the same way',
+    handling: 'retry',
+    beforeRetry: 'remove-untracked-rules',
+    workaround:
+      "the sandbox scripts revoke the rules that the stack's groups with standalone rules hold but its state does not, then run that stack deploy again, which creates them; a third failure in a row stops them",
+    signature: 'InvalidPermission.Duplicate',
   },
   {
     id: 'iam-managed-policies',

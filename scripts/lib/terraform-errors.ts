@@ -8,15 +8,21 @@ export function terraformErrors(output: string, maxLines = 40): string[] {
   const lines = output.replace(/\u001b\[[0-9;]*m/g, '').split('\n');
   const blocks: string[][] = [];
   let current: string[] | undefined;
+  let boxed = false;
   for (const raw of lines) {
     // cdktf prefixes every Terraform line with the stack name (`service  │ Error: …`).
     const line = raw.replace(/^\S+\s{2,}(?=[│╷╵]|Error:)/u, '').trimEnd();
     const body = line.replace(/^[│╷╵]\s?/u, '');
     if (/^Error: /.test(body)) {
       current = [body];
+      boxed = line.startsWith('│');
       blocks.push(current);
     } else if (current !== undefined) {
-      if (line.startsWith('╵') || (line === '' && !raw.includes('│'))) current = undefined;
+      // A boxed block ends at its corner. An unboxed one (cdktf without a terminal) goes on through
+      // blank lines while its lines are indented: a summary's detail (the API's error) comes after
+      // a blank line, below the resource it concerns.
+      const ends = boxed ? line.startsWith('╵') || (line === '' && !raw.includes('│')) : line !== '' && !/^\s/.test(line);
+      if (ends) current = undefined;
       else if (body !== '') current.push(`  ${body.trim()}`);
     }
   }

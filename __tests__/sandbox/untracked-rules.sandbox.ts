@@ -1,0 +1,159 @@
+/**
+ * The emulator gap `sg-rule-answer-lost` (scripts/lib/emulator.ts) staged with real Terraform on a
+ * private moto server: rules a group already holds (as when the answer to a stored
+ * AuthorizeSecurityGroupIngress/Egress was lost) stop the apply with InvalidPermission.Duplicate, a
+ * plain second apply fails the same way, and the sandbox's retry, which first revokes the rules the
+ * state does not track in the groups with standalone rules, completes it. A rule added to a group
+ * with inline rules is not the retry's to revoke (Terraform reconciles such a group itself).
+ */
+import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { LocalBackend, TerraformStack, Testing } from 'cdktf';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { CdktfError, prepareRetry, retryOnEmulatorGap, type SandboxContext } from '../../scripts/sandbox';
+import { startMoto, type MotoServer } from '../support/moto-server';
+import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
+
+const ROOT = path.join(__dirname, '..', '..');
+const REGION = 'eu-west-1';
+const VPC_CIDR = '10.20.0.0/16';
+
+let moto: MotoServer;
+let work: string;
+let dir: string;
+let ec2: EC2Client;
+
+const sandboxContext = (): SandboxContext => ({
+  root: ROOT,
+  env: { ...process.env, MOTO_PORT: String(moto.port), CDKTF_STATE_DIR: path.join(work, 'state'), CDKTF_REGION: REGION, CDKTF_AZS: `${REGION}a,${REGION}b` },
+  outDir: work,
+  logFile: path.join(work, 'sandbox.log'),
+});
+
+const stateFile = () => path.join(work, 'state', 'service.tfstate');
+
+/**
+ * A VPC and three groups as the service stack builds them: `tasks` and `alb` with standalone rules
+ * only, `endpoints` with an inline rule. Written where the sandbox keeps the service stack's configuration.
+ */
+function writeStack(): void {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'service');
+  new AwsProvider(stack, 'aws', {
+    region: REGION,
+    accessKey: 'test',
+    secretKey: 'test',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    endpoints: [{ ec2: moto.endpoint, sts: moto.endpoint }],
+  });
+  new LocalBackend(stack, { path: stateFile() });
+  const vpc = new Vpc(stack, 'vpc', { cidrBlock: VPC_CIDR });
+  const group = (id: string, extra: Partial<ConstructorParameters<typeof SecurityGroup>[2]> = {}) =>
+    new SecurityGroup(stack, id, { name: `rules-${id}`, description: `${id} group`, vpcId: vpc.id, ...extra });
+  const tasks = group('tasks');
+  const alb = group('alb');
+  group('endpoints', { ingress: [{ description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [VPC_CIDR] }] });
+  new VpcSecurityGroupEgressRule(stack, 'https-out', { securityGroupId: tasks.id, description: 'HTTPS out', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' });
+  new VpcSecurityGroupIngressRule(stack, 'from-vpc', { securityGroupId: tasks.id, description: 'app port from the VPC', ipProtocol: 'tcp', fromPort: 8080, toPort: 8080, cidrIpv4: VPC_CIDR });
+  new VpcSecurityGroupEgressRule(stack, 'to-vpc', { securityGroupId: alb.id, description: 'app port to the VPC', ipProtocol: 'tcp', fromPort: 8080, toPort: 8080, cidrIpv4: VPC_CIDR });
+  dir = path.join(work, 'stacks', 'service');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(stack));
+}
+
+function apply(): string {
+  const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
+  if (result.status !== 0) throw new CdktfError(`terraform apply failed (exit ${result.status})`, `${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+/** The ids of the groups by name, from the state. */
+function groupIds(): Record<string, string> {
+  const state = JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { resources: { type: string; name: string; instances: { attributes: { id: string } }[] }[] };
+  return Object.fromEntries(state.resources.filter((r) => r.type === 'aws_security_group').map((r) => [r.name, r.instances[0].attributes.id]));
+}
+
+/** Every rule of a group, as `ingress tcp 8080 10.20.0.0/16`, sorted. */
+async function rulesOf(groupId: string): Promise<string[]> {
+  const answer = await ec2.send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
+  return (answer.SecurityGroupRules ?? []).map((r) => `${r.IsEgress ? 'egress' : 'ingress'} ${r.IpProtocol} ${r.FromPort} ${r.CidrIpv4}`).sort();
+}
+
+beforeAll(async () => {
+  requireTerraform();
+  moto = await startMoto();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'untracked-rules-'));
+  ec2 = new EC2Client({ endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  writeStack();
+  init(dir);
+});
+
+afterAll(async () => {
+  ec2?.destroy();
+  await moto?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('rules a group holds but the state does not (the lost AuthorizeSecurityGroup* answer)', () => {
+  let firstFailure: unknown;
+  let plainRerun: unknown;
+  let log = '';
+  let retried: { result: string; retriedFor?: string } | undefined;
+  let ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // The groups and one tracked rule, then the two rules a lost answer would have left behind, and one more on the inline group.
+    terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', '-target=aws_security_group.endpoints', '-target=aws_security_group.alb', '-target=aws_vpc_security_group_egress_rule.https-out']);
+    ids = groupIds();
+    const permission = (fromPort: number, cidr: string) => ({ IpProtocol: 'tcp', FromPort: fromPort, ToPort: fromPort, IpRanges: [{ CidrIp: cidr }] });
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.tasks, IpPermissions: [permission(8080, VPC_CIDR)] }));
+    await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: ids.alb, IpPermissions: [permission(8080, VPC_CIDR)] }));
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.endpoints, IpPermissions: [permission(22, VPC_CIDR)] }));
+    try {
+      apply();
+    } catch (error) {
+      firstFailure = error;
+    }
+    try {
+      apply();
+    } catch (error) {
+      plainRerun = error;
+    }
+    retried = await retryOnEmulatorGap(
+      async () => apply(),
+      (gap) => prepareRetry(sandboxContext(), 'service', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') }),
+    );
+    log = fs.readFileSync(sandboxContext().logFile, 'utf8');
+  });
+
+  it('stops the apply with InvalidPermission.Duplicate for both rules, on every plain re-run', () => {
+    const duplicates = (e: unknown) => (e instanceof CdktfError ? (e.output.match(/InvalidPermission\.Duplicate/g) ?? []).length : e);
+    expect([duplicates(firstFailure), duplicates(plainRerun)]).toEqual([2, 2]);
+  });
+
+  it('revokes those two before the retry, and nothing of the tracked rule or the inline group, as the log says', () => {
+    const lines = log.trim().split('\n');
+    expect([lines[0], lines.slice(1).map((l) => l.replace(/\(sgr-[0-9a-f]+\)/, '(sgr-…)')).sort()]).toEqual([
+      "# emulator gap sg-rule-answer-lost: removed 2 security group rule(s) the groups hold but service's state does not",
+      [`#   ${ids.alb} egress tcp 8080 to ${VPC_CIDR} (sgr-…)`, `#   ${ids.tasks} ingress tcp 8080 from ${VPC_CIDR} (sgr-…)`].sort(),
+    ]);
+  });
+
+  it('then creates them with the retried apply, with state to match', async () => {
+    expect([retried?.retriedFor, await rulesOf(ids.tasks), await rulesOf(ids.alb)]).toEqual([
+      'sg-rule-answer-lost',
+      ['egress tcp 443 0.0.0.0/0', `ingress tcp 8080 ${VPC_CIDR}`],
+      [`egress tcp 8080 ${VPC_CIDR}`],
+    ]);
+    const plan = terraform(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', '-target=aws_security_group.tasks', '-target=aws_security_group.alb'], false);
+    expect(plan.status).toBe(0);
+  });
+});

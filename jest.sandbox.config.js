@@ -7,7 +7,9 @@
  */
 const { projects } = require('./jest.config.js');
 
-const { displayName: _name, testMatch: _match, testPathIgnorePatterns: _ignore, ...common } = projects[0];
+// Jest's own runner, each file in its own module registry, as the integration layer runs: the unit
+// layer's runner shares modules between files, which suits pure tests only.
+const { displayName: _name, testMatch: _match, slowTestThreshold: _slow, globalSetup: _setup, ...common } = projects.find((p) => p.displayName === 'integration');
 
 module.exports = {
   ...common,

@@ -20,11 +20,19 @@ jest.setTimeout(120_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Copied: what the commands resolve their root from or write into; the rest is linked.
-// The jest config's setup files are read from the config itself, so that a new one is copied too.
+// The directories of the jest config's setup files (and of what they import beside them) are read
+// from the config itself, so that a new one is copied too.
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.config.js is CommonJS, read as jest reads it
-const jestConfig = require('../../jest.config.js') as { projects: { setupFilesAfterEnv: string[] }[] };
-const SETUP_FILES = jestConfig.projects[0].setupFilesAfterEnv.map((file) => file.replace('<rootDir>/', ''));
-const COPIED = ['package.json', 'scripts', 'bench', 'main.ts', 'app.ts', 'cdktf.json', 'tsconfig.json', 'jest.config.js', 'jest.sandbox.config.js', ...SETUP_FILES];
+const jestConfig = require('../../jest.config.js') as { projects: { setupFiles?: string[]; setupFilesAfterEnv?: string[]; globalSetup?: string; globalTeardown?: string }[] };
+const SETUP_DIRS = [
+  ...new Set(
+    jestConfig.projects
+      .flatMap((p) => [...(p.setupFiles ?? []), ...(p.setupFilesAfterEnv ?? []), p.globalSetup, p.globalTeardown])
+      .filter((file): file is string => file !== undefined && file.startsWith('<rootDir>/'))
+      .map((file) => path.dirname(file.replace('<rootDir>/', ''))),
+  ),
+];
+const COPIED = [...new Set(['package.json', 'scripts', 'bench', 'main.ts', 'app.ts', 'cdktf.json', 'tsconfig.json', 'jest.config.js', 'jest.sandbox.config.js', ...SETUP_DIRS])];
 const LINKED = ['node_modules', 'stacks', 'data', 'service'];
 
 /** What a probe can use: a port that answers HTTP but is no DynamoDB, and a folder of its own. */

@@ -30,9 +30,18 @@ export const FAKE_NETWORK: ServiceNetwork = {
 /** The alarm topic the network stack would pass, as a literal ARN. */
 export const FAKE_ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:bookmarks-dev-alarms';
 
-/** Every fixture directory of a test file lives here and goes after the file's tests. */
-const FIXTURE_ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'service-fixtures-'));
-afterAll(() => fs.rmSync(FIXTURE_ROOT, { recursive: true, force: true }));
+/**
+ * Every fixture directory lives here: the unit layer's run directory (UNIT_FIXTURE_ROOT, made and
+ * removed by its global setup and teardown, __tests__/support/light/), or a directory of this
+ * process that goes when it exits.
+ */
+const FIXTURE_ROOT = process.env.UNIT_FIXTURE_ROOT ?? ownFixtureRoot();
+
+function ownFixtureRoot(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'service-fixtures-'));
+  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  return root;
+}
 
 /** Writes `files` (relative path → content) into a new temporary directory and returns it. */
 export function writeTree(files: Readonly<Record<string, string>>, prefix = 'context-'): string {

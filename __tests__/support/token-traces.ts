@@ -6,10 +6,11 @@
 // mapped trace (the synth that met the token), and says where the creation stack would be.
 // TOKEN_TRACES=1 keeps cdktf's traces, to see where a token was made.
 //
-// The first setup file, so that no cdktf module has loaded the real one before the mock.
+// Replaced on the module's exports, which cdktf reads at each call: this works under jest's own
+// module registry (integration) and under jest-light-runner's shared one (unit) alike.
+import * as stackTrace from 'cdktf/lib/tokens/private/stack-trace';
+
 if (process.env.TOKEN_TRACES === undefined) {
-  jest.mock('cdktf/lib/tokens/private/stack-trace', () => {
-    const notRecorded = Object.freeze(['(token creation stacks are not recorded in tests: run jest with TOKEN_TRACES=1 to record them)']);
-    return { captureStackTrace: () => notRecorded };
-  });
+  const notRecorded = Object.freeze(['(token creation stacks are not recorded in tests: run jest with TOKEN_TRACES=1 to record them)']);
+  (stackTrace as { captureStackTrace: () => readonly string[] }).captureStackTrace = () => notRecorded;
 }

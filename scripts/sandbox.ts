@@ -140,7 +140,10 @@ export async function prepareRetry(context: SandboxContext, stack: SandboxStack,
     removed = await removeUntrackedRules(state === undefined ? [] : trackedGroups(state, fs.readFileSync(configFile, 'utf8'), source.name), target);
     what = `security group rule(s) the groups hold`;
   }
-  fs.appendFileSync(context.logFile, `\n# emulator gap ${gap.id}: removed ${removed.length} ${what} but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`);
+  fs.appendFileSync(
+    context.logFile,
+    `\n# emulator gap ${gap.id}: removed ${removed.length} ${what} but ${stack}'s state does not${removed.map((key) => `\n#   ${key}`).join('')}\n`,
+  );
 }
 
 /**

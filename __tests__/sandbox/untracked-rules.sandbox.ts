@@ -62,8 +62,22 @@ function writeStack(): void {
   const alb = group('alb');
   group('endpoints', { ingress: [{ description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [VPC_CIDR] }] });
   new VpcSecurityGroupEgressRule(stack, 'https-out', { securityGroupId: tasks.id, description: 'HTTPS out', ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv4: '0.0.0.0/0' });
-  new VpcSecurityGroupIngressRule(stack, 'from-vpc', { securityGroupId: tasks.id, description: 'app port from the VPC', ipProtocol: 'tcp', fromPort: 8080, toPort: 8080, cidrIpv4: VPC_CIDR });
-  new VpcSecurityGroupEgressRule(stack, 'to-vpc', { securityGroupId: alb.id, description: 'app port to the VPC', ipProtocol: 'tcp', fromPort: 8080, toPort: 8080, cidrIpv4: VPC_CIDR });
+  new VpcSecurityGroupIngressRule(stack, 'from-vpc', {
+    securityGroupId: tasks.id,
+    description: 'app port from the VPC',
+    ipProtocol: 'tcp',
+    fromPort: 8080,
+    toPort: 8080,
+    cidrIpv4: VPC_CIDR,
+  });
+  new VpcSecurityGroupEgressRule(stack, 'to-vpc', {
+    securityGroupId: alb.id,
+    description: 'app port to the VPC',
+    ipProtocol: 'tcp',
+    fromPort: 8080,
+    toPort: 8080,
+    cidrIpv4: VPC_CIDR,
+  });
   dir = path.join(work, 'stacks', 'service');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(stack));
@@ -111,7 +125,16 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
 
   beforeAll(async () => {
     // The groups and one tracked rule, then the two rules a lost answer would have left behind, and one more on the inline group.
-    terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', '-target=aws_security_group.endpoints', '-target=aws_security_group.alb', '-target=aws_vpc_security_group_egress_rule.https-out']);
+    terraform(dir, [
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+      '-lock=false',
+      '-target=aws_security_group.endpoints',
+      '-target=aws_security_group.alb',
+      '-target=aws_vpc_security_group_egress_rule.https-out',
+    ]);
     ids = groupIds();
     const permission = (fromPort: number, cidr: string) => ({ IpProtocol: 'tcp', FromPort: fromPort, ToPort: fromPort, IpRanges: [{ CidrIp: cidr }] });
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.tasks, IpPermissions: [permission(8080, VPC_CIDR)] }));
@@ -141,7 +164,13 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
 
   it('revokes those two before the retry, and nothing of the tracked rule or the inline group, as the log says', () => {
     const lines = log.trim().split('\n');
-    expect([lines[0], lines.slice(1).map((l) => l.replace(/\(sgr-[0-9a-f]+\)/, '(sgr-…)')).sort()]).toEqual([
+    expect([
+      lines[0],
+      lines
+        .slice(1)
+        .map((l) => l.replace(/\(sgr-[0-9a-f]+\)/, '(sgr-…)'))
+        .sort(),
+    ]).toEqual([
       "# emulator gap sg-rule-answer-lost: removed 2 security group rule(s) the groups hold but service's state does not",
       [`#   ${ids.alb} egress tcp 8080 to ${VPC_CIDR} (sgr-…)`, `#   ${ids.tasks} ingress tcp 8080 from ${VPC_CIDR} (sgr-…)`].sort(),
     ]);
@@ -153,7 +182,11 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
       ['egress tcp 443 0.0.0.0/0', `ingress tcp 8080 ${VPC_CIDR}`],
       [`egress tcp 8080 ${VPC_CIDR}`],
     ]);
-    const plan = terraform(dir, ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', '-target=aws_security_group.tasks', '-target=aws_security_group.alb'], false);
+    const plan = terraform(
+      dir,
+      ['plan', '-detailed-exitcode', '-input=false', '-no-color', '-lock=false', '-target=aws_security_group.tasks', '-target=aws_security_group.alb'],
+      false,
+    );
     expect(plan.status).toBe(0);
   });
 });

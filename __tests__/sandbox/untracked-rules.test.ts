@@ -11,7 +11,8 @@ function state(...resources: { type: string; name: string; attributes: Record<st
 /** A synthesized configuration with these groups (inline rules when given) and standalone rules on them. */
 function config(groups: Record<string, Record<string, unknown>>, rules: { type: string; name: string; group: string }[]): string {
   const resource: Record<string, Record<string, unknown>> = { aws_security_group: groups };
-  for (const rule of rules) resource[rule.type] = { ...(resource[rule.type] ?? {}), [rule.name]: { security_group_id: `\${aws_security_group.${rule.group}.id}`, ip_protocol: 'tcp' } };
+  for (const rule of rules)
+    resource[rule.type] = { ...(resource[rule.type] ?? {}), [rule.name]: { security_group_id: `\${aws_security_group.${rule.group}.id}`, ip_protocol: 'tcp' } };
   return JSON.stringify({ resource });
 }
 

@@ -10,7 +10,8 @@ import { parse } from 'csv-parse/sync';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CdktfError, prepareRetry, retryOnEmulatorGap, type SandboxContext } from '../../scripts/sandbox';
+import { CdktfError, prepareRetry, retryOnEmulatorGap } from '../../scripts/sandbox';
+import { applyOrThrow, retryContext } from '../support/retry-staging';
 import { writeLocalDataStack } from '../support/local-data-stack';
 import { startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
@@ -27,23 +28,8 @@ let dynamo: DynamoDBClient;
 let bookmarkTable: string;
 let bookmarkAddress: string;
 
-/** What the sandbox's retry sees: this moto, this state directory, the stack's region (and zones of it). */
-const sandboxContext = (): SandboxContext => ({
-  root: ROOT,
-  env: { ...process.env, MOTO_PORT: String(moto.port), CDKTF_STATE_DIR: path.join(work, 'state'), CDKTF_REGION: region, CDKTF_AZS: `${region}a,${region}b` },
-  outDir: work,
-  logFile: path.join(work, 'sandbox.log'),
-});
-
 /** The data stack's local state file (writeLocalDataStack's backend). */
 const stateFile = () => path.join(work, 'state', 'data.tfstate');
-
-/** `terraform apply` of the data stack; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would. */
-function apply(): string {
-  const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
-  if (result.status !== 0) throw new CdktfError(`terraform apply failed (exit ${result.status})`, `${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
 
 beforeAll(async () => {
   requireTerraform();
@@ -79,21 +65,21 @@ describe('an item the table holds but the state does not (the lost PutItem answe
     terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-target=${bookmarkAddress}`]);
     await dynamo.send(new PutItemCommand({ TableName: bookmarkTable, Item: { id: { S: 'bm-001' }, note: { S: 'left behind' } } }));
     try {
-      apply();
+      applyOrThrow(dir);
     } catch (error) {
       firstFailure = error;
     }
     try {
-      apply();
+      applyOrThrow(dir);
     } catch (error) {
       plainRerun = error;
     }
     retried = await retryOnEmulatorGap(
-      async () => apply(),
+      async () => applyOrThrow(dir),
       // This stack keeps its state in a local file (writeLocalDataStack), not where the sandbox keeps the data stack's.
-      (gap) => prepareRetry(sandboxContext(), 'data', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') }),
+      (gap) => prepareRetry(retryContext(moto.port, work, region), 'data', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') }),
     );
-    log = fs.readFileSync(sandboxContext().logFile, 'utf8');
+    log = fs.readFileSync(retryContext(moto.port, work, region).logFile, 'utf8');
   });
 
   it('stops the apply with ConditionalCheckFailedException, on every plain re-run', () => {

@@ -16,11 +16,11 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { CdktfError, prepareRetry, retryOnEmulatorGap, type SandboxContext } from '../../scripts/sandbox';
+import { CdktfError, prepareRetry, retryOnEmulatorGap } from '../../scripts/sandbox';
+import { applyOrThrow, retryContext } from '../support/retry-staging';
 import { startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
-const ROOT = path.join(__dirname, '..', '..');
 const REGION = 'eu-west-1';
 const VPC_CIDR = '10.20.0.0/16';
 
@@ -28,13 +28,6 @@ let moto: MotoServer;
 let work: string;
 let dir: string;
 let ec2: EC2Client;
-
-const sandboxContext = (): SandboxContext => ({
-  root: ROOT,
-  env: { ...process.env, MOTO_PORT: String(moto.port), CDKTF_STATE_DIR: path.join(work, 'state'), CDKTF_REGION: REGION, CDKTF_AZS: `${REGION}a,${REGION}b` },
-  outDir: work,
-  logFile: path.join(work, 'sandbox.log'),
-});
 
 const stateFile = () => path.join(work, 'state', 'service.tfstate');
 
@@ -81,12 +74,6 @@ function writeStack(): void {
   dir = path.join(work, 'stacks', 'service');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(stack));
-}
-
-function apply(): string {
-  const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
-  if (result.status !== 0) throw new CdktfError(`terraform apply failed (exit ${result.status})`, `${result.stdout}\n${result.stderr}`);
-  return result.stdout;
 }
 
 /** The ids of the groups by name, from the state. */
@@ -141,20 +128,20 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
     await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: ids.alb, IpPermissions: [permission(8080, VPC_CIDR)] }));
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.endpoints, IpPermissions: [permission(22, VPC_CIDR)] }));
     try {
-      apply();
+      applyOrThrow(dir);
     } catch (error) {
       firstFailure = error;
     }
     try {
-      apply();
+      applyOrThrow(dir);
     } catch (error) {
       plainRerun = error;
     }
     retried = await retryOnEmulatorGap(
-      async () => apply(),
-      (gap) => prepareRetry(sandboxContext(), 'service', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') }),
+      async () => applyOrThrow(dir),
+      (gap) => prepareRetry(retryContext(moto.port, work, REGION), 'service', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') }),
     );
-    log = fs.readFileSync(sandboxContext().logFile, 'utf8');
+    log = fs.readFileSync(retryContext(moto.port, work, REGION).logFile, 'utf8');
   });
 
   it('stops the apply with InvalidPermission.Duplicate for both rules, on every plain re-run', () => {

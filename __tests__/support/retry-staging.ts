@@ -1,0 +1,26 @@
+/**
+ * What the files that stage a `retry` gap of the emulator share (`untracked-*.sandbox.ts`): the
+ * context the sandbox's retry sees, and an apply that fails the way cdktf's deploy does.
+ */
+import * as path from 'node:path';
+import { CdktfError, type SandboxContext } from '../../scripts/sandbox';
+import { terraform } from '../../scripts/lib/terraform';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+/** The sandbox's view for a retry: this moto, state under `work/state`, the stack's region (and two zones of it), the log in `work`. */
+export function retryContext(motoPort: number, work: string, region: string): SandboxContext {
+  return {
+    root: ROOT,
+    env: { ...process.env, MOTO_PORT: String(motoPort), CDKTF_STATE_DIR: path.join(work, 'state'), CDKTF_REGION: region, CDKTF_AZS: `${region}a,${region}b` },
+    outDir: work,
+    logFile: path.join(work, 'sandbox.log'),
+  };
+}
+
+/** `terraform apply` in `dir`; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would. */
+export function applyOrThrow(dir: string): string {
+  const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
+  if (result.status !== 0) throw new CdktfError(`terraform apply failed (exit ${result.status})`, `${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}

@@ -50,6 +50,17 @@ describe('trackedGroups', () => {
     expect(groups).toEqual([]);
   });
 
+  it('takes the current object of a group being replaced, not the deposed one', () => {
+    const stateJson = JSON.stringify({
+      version: 4,
+      resources: [
+        { mode: 'managed', type: 'aws_security_group', name: 'tasks', instances: [{ attributes: { id: 'sg-new' } }, { deposed: '00000001', attributes: { id: 'sg-old' } }] },
+      ],
+    });
+    const groups = trackedGroups(stateJson, config({ tasks: {} }, [{ type: 'aws_vpc_security_group_ingress_rule', name: 'a', group: 'tasks' }]));
+    expect(groups.map((g) => g.id)).toEqual(['sg-new']);
+  });
+
   it('names the state when a group it holds has no id', () => {
     expect(() =>
       trackedGroups(

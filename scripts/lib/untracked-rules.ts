@@ -26,7 +26,7 @@ export interface TrackedGroup {
 }
 
 interface StateFile {
-  resources?: { mode: string; type: string; name: string; module?: string; instances?: { attributes?: Record<string, unknown> }[] }[];
+  resources?: { mode: string; type: string; name: string; module?: string; instances?: { deposed?: string; attributes?: Record<string, unknown> }[] }[];
 }
 
 interface ConfigFile {
@@ -63,8 +63,10 @@ export function trackedGroups(stateJson: string, configJson: string, source = 't
     if (inConfig.ingress !== undefined || inConfig.egress !== undefined) continue;
     const resource = managed.find((r) => r.type === 'aws_security_group' && r.name === name);
     if (resource === undefined) continue;
-    if ((resource.instances ?? []).length !== 1) throw new Error(`${source}: aws_security_group.${name} has ${(resource.instances ?? []).length} instances; expected one`);
-    const id = resource.instances?.[0].attributes?.id;
+    // A group being replaced (create before destroy) keeps its old object as a deposed instance.
+    const current = (resource.instances ?? []).filter((instance) => instance.deposed === undefined);
+    if (current.length !== 1) throw new Error(`${source}: aws_security_group.${name} has ${current.length} current instances; expected one`);
+    const id = current[0].attributes?.id;
     if (typeof id !== 'string') throw new Error(`${source}: aws_security_group.${name} records no id`);
     groups.push({ id, address: `aws_security_group.${name}`, trackedRuleIds: ruleIds });
   }

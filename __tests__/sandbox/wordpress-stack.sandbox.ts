@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
-import { runCdktf, sandboxConfig, type SandboxContext } from '../../scripts/sandbox';
+import { retryOnEmulatorGap, runCdktf, sandboxConfig, type SandboxContext } from '../../scripts/sandbox';
+import { terraformOrThrow } from '../support/retry-staging';
 import type { Moto } from '../../scripts/moto';
 import { EMULATOR_GAPS } from '../../scripts/lib/emulator';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
@@ -387,7 +388,8 @@ describe('sandbox: the teardown', () => {
     terraform(wordpress, ['state', 'rm', policy[0]]);
     for (const stack of ['wordpress', 'network']) {
       init(stackDir(stack));
-      terraform(stackDir(stack), DESTROY);
+      // A lost answer to a revoke or an endpoint delete (retry gaps of scripts/lib/emulator.ts) fails the destroy; npm run sandbox:destroy runs it again, and so does this.
+      await retryOnEmulatorGap(async () => terraformOrThrow(stackDir(stack), DESTROY));
     }
     const left = {
       states: ['wordpress', 'network'].map((stack) => terraform(stackDir(stack), ['state', 'list']).stdout.trim()),

@@ -162,6 +162,7 @@ describe('emulator gaps', () => {
       ['vpc-endpoint-delete-repeat', 'vpc-endpoint-delete-repeat'],
       ['dynamodb-put-answer-lost', 'dynamodb-put-answer-lost'],
       ['sg-rule-answer-lost', 'sg-rule-answer-lost'],
+      ['sg-rule-revoke-repeat', 'sg-rule-revoke-repeat'],
     ]);
   });
 

@@ -1,6 +1,6 @@
 /**
- * What the files that stage a `retry` gap of the emulator share (`untracked-*.sandbox.ts`): the
- * context the sandbox's retry sees, and an apply that fails the way cdktf's deploy does.
+ * What the sandbox test files that meet a `retry` gap of the emulator share: the context the
+ * sandbox's retry sees, and Terraform commands that fail the way cdktf's do.
  */
 import * as path from 'node:path';
 import { CdktfError, type SandboxContext } from '../../scripts/sandbox';
@@ -18,9 +18,14 @@ export function retryContext(motoPort: number, work: string, region: string): Sa
   };
 }
 
-/** `terraform apply` in `dir`; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would. */
-export function applyOrThrow(dir: string): string {
-  const result = terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'], false);
-  if (result.status !== 0) throw new CdktfError(`terraform apply failed (exit ${result.status})`, `${result.stdout}\n${result.stderr}`);
+/** `terraform <args>` in `dir`; a failure becomes a CdktfError carrying Terraform's output, as cdktf's would, for retryOnEmulatorGap. */
+export function terraformOrThrow(dir: string, args: string[]): string {
+  const result = terraform(dir, args, false);
+  if (result.status !== 0) throw new CdktfError(`terraform ${args.join(' ')} failed (exit ${result.status}) in ${dir}`, `${result.stdout}\n${result.stderr}`);
   return result.stdout;
+}
+
+/** `terraform apply` in `dir`, failing as {@link terraformOrThrow} does. */
+export function applyOrThrow(dir: string): string {
+  return terraformOrThrow(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false']);
 }

@@ -10,8 +10,8 @@ import { parse } from 'csv-parse/sync';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CdktfError, prepareRetry, retryOnEmulatorGap } from '../../scripts/sandbox';
-import { applyOrThrow, retryContext } from '../support/retry-staging';
+import { CdktfError } from '../../scripts/sandbox';
+import { retryContext, stageRetryGap, type StagedRetry } from '../support/retry-staging';
 import { trackedTables } from '../../scripts/lib/untracked-items';
 import { writeLocalDataStack } from '../support/local-data-stack';
 import { startMoto, type MotoServer } from '../support/moto-server';
@@ -59,7 +59,7 @@ describe('an item the table holds but the state does not (the lost PutItem answe
   let firstFailure: unknown;
   let plainRerun: unknown;
   let log = '';
-  let retried: { result: string; retriedFor?: string } | undefined;
+  let retried: StagedRetry['retried'] | undefined;
   /** `<table> <key>` of every item the state tracked when the retry prepared. */
   const trackedBeforeRetry = new Set<string>();
 
@@ -67,25 +67,15 @@ describe('an item the table holds but the state does not (the lost PutItem answe
     // The tables alone, then the item a lost answer would have left behind, with other content than the CSV row.
     terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false', `-target=${bookmarkAddress}`]);
     await dynamo.send(new PutItemCommand({ TableName: bookmarkTable, Item: { id: { S: 'bm-001' }, note: { S: 'left behind' } } }));
-    try {
-      applyOrThrow(dir);
-    } catch (error) {
-      firstFailure = error;
-    }
-    try {
-      applyOrThrow(dir);
-    } catch (error) {
-      plainRerun = error;
-    }
-    retried = await retryOnEmulatorGap(
-      async () => applyOrThrow(dir),
-      // This stack keeps its state in a local file (writeLocalDataStack), not where the sandbox keeps the data stack's.
-      (gap) => {
-        for (const table of trackedTables(fs.readFileSync(stateFile(), 'utf8'))) for (const key of table.trackedKeys) trackedBeforeRetry.add(`${table.name} ${key}`);
-        return prepareRetry(retryContext(moto.port, work, region), 'data', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') });
+    ({ firstFailure, plainRerun, retried, log } = await stageRetryGap({
+      dir,
+      context: retryContext(moto.port, work, region),
+      stack: 'data',
+      stateFile: stateFile(),
+      beforePrepare: (state) => {
+        for (const table of trackedTables(state)) for (const key of table.trackedKeys) trackedBeforeRetry.add(`${table.name} ${key}`);
       },
-    );
-    log = fs.readFileSync(retryContext(moto.port, work, region).logFile, 'utf8');
+    }));
   });
 
   it('stops the apply with ConditionalCheckFailedException, on every plain re-run', () => {

@@ -16,9 +16,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { CdktfError, prepareRetry, retryOnEmulatorGap } from '../../scripts/sandbox';
+import { CdktfError } from '../../scripts/sandbox';
 import { trackedGroups } from '../../scripts/lib/untracked-rules';
-import { applyOrThrow, retryContext } from '../support/retry-staging';
+import { retryContext, stageRetryGap, type StagedRetry } from '../support/retry-staging';
 import { startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
@@ -108,7 +108,7 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
   let firstFailure: unknown;
   let plainRerun: unknown;
   let log = '';
-  let retried: { result: string; retriedFor?: string } | undefined;
+  let retried: StagedRetry['retried'] | undefined;
   let ids: Record<string, string> = {};
   /** Ids of the rules the state tracked when the retry prepared. */
   const trackedBeforeRetry = new Set<string>();
@@ -130,25 +130,15 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.tasks, IpPermissions: [permission(8080, VPC_CIDR)] }));
     await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: ids.alb, IpPermissions: [permission(8080, VPC_CIDR)] }));
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.endpoints, IpPermissions: [permission(22, VPC_CIDR)] }));
-    try {
-      applyOrThrow(dir);
-    } catch (error) {
-      firstFailure = error;
-    }
-    try {
-      applyOrThrow(dir);
-    } catch (error) {
-      plainRerun = error;
-    }
-    retried = await retryOnEmulatorGap(
-      async () => applyOrThrow(dir),
-      (gap) => {
-        for (const group of trackedGroups(fs.readFileSync(stateFile(), 'utf8'), fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8')))
-          for (const id of group.trackedRuleIds) trackedBeforeRetry.add(id);
-        return prepareRetry(retryContext(moto.port, work, REGION), 'service', gap, { name: stateFile(), read: async () => fs.readFileSync(stateFile(), 'utf8') });
+    ({ firstFailure, plainRerun, retried, log } = await stageRetryGap({
+      dir,
+      context: retryContext(moto.port, work, REGION),
+      stack: 'service',
+      stateFile: stateFile(),
+      beforePrepare: (state) => {
+        for (const group of trackedGroups(state, fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'))) for (const id of group.trackedRuleIds) trackedBeforeRetry.add(id);
       },
-    );
-    log = fs.readFileSync(retryContext(moto.port, work, REGION).logFile, 'utf8');
+    }));
   });
 
   it('stops the apply with InvalidPermission.Duplicate at both rules, on every plain re-run', () => {

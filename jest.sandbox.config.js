@@ -17,10 +17,10 @@ module.exports = {
   testMatch: ['<rootDir>/__tests__/sandbox/**/*.sandbox.ts'],
   globalSetup: '<rootDir>/scripts/jest-sandbox-setup.ts',
   globalTeardown: '<rootDir>/scripts/jest-sandbox-teardown.ts',
-  // Each file starts its own moto and works in its own directory. Most of a file's time is the AWS
-  // provider's fixed waits, yet with three at a time moto lost answers (a stored item or rule
-  // refused on the SDK's repeat) and two files built the same image at once: two at a time.
-  maxWorkers: 2,
+  // Each file starts its own moto and works in its own directory, and most of a file's time is the
+  // AWS provider's fixed waits (a load balancer alone about 60 s), not CPU: three at a time. The
+  // sequencer keeps the two files that build the service image apart.
+  maxWorkers: 3,
   testSequencer: '<rootDir>/scripts/jest-sandbox-sequencer.js',
   // beforeAll deploys three stacks; the teardown test destroys them.
   testTimeout: 15 * 60_000,

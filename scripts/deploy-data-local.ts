@@ -7,7 +7,7 @@
  * Every deploy through here is recorded for `npm start`'s check that a deploy would change nothing.
  * `--keep-running` leaves a dynalite started here running in the foreground afterwards.
  */
-import { withNoGoGc } from './lib/go-gc';
+import { withTerraformGoGc } from './lib/go-gc';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
@@ -121,7 +121,7 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
     // cdktf.out may hold another environment's data stack (a sandbox or dev deploy): Terraform must not refuse the local state.
     forgetOtherBackend(stackDir, statePath);
     const terraform = terraformBinary(env);
-    const terraformEnv = withNoGoGc({ ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' });
+    const terraformEnv = withTerraformGoGc({ ...env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_INPUT: '0' });
     const init = async (because: string): Promise<void> => {
       fs.appendFileSync(log, `\n=== terraform init, because ${because}\n`);
       const initialised = await run(terraform, ['init', '-input=false', '-no-color'], terraformEnv);

@@ -27,7 +27,7 @@ import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from
 import { bucketAddresses, bucketExists, emptyVersionedBucket, managedResourceCount, readStackState, stateLocationOf, stateOutputValues } from './lib/sandbox-state';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { removeUntrackedRules, trackedGroups } from './lib/untracked-rules';
-import { withNoGoGc } from './lib/go-gc';
+import { withTerraformGoGc } from './lib/go-gc';
 import { terraformErrors } from './lib/terraform-errors';
 import { ensureMoto, isMotoRunning, type BinaryCheck, type Moto } from './moto';
 import { prepareMachineLine } from './prepare-machine';
@@ -204,7 +204,7 @@ export async function runCdktf(context: SandboxContext, args: readonly string[],
   const started = performance.now();
   const child = spawn(cdktf, fullArgs, {
     cwd: context.root,
-    env: withNoGoGc({ ...context.env, ...extraEnv, CDKTF_ENV: 'sandbox', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' }),
+    env: withTerraformGoGc({ ...context.env, ...extraEnv, CDKTF_ENV: 'sandbox', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', TF_IN_AUTOMATION: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -48,8 +48,6 @@ import { replan, type Drift } from './replan';
 import { finished, interrupt, startNpm, waitFor, type Running } from './npm-run';
 
 jest.setTimeout(20 * 60_000);
-// The SDK's notice that its 2027 releases need Node 22 says nothing about this suite.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // Copied: what the sandbox resolves its root from or writes into, and the image's build files; the rest is linked.

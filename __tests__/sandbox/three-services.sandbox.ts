@@ -25,7 +25,6 @@ import { replan, type Drift } from './replan';
 import { readAlarmsBack, type AlarmsReadBack } from './alarms-readback';
 
 jest.setTimeout(15 * 60_000);
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'docs', 'examples', 'three-services.json');

@@ -26,7 +26,6 @@ import { replan, type Drift } from './replan';
 import { keepLogsAndClean, startSandboxSuite, type StateResource } from './suite';
 
 jest.setTimeout(15 * 60_000);
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = path.join(__dirname, '..', '..');
 const APPLY = ['apply', '-auto-approve', '-input=false', '-no-color', '-lock=false'];

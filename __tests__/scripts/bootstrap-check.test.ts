@@ -8,9 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { checkStateBucket } from '../../scripts/bootstrap';
 import { loadConfig } from '../../stacks/settings/config';
 
-// The SDK's notice that its 2027 releases need Node 22 says nothing about this check.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /** Bucket name → the status and x-amz-bucket-region the stand-in answers HEAD /<bucket> with. */
 const ANSWERS: Record<string, { status: number; region?: string }> = {
   'ours-tfstate': { status: 200, region: 'eu-west-1' },

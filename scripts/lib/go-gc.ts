@@ -1,14 +1,16 @@
 /**
- * Terraform and its AWS provider are Go programs whose garbage collector, at Go's default
- * (collect when the heap doubles), spends a quarter of a plan's CPU on this project's short-lived
- * commands. With collection off below a memory limit, a command collects only if it nears that
- * limit: a measured plan of the data stack fell from 12.1 to 8.4 s of CPU, at under 800 MB.
+ * Terraform and its AWS provider are Go programs, and this project's Terraform commands are
+ * short-lived: each starts the provider three or four times, and every start builds the provider's
+ * whole schema. How often Go collects decides much of their CPU, in two ways that pull apart: each
+ * collection costs CPU, and each page a bigger heap touches for the first time costs the kernel a
+ * fault. Collecting when the heap has grown to five times what survived the last collection
+ * (`GOGC=400`) took the least CPU of the settings measured; docs/local.md has the figures.
  */
 
-/** Go's settings for Terraform and its providers: no collection until the heap nears the limit. */
-export const NO_GO_GC: Readonly<Record<'GOGC' | 'GOMEMLIMIT', string>> = { GOGC: 'off', GOMEMLIMIT: '512MiB' };
+/** Go's settings for Terraform and its providers: collect when the heap is five times what the last collection kept. */
+export const TERRAFORM_GO_GC: Readonly<Record<'GOGC', string>> = { GOGC: '400' };
 
-/** `env` with {@link NO_GO_GC} added; a `GOGC` or `GOMEMLIMIT` the user set wins. */
-export function withNoGoGc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { ...NO_GO_GC, ...env };
+/** `env` with {@link TERRAFORM_GO_GC} added; a `GOGC` the user set wins, and so does a `GOMEMLIMIT` (Go's own default is none). */
+export function withTerraformGoGc(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...TERRAFORM_GO_GC, ...env };
 }

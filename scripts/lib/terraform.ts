@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { withNoGoGc } from './go-gc';
+import { withTerraformGoGc } from './go-gc';
 
 /** Result of one terraform command. */
 export interface TerraformResult {
@@ -45,7 +45,7 @@ export function terraform(dir: string, args: string[], check = true, extraEnv: N
   const result = spawnSync('terraform', [...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: withNoGoGc({ ...process.env, ...TERRAFORM_ENV, ...extraEnv }),
+    env: withTerraformGoGc({ ...process.env, ...TERRAFORM_ENV, ...extraEnv }),
     maxBuffer: 256 * 1024 * 1024,
   });
   const out: TerraformResult = { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };

@@ -1,10 +1,26 @@
 /** Tests: wall time of the unit and construct layer (median of repeats) and of the whole `npm test`. */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SectionContext } from './lib/context';
 import { runProcess, type RunResult } from './lib/processes';
 import { median, round } from './lib/stats';
 
 const UNIT_TIMEOUT_MS = 120_000;
+
+/**
+ * Where the output of a failed test run is kept: beside the results file, so that a failure the
+ * note reports can be read afterwards (the bench otherwise prints only its table).
+ */
+export function failedRunLog(resultsFile: string, what: 'unit' | 'npm-test', attempt: number): string {
+  return `${resultsFile.replace(/\.json$/, '')}.${what}-${attempt}.log`;
+}
+
+/** Keeps a failed run's output (see {@link failedRunLog}); returns the file's path, or undefined for a run that passed. */
+function keepFailedOutput(run: RunResult, file: string): string | undefined {
+  if (run.code === 0) return undefined;
+  fs.writeFileSync(file, `${run.stdout}\n${run.stderr}`);
+  return file;
+}
 
 /** Runs the tests section; the whole suite gets whatever time the deadline leaves. */
 export async function measureTests(ctx: SectionContext): Promise<void> {
@@ -22,7 +38,8 @@ export async function measureTests(ctx: SectionContext): Promise<void> {
     });
     if (run.timedOut) throw new Error('the unit layer did not finish within its time limit');
     unit.push(run);
-    ctx.log(`unit tests #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code})`);
+    const kept = keepFailedOutput(run, failedRunLog(options.out, 'unit', i + 1));
+    ctx.log(`unit tests #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code}${kept ? `; output in ${kept}` : ''})`);
   }
   results.set('tests.unit_ms', round(median(unit.map((r) => r.ms))), {
     samples: unit.map((r) => round(r.ms)),
@@ -38,10 +55,11 @@ export async function measureTests(ctx: SectionContext): Promise<void> {
       return;
     }
     all.push(run);
-    ctx.log(`npm test #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code})`);
+    const kept = keepFailedOutput(run, failedRunLog(options.out, 'npm-test', i + 1));
+    ctx.log(`npm test #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code}${kept ? `; output in ${kept}` : ''})`);
   }
   results.set('tests.all_ms', round(median(all.map((r) => r.ms))), {
     samples: all.map((r) => round(r.ms)),
-    note: `npm test (unit + integration: real terraform, dynalite, HTTP, browser)${failures(all) > 0 ? `; exit ${all.map((r) => r.code).join(', ')}: some tests failed` : ''}`,
+    note: `npm test (unit + integration: real terraform, dynalite, HTTP, browser)${failures(all) > 0 ? `; exit ${all.map((r) => r.code).join(', ')}: some tests failed (output in ${failedRunLog(options.out, 'npm-test', 1).replace(/-1\.log$/, '-<run>.log')})` : ''}`,
   });
 }

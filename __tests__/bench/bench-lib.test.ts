@@ -9,6 +9,7 @@ import { checkTargets, metricCatalog, rowsLabel, type Metric } from '../../bench
 import { median, percentile } from '../../bench/lib/stats';
 import { dockerfileCopySources } from '../../bench/startup';
 import { differingSynthFiles, shellQuote, withPeakRss } from '../../bench/synth';
+import { failedRunLog } from '../../bench/tests';
 import { VARIABLES } from '../../stacks/settings/variables';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -166,5 +167,14 @@ describe('the environment of the children', () => {
   it('drops every variable the configuration reads, so each run measures the defaults, and keeps the rest', () => {
     const env = { ...Object.fromEntries(Object.keys(VARIABLES).map((name) => [name, 'x'])), PATH: '/usr/bin', HOME: '/root' };
     expect(cleanEnvironment(env)).toEqual({ PATH: '/usr/bin', HOME: '/root' });
+  });
+});
+
+describe('the output of a failed test run', () => {
+  test('is kept beside the results file, named for the layer and the attempt', () => {
+    expect([failedRunLog('/tmp/run/results.json', 'npm-test', 1), failedRunLog('/tmp/run/results.json', 'unit', 3)]).toEqual([
+      '/tmp/run/results.npm-test-1.log',
+      '/tmp/run/results.unit-3.log',
+    ]);
   });
 });

@@ -16,7 +16,7 @@ export function failedRunLog(resultsFile: string, what: 'unit' | 'npm-test', att
 }
 
 /** Keeps a failed run's output (see {@link failedRunLog}); returns the file's path, or undefined for a run that passed. */
-function keepFailedOutput(run: RunResult, file: string): string | undefined {
+export function keepFailedOutput(run: RunResult, file: string): string | undefined {
   if (run.code === 0) return undefined;
   fs.writeFileSync(file, `${run.stdout}\n${run.stderr}`);
   return file;
@@ -28,6 +28,17 @@ export async function measureTests(ctx: SectionContext): Promise<void> {
   const env = { ...ctx.env, CI: 'true', FORCE_COLOR: '0' };
   const failures = (runs: RunResult[]) => runs.filter((r) => r.code !== 0).length;
 
+  /** Logs one run's line, keeping its output when it failed (see {@link failedRunLog}). */
+  const report = (run: RunResult, what: 'unit' | 'npm-test', attempt: number, label: string): void => {
+    const file = keepFailedOutput(run, failedRunLog(options.out, what, attempt));
+    ctx.log(`${label} #${attempt}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code}${file ? `; output in ${file}` : ''})`);
+  };
+  /** ` (output in …)` naming the kept output of `runs` that failed; empty when none did. */
+  const keptOutput = (runs: readonly RunResult[], what: 'unit' | 'npm-test'): string => {
+    const files = runs.flatMap((run, i) => (run.code === 0 ? [] : [failedRunLog(options.out, what, i + 1)]));
+    return files.length > 0 ? ` (output in ${files.join(', ')})` : '';
+  };
+
   const unit: RunResult[] = [];
   for (let i = 0; i < options.testRepeats; i++) {
     deadline.require(15_000, 'unit tests');
@@ -38,12 +49,11 @@ export async function measureTests(ctx: SectionContext): Promise<void> {
     });
     if (run.timedOut) throw new Error('the unit layer did not finish within its time limit');
     unit.push(run);
-    const kept = keepFailedOutput(run, failedRunLog(options.out, 'unit', i + 1));
-    ctx.log(`unit tests #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code}${kept ? `; output in ${kept}` : ''})`);
+    report(run, 'unit', i + 1, 'unit tests');
   }
   results.set('tests.unit_ms', round(median(unit.map((r) => r.ms))), {
     samples: unit.map((r) => round(r.ms)),
-    note: `jest --selectProjects unit, median of ${unit.length}${failures(unit) > 0 ? `; ${failures(unit)} run(s) had failing tests` : ''}`,
+    note: `jest --selectProjects unit, median of ${unit.length}${failures(unit) > 0 ? `; ${failures(unit)} run(s) had failing tests${keptOutput(unit, 'unit')}` : ''}`,
   });
 
   const all: RunResult[] = [];
@@ -55,11 +65,10 @@ export async function measureTests(ctx: SectionContext): Promise<void> {
       return;
     }
     all.push(run);
-    const kept = keepFailedOutput(run, failedRunLog(options.out, 'npm-test', i + 1));
-    ctx.log(`npm test #${i + 1}: ${(run.ms / 1000).toFixed(1)} s (exit ${run.code}${kept ? `; output in ${kept}` : ''})`);
+    report(run, 'npm-test', i + 1, 'npm test');
   }
   results.set('tests.all_ms', round(median(all.map((r) => r.ms))), {
     samples: all.map((r) => round(r.ms)),
-    note: `npm test (unit + integration: real terraform, dynalite, HTTP, browser)${failures(all) > 0 ? `; exit ${all.map((r) => r.code).join(', ')}: some tests failed (output in ${failedRunLog(options.out, 'npm-test', 1).replace(/-1\.log$/, '-<run>.log')})` : ''}`,
+    note: `npm test (unit + integration: real terraform, dynalite, HTTP, browser)${failures(all) > 0 ? `; exit ${all.map((r) => r.code).join(', ')}: some tests failed${keptOutput(all, 'npm-test')}` : ''}`,
   });
 }

@@ -9,7 +9,7 @@ import { checkTargets, metricCatalog, rowsLabel, type Metric } from '../../bench
 import { median, percentile } from '../../bench/lib/stats';
 import { dockerfileCopySources } from '../../bench/startup';
 import { differingSynthFiles, shellQuote, withPeakRss } from '../../bench/synth';
-import { failedRunLog } from '../../bench/tests';
+import { failedRunLog, keepFailedOutput } from '../../bench/tests';
 import { VARIABLES } from '../../stacks/settings/variables';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -176,5 +176,17 @@ describe('the output of a failed test run', () => {
       '/tmp/run/results.npm-test-1.log',
       '/tmp/run/results.unit-3.log',
     ]);
+  });
+
+  test("holds a failed run's stdout and stderr, and nothing is written for a run that passed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kept-'));
+    try {
+      const run = { stdout: 'FAIL a.test.ts', stderr: 'Tests: 1 failed', ms: 1, timedOut: false, signal: null };
+      const failed = keepFailedOutput({ ...run, code: 1 }, path.join(dir, 'failed.log'));
+      const passed = keepFailedOutput({ ...run, code: 0 }, path.join(dir, 'passed.log'));
+      expect([failed && fs.readFileSync(failed, 'utf8'), passed, fs.readdirSync(dir)]).toEqual(['FAIL a.test.ts\nTests: 1 failed', undefined, ['failed.log']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

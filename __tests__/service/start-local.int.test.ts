@@ -9,10 +9,10 @@
  * One scratch project goes through every start in turn (each deploy of the data stack costs tens of
  * seconds of Terraform): the fresh machine's first and second start, then each change, each start
  * beginning where a skip was due so that every deploy is the change's. The one exception saves a
- * deploy: the table dropped by hand is checked for by the start's own check, called directly, and
- * then deployed again by the start that finds the stack directory initialised for another state. The deploy the first start
- * makes also serves the checks of `deployDataLocal` (`npm run data:local` runs the same function)
- * and of the data stack applied to the embedded DynamoDB.
+ * deploy: the table dropped by hand is put to the start's own check, called directly, and then
+ * deployed again by the start that finds the stack directory initialised for another state. The
+ * deploy the first start makes also serves the checks of `deployDataLocal` (`npm run data:local`
+ * runs the same function) and of the data stack applied to the embedded DynamoDB.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -116,8 +116,9 @@ describe('npm start', () => {
     project = scratchProject();
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-home-'));
     env = { HOME: home, TF_CLI_CONFIG_FILE: path.join(home, '.terraformrc'), PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) };
+    const endpoint = `http://127.0.0.1:${env.DYNAMODB_PORT}`;
     dynamodb = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT}`,
+      endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
@@ -139,7 +140,7 @@ describe('npm start', () => {
       );
       deployed = { state, list, testing: (query.Items ?? []).map((i) => i.title.S as string) };
       await dynamodb.send(new DeleteTableCommand({ TableName: 'bookmarks-local-category' }));
-      afterDropCheck = await checkDataUnchanged({ endpoint: `http://127.0.0.1:${env.DYNAMODB_PORT}`, cwd: project });
+      afterDropCheck = await checkDataUnchanged({ endpoint, cwd: project });
     });
     // When the stack directory is left initialised for another environment's state (the table is still dropped)
     pointBackendAt(stackDir(), path.join(project, 'state', 'sandbox', 'data.tfstate'));

@@ -1,4 +1,7 @@
-/** An HTTP proxy in front of DynamoDB that holds each request for `delayMs`: a slow dependency. */
+/**
+ * An HTTP proxy in front of DynamoDB that holds each request for `delayMs`, or until `release()` after
+ * `hold()`: a slow dependency, or one a test decides when to answer.
+ */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -8,6 +11,10 @@ export interface SlowProxy {
   delayMs: number;
   /** Requests received so far (lets a test wait until one is in flight). */
   readonly received: number;
+  /** Holds every request from now on until `release()`, whatever the time it takes the test to act. */
+  hold(): void;
+  /** Lets the held requests (and every later one) go on after their `delayMs`. */
+  release(): void;
   stop(): Promise<void>;
 }
 
@@ -16,11 +23,13 @@ export async function startSlowProxy(target: string, delayMs: number): Promise<S
   const upstream = new URL(target);
   const state = { delayMs, received: 0 };
   const timers = new Set<NodeJS.Timeout>();
+  let gate: { opened: Promise<void>; open: () => void } | undefined;
   const server = http.createServer((req, res) => {
     state.received += 1;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      await gate?.opened;
       const timer = setTimeout(() => {
         timers.delete(timer);
         const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
@@ -45,6 +54,15 @@ export async function startSlowProxy(target: string, delayMs: number): Promise<S
     },
     get received() {
       return state.received;
+    },
+    hold() {
+      let open = (): void => undefined;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      gate = { opened, open };
+    },
+    release() {
+      gate?.open();
+      gate = undefined;
     },
     stop: () =>
       new Promise<void>((resolve) => {

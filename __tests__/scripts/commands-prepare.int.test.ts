@@ -130,7 +130,7 @@ let busyPort: number;
 const runs = new Map<string, ProbeRun>();
 
 beforeAll(async () => {
-  project = scratchProject('commands-prepare-', COPIED, LINKED);
+  project = scratchProject('commands-prepare-', COPIED, LINKED, { withAppBuild: true });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'commands-prepare-work-'));
   // One passing test for each jest configuration to select, so that jest runs its globalSetup.
   const probeTest = "test('runs', () => expect(1).toBe(1));\n";

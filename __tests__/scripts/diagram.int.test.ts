@@ -71,8 +71,8 @@ beforeAll(() => {
     env: environment({}),
     encoding: 'utf8',
   });
-  // Given a clone where nothing was synthesized
-  clone = scratchProject('diagram-clone-', COPIED, LINKED);
+  // Given a clone where nothing was synthesized (its app bundle built, as a first synth leaves it)
+  clone = scratchProject('diagram-clone-', COPIED, LINKED, { withAppBuild: true });
   // When the diagram is drawn with the default settings, then twice with CDKTF_ENV=dev
   diagramInClone({});
   diagramInClone({ CDKTF_ENV: 'dev' });

@@ -8,11 +8,13 @@
  *
  * One scratch project goes through every start in turn (each deploy of the data stack costs tens of
  * seconds of Terraform): the fresh machine's first and second start, then each change, each start
- * beginning where a skip was due so that every deploy is the change's. The one exception saves a
- * deploy: the table dropped by hand is put to the start's own check, called directly, and then
- * deployed again by the start that finds the stack directory initialised for another state. The
- * deploy the first start makes also serves the checks of `deployDataLocal` (`npm run data:local`
- * runs the same function) and of the data stack applied to the embedded DynamoDB.
+ * beginning where a skip was due so that every deploy is the change's. Two changes are put to the
+ * start's own check, called directly, because the deploy they lead to is one the other changes
+ * already make: the table dropped by hand, which the start that finds the stack directory
+ * initialised for another state then deploys again, and the deleted `.local/dynamodb`, asked of a
+ * DynamoDB started on the emptied folder as npm start starts it. The deploy the first start makes
+ * also serves the checks of `deployDataLocal` (`npm run data:local` runs the same function) and of
+ * the data stack applied to the embedded DynamoDB.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -20,10 +22,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { checkDataUnchanged } from '../../scripts/data-unchanged';
+import { startLocalDynamo } from '../../scripts/local-dynamodb';
 import { requireTerraform, terraform } from '../../scripts/lib/terraform';
 import { freePort, npmStart, npmStartArgs, scratchProject, stepLines, stop, waitFor } from '../support/npm-start';
 
-// Four deploys of the data stack, two starts that skip it and a destroy, one after the other.
+// Three deploys of the data stack, two starts that skip it and a destroy, one after the other.
 jest.setTimeout(900_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,9 +64,11 @@ describe('npm start', () => {
   let dataCopy: string;
   let env: NodeJS.ProcessEnv;
   let dynamodb: DynamoDBClient;
-  let first: Run, second: Run, afterOtherBackend: Run, afterWipe: Run, afterCsv: Run, warmAgain: Run;
+  let first: Run, second: Run, afterOtherBackend: Run, afterCsv: Run, warmAgain: Run;
   /** What `npm start`'s check answered right after the table was dropped. */
   let afterDropCheck: Awaited<ReturnType<typeof checkDataUnchanged>>;
+  /** What it answered with `.local/dynamodb` deleted. */
+  let afterWipeCheck: Awaited<ReturnType<typeof checkDataUnchanged>>;
 
   /** One start, from spawn to Ctrl-C, and what it left in the project's logs. */
   interface Run {
@@ -145,9 +150,18 @@ describe('npm start', () => {
     // When the stack directory is left initialised for another environment's state (the table is still dropped)
     pointBackendAt(stackDir(), path.join(project, 'state', 'sandbox', 'data.tfstate'));
     afterOtherBackend = await run();
-    // When the embedded DynamoDB's files are deleted
-    fs.rmSync(path.join(project, '.local', 'dynamodb'), { recursive: true });
-    afterWipe = await run();
+    // When the embedded DynamoDB's files are deleted, and npm start's check runs on a DynamoDB
+    // started as npm start starts it (the files are moved aside, then put back for the next start)
+    const dynamoDir = path.join(project, '.local', 'dynamodb');
+    fs.renameSync(dynamoDir, `${dynamoDir}.kept`);
+    const emptied = await startLocalDynamo({ port: Number(env.DYNAMODB_PORT), dir: dynamoDir });
+    try {
+      afterWipeCheck = await checkDataUnchanged({ endpoint, cwd: project });
+    } finally {
+      await emptied.stop();
+    }
+    fs.rmSync(dynamoDir, { recursive: true });
+    fs.renameSync(`${dynamoDir}.kept`, dynamoDir);
     // When a CSV row is edited (in a copy of data/ the app is pointed at)
     dataCopy = fs.mkdtempSync(path.join(os.tmpdir(), 'edited-data-'));
     fs.cpSync(path.join(ROOT, 'data'), dataCopy, { recursive: true });
@@ -158,7 +172,8 @@ describe('npm start', () => {
     afterCsv = await run({ CDKTF_DATA_DIR: dataCopy }, category);
     // When it starts again with nothing changed since, and the stack is destroyed while it serves
     warmAgain = await run({ CDKTF_DATA_DIR: dataCopy }, async () => {
-      terraform(stackDir(), ['destroy', '-auto-approve', '-input=false', '-no-color']);
+      // The deploy just read every item back: a refresh before the destroy would read them all again
+      terraform(stackDir(), ['destroy', '-auto-approve', '-refresh=false', '-input=false', '-no-color']);
       return (await dynamodb.send(new ListTablesCommand({}))).TableNames;
     });
   });
@@ -230,8 +245,8 @@ describe('npm start', () => {
       expect(afterDropCheck).toEqual({ unchanged: false, reason: 'the embedded DynamoDB has no table bookmarks-local-category', stack: expect.any(String) });
     });
 
-    test('a deleted .local/dynamodb is deployed again', () => {
-      expect(DEPLOYED.exec(afterWipe.data)?.[1]).toBe('the embedded DynamoDB has no table bookmarks-local-bookmark');
+    test("a deleted .local/dynamodb makes the start's check deploy again, naming the first table", () => {
+      expect(afterWipeCheck).toEqual({ unchanged: false, reason: 'the embedded DynamoDB has no table bookmarks-local-bookmark', stack: expect.any(String) });
     });
 
     test("a stack directory initialised for another environment's state deploys again", () => {
@@ -281,18 +296,18 @@ describe('npm start', () => {
       expect(deployed.testing).toEqual([...deployed.testing].sort());
     });
 
-    test('a deploy right after a full one creates and destroys nothing', () => {
-      // The deploy after .local/dynamodb was deleted created every table and item again; the next
-      // one, for an edited CSV row, changes that row's item in place (the test below) and adds or
-      // destroys nothing
-      const log = deployLogOf(afterCsv, afterWipe);
+    test('a deploy right after one that created a table and its items creates and destroys nothing', () => {
+      // The deploy for another state's directory created the dropped table and its items again; the
+      // next one, for an edited CSV row, changes that row's item in place (the test below) and adds
+      // or destroys nothing
+      const log = deployLogOf(afterCsv, afterOtherBackend);
       expect([/Resources: (\d+) added, \d+ changed, (\d+) destroyed/.exec(log)?.slice(1), log.match(/^\S+: (Creating|Destroying)\.\.\./gm)]).toEqual([['0', '0'], null]);
     });
 
     test('editing one CSV row changes exactly one item, in place', () => {
       // The deploy after the edit (its part of the log, which each deploy appends to) applied one
       // in-place update of that row's item and nothing else
-      const log = deployLogOf(afterCsv, afterWipe);
+      const log = deployLogOf(afterCsv, afterOtherBackend);
       expect([/Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(log)?.slice(1), log.match(/^.*Modifying\.\.\..*$/gm)]).toEqual([
         ['0', '1', '0'],
         [expect.stringMatching(/^aws_dynamodb_table_item\.category_item-architecture_[0-9A-F]{8}: Modifying\.\.\./)],
@@ -322,7 +337,7 @@ describe('npm start when Terraform fails', () => {
   beforeAll(async () => {
     requireTerraform();
     // Given a CLI configuration that sends provider installation to a mirror that does not answer
-    project = scratchProject();
+    project = scratchProject({ withAppBuild: true });
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'broken-home-'));
     const config = path.join(home, 'terraformrc');
     fs.writeFileSync(config, 'provider_installation {\n  network_mirror {\n    url = "https://127.0.0.1:1/providers/"\n  }\n}\n');

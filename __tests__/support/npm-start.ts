@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { scratchProject as scratchCopy, type ScratchOptions } from './scratch-project';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -34,12 +34,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A scratch copy of the project. */
-export function scratchProject(): string {
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-start-'));
-  for (const entry of COPIED) fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-  for (const entry of LINKED) fs.symlinkSync(path.join(ROOT, entry), path.join(project, entry));
-  return project;
+/** A scratch copy of the project (see ScratchOptions for `withAppBuild`). */
+export function scratchProject(options: ScratchOptions = {}): string {
+  return scratchCopy('npm-start-', COPIED, LINKED, options);
 }
 
 /** A running `npm start` and what it printed. */

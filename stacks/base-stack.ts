@@ -3,6 +3,7 @@ import { LocalBackend, S3Backend, type S3BackendConfig, TerraformStack } from 'c
 import type { Construct } from 'constructs';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { EMULATOR_PROFILE, singleEndpointUrl, writeEmulatorProfile } from './lib/emulator-profile';
 import type { AppConfig, BackendSettings } from './settings/config';
 import { checkPolicy, type PolicyContext, type PolicyResult } from './policy/engine';
 import { policyInput } from './policy/input';
@@ -29,7 +30,7 @@ export abstract class BaseStack extends TerraformStack {
     new AwsProvider(this, 'aws', {
       region,
       defaultTags: Object.keys(tags).length > 0 ? [{ tags: { ...tags } }] : undefined,
-      endpoints: Object.keys(aws.endpoints).length > 0 ? [{ ...aws.endpoints }] : undefined,
+      ...providerEndpoints(aws.endpoints),
       ...(aws.offline ? OFFLINE_PROVIDER : {}),
     });
     configureBackend(this, id, props.config);
@@ -51,6 +52,18 @@ export abstract class BaseStack extends TerraformStack {
   protected policyContext(): PolicyContext {
     return { stackId: this.node.id, environment: this.config.environment, teardown: this.config.teardown ?? false };
   }
+}
+
+/**
+ * Where the provider sends its calls: one emulator URL through a profile of a shared config file
+ * (stacks/lib/emulator-profile.ts says why not the `endpoints` block), endpoints that differ by
+ * service through the block, and nothing for AWS itself.
+ */
+function providerEndpoints(endpoints: Readonly<Record<string, string>>): { endpoints?: Record<string, string>[]; sharedConfigFiles?: string[]; profile?: string } {
+  if (Object.keys(endpoints).length === 0) return {};
+  const url = singleEndpointUrl(endpoints);
+  if (url === undefined) return { endpoints: [{ ...endpoints }] };
+  return { sharedConfigFiles: [writeEmulatorProfile(url)], profile: EMULATOR_PROFILE };
 }
 
 /**

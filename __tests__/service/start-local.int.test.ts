@@ -94,6 +94,20 @@ describe('npm start', () => {
   /** What the deploy of `run` added to the Terraform log, which each deploy appends to. */
   const deployLogOf = (run: Run, before: Run): string => run.deployLog.slice(before.deployLog.length);
 
+  /**
+   * npm start's own check, called here as the start calls it: with the start's HOME, under whose
+   * cache the synthesized stack names the profile that points the provider at the embedded DynamoDB.
+   */
+  const startsCheck = async (endpoint: string): ReturnType<typeof checkDataUnchanged> => {
+    const testHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      return await checkDataUnchanged({ endpoint, cwd: project });
+    } finally {
+      process.env.HOME = testHome;
+    }
+  };
+
   /** Runs npm start until ready, runs `during` while it serves, then stops it with Ctrl-C. */
   const run = async (extraEnv: NodeJS.ProcessEnv = {}, during?: () => Promise<unknown>): Promise<Run> => {
     const spawned = Date.now();
@@ -145,7 +159,7 @@ describe('npm start', () => {
       );
       deployed = { state, list, testing: (query.Items ?? []).map((i) => i.title.S as string) };
       await dynamodb.send(new DeleteTableCommand({ TableName: 'bookmarks-local-category' }));
-      afterDropCheck = await checkDataUnchanged({ endpoint, cwd: project });
+      afterDropCheck = await startsCheck(endpoint);
     });
     // When the stack directory is left initialised for another environment's state (the table is still dropped)
     pointBackendAt(stackDir(), path.join(project, 'state', 'sandbox', 'data.tfstate'));
@@ -156,7 +170,7 @@ describe('npm start', () => {
     fs.renameSync(dynamoDir, `${dynamoDir}.kept`);
     const emptied = await startLocalDynamo({ port: Number(env.DYNAMODB_PORT), dir: dynamoDir });
     try {
-      afterWipeCheck = await checkDataUnchanged({ endpoint, cwd: project });
+      afterWipeCheck = await startsCheck(endpoint);
     } finally {
       await emptied.stop();
     }

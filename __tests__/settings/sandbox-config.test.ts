@@ -13,7 +13,7 @@ import {
   type EmulatedEndpoint,
 } from '../../scripts/lib/emulator';
 import { configProblems } from '../support/config';
-import { resources, synthAppStack, synthStacks, type SynthJson } from '../support/synth';
+import { profileEndpoint, resources, synthAppStack, synthStacks, type SynthJson } from '../support/synth';
 import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -95,11 +95,11 @@ describe('sandbox stacks, WordPress included', () => {
     ).toEqual([]);
   });
 
-  it('give every stack a provider with the moto endpoints and no AWS lookups', () => {
+  it('give every stack a provider that sends every service to moto, through a profile, and makes no AWS lookups', () => {
     const providers = Object.values(stacks).map((json) => json.provider?.aws?.[0]);
     for (const provider of providers) {
+      expect([provider?.endpoints, profileEndpoint(provider)]).toEqual([undefined, 'http://127.0.0.1:45123']);
       expect(provider).toMatchObject({
-        endpoints: [Object.fromEntries(EMULATED_ENDPOINTS.map((e) => [e, 'http://127.0.0.1:45123']))],
         skip_credentials_validation: true,
         skip_requesting_account_id: true,
       });

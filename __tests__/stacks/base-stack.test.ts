@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { parse } from '../support/synth';
+import { parse, profileEndpoint } from '../support/synth';
 import { forEnvironment } from '../support/certificates';
 
 function synthNetworkStack(env: string, overrides: ConfigOverrides = {}) {
@@ -38,16 +38,22 @@ describe('AWS provider', () => {
     expect([provider.access_key, provider.skip_credentials_validation, provider.endpoints]).toEqual([undefined, undefined, undefined]);
   });
 
-  it('local talks to the embedded DynamoDB with fake credentials and no AWS lookups', () => {
+  it('local talks to the embedded DynamoDB, through a profile and not the endpoints block, with fake credentials and no AWS lookups', () => {
     const provider = synthNetworkStack('local').provider?.aws[0];
+    expect([provider?.endpoints, profileEndpoint(provider)]).toEqual([undefined, 'http://127.0.0.1:8000']);
     expect(provider).toMatchObject({
-      endpoints: [{ dynamodb: 'http://127.0.0.1:8000' }],
       access_key: 'offline',
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
       skip_region_validation: true,
     });
     expect(provider?.default_tags).toBeUndefined();
+  });
+
+  it('keeps endpoints that point at several URLs in the endpoints block, and names no profile', () => {
+    const endpoints = { dynamodb: 'http://127.0.0.1:8000', s3: 'http://127.0.0.1:5000' };
+    const provider = synthNetworkStack('local', { aws: { endpoints } }).provider?.aws[0];
+    expect([provider?.endpoints, provider?.profile, provider?.shared_config_files]).toEqual([[endpoints], undefined, undefined]);
   });
 });
 

@@ -8,9 +8,12 @@
 export const DEFAULT_MOTO_PORT = 5000;
 
 /**
- * Provider endpoint keys (hashicorp/aws 5.100.0 `endpoints` block) pointed at moto: every service
- * the blueprint's stacks use, and the ones the coming stacks need (EFS, RDS, Route 53, ACM, Cloud
- * Map, Secrets Manager, SSM), AWS Backup and WAF included. STS is listed so that nothing can reach the real AWS by accident.
+ * The services moto serves for the sandbox, by their keys in the provider's `endpoints` block
+ * (hashicorp/aws 5.100.0): every service the blueprint's stacks use, and the ones the coming stacks
+ * need (EFS, RDS, Route 53, ACM, Cloud Map, Secrets Manager, SSM), AWS Backup and WAF included. The
+ * provider reaches moto through a profile that sends every service to its one URL
+ * (stacks/lib/emulator-profile.ts), so nothing can reach the real AWS by accident; this list is what
+ * the sandbox's tests hold the stacks' resource types to.
  */
 export const EMULATED_ENDPOINTS = [
   'acm',

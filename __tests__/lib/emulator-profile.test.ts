@@ -32,6 +32,10 @@ describe('the emulator profile', () => {
     expect([userCacheDir({ XDG_CACHE_HOME: '/xdg' }), userCacheDir({})]).toEqual(['/xdg', path.join(os.homedir(), '.cache')]);
   });
 
+  it('is always absolute: a relative XDG_CACHE_HOME is ignored and an empty HOME falls back to the temporary directory', () => {
+    expect([userCacheDir({ XDG_CACHE_HOME: 'cache' }, '/home/ada'), userCacheDir({}, '')]).toEqual(['/home/ada/.cache', path.join(os.tmpdir(), '.cache')]);
+  });
+
   it('is written when missing and written again when its text was changed by hand', () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-cache-'));
     try {

@@ -40,9 +40,15 @@ export function emulatorProfilePath(url: string, cacheDir: string): string {
   return path.join(cacheDir, 'cdktf-fargate-dynamodb', `emulator-${hash}.ini`);
 }
 
-/** The user's cache directory: XDG_CACHE_HOME, else ~/.cache. */
-export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+/**
+ * The user's cache directory: XDG_CACHE_HOME, else ~/.cache; always absolute (Terraform reads the
+ * file from the stack's folder), so a relative XDG_CACHE_HOME is ignored, as the XDG spec says, and
+ * an empty HOME falls back to the temporary directory.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && path.isAbsolute(xdg)) return xdg;
+  return path.join(path.isAbsolute(home) ? home : os.tmpdir(), '.cache');
 }
 
 /**

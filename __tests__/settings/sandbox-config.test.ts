@@ -12,8 +12,9 @@ import {
   unappliableDriftGap,
   type EmulatedEndpoint,
 } from '../../scripts/lib/emulator';
+import { EMULATOR_PROFILE, emulatorProfileText } from '../../stacks/lib/emulator-profile';
 import { configProblems } from '../support/config';
-import { profileEndpoint, resources, synthAppStack, synthStacks, type SynthJson } from '../support/synth';
+import { profileFileText, resources, synthAppStack, synthStacks, type SynthJson } from '../support/synth';
 import { CERTIFICATE_VARIABLES } from '../support/certificates';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -98,7 +99,7 @@ describe('sandbox stacks, WordPress included', () => {
   it('give every stack a provider that sends every service to moto, through a profile, and makes no AWS lookups', () => {
     const providers = Object.values(stacks).map((json) => json.provider?.aws?.[0]);
     for (const provider of providers) {
-      expect([provider?.endpoints, profileEndpoint(provider)]).toEqual([undefined, 'http://127.0.0.1:45123']);
+      expect([provider?.endpoints, provider?.profile, profileFileText(provider)]).toEqual([undefined, EMULATOR_PROFILE, emulatorProfileText('http://127.0.0.1:45123')]);
       expect(provider).toMatchObject({
         skip_credentials_validation: true,
         skip_requesting_account_id: true,

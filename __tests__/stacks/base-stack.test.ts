@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
 import { buildConfig, type ConfigOverrides } from '../../stacks/settings/config';
 import { NetworkStack } from '../../stacks/network-stack';
-import { parse, profileEndpoint } from '../support/synth';
+import { EMULATOR_PROFILE, emulatorProfileText } from '../../stacks/lib/emulator-profile';
+import { parse, profileFileText } from '../support/synth';
 import { forEnvironment } from '../support/certificates';
 
 function synthNetworkStack(env: string, overrides: ConfigOverrides = {}) {
@@ -40,7 +41,7 @@ describe('AWS provider', () => {
 
   it('local talks to the embedded DynamoDB, through a profile and not the endpoints block, with fake credentials and no AWS lookups', () => {
     const provider = synthNetworkStack('local').provider?.aws[0];
-    expect([provider?.endpoints, profileEndpoint(provider)]).toEqual([undefined, 'http://127.0.0.1:8000']);
+    expect([provider?.endpoints, provider?.profile, profileFileText(provider)]).toEqual([undefined, EMULATOR_PROFILE, emulatorProfileText('http://127.0.0.1:8000')]);
     expect(provider).toMatchObject({
       access_key: 'offline',
       skip_credentials_validation: true,

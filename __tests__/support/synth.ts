@@ -89,20 +89,8 @@ export function synthStacks(config: AppConfig): Record<'network' | 'data' | 'ser
   return { network: read('network'), data: read('data'), service: read('service'), ...wordpress };
 }
 
-/**
- * The `endpoint_url` of the shared config profile a synthesized provider block names, read from the
- * file it lists; undefined when it names none.
- */
-export function profileEndpoint(provider: Record<string, unknown> | undefined): string | undefined {
+/** The text of the shared config file a synthesized provider block names, or undefined when it names none. */
+export function profileFileText(provider: Record<string, unknown> | undefined): string | undefined {
   const files = provider?.shared_config_files;
-  if (!Array.isArray(files) || typeof provider?.profile !== 'string') return undefined;
-  const section = `[profile ${provider.profile}]`;
-  for (const file of files as string[]) {
-    const lines = fs.readFileSync(file, 'utf8').split('\n');
-    const start = lines.indexOf(section);
-    if (start === -1) continue;
-    const setting = lines.slice(start + 1).find((line) => line.startsWith('endpoint_url = '));
-    if (setting !== undefined) return setting.slice('endpoint_url = '.length);
-  }
-  return undefined;
+  return Array.isArray(files) && files.length === 1 ? fs.readFileSync(String(files[0]), 'utf8') : undefined;
 }

@@ -4,6 +4,8 @@
  * (scripts/lib/emulator.ts).
  */
 
+import { singleEndpointUrl } from '../lib/emulator-profile';
+
 /** Port of the local moto server when `MOTO_PORT` is unset: moto's own default. */
 export const DEFAULT_MOTO_PORT = 5000;
 
@@ -49,11 +51,12 @@ export function emulatorEndpoints(url: string): Record<EmulatedEndpoint, string>
 
 /** The one URL that every endpoint points at; an error when they point at several (or none). */
 export function emulatorUrl(endpoints: Readonly<Record<string, string>>): string {
-  const urls = [...new Set(Object.values(endpoints))];
-  if (urls.length !== 1) {
+  const url = singleEndpointUrl(endpoints);
+  if (url === undefined) {
+    const urls = [...new Set(Object.values(endpoints))];
     throw new Error(`sandbox: the provider endpoints point at ${urls.length} URLs (${urls.join(', ') || 'none'}); the sandbox expects one moto server`);
   }
-  return urls[0];
+  return url;
 }
 
 /** The loopback URL of the moto server on `port`. */

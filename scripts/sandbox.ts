@@ -24,7 +24,7 @@ import { defaultStateBucketName } from '../stacks/settings/state';
 import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
-import { bucketAddresses, bucketExists, emptyVersionedBucket, managedResourceCount, readStackState, stateLocationOf, stateOutputValues } from './lib/sandbox-state';
+import { bucketAddresses, bucketExists, emptyVersionedBucket, managedResourceCount, readStackState, replacedBeforeRetry, stateLocationOf, stateOutputValues } from './lib/sandbox-state';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { removeUntrackedRules, trackedGroups } from './lib/untracked-rules';
 import { withTerraformGoGc } from './lib/go-gc';
@@ -122,22 +122,32 @@ export function sandboxStateSource(context: SandboxContext, stack: SandboxStack)
  * the log: `remove-untracked-items` deletes what the emulated tables hold but the stack's state
  * does not (scripts/lib/untracked-items.ts); `remove-untracked-rules` revokes what the stack's
  * groups with standalone rules hold but its state does not (scripts/lib/untracked-rules.ts), those
- * groups read from the stack's synthesized configuration in the context's output directory. The
- * state is read from `source`, by default where the sandbox keeps it.
+ * groups read from the stack's synthesized configuration in the context's output directory. Then,
+ * whatever the gap, it marks for replacement (`terraform taint` in the stack's directory) what a
+ * `drift-unappliable` gap would make the retry update and fail on ({@link replacedBeforeRetry}).
+ * The state is read from `source`, by default where the sandbox keeps it.
  */
 export async function prepareRetry(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap, source: StackStateSource = sandboxStateSource(context, stack)): Promise<void> {
-  if (gap.beforeRetry === undefined) return;
+  const state = await source.read();
+  if (gap.beforeRetry !== undefined) await removeUntracked(context, stack, gap, state, source.name);
+  for (const drift of state === undefined ? [] : replacedBeforeRetry(state)) {
+    for (const address of drift.addresses) terraformIn(context, stack, ['taint', address], {});
+    fs.appendFileSync(context.logFile, `\n# emulator gap ${drift.gap.id}: marked for replacement by the retry${drift.addresses.map((a) => `\n#   ${a}`).join('')}\n`);
+  }
+}
+
+/** The `beforeRetry` work of {@link prepareRetry}. */
+async function removeUntracked(context: SandboxContext, stack: SandboxStack, gap: EmulatorGap, state: string | undefined, sourceName: string): Promise<void> {
   const config = sandboxConfig(context);
   const target = { endpoint: emulatorUrl(config.aws.endpoints), region: config.region };
-  const state = await source.read();
   let removed: string[];
   let what: string;
   if (gap.beforeRetry === 'remove-untracked-items') {
-    removed = await removeUntrackedItems(state === undefined ? [] : trackedTables(state, source.name), target);
+    removed = await removeUntrackedItems(state === undefined ? [] : trackedTables(state, sourceName), target);
     what = `item(s) the tables hold`;
   } else {
     const configFile = path.join(context.outDir, 'stacks', stack, 'cdk.tf.json');
-    removed = await removeUntrackedRules(state === undefined ? [] : trackedGroups(state, fs.readFileSync(configFile, 'utf8'), source.name), target);
+    removed = await removeUntrackedRules(state === undefined ? [] : trackedGroups(state, fs.readFileSync(configFile, 'utf8'), sourceName), target);
     what = `security group rule(s) the groups hold`;
   }
   fs.appendFileSync(

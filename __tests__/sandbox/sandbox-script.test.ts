@@ -21,7 +21,7 @@ import {
 import { forgetOtherBackend } from '../../scripts/lib/backend-cache';
 import { loadConfig } from '../../stacks/settings/config';
 import { EMULATOR_GAPS, emulatorUrl } from '../../scripts/lib/emulator';
-import { bucketAddresses, managedResourceCount, stateLocationOf, stateOutputValues } from '../../scripts/lib/sandbox-state';
+import { bucketAddresses, managedAddressesOfTypes, managedResourceCount, replacedBeforeRetry, stateLocationOf, stateOutputValues } from '../../scripts/lib/sandbox-state';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-script-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -147,6 +147,33 @@ describe('state of the sandbox in S3', () => {
       'aws_s3_bucket_public_access_block.x',
     ];
     expect(bucketAddresses(list)).toEqual(['aws_s3_bucket.state_bucket_3', 'aws_s3_bucket_versioning.state_versioning_4', 'aws_s3_bucket_public_access_block.x']);
+  });
+
+  it('names one address per managed instance of the given types, counted instances with their index', () => {
+    const state = JSON.stringify({
+      resources: [
+        { mode: 'managed', type: 'aws_route53_zone', name: 'zone_a', instances: [{ attributes: {} }] },
+        { mode: 'managed', type: 'aws_route53_zone', name: 'zones', instances: [{ index_key: 0 }, { index_key: 'b' }] },
+        { mode: 'data', type: 'aws_route53_zone', name: 'looked_up', instances: [{}] },
+        { mode: 'managed', type: 'aws_route53_record', name: 'alias', instances: [{}] },
+      ],
+    });
+    expect([managedAddressesOfTypes(state, ['aws_route53_zone']), managedAddressesOfTypes('', ['aws_route53_zone'])]).toEqual([
+      ['aws_route53_zone.zone_a', 'aws_route53_zone.zones[0]', 'aws_route53_zone.zones["b"]'],
+      [],
+    ]);
+  });
+
+  it("has a retry replace the private zone (a drift moto cannot apply) and nothing else of the stack's", () => {
+    const state = JSON.stringify({
+      resources: [
+        { mode: 'managed', type: 'aws_route53_zone', name: 'zone_hosted-zone_1F7299A6', instances: [{}] },
+        { mode: 'managed', type: 'aws_route53_record', name: 'alias', instances: [{}] },
+        { mode: 'managed', type: 'aws_vpc_security_group_ingress_rule', name: 'rule', instances: [{}] },
+      ],
+    });
+    const found = (text: string) => replacedBeforeRetry(text).map(({ gap, addresses }) => [gap.id, addresses]);
+    expect([found(state), found(JSON.stringify({ resources: [] }))]).toEqual([[['route53-private-zone', ['aws_route53_zone.zone_hosted-zone_1F7299A6']]], []]);
   });
 
   it('reports a kept bucket with the id of a declared emulator gap', () => {

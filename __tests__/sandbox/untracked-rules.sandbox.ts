@@ -5,6 +5,8 @@
  * plain second apply fails the same way, and the sandbox's retry, which first revokes the rules the
  * state does not track in the groups with standalone rules, completes it. A rule added to a group
  * with inline rules is not the retry's to revoke (Terraform reconciles such a group itself).
+ * A private zone beside them, created by the failed apply, reads back public (the gap
+ * `route53-private-zone`), so the plain re-run also fails to re-attach its VPC; the retry replaces it.
  */
 import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, DescribeSecurityGroupRulesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LocalBackend, TerraformStack, Testing } from 'cdktf';
@@ -12,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
@@ -19,7 +22,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { CdktfError } from '../../scripts/sandbox';
 import { trackedGroups } from '../../scripts/lib/untracked-rules';
 import { retryContext, stageRetryGap, type StagedRetry } from '../support/retry-staging';
-import { startMoto, type MotoServer } from '../support/moto-server';
+import { awsCli, startMoto, type MotoServer } from '../support/moto-server';
 import { init, requireTerraform, terraform } from '../../scripts/lib/terraform';
 
 const REGION = 'eu-west-1';
@@ -46,7 +49,7 @@ function writeStack(): void {
     skipCredentialsValidation: true,
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',
-    endpoints: [{ ec2: moto.endpoint, sts: moto.endpoint }],
+    endpoints: [{ ec2: moto.endpoint, route53: moto.endpoint, sts: moto.endpoint }],
   });
   new LocalBackend(stack, { path: stateFile() });
   const vpc = new Vpc(stack, 'vpc', { cidrBlock: VPC_CIDR });
@@ -72,15 +75,25 @@ function writeStack(): void {
     toPort: 8080,
     cidrIpv4: VPC_CIDR,
   });
+  new Route53Zone(stack, 'zone', { name: 'rules.internal', vpc: [{ vpcId: vpc.id }] });
   dir = path.join(work, 'stacks', 'service');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'cdk.tf.json'), Testing.synth(stack));
 }
 
-/** The ids of the groups by name, from the state. */
-function groupIds(): Record<string, string> {
-  const state = JSON.parse(fs.readFileSync(stateFile(), 'utf8')) as { resources: { type: string; name: string; instances: { attributes: { id: string } }[] }[] };
-  return Object.fromEntries(state.resources.filter((r) => r.type === 'aws_security_group').map((r) => [r.name, r.instances[0].attributes.id]));
+/** The ids of the resources of one type by name, from a state document (by default the stack's file). */
+function idsOf(type: string, stateText = fs.readFileSync(stateFile(), 'utf8')): Record<string, string> {
+  const state = JSON.parse(stateText) as { resources: { type: string; name: string; instances: { attributes: { id: string } }[] }[] };
+  return Object.fromEntries(state.resources.filter((r) => r.type === type).map((r) => [r.name, r.instances[0].attributes.id]));
+}
+
+/** The `#   ` lines the log lists under each note of one emulator gap. */
+function listedUnder(log: string, gapId: string): string[] {
+  return log
+    .split(/\n(?=# emulator gap )/)
+    .filter((note) => note.startsWith(`# emulator gap ${gapId}:`))
+    .flatMap((note) => note.split('\n').filter((line) => line.startsWith('#   ')))
+    .map((line) => line.slice(4).trim());
 }
 
 /** Every rule of a group, as `ingress tcp 8080 10.20.0.0/16`, sorted. */
@@ -112,6 +125,8 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
   let ids: Record<string, string> = {};
   /** Ids of the rules the state tracked when the retry prepared. */
   const trackedBeforeRetry = new Set<string>();
+  /** The private zone's id when the retry first prepared: the one the failed apply created. */
+  let zoneBeforeRetry: string | undefined;
 
   beforeAll(async () => {
     // The groups and one tracked rule, then the two rules a lost answer would have left behind, and one more on the inline group.
@@ -125,7 +140,7 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
       '-target=aws_security_group.alb',
       '-target=aws_vpc_security_group_egress_rule.https-out',
     ]);
-    ids = groupIds();
+    ids = idsOf('aws_security_group');
     const permission = (fromPort: number, cidr: string) => ({ IpProtocol: 'tcp', FromPort: fromPort, ToPort: fromPort, IpRanges: [{ CidrIp: cidr }] });
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: ids.tasks, IpPermissions: [permission(8080, VPC_CIDR)] }));
     await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: ids.alb, IpPermissions: [permission(8080, VPC_CIDR)] }));
@@ -137,6 +152,7 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
       stateFile: stateFile(),
       beforePrepare: (state) => {
         for (const group of trackedGroups(state, fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'))) for (const id of group.trackedRuleIds) trackedBeforeRetry.add(id);
+        zoneBeforeRetry ??= idsOf('aws_route53_zone', state).zone;
       },
     }));
   });
@@ -152,11 +168,13 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
     ]);
   });
 
+  it('also stops the plain re-run at the private zone the first apply created, whose VPC it cannot re-attach', () => {
+    const output = plainRerun instanceof CdktfError ? plainRerun.output : String(plainRerun);
+    expect([/PublicZoneVPCAssociation/.test(output), output.includes('with aws_route53_zone.zone'), typeof zoneBeforeRetry]).toEqual([true, true, 'string']);
+  });
+
   it("revokes those two before the retry, and no rule the state tracks nor the inline group's own, as the log says", () => {
-    const removed = log
-      .split('\n')
-      .filter((line) => line.startsWith('#   '))
-      .map((line) => line.slice(4));
+    const removed = listedUnder(log, 'sg-rule-answer-lost');
     const counted = [...log.matchAll(/^# emulator gap sg-rule-answer-lost: removed (\d+) security group rule\(s\) the groups hold but service's state does not$/gm)].reduce(
       (sum, m) => sum + Number(m[1]),
       0,
@@ -168,6 +186,16 @@ describe('rules a group holds but the state does not (the lost AuthorizeSecurity
       tracked: removed.filter((line) => trackedBeforeRetry.has(/\((sgr-[0-9a-f]+)\)$/.exec(line)?.[1] ?? '')),
       inline: removed.filter((line) => line.startsWith(`${ids.endpoints} `)),
     }).toEqual({ staged, counted: true, tracked: [], inline: [] });
+  });
+
+  it('marks the zone for replacement before the retry, whose apply leaves a new zone in its place and no other', () => {
+    const zones = awsCli<{ HostedZones: { Id: string }[] }>(moto, REGION, ['route53', 'list-hosted-zones']).HostedZones.map((z) => z.Id.replace('/hostedzone/', ''));
+    const zone = idsOf('aws_route53_zone').zone;
+    expect({ marked: [...new Set(listedUnder(log, 'route53-private-zone'))], zones, replaced: zone !== zoneBeforeRetry }).toEqual({
+      marked: ['aws_route53_zone.zone'],
+      zones: [zone],
+      replaced: true,
+    });
   });
 
   it('then creates them with the retried apply, with state to match', async () => {

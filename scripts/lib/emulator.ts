@@ -18,7 +18,9 @@ export type GapHandling =
   /**
    * The resource applies and a re-plan shows the drift, but applying that drift fails with the
    * gap's {@link EmulatorGap.signature}: the teardown's unprotect deploy stands aside for it and the
-   * destroy, which does not need what the update would restore, goes on.
+   * destroy, which does not need what the update would restore, goes on. A deploy run again for a
+   * `retry` gap would try that update too, so the sandbox first marks the stack's resources of the
+   * gap's types for replacement (`replacedBeforeRetry`, scripts/lib/sandbox-state.ts), and the retry creates them afresh.
    */
   | 'drift-unappliable'
 
@@ -203,7 +205,7 @@ export const EMULATOR_GAPS: readonly EmulatorGap[] = [
       'with an internal service (a services file), every re-plan updates the zone in place to re-attach its VPC, and applying that update fails with PublicZoneVPCAssociation',
     handling: 'drift-unappliable',
     workaround:
-      'the default sandbox has no internal service, so no zone; with one, a re-deploy stops at the zone, and the teardown skips its service unprotect deploy (the sandbox service holds no protection) and destroys',
+      'the default sandbox has no internal service, so no zone; with one, a re-deploy stops at the zone, a deploy run again for a retry gap replaces the zone (terraform taint) instead of updating it, and the teardown skips its service unprotect deploy (the sandbox service holds no protection) and destroys',
     signature: 'PublicZoneVPCAssociation',
     driftAttributes: ['vpc'],
     onlyWith: 'an internal service (a services file)',

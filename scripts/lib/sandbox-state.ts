@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, ListObjectVersionsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { backendOfStack, stateKey, type StackId } from '../../stacks/base-stack';
 import type { AppConfig } from '../../stacks/settings/config';
-import { emulatorUrl } from './emulator';
+import { EMULATOR_GAPS, emulatorUrl, type EmulatorGap } from './emulator';
 
 /** Where one stack's state is: a local file, or an object of a bucket (on the emulator's endpoint in the sandbox). */
 export type StateLocation =
@@ -33,6 +33,29 @@ export function managedResourceCount(stateText: string): number {
   if (stateText.trim() === '') return 0;
   const state = JSON.parse(stateText) as { resources?: { mode: string }[] };
   return (state.resources ?? []).filter((r) => r.mode === 'managed').length;
+}
+
+/**
+ * The addresses of the managed resources of `types` a state document records, one per instance
+ * (`aws_route53_zone.zone`, or `type.name[0]` / `type.name["key"]` for counted instances).
+ */
+export function managedAddressesOfTypes(stateText: string, types: readonly string[]): string[] {
+  if (stateText.trim() === '') return [];
+  const state = JSON.parse(stateText) as { resources?: { mode: string; type: string; name: string; instances?: { index_key?: number | string }[] }[] };
+  return (state.resources ?? [])
+    .filter((r) => r.mode === 'managed' && types.includes(r.type))
+    .flatMap((r) => (r.instances ?? []).map((i) => `${r.type}.${r.name}${i.index_key === undefined ? '' : `[${JSON.stringify(i.index_key)}]`}`));
+}
+
+/**
+ * The addresses a deploy run again for a `retry` gap must replace rather than update: the stack's
+ * resources (from its state document) of the types of the `drift-unappliable` gaps. The failed
+ * first run created them, they read back drifted, and the update the retry would plan fails.
+ */
+export function replacedBeforeRetry(stateText: string): { gap: EmulatorGap; addresses: string[] }[] {
+  return EMULATOR_GAPS.filter((gap) => gap.handling === 'drift-unappliable')
+    .map((gap) => ({ gap, addresses: managedAddressesOfTypes(stateText, gap.resourceTypes) }))
+    .filter((found) => found.addresses.length > 0);
 }
 
 /** The root outputs a state document records, by name. */

@@ -24,7 +24,16 @@ import { defaultStateBucketName } from '../stacks/settings/state';
 import { CONTAINER_NAME } from '../stacks/service-stack';
 import { forgetOtherBackend } from './lib/backend-cache';
 import { emulatorUrl, retryableGap, unappliableDriftGap, type EmulatorGap } from './lib/emulator';
-import { bucketAddresses, bucketExists, emptyVersionedBucket, managedResourceCount, readStackState, replacedBeforeRetry, stateLocationOf, stateOutputValues } from './lib/sandbox-state';
+import {
+  bucketAddresses,
+  bucketExists,
+  emptyVersionedBucket,
+  managedResourceCount,
+  readStackState,
+  replacedBeforeRetry,
+  stateLocationOf,
+  stateOutputValues,
+} from './lib/sandbox-state';
 import { removeUntrackedItems, trackedTables } from './lib/untracked-items';
 import { removeUntrackedRules, trackedGroups } from './lib/untracked-rules';
 import { withTerraformGoGc } from './lib/go-gc';

@@ -13,7 +13,7 @@ const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }
 const common = {
   transform,
   testEnvironment: 'node',
-  setupFilesAfterEnv: ['<rootDir>/__tests__/support/token-traces.ts', '<rootDir>/__tests__/support/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/support/token-traces.ts', '<rootDir>/__tests__/support/binary-versions.ts', '<rootDir>/__tests__/support/setup.ts'],
   modulePathIgnorePatterns: ['<rootDir>/cdktf.out', '<rootDir>/.build', '<rootDir>/dist'],
 };
 

@@ -1,4 +1,3 @@
-import { Testing } from 'cdktf';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -36,12 +35,5 @@ describe('the binary-versions setup file', () => {
     const command = countingCommand(runs, '1.4.2');
     const answers = ['>=1.4', '>=1.5'].map((constraint) => new ValidateBinaryVersion('fake', constraint, command).validate());
     expect({ passed: answers.map((a) => a.length === 0), runs: runsOf(runs) }).toEqual({ passed: [true, false], runs: 2 });
-  });
-});
-
-describe("the unit layer's temporary directory", () => {
-  it("is the run's fixture directory, which the global teardown removes, so that cdktf's app directories go with it", () => {
-    const app = Testing.app();
-    expect([os.tmpdir(), path.dirname(app.outdir)]).toEqual([process.env.UNIT_FIXTURE_ROOT, process.env.UNIT_FIXTURE_ROOT]);
   });
 });

@@ -17,7 +17,8 @@ describe('generateBadInput', () => {
   test('is deterministic for a seed', () => {
     const digest = (generated: BadInputCase[]) => generated.reduce((h, c) => h.update(c.raw), createHash('sha256')).digest('hex');
     expect(digest(generateBadInput(FIXTURES))).toBe(digest(cases));
-    expect(digest(generateBadInput(FIXTURES, 1050, 8))).not.toBe(digest(cases));
+    // Another seed, compared on a tenth of the cases: a full set of request bodies costs a third of a second.
+    expect(digest(generateBadInput(FIXTURES, 105, 8))).not.toBe(digest(generateBadInput(FIXTURES, 105, 7)));
   });
 
   test('covers every kind with at least 100 cases', () => {

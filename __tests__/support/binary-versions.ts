@@ -8,7 +8,7 @@
 // Replaced on the class's prototype, which cdktf's validations inherit, as token-traces.ts does.
 import { ValidateBinaryVersion } from 'cdktf/lib/validations/validate-binary-version';
 
-type Check = { binary: string; versionConstraint: string; versionCommand: string; hint?: string; validate(): string[] };
+type Check = { versionConstraint: string; versionCommand: string; hint?: string; validate(): string[] };
 const answers = new Map<string, string[]>();
 const prototype = ValidateBinaryVersion.prototype as unknown as Check;
 const validate = prototype.validate;

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire, register } from 'node:module';
 import * as path from 'node:path';
+import { writeAtomically } from '../../../scripts/build-app.mjs';
 
 const require = createRequire(import.meta.url);
 const { addHook } = require('pirates');
@@ -18,13 +19,6 @@ const OPTIONS_KEY = JSON.stringify([require('@swc/core/package.json').version, O
 /** The cached source map of each compiled file, by file name. */
 const maps = new Map();
 
-/** Writes aside and renames: the other worker may be writing the same file. */
-function writeAtomically(file, text) {
-  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-  fs.writeFileSync(partial, text);
-  fs.renameSync(partial, file);
-}
-
 function compile(code, filename) {
   const base = path.join(CACHE, createHash('sha1').update(OPTIONS_KEY).update(filename).update('\0').update(code).digest('hex'));
   maps.set(filename, `${base}.map`);
@@ -32,7 +26,7 @@ function compile(code, filename) {
     return fs.readFileSync(`${base}.js`, 'utf8');
   } catch {
     const output = require('@swc/core').transformSync(code, { ...OPTIONS, filename });
-    fs.mkdirSync(CACHE, { recursive: true });
+    // Both workers may compile the same file at once: each writes a temporary file of its own.
     writeAtomically(`${base}.map`, output.map);
     writeAtomically(`${base}.js`, output.code);
     return output.code;

@@ -1,7 +1,7 @@
 /**
  * Generates a data directory shaped like data/ with `rows` resources: the project's table
  * definitions and categories, `rows` synthetic Resource rows and up to 40 bookmarks on them.
- * Used by the seeding benchmark and the large-data tests. CLI: `tsx bench/generate-data.ts <rows> <dir>`.
+ * Used by the seeding benchmark and the large-data tests. CLI: `node -r ./scripts/register-ts.js bench/generate-data.ts <rows> <dir>`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -57,7 +57,7 @@ export function generateSeedData(dir: string, rows: number): string {
 if (require.main === module) {
   const [rows, dir] = process.argv.slice(2);
   if (!rows || !dir || !/^\d+$/.test(rows)) {
-    console.error('usage: tsx bench/generate-data.ts <rows> <dir>');
+    console.error('usage: node -r ./scripts/register-ts.js bench/generate-data.ts <rows> <dir>');
     process.exit(2);
   }
   generateSeedData(path.resolve(dir), Number(rows));

@@ -1,7 +1,7 @@
 /**
  * Synth-time cost of the policy check: synthesizes the whole app (network, data, service) with
  * and without stack validations, with every seed row as its own Terraform resource (the worst
- * case for the check), and times the check alone. CLI: `tsx bench/policy-check.ts [rows...]`.
+ * case for the check), and times the check alone. CLI: `node -r ./scripts/register-ts.js bench/policy-check.ts [rows...]`.
  */
 import { App, TerraformStack } from 'cdktf';
 import * as fs from 'node:fs';

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { threadId } from 'node:worker_threads';
+import { writeAtomically } from './lib/write-atomically.js';
 
 /** The project root (the folder that holds cdktf.json). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -56,17 +56,6 @@ export function staleInput(root = ROOT) {
     if (now === undefined || now[0] !== size || now[1] !== mtimeMs) return file;
   }
   return undefined;
-}
-
-/**
- * Writes `file` through a temporary file and a rename, so that a reader never sees half of it; the
- * temporary name is the writer's own (process and thread), as two writers may write the same file.
- */
-export function writeAtomically(file, contents) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${threadId}.tmp`;
-  fs.writeFileSync(temporary, contents);
-  fs.renameSync(temporary, file);
 }
 
 /**

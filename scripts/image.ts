@@ -90,7 +90,7 @@ async function run(engine: Engine, image: ServiceImage, command: ImageCommand): 
   // The service's JSON log lines, as they come; the client ends when the container stops.
   const logs = spawn(ENGINE_CLIENT, ['logs', '--follow', container.id], { env: { ...process.env, ...engine.env }, stdio: ['ignore', 'inherit', 'inherit'] });
   // Kept for the whole clean-up: Ctrl-C reaches this process twice (from the terminal and relayed by
-  // tsx), and the second one must not end it before the container and the engine are stopped.
+  // npm), and the second one must not end it before the container and the engine are stopped.
   await new Promise<void>((resolve) => {
     process.on('SIGINT', () => resolve());
     process.on('SIGTERM', () => resolve());

@@ -10,7 +10,7 @@
  * - for the tests, Debian's Chromium: installed with apt when it is missing and we are root;
  *   otherwise the error gives the one command to run.
  *
- * `npx tsx scripts/prepare-machine.ts [--for start|test]` runs the same set-up by hand and prints
+ * `npm run prepare-machine [-- --for start|test]` runs the same set-up by hand and prints
  * what every step found, e.g. to see why `terraform init` cannot find the provider.
  */
 import * as fs from 'node:fs';

@@ -601,7 +601,7 @@ async function up(options: SandboxCommandOptions): Promise<void> {
     if (cleanups.length > 0) say('stopped');
     process.exit(code);
   };
-  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and the
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by npm), and the
   // second must not end it before the containers and the engine are stopped.
   const onSignal = () => void (stopping ? undefined : stopAll(0));
   process.on('SIGINT', onSignal);

@@ -66,7 +66,7 @@ beforeAll(async () => {
   out = path.join(dir, 'results.json');
   marker = `BENCH_SMOKE_RUN=${randomUUID()}`;
   const [name, value] = marker.split('=');
-  const run = await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bench/run.ts', ...ARGS, '--out', out], {
+  const run = await promisify(execFile)(process.execPath, ['-r', './scripts/register-ts.js', 'bench/run.ts', ...ARGS, '--out', out], {
     cwd: ROOT,
     env: { ...process.env, [name]: value },
     timeout: 230_000,

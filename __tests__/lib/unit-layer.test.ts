@@ -18,7 +18,7 @@ describe('the unit layer', () => {
   });
 
   it('compiles each source once: a file is read back from the cache after its first compilation', () => {
-    const cache = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'unit-layer-ts');
+    const cache = path.join(__dirname, '..', '..', 'node_modules', '.cache', 'ts');
     const compiled = fs.readdirSync(cache).filter((name) => name.endsWith('.js'));
     const thisFile = compiled.filter((name) => fs.readFileSync(path.join(cache, name), 'utf8').includes('compiles each source once: a file is read back'));
     expect(thisFile.length).toBeGreaterThanOrEqual(1);

@@ -10,7 +10,7 @@ test('npm run sandbox without moto_server exits 1 with pip install "moto[server]
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'missing-moto-'));
   try {
     // Port 9 (discard) has no moto on it; MOTO_SERVER names a binary that does not exist.
-    const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'scripts', 'sandbox.ts'), 'up'], {
+    const result = spawnSync(process.execPath, ['-r', path.join(ROOT, 'scripts', 'register-ts.js'), path.join(ROOT, 'scripts', 'sandbox.ts'), 'up'], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 60_000,

@@ -80,6 +80,7 @@ const SCRIPTS: Record<string, Probe | { readonly noTerraform: string }> = {
     command: ({ work }) => ['npm', 'run', 'bench', '--', '--skip', 'startup,api,synth,data,plan,tests,sandbox', '--out', path.join(work, 'results.json')],
     stopsWith: /bench: \d+ s, results in/,
   },
+  'prepare-machine': { command: () => ['npm', 'run', 'prepare-machine'], stopsWith: /^CLI config: created.*\n(.*\n)*prepared in \d+ ms$/m },
   test: { command: () => ['npm', 'test', '--', '__tests__/probe.int.test.ts'], stopsWith: /Tests:\s+1 passed/ },
   'test:sandbox': { command: () => ['npm', 'run', 'test:sandbox', '--', '__tests__/sandbox/probe.sandbox.ts'], stopsWith: /Tests:\s+1 passed/ },
   'test:unit': { noTerraform: 'the unit project runs no process' },

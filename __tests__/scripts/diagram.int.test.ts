@@ -65,12 +65,15 @@ const diagramInClone = (settings: Record<string, string>) => {
 
 beforeAll(() => {
   // When the script runs as npm would run it, with --synth into a temporary directory
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  execFileSync(process.execPath, [tsx, 'scripts/diagram.ts', '--synth', '--input', path.join(cliOut, 'app'), '--output', path.join(cliOut, 'architecture.svg')], {
-    cwd: ROOT,
-    env: environment({}),
-    encoding: 'utf8',
-  });
+  execFileSync(
+    process.execPath,
+    ['-r', './scripts/register-ts.js', 'scripts/diagram.ts', '--synth', '--input', path.join(cliOut, 'app'), '--output', path.join(cliOut, 'architecture.svg')],
+    {
+      cwd: ROOT,
+      env: environment({}),
+      encoding: 'utf8',
+    },
+  );
   // Given a clone where nothing was synthesized (its app bundle built, as a first synth leaves it)
   clone = scratchProject('diagram-clone-', COPIED, LINKED, { withAppBuild: true });
   // When the diagram is drawn with the default settings, then twice with CDKTF_ENV=dev

@@ -11,7 +11,7 @@ import { scratchProject as scratchCopy, type ScratchOptions } from './scratch-pr
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The arguments of node in package.json's `start` script, e.g. `--import tsx scripts/start-local.ts`. */
+/** The arguments of node in package.json's `start` script, e.g. `-r ./scripts/register-ts.js scripts/start-local.ts`. */
 export function npmStartArgs(): string[] {
   const { scripts } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const [command, ...args] = scripts.start.split(/\s+/);

@@ -7,12 +7,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'local-dynamodb.ts');
-/** tsx's loader by absolute URL: the process runs in a temporary folder with no node_modules. */
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+/** The TypeScript hook by absolute path: the process runs in a temporary folder with no node_modules. */
+const TYPESCRIPT_HOOK = path.join(ROOT, 'scripts', 'register-ts.js');
 
 /** A dynalite process that can be killed and started again on the same port and data. */
 export interface DynamoProcess {
@@ -50,7 +49,7 @@ export async function startDynamoProcess(timeoutMs = 15_000): Promise<DynamoProc
 
   const launch = async (): Promise<void> => {
     // Its own process group, so kill(-pid) also reaches anything it might spawn.
-    const proc = spawn(process.execPath, ['--import', TSX_LOADER, SCRIPT], {
+    const proc = spawn(process.execPath, ['-r', TYPESCRIPT_HOOK, SCRIPT], {
       cwd,
       env: { PATH: process.env.PATH ?? '', DYNAMODB_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -59,25 +59,25 @@ export function cleanEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return clean;
 }
 
-/** Path of the tsx CLI, to run TypeScript children that must not be bundled. */
-export function tsxCli(root: string): string {
-  return path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+/** Node's arguments before a TypeScript script, for children that must not be bundled (scripts/register-ts.js). */
+export function typeScriptArgs(root: string): string[] {
+  return ['-r', path.join(root, 'scripts', 'register-ts.js')];
 }
 
 /** An embedded DynamoDB in a child process. */
 export interface DynaliteWorker {
   readonly endpoint: string;
-  /** Leader of its process group (tsx and the node it runs). */
+  /** Leader of its process group. */
   readonly pid: number;
   stop(): Promise<void>;
 }
 
 /**
  * Starts bench/workers/dynalite.ts (in-memory dynalite on a free loopback port) and waits for its
- * endpoint. It runs under tsx, not bundled: scripts/local-dynamodb.ts runs its CLI when it is the main module.
+ * endpoint. It runs as TypeScript, not bundled: scripts/local-dynamodb.ts runs its CLI when it is the main module.
  */
 export async function startDynaliteWorker(ctx: SectionContext): Promise<DynaliteWorker> {
-  const proc: TrackedProcess = startProcess(process.execPath, [tsxCli(ctx.root), path.join(ctx.root, 'bench', 'workers', 'dynalite.ts'), '0'], {
+  const proc: TrackedProcess = startProcess(process.execPath, [...typeScriptArgs(ctx.root), path.join(ctx.root, 'bench', 'workers', 'dynalite.ts'), '0'], {
     cwd: ctx.root,
     env: ctx.env,
   });

@@ -39,7 +39,7 @@ export function dataDefaults(name: EnvironmentName, root: string): DataSettings 
     deletionProtection: true,
     preventDestroy: true,
     batchSeedingThresholdRows: DEFAULT_BATCH_SEEDING_THRESHOLD_ROWS,
-    batchWriterCommand: `node "${path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs')}" "${path.join(root, 'scripts', 'seed-table.ts')}"`,
+    batchWriterCommand: `node -r "${path.join(root, 'scripts', 'register-ts.js')}" "${path.join(root, 'scripts', 'seed-table.ts')}"`,
   };
   // The embedded DynamoDB has no backups or KMS and cannot protect tables; it fails or drifts on each.
   if (name === 'local') return { ...protectedData, pointInTimeRecovery: false, serverSideEncryption: false, deletionProtection: false, preventDestroy: false };

@@ -1,5 +1,5 @@
 // Node's ESM loader, which jest-light-runner uses to import each test file, knows no `.ts`: this
-// hook hands such files to the CommonJS loader, where the ts-node hook (register.mjs) compiles them.
+// hook hands such files to the CommonJS loader, where scripts/register-ts.js compiles them.
 export async function load(url, context, nextLoad) {
   if (/\.ts(\?.*)?$/.test(url) && url.startsWith('file:')) return { format: 'commonjs', shortCircuit: true };
   return nextLoad(url, context);

@@ -5,10 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { differingSynthFiles } from '../../bench/synth';
+import { scratchProject as scratchCopy, type ScratchOptions } from '../support/scratch-project';
 
 jest.setTimeout(120_000);
 
@@ -27,14 +27,12 @@ async function fastSynth(project: string, out: string, extraEnv: NodeJS.ProcessE
   }
 }
 
-/** A scratch copy of the project; `service/` holds only the Dockerfile, so dev synth warns about it. */
-function scratchProject(prefix: string): string {
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  for (const entry of ['main.ts', 'app.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'data', 'service/Dockerfile']) {
-    fs.cpSync(path.join(ROOT, entry), path.join(project, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'));
-  return project;
+/**
+ * A scratch copy of the project; `service/` holds only the Dockerfile, so dev synth warns about it.
+ * `withAppBuild` starts it with the worktree's current app bundle, where the build is not what a test looks at.
+ */
+function scratchProject(prefix: string, options: ScratchOptions = {}): string {
+  return scratchCopy(prefix, ['main.ts', 'app.ts', 'cdktf.json', 'package.json', 'tsconfig.json', 'stacks', 'scripts', 'data', 'service/Dockerfile'], ['node_modules'], options);
 }
 
 describe('npm run synth and cdktf synth', () => {
@@ -43,7 +41,7 @@ describe('npm run synth and cdktf synth', () => {
   const fastOut = (): string => path.join(project, 'fast');
 
   beforeAll(async () => {
-    project = scratchProject('fast-synth-');
+    project = scratchProject('fast-synth-', { withAppBuild: true });
     // Given the dev environment, whose service stack warns that the image build context is empty,
     // and an output folder holding a stack that main.ts does not define
     fs.mkdirSync(path.join(fastOut(), 'stacks', 'retired'), { recursive: true });

@@ -25,6 +25,16 @@ export interface ModuleValidation {
   readonly errors: readonly string[];
 }
 
+/** What {@link ModulesRoot.validateAndPlan} found. */
+export interface PlanAndValidation {
+  /** Each variant's share of the validate result. */
+  readonly validation: Record<string, ModuleValidation>;
+  /** The planned changes of each planned variant; absent when the plan failed on an invalid variant. */
+  readonly planned?: Record<string, PlannedChange[]>;
+  /** Why there is no plan: the invalid variants and their errors. */
+  readonly planFailure?: string;
+}
+
 /** A Terraform root whose modules are the given stacks, initialised once. */
 export class ModulesRoot {
   /** The root folder; each variant is its subfolder of the same name. */
@@ -69,30 +79,37 @@ export class ModulesRoot {
     );
   }
 
-  /** One offline plan, split by variant; addresses are given as inside the variant's own root. */
-  plan(): Record<string, PlannedChange[]> {
-    const changes = plan(this.dir);
+  /**
+   * One offline plan of the `targets` variants (every variant by default), split by variant;
+   * addresses are given as inside the variant's own root. A plan of some variants (`-target`)
+   * leaves the others unplanned, such as those that read another stack's state.
+   */
+  plan(targets: readonly string[] = this.names): Record<string, PlannedChange[]> {
+    const unknown = targets.filter((name) => !this.names.includes(name));
+    if (unknown.length > 0) throw new Error(`ModulesRoot.plan targets ${JSON.stringify(unknown)}: not variants of this root (${this.names.join(', ')})`);
+    const changes = plan(this.dir, {}, targets.length === this.names.length ? [] : targets.map((name) => `-target=module.${name}`));
     return Object.fromEntries(
-      this.names.map((name) => [name, changes.filter((c) => c.address.startsWith(`module.${name}.`)).map((c) => ({ ...c, address: c.address.slice(`module.${name}.`.length) }))]),
+      targets.map((name) => [name, changes.filter((c) => c.address.startsWith(`module.${name}.`)).map((c) => ({ ...c, address: c.address.slice(`module.${name}.`.length) }))]),
     );
   }
 
   /**
-   * The validation and the plan of every variant from one command where one suffices: `terraform
-   * plan` runs the same validate walk before it plans and stops on an error, so a plan that
-   * succeeds shows every variant valid with no error. Only a failed plan runs `terraform validate`,
-   * to name the variant at fault.
+   * The validation of every variant and the plan of `planned` (every variant by default) from one
+   * command where one suffices: `terraform plan` first runs the validate walk of the whole root, the
+   * variants it does not target included, and stops on an error, so a plan that succeeds shows
+   * every variant valid with no error. Only a failed plan runs `terraform validate`, to name the
+   * variants at fault: then each variant gets its own validation, and `planned` is absent, with
+   * `planFailure` saying which variants stopped it.
    */
-  validateAndPlan(): { validation: Record<string, ModuleValidation>; planned: Record<string, PlannedChange[]> } {
-    let planned: Record<string, PlannedChange[]>;
+  validateAndPlan(planned: readonly string[] = this.names): PlanAndValidation {
     try {
-      planned = this.plan();
+      return { validation: Object.fromEntries(this.names.map((name) => [name, { valid: true, error_count: 0, errors: [] }])), planned: this.plan(planned) };
     } catch (planError) {
-      const invalid = Object.entries(this.validate()).filter(([, v]) => !v.valid);
+      const validation = this.validate();
+      const invalid = Object.entries(validation).filter(([, v]) => !v.valid);
       if (invalid.length === 0) throw planError;
-      throw new Error(`terraform validate failed for ${invalid.map(([name, v]) => `${name}:\n  ${v.errors.join('\n  ')}`).join('\n')}`, { cause: planError });
+      return { validation, planFailure: `the plan stopped at the invalid variants ${invalid.map(([name, v]) => `${name}:\n  ${v.errors.join('\n  ')}`).join('\n')}` };
     }
-    return { validation: Object.fromEntries(this.names.map((name) => [name, { valid: true, error_count: 0, errors: [] }])), planned };
   }
 
   remove(): void {

@@ -104,10 +104,10 @@ export function parsePlanLog(planJsonLog: string): PlanLog {
  * Plans into `tfplan` and returns the resource changes that are not no-ops, read from the plan's own
  * JSON log. Only a plan whose log cannot give the exact actions (a replacement: delete then create,
  * or create then delete) is read again with `terraform show -json`, which costs several seconds: it
- * loads the provider schemas again.
+ * loads the provider schemas again. `extraArgs` go after the plan's own, e.g. `-target=module.dev`.
  */
-export function plan(dir: string, extraEnv: NodeJS.ProcessEnv = {}): PlannedChange[] {
-  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-detailed-exitcode', '-out=tfplan', '-json'];
+export function plan(dir: string, extraEnv: NodeJS.ProcessEnv = {}, extraArgs: readonly string[] = []): PlannedChange[] {
+  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-detailed-exitcode', '-out=tfplan', '-json', ...extraArgs];
   const planned = terraform(dir, args, false, extraEnv);
   const log = parsePlanLog(planned.stdout);
   if (planned.status !== 0 && planned.status !== 2) {

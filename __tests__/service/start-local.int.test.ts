@@ -6,15 +6,17 @@
  * each change; a Terraform failure prints the one line that says why and the log's path. Each
  * project is a scratch copy, so its state, logs and DynamoDB files never touch the worktree.
  *
- * One scratch project goes through every start in turn (each deploy of the data stack costs tens of
- * seconds of Terraform): the fresh machine's first and second start, then each change, each start
- * beginning where a skip was due so that every deploy is the change's. Two changes are put to the
- * start's own check, called directly, because the deploy they lead to is one the other changes
- * already make: the table dropped by hand, which the start that finds the stack directory
- * initialised for another state then deploys again, and the deleted `.local/dynamodb`, asked of a
- * DynamoDB started on the emptied folder as npm start starts it. The deploy the first start makes
- * also serves the checks of `deployDataLocal` (`npm run data:local` runs the same function) and of
- * the data stack applied to the embedded DynamoDB.
+ * One scratch project goes through every start in turn (each deploy of the data stack costs seconds
+ * of Terraform CPU): the fresh machine's first and second start, then the changes, and a last
+ * start with nothing changed. Each change is put to the start's own check, called directly, right
+ * after it is made, so that each names its own reason: the table dropped by hand, the stack
+ * directory left initialised for another environment's state, the deleted `.local/dynamodb` (asked
+ * of a DynamoDB started on the emptied folder as npm start starts it) and the edited CSV row. One
+ * start then deploys them together: it initialises the directory for the local state again,
+ * creates the dropped table and its items, changes the edited row's item in place and touches
+ * nothing else, which also shows that the first deploy left nothing to change. The deploy the
+ * first start makes also serves the checks of `deployDataLocal` (`npm run data:local` runs the
+ * same function) and of the data stack applied to the embedded DynamoDB.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,7 +28,7 @@ import { startLocalDynamo } from '../../scripts/local-dynamodb';
 import { requireTerraform, terraform } from '../../scripts/lib/terraform';
 import { freePort, npmStart, npmStartArgs, scratchProject, stepLines, stop, waitFor } from '../support/npm-start';
 
-// Three deploys of the data stack, two starts that skip it and a destroy, one after the other.
+// Two deploys of the data stack, two starts that skip it and a destroy, one after the other.
 jest.setTimeout(900_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -35,6 +37,8 @@ const NOISE = /[\u2800-\u28ff]|<sensitive>|Stacks? (deploying|done|waiting)|Unab
 const DEPLOYED = /data stack deployed in [\d.]+ s: 3 tables, 114 items; Terraform log: \.local\/logs\/deploy-data\.log; deployed because (.+)$/;
 /** A change line of the category table or one of its items. */
 const CATEGORY = /^aws_dynamodb_table(_item)?\.category_/;
+/** The resource row the test edits, and its title before and after. */
+const EDITED_ROW = { id: 'res-001', title: 'The Twelve-Factor App', edited: 'The Twelve-Factor App (edited)' };
 const SKIPPED = /data stack unchanged in [\d.]+ s: 3 tables, 114 items as last deployed; deploy skipped$/;
 
 test('without a terraform binary, npm start exits 1 within seconds naming the version to install', async () => {
@@ -64,11 +68,15 @@ describe('npm start', () => {
   let dataCopy: string;
   let env: NodeJS.ProcessEnv;
   let dynamodb: DynamoDBClient;
-  let first: Run, second: Run, afterOtherBackend: Run, afterCsv: Run, warmAgain: Run;
+  let first: Run, second: Run, afterChanges: Run, warmAgain: Run;
   /** What `npm start`'s check answered right after the table was dropped. */
   let afterDropCheck: Awaited<ReturnType<typeof checkDataUnchanged>>;
+  /** What it answered with the stack directory initialised for another state. */
+  let afterOtherBackendCheck: Awaited<ReturnType<typeof checkDataUnchanged>>;
   /** What it answered with `.local/dynamodb` deleted. */
   let afterWipeCheck: Awaited<ReturnType<typeof checkDataUnchanged>>;
+  /** What it answered with a CSV row edited (in a copy of data/ the app is pointed at). */
+  let afterCsvCheck: Awaited<ReturnType<typeof checkDataUnchanged>>;
 
   /** One start, from spawn to Ctrl-C, and what it left in the project's logs. */
   interface Run {
@@ -98,13 +106,18 @@ describe('npm start', () => {
    * npm start's own check, called here as the start calls it: with the start's HOME, under whose
    * cache the synthesized stack names the profile that points the provider at the embedded DynamoDB.
    */
-  const startsCheck = async (endpoint: string): ReturnType<typeof checkDataUnchanged> => {
-    const testHome = process.env.HOME;
+  const startsCheck = async (endpoint: string, dataDir?: string): ReturnType<typeof checkDataUnchanged> => {
+    const testEnv = { HOME: process.env.HOME, CDKTF_DATA_DIR: process.env.CDKTF_DATA_DIR };
     process.env.HOME = home;
+    if (dataDir === undefined) delete process.env.CDKTF_DATA_DIR;
+    else process.env.CDKTF_DATA_DIR = dataDir;
     try {
       return await checkDataUnchanged({ endpoint, cwd: project });
     } finally {
-      process.env.HOME = testHome;
+      for (const [name, value] of Object.entries(testEnv)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   };
 
@@ -161,9 +174,6 @@ describe('npm start', () => {
       await dynamodb.send(new DeleteTableCommand({ TableName: 'bookmarks-local-category' }));
       afterDropCheck = await startsCheck(endpoint);
     });
-    // When the stack directory is left initialised for another environment's state (the table is still dropped)
-    pointBackendAt(stackDir(), path.join(project, 'state', 'sandbox', 'data.tfstate'));
-    afterOtherBackend = await run();
     // When the embedded DynamoDB's files are deleted, and npm start's check runs on a DynamoDB
     // started as npm start starts it (the files are moved aside, then put back for the next start)
     const dynamoDir = path.join(project, '.local', 'dynamodb');
@@ -176,14 +186,19 @@ describe('npm start', () => {
     }
     fs.rmSync(dynamoDir, { recursive: true });
     fs.renameSync(`${dynamoDir}.kept`, dynamoDir);
-    // When a CSV row is edited (in a copy of data/ the app is pointed at)
+    // When the stack directory is left initialised for another environment's state (the table is still dropped)
+    pointBackendAt(stackDir(), path.join(project, 'state', 'sandbox', 'data.tfstate'));
+    afterOtherBackendCheck = await startsCheck(endpoint);
+    // When a row of another table's CSV is edited (in a copy of data/ the app is pointed at)
     dataCopy = fs.mkdtempSync(path.join(os.tmpdir(), 'edited-data-'));
     fs.cpSync(path.join(ROOT, 'data'), dataCopy, { recursive: true });
-    const csv = path.join(dataCopy, 'category.csv');
-    fs.writeFileSync(csv, fs.readFileSync(csv, 'utf8').replace('architecture,Software Architecture,', 'architecture,Software Architecture (edited),'));
-    const category = async (): Promise<unknown> =>
-      ((await (await fetch(`http://localhost:${env.PORT}/api/categories/architecture`)).json()) as { item?: { name?: unknown } }).item?.name;
-    afterCsv = await run({ CDKTF_DATA_DIR: dataCopy }, category);
+    const csv = path.join(dataCopy, 'resource.csv');
+    fs.writeFileSync(csv, fs.readFileSync(csv, 'utf8').replace(`${EDITED_ROW.id},architecture,${EDITED_ROW.title},`, `${EDITED_ROW.id},architecture,${EDITED_ROW.edited},`));
+    afterCsvCheck = await startsCheck(endpoint, dataCopy);
+    // And npm start runs with the dropped table, the other state and the edited row (the DynamoDB files are back)
+    const title = async (): Promise<unknown> =>
+      ((await (await fetch(`http://localhost:${env.PORT}/api/resources/${EDITED_ROW.id}`)).json()) as { item?: { title?: unknown } }).item?.title;
+    afterChanges = await run({ CDKTF_DATA_DIR: dataCopy }, title);
     // When it starts again with nothing changed since, and the stack is destroyed while it serves
     warmAgain = await run({ CDKTF_DATA_DIR: dataCopy }, async () => {
       // The deploy just read every item back: a refresh before the destroy would read them all again
@@ -263,12 +278,19 @@ describe('npm start', () => {
       expect(afterWipeCheck).toEqual({ unchanged: false, reason: 'the embedded DynamoDB has no table bookmarks-local-bookmark', stack: expect.any(String) });
     });
 
-    test("a stack directory initialised for another environment's state deploys again", () => {
-      expect(DEPLOYED.exec(afterOtherBackend.data)?.[1]).toBe(`the stack directory is initialised for another state (${path.join(project, 'state', 'sandbox', 'data.tfstate')})`);
+    test("a stack directory initialised for another environment's state makes the start's check deploy again, and the deploy initialises it for the local state", () => {
+      expect([afterOtherBackendCheck, /^=== terraform init, because (.*)$/m.exec(deployLogOf(afterChanges, second))?.[1]]).toEqual([
+        { unchanged: false, reason: `the stack directory is initialised for another state (${path.join(project, 'state', 'sandbox', 'data.tfstate')})`, stack: expect.any(String) },
+        'the stack directory is not initialised',
+      ]);
     });
 
-    test('an edited CSV row deploys again, and the service serves the edited row', () => {
-      expect([DEPLOYED.exec(afterCsv.data)?.[1], afterCsv.seen]).toEqual(['the synthesized data stack changed since the last deploy', 'Software Architecture (edited)']);
+    test('an edited CSV row makes the check deploy again; the start with every change deploys for the first reason the check finds and serves the edited row', () => {
+      expect([afterCsvCheck, DEPLOYED.exec(afterChanges.data)?.[1], afterChanges.seen]).toEqual([
+        { unchanged: false, reason: 'the synthesized data stack changed since the last deploy', stack: expect.any(String) },
+        'the synthesized data stack changed since the last deploy',
+        EDITED_ROW.edited,
+      ]);
     });
 
     test('after those deploys, a start with nothing changed skips the deploy again', () => {
@@ -287,15 +309,17 @@ describe('npm start', () => {
       expect([list.filter((a) => a.startsWith('aws_dynamodb_table.')).length, list.filter((a) => a.startsWith('aws_dynamodb_table_item.')).length]).toEqual([3, 114]);
     });
 
-    test('the deploy left nothing to change: the next one, after a table was dropped, creates that table and its items and nothing else', () => {
-      // The next deploy is the one for another state's directory, initialised again for the local state
-      const log = deployLogOf(afterOtherBackend, second);
-      const changes = log.match(/^\S+: (Creating|Modifying|Destroying)\.\.\./gm) ?? [];
-      expect([/Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(log)?.slice(1), changes.length, changes.filter((line) => !CATEGORY.test(line))]).toEqual([
-        ['11', '0', '0'],
-        11,
-        [],
-      ]);
+    test("the deploy left nothing to change: the next one creates the dropped table and its items, changes the edited row's item, and nothing else", () => {
+      // The next deploy is the one after the changes: the category table was dropped, a resource row edited
+      const log = deployLogOf(afterChanges, second);
+      const lines = (action: string) => log.match(new RegExp(`^\\S+: ${action}\\.\\.\\.`, 'gm')) ?? [];
+      expect([
+        /Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(log)?.slice(1),
+        lines('Creating').length,
+        lines('Creating').filter((line) => !CATEGORY.test(line)),
+        lines('Modifying').length,
+        lines('Destroying'),
+      ]).toEqual([['11', '1', '0'], 11, [], 1, []]);
     });
   });
 
@@ -310,21 +334,13 @@ describe('npm start', () => {
       expect(deployed.testing).toEqual([...deployed.testing].sort());
     });
 
-    test('a deploy right after one that created a table and its items creates and destroys nothing', () => {
-      // The deploy for another state's directory created the dropped table and its items again; the
-      // next one, for an edited CSV row, changes that row's item in place (the test below) and adds
-      // or destroys nothing
-      const log = deployLogOf(afterCsv, afterOtherBackend);
-      expect([/Resources: (\d+) added, \d+ changed, (\d+) destroyed/.exec(log)?.slice(1), log.match(/^\S+: (Creating|Destroying)\.\.\./gm)]).toEqual([['0', '0'], null]);
-    });
-
-    test('editing one CSV row changes exactly one item, in place', () => {
-      // The deploy after the edit (its part of the log, which each deploy appends to) applied one
-      // in-place update of that row's item and nothing else
-      const log = deployLogOf(afterCsv, afterOtherBackend);
-      expect([/Resources: (\d+) added, (\d+) changed, (\d+) destroyed/.exec(log)?.slice(1), log.match(/^.*Modifying\.\.\..*$/gm)]).toEqual([
-        ['0', '1', '0'],
-        [expect.stringMatching(/^aws_dynamodb_table_item\.category_item-architecture_[0-9A-F]{8}: Modifying\.\.\./)],
+    test("editing one CSV row changes exactly that row's item, in place", () => {
+      // The deploy after the changes (its part of the log, which each deploy appends to) updated one
+      // item in place, the edited row's, and replaced none
+      const log = deployLogOf(afterChanges, second);
+      expect([log.match(/^.*Modifying\.\.\..*$/gm), log.match(/^\S+: Destroying\.\.\./gm)]).toEqual([
+        [expect.stringMatching(new RegExp(`^aws_dynamodb_table_item\\.resource_item-${EDITED_ROW.id}_[0-9A-F]{8}: Modifying\\.\\.\\.`))],
+        null,
       ]);
     });
 

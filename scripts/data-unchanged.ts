@@ -28,6 +28,11 @@ export interface DataCheckOptions {
   readonly cwd: string;
   /** Aborting stops the synthesis. */
   readonly signal?: AbortSignal;
+  /**
+   * The version of the Terraform binary the deploy runs, when the caller has read it already
+   * (`npm start` does, to check it). @default - read with `terraform version -json`
+   */
+  readonly terraformVersion?: string;
 }
 
 /** The deploy would change nothing: what the tables hold. */
@@ -66,7 +71,7 @@ async function compareWithRecord(record: DeployRecord, options: DataCheckOptions
   const statePath = localStatePath(env, options.cwd);
   if (statePath === undefined) return { unchanged: false, reason: 'the local environment keeps its state remotely' };
 
-  const [synthesized, version] = await Promise.all([synthesizeDataStack(options, env), terraformVersion()]);
+  const [synthesized, version] = await Promise.all([synthesizeDataStack(options, env), options.terraformVersion ?? terraformVersion()]);
   if (typeof synthesized !== 'string') return { unchanged: false, reason: synthesized.reason };
   const changed = (reason: string): DataChanged => ({ unchanged: false, reason, stack: synthesized });
   if (version === undefined) return changed('the Terraform version could not be read');
@@ -105,7 +110,7 @@ export async function recordDeploy(options: DataCheckOptions): Promise<void> {
   const statePath = localStatePath(env, options.cwd);
   const stackSha256 = fileSha256(path.join(dataStackDir(options.cwd), 'cdk.tf.json'));
   const stateSha256 = statePath === undefined ? undefined : fileSha256(statePath);
-  const version = await terraformVersion();
+  const version = options.terraformVersion ?? (await terraformVersion());
   if (statePath === undefined || stackSha256 === undefined || stateSha256 === undefined || version === undefined) return;
   const inputs = { environment: loadConfig(env, options.cwd).environment, endpoint: options.endpoint, statePath, terraformVersion: version, stackSha256 };
   const file = path.join(options.cwd, DEPLOY_RECORD);

@@ -39,6 +39,8 @@ export interface DeployDataLocalOptions {
   readonly stdio?: 'inherit' | 'ignore';
   /** Aborting stops the deploy. */
   readonly signal?: AbortSignal;
+  /** The version of the Terraform binary, when the caller has read it already. @default - read for the deploy's record */
+  readonly terraformVersion?: string;
 }
 
 /** What a deploy left in DynamoDB. */
@@ -148,7 +150,7 @@ export async function deployDataLocal(options: DeployDataLocalOptions): Promise<
   }
   const ms = performance.now() - started;
 
-  await recordDeploy({ endpoint: options.endpoint, cwd: options.cwd });
+  await recordDeploy({ endpoint: options.endpoint, cwd: options.cwd, ...(options.terraformVersion === undefined ? {} : { terraformVersion: options.terraformVersion }) });
   const stack = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as TfJson;
   const tables = await countItems(options.endpoint, literal(stack.provider?.aws?.[0]?.region) ?? 'us-east-1', tableNames(stack));
   return { tables, items: Object.values(tables).reduce((a, b) => a + b, 0), ms, logFile: log };

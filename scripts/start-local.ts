@@ -143,14 +143,17 @@ async function main(): Promise<void> {
   // The pinned AWS SDK runs on Node 20; its notice about future versions needing Node 22 is not ours to act on here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const terraform = terraformBinary();
+  let versionOutput = '';
   const problem = terraformProblem(terraform, (bin) => {
     const r = spawnSync(bin, ['version', '-json'], { encoding: 'utf8', timeout: 10_000 });
-    return { ...(r.error ? { error: r.error } : {}), stdout: r.stdout ?? '' };
+    versionOutput = r.stdout ?? '';
+    return { ...(r.error ? { error: r.error } : {}), stdout: versionOutput };
   });
   if (problem !== undefined) {
     log(problem);
     process.exit(1);
   }
+  const terraformVersion = parseTerraformVersion(versionOutput);
 
   const dynamoPort = Number(process.env.DYNAMODB_PORT ?? DEFAULT_DYNAMODB_PORT);
   const servicePort = Number(process.env.PORT ?? 8080);
@@ -200,11 +203,13 @@ async function main(): Promise<void> {
     );
 
     await step(describeDataStep, async (): Promise<DataStep> => {
-      const check = await checkDataUnchanged({ endpoint, cwd: ROOT, signal: abort.signal });
+      // The version read above stands for the check and the deploy's record: the binary is the same.
+      const known = terraformVersion === undefined ? {} : { terraformVersion };
+      const check = await checkDataUnchanged({ endpoint, cwd: ROOT, signal: abort.signal, ...known });
       if (check.unchanged) return check;
       // The check's synthesis is the stack to apply: synthesizing it again would cost a second.
       const stack = check.stack === undefined ? {} : { stack: check.stack };
-      return { ...(await deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal, ...stack })), because: check.reason };
+      return { ...(await deployDataLocal({ endpoint, cwd: ROOT, signal: abort.signal, ...known, ...stack })), because: check.reason };
     });
     if (stopping) return;
 

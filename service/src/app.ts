@@ -10,6 +10,7 @@ import type { ServiceConfig } from './config';
 import { HttpError, NotFoundError, UnavailableError, toHttpError } from './errors';
 import { parseCursorParam, parseId, parseLimit, parseOptionalId } from './params';
 import { CatalogRepository } from './repository';
+import { whenBodyRead } from './drain';
 import { contextOf, requestContext } from './request-context';
 
 /** Largest request body accepted; the API is read-only, so anything bigger is abuse. */
@@ -59,11 +60,12 @@ export function createApp(options: AppOptions): Express {
 
   if (config.basicAuth !== undefined) app.use(basicAuth(config.basicAuth));
 
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') {
       next();
       return;
     }
+    await whenBodyRead(req);
     res.status(405).set('Allow', 'GET, HEAD').set('Cache-Control', 'no-store');
     res.json({ error: 'method_not_allowed', detail: `${req.method} is not supported; the API is read-only` });
   });

@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { BasicAuthCredentials } from './config';
+import { whenBodyRead } from './drain';
 
 /** Parses an `Authorization: Basic ...` header; undefined when absent or malformed. */
 export function parseBasicAuth(header: string | undefined): { user: string; password: string } | undefined {
@@ -31,10 +32,13 @@ export function basicAuth(expected: BasicAuthCredentials, realm = 'catalog'): Re
       next();
       return;
     }
-    res
-      .status(401)
-      .set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`)
-      .set('Cache-Control', 'no-store')
-      .json({ error: 'unauthorized', detail: 'valid basic auth credentials are required' });
+    // Answered once the body has arrived, or the answer may be lost to a reset (drain.ts).
+    void whenBodyRead(req).then(() =>
+      res
+        .status(401)
+        .set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`)
+        .set('Cache-Control', 'no-store')
+        .json({ error: 'unauthorized', detail: 'valid basic auth credentials are required' }),
+    );
   };
 }

@@ -47,5 +47,3 @@ require('@cspotcode/source-map-support').install({
     return file === undefined ? null : { url: source, map: fs.readFileSync(file, 'utf8') };
   },
 });
-
-module.exports = { CACHE };

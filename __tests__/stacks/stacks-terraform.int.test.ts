@@ -23,6 +23,7 @@ import type { ServiceStackOverrides } from '../../stacks/settings/service';
 import { ServiceStack } from '../../stacks/service-stack';
 import { countByType, requireTerraform, type PlannedChange } from '../../scripts/lib/terraform';
 import { forEnvironment } from '../support/certificates';
+import { ensureWorktreeAppBuilt } from '../support/scratch-project';
 import { storageStack } from '../support/storage-stack';
 import { ModulesRoot, type PlanAndValidation } from '../support/terraform-modules';
 
@@ -139,11 +140,7 @@ function plannedFor(name: keyof typeof NETWORK): PlannedChange[] {
 beforeAll(() => {
   requireTerraform();
   // The app command's bundle, rebuilt only when a source changed (as `cdktf synth` would)
-  const built = spawnSync('node', ['--input-type=module', '--eval', "const { ensureAppBuilt } = await import('./scripts/build-app.mjs'); ensureAppBuilt();"], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0) throw new Error(`scripts/build-app.mjs failed: ${built.stderr}`);
+  ensureWorktreeAppBuilt();
   const stacks: Record<string, string> = Object.fromEntries(Object.entries(NETWORK).map(([name, synthesize]) => [name, synthesize()]));
   for (const [environment, variant, service] of SERVICE_VARIANTS) stacks[serviceModule(variant)] = synthesizeService(environment, service());
   for (const [environment, extra] of WORDPRESS) {

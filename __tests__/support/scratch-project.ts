@@ -18,14 +18,23 @@ export interface ScratchOptions {
 }
 
 /**
+ * Rebuilds the worktree's app bundle (.build/) when a source changed since it was built, as the app
+ * command of cdktf.json would; throws with the build's output when it fails. In a process of its
+ * own: scripts/build-app.mjs is an ES module, which this CommonJS code cannot require.
+ */
+export function ensureWorktreeAppBuilt(): void {
+  const script = "const { ensureAppBuilt } = await import('./scripts/build-app.mjs'); ensureAppBuilt();";
+  execFileSync(process.execPath, ['--input-type=module', '--eval', script], { cwd: ROOT, stdio: 'pipe' });
+}
+
+/**
  * A new temporary directory named `<prefix>…` holding `copied` (what the commands resolve their root
  * from or write into) and links to `linked` (what they only read, such as node_modules).
  */
 export function scratchProject(prefix: string, copied: readonly string[], linked: readonly string[], options: ScratchOptions = {}): string {
   const project = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   if (options.withAppBuild) {
-    const script = "const { ensureAppBuilt } = await import('./scripts/build-app.mjs'); ensureAppBuilt();";
-    execFileSync(process.execPath, ['--input-type=module', '--eval', script], { cwd: ROOT, stdio: 'ignore' });
+    ensureWorktreeAppBuilt();
     // `cp -a` keeps the timestamps to the nanosecond, as the bundle's record of its inputs compares
     // them (fs.cpSync's preserveTimestamps rounds them to the millisecond).
     execFileSync('cp', ['-a', '--parents', ...copied, '.build', project], { cwd: ROOT });

@@ -23,7 +23,7 @@ export function safeEqual(a: string, b: string): boolean {
 
 /** Middleware answering 401 with a Basic challenge unless the request carries the expected credentials. */
 export function basicAuth(expected: BasicAuthCredentials, realm = 'catalog'): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const given = parseBasicAuth(req.headers.authorization);
     // Evaluate both comparisons so a wrong user and a wrong password take the same time.
     const userOk = safeEqual(given?.user ?? '', expected.user);
@@ -33,12 +33,11 @@ export function basicAuth(expected: BasicAuthCredentials, realm = 'catalog'): Re
       return;
     }
     // Answered once the body has arrived, or the answer may be lost to a reset (drain.ts).
-    void whenBodyRead(req).then(() =>
-      res
-        .status(401)
-        .set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`)
-        .set('Cache-Control', 'no-store')
-        .json({ error: 'unauthorized', detail: 'valid basic auth credentials are required' }),
-    );
+    await whenBodyRead(req);
+    res
+      .status(401)
+      .set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`)
+      .set('Cache-Control', 'no-store')
+      .json({ error: 'unauthorized', detail: 'valid basic auth credentials are required' });
   };
 }

@@ -2,11 +2,11 @@
  * An answer sent while the client is still sending its request body can be lost. After an early
  * answer (401, 405) the connection closes when the client asked for that, and closing a socket
  * with unread data makes the kernel send a reset, on which the client drops what it had not read
- * yet: it sees a reset instead of the status. So an answer given
- * before the body was read waits until the rest of the body has arrived (and is dropped), within
- * bounds: the body's first megabyte, and a second without data. Beyond them the answer goes out at
- * once, and an upload that large or that slow may see the reset. (The body parser's own answers,
- * 413 and 400, already wait for the whole body.)
+ * yet: it sees a reset instead of the status. So an answer given before the body was read waits
+ * until the rest of the body has arrived (and is dropped), within bounds: the body's first
+ * megabyte, and a second without data. Beyond them the answer goes out at once, and an upload that
+ * large or that slow may see the reset. (The body parser's own answers, 413 and 400, already wait
+ * for the whole body.)
  */
 import type { IncomingMessage } from 'node:http';
 
